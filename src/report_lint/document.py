@@ -1,0 +1,106 @@
+"""The reader's product: a document of blocks, each with its source location.
+
+Readers (one per format) turn bytes into a `Document`; they know nothing of templates or rules.
+The builder (report_lint.build) turns a Document into a Report model.
+
+A table is a faithful grid: merged cells are expanded, every grid slot holds a `GridCell`, and the
+copies a merge creates have `origin=False` so the builder reads each written cell exactly once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Optional, Union
+
+from .model import Location
+
+
+@dataclass
+class Paragraph:
+    text: str
+    location: Location
+    # A heading number rendered by the word processor (Word list numbering), e.g. "一、", that is not
+    # part of `text`. The builder reads it as if it were written.
+    numbering: str = ""
+    kind: Literal["paragraph"] = "paragraph"
+
+
+@dataclass
+class GridCell:
+    text: str
+    location: Location
+    origin: bool = True  # False for the slots a rowspan/colspan copies into
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass
+class Table:
+    rows: list[list[GridCell]]
+    location: Location
+    kind: Literal["table"] = "table"
+
+
+Block = Union[Paragraph, Table]
+
+
+@dataclass
+class Document:
+    """What a reader found. `meta` holds source-level metadata the reader saw, keyed by
+    title / published_on / organ, each a (value, provenance-kind, raw text) tuple."""
+
+    blocks: list[Block]
+    format: str
+    meta: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    # Things the reader could not read (hidden text boxes, tracked changes, …): (code, zh, en).
+    warnings: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def plain_text(self) -> str:
+        out = []
+        for b in self.blocks:
+            if isinstance(b, Paragraph):
+                out.append(b.numbering + b.text)
+            else:
+                for row in b.rows:
+                    out.append("\t".join(c.text for c in row if c.origin))
+        return "\n".join(out)
+
+
+def expand_grid(raw_rows: list[list[tuple[str, int, int, Location]]], table_location: Location) -> Table:
+    """Expand rows of (text, rowspan, colspan, location) into a rectangular grid of GridCells.
+
+    Used by every reader that meets merged cells (HTML, DOCX, Markdown), so the semantics of
+    rowspan/colspan are implemented once. Copies carry the origin's text and origin=False.
+    """
+    grid: dict[tuple[int, int], GridCell] = {}
+    width = 0
+    for r, row in enumerate(raw_rows):
+        c = 0
+        for text, rowspan, colspan, loc in row:
+            while (r, c) in grid:
+                c += 1
+            rowspan = max(1, min(rowspan, 500))
+            colspan = max(1, min(colspan, 100))
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    origin = dr == 0 and dc == 0
+                    grid[(r + dr, c + dc)] = GridCell(
+                        text=text,
+                        location=loc if origin else loc.model_copy(update={"row": r + dr, "column": c + dc}),
+                        origin=origin,
+                        rowspan=rowspan if origin else 1,
+                        colspan=colspan if origin else 1,
+                    )
+            c += colspan
+            width = max(width, c)
+    nrows = max([r for r, _ in grid] + [len(raw_rows) - 1]) + 1 if grid else 0
+    rows = []
+    for r in range(nrows):
+        row = []
+        for c in range(width):
+            cell = grid.get((r, c))
+            if cell is None:  # ragged source row: pad with empty non-origin slots
+                cell = GridCell(text="", location=table_location.model_copy(update={"row": r, "column": c}),
+                                origin=False)
+            row.append(cell)
+        rows.append(row)
+    return Table(rows=rows, location=table_location)

@@ -1,0 +1,168 @@
+"""The typed report model (pydantic v2) and its public JSON (see docs/interchange.md).
+
+Field names that appear in ../shared/spec/interchange.md are a public contract: do not rename them.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+
+CellKind = Literal["number", "blank", "not_applicable", "invalid"]
+TemplateId = str  # "2019", "2021", "hybrid", "unknown" (a future year is just another data file)
+OrganKind = Literal["government", "department", "township", "unknown"]
+SourceFormat = Literal["html", "pdf", "docx", "md", "txt", "json"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class Location(_Model):
+    """Where something sits in the source. Keys that do not apply stay None.
+
+    line: 1-based line in a text/Markdown file (or in the PDF's extracted text); page: 1-based PDF page;
+    table/row/column: 0-based indexes of an HTML/DOCX/PDF table grid (after rowspan/colspan expansion);
+    paragraph: 0-based block index in a DOCX/HTML body.
+    """
+
+    line: Optional[int] = None
+    page: Optional[int] = None
+    table: Optional[int] = None
+    row: Optional[int] = None
+    column: Optional[int] = None
+    paragraph: Optional[int] = None
+
+    def describe(self, lang: str = "zh") -> str:
+        parts = []
+        zh = lang == "zh"
+        if self.page is not None:
+            parts.append(f"第{self.page}页" if zh else f"page {self.page}")
+        if self.line is not None:
+            parts.append(f"第{self.line}行" if zh else f"line {self.line}")
+        if self.table is not None:
+            parts.append(f"第{self.table + 1}个表格" if zh else f"table {self.table + 1}")
+        if self.row is not None:
+            parts.append(f"第{self.row + 1}行" if zh else f"row {self.row + 1}")
+        if self.column is not None:
+            parts.append(f"第{self.column + 1}列" if zh else f"column {self.column + 1}")
+        if self.paragraph is not None and self.line is None:
+            parts.append(f"第{self.paragraph + 1}段" if zh else f"paragraph {self.paragraph + 1}")
+        return ("，" if zh else ", ").join(parts)
+
+
+class Cell(_Model):
+    value: Optional[Union[int, float]] = None
+    raw: str = ""
+    kind: CellKind = "blank"
+    location: Optional[Location] = None
+    # How the value was obtained when it was not read off directly, e.g. "split" when run-together
+    # digits were separated using the table's own equations. None when read as written.
+    derived: Optional[str] = None
+
+
+class Source(_Model):
+    path: str
+    format: SourceFormat
+    sha256: str
+
+
+class Provenance(_Model):
+    """Where a metadata value came from, e.g. {"kind": "page-meta", "text": "发布时间: 2020-01-20"}."""
+
+    kind: str
+    text: Optional[str] = None
+    location: Optional[Location] = None
+
+
+class Meta(_Model):
+    title: Optional[str] = None
+    organ: Optional[str] = None
+    organ_kind: OrganKind = "unknown"
+    year: Optional[int] = None
+    template: TemplateId = "unknown"
+    published_on: Optional[date] = None
+    # Beside each value: where it came from (keys: title, organ, year, template, published_on).
+    provenance: dict[str, Provenance] = Field(default_factory=dict)
+    # Template evidence: which labels pointed at which template, per table.
+    template_evidence: dict[str, str] = Field(default_factory=dict)
+
+
+class Section(_Model):
+    number: int  # 1..6, the canonical part
+    title: Optional[str] = None  # the heading as written, or None when absent
+    present: bool = False
+    numbered_as: Optional[int] = None  # the numeral the heading carries (r012 numbers part 4 as 三)
+    text: str = ""
+    start: Optional[Location] = None
+    end: Optional[Location] = None
+    order: Optional[int] = None  # position among the headings found (0-based), to check ordering
+
+
+class Paragraph(_Model):
+    """A block of narrative text with its location; rules that read prose use these."""
+
+    text: str
+    section: Optional[int] = None  # 1..6 or None before the first heading
+    location: Optional[Location] = None
+
+
+class ParseProblem(_Model):
+    """Something the parser could not read cleanly. Surfaced by the P-family rules."""
+
+    code: str  # stable short code, e.g. "extra-values", "split-digits", "table-missing"
+    message: str  # Chinese
+    message_en: str
+    table: Optional[str] = None
+    row: Optional[str] = None
+    column: Optional[str] = None
+    location: Optional[Location] = None
+    severity: Literal["error", "warning", "info"] = "warning"
+    data: dict = Field(default_factory=dict)
+
+
+TableData = dict[str, dict[str, Cell]]
+
+
+class Tables(_Model):
+    disclosure: Optional[TableData] = None  # 表二
+    applications: Optional[TableData] = None  # 表三
+    reviews: Optional[TableData] = None  # 表四
+
+
+class Report(_Model):
+    schema_version: int = SCHEMA_VERSION
+    source: Source
+    meta: Meta = Field(default_factory=Meta)
+    sections: list[Section] = Field(default_factory=list)
+    tables: Tables = Field(default_factory=Tables)
+    paragraphs: list[Paragraph] = Field(default_factory=list)
+    problems: list[ParseProblem] = Field(default_factory=list)
+    # Where each found table starts in the source (key: disclosure/applications/reviews).
+    table_locations: dict[str, Location] = Field(default_factory=dict)
+    # Which template each table matched best (the per-table detection behind meta.template).
+    table_templates: dict[str, str] = Field(default_factory=dict)
+
+    def section(self, number: int) -> Optional[Section]:
+        for s in self.sections:
+            if s.number == number:
+                return s
+        return None
+
+    def cell(self, table: str, row: str, column: str) -> Optional[Cell]:
+        t = getattr(self.tables, table)
+        if not t:
+            return None
+        return (t.get(row) or {}).get(column)
+
+    def to_json(self, **kw) -> str:
+        return self.model_dump_json(indent=2, exclude_none=False, **kw)
+
+
+__all__ = [
+    "SCHEMA_VERSION", "Cell", "CellKind", "Location", "Meta", "Paragraph", "ParseProblem", "Provenance",
+    "Report", "Section", "Source", "Tables", "TableData",
+]

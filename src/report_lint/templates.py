@@ -1,0 +1,134 @@
+"""Report formats as data: load rules/templates/*.toml (and plugin-contributed files) into typed specs.
+
+Nothing here knows a particular year: a new national format or a provincial variant is a new TOML
+file with the same shape (see docs/templates.md).
+"""
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .resources import rules_dir
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ColumnSpec(_Spec):
+    key: str
+    label: str
+    signed: bool = False  # 本年增/减 may be negative
+    money: bool = False  # decimals allowed, unit kept in raw
+    unit: Optional[str] = None
+
+
+class RowSpec(_Spec):
+    key: str
+    label: str
+    match: tuple[str, ...]
+    index: Optional[str] = None  # the "1." numbering in front of a sub-row label
+    index_required: bool = False  # the label text alone is too common (3.其他)
+
+
+class Equation(_Spec):
+    id: str
+    kind: Literal["per_column", "per_row"]
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+    description: str
+    description_en: str
+
+
+class PartSpec(_Spec):
+    caption: str
+    columns: tuple[ColumnSpec, ...]
+    rows: tuple[RowSpec, ...]
+
+
+class TableSpec(_Spec):
+    title: str
+    section: int
+    start: tuple[str, ...] = ()
+    start_near: tuple[str, ...] = ()
+    layout: Literal["rows", "wide"] = "rows"
+    columns: tuple[ColumnSpec, ...] = ()
+    rows: tuple[RowSpec, ...] = ()
+    parts: tuple[PartSpec, ...] = ()  # 表二 is made of sub-tables, each with its own columns
+    equations: tuple[Equation, ...] = ()
+
+    def row_columns(self) -> list[tuple[RowSpec, tuple[ColumnSpec, ...]]]:
+        """Every data row in order with the columns it carries."""
+        if self.parts:
+            return [(r, p.columns) for p in self.parts for r in p.rows]
+        return [(r, self.columns) for r in self.rows]
+
+
+class SectionSpec(_Spec):
+    number: int
+    title: str
+    match: tuple[str, ...]
+    variants: tuple[str, ...] = ()
+
+
+class Tables(_Spec):
+    disclosure: TableSpec
+    applications: TableSpec
+    reviews: TableSpec
+
+
+class Template(_Spec):
+    id: str
+    name: str
+    basis: str
+    first_year: int
+    last_year: Optional[int] = None
+    sections: tuple[SectionSpec, ...]
+    tables: Tables
+    source: Optional[str] = Field(default=None, exclude=True)
+
+    def applies_to(self, year: int) -> bool:
+        return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+
+    def table(self, key: str) -> TableSpec:
+        return getattr(self.tables, key)
+
+
+TABLE_KEYS = ("disclosure", "applications", "reviews")
+
+
+def load_template(path: Path) -> Template:
+    with open(path, "rb") as f:
+        data = tomllib.load(f)
+    data["source"] = str(path)
+    return Template.model_validate(data)
+
+
+@lru_cache(maxsize=8)
+def _load_all(extra: tuple[str, ...]) -> tuple[Template, ...]:
+    paths = sorted((rules_dir() / "templates").glob("*.toml")) + [Path(p) for p in extra]
+    out = [load_template(p) for p in paths]
+    return tuple(sorted(out, key=lambda t: t.first_year))
+
+
+def templates(extra_paths: tuple[str, ...] = ()) -> tuple[Template, ...]:
+    """All known templates, oldest first. `extra_paths` come from plugins."""
+    return _load_all(tuple(extra_paths))
+
+
+def template_for_year(year: int, extra_paths: tuple[str, ...] = ()) -> Optional[Template]:
+    for t in templates(extra_paths):
+        if t.applies_to(year):
+            return t
+    return None
+
+
+def get_template(template_id: str, extra_paths: tuple[str, ...] = ()) -> Optional[Template]:
+    for t in templates(extra_paths):
+        if t.id == template_id:
+            return t
+    return None
