@@ -55,6 +55,7 @@ class TableSpec(_Spec):
     section: int
     start: tuple[str, ...] = ()
     start_near: tuple[str, ...] = ()
+    headers: tuple[str, ...] = ()  # header words that sit between labels and numbers
     layout: Literal["rows", "wide"] = "rows"
     columns: tuple[ColumnSpec, ...] = ()
     rows: tuple[RowSpec, ...] = ()

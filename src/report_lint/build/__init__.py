@@ -1,0 +1,144 @@
+"""Document → Report: sections, tables recognised against every known template, metadata."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from ..document import Document
+from ..model import Location, ParseProblem, Report, Source, Tables
+from ..templates import TABLE_KEYS, Template, templates
+from .meta import build_meta
+from .normalize import label_regex
+from .sections import build_paragraphs, build_sections, choose_headings, find_headings
+from .stream import Stream, build_stream, footer_mask
+from .tables import TableReader, TableResult, find_anchors
+
+
+def _first(s: Stream, phrases, a: int = 0, b: Optional[int] = None) -> Optional[int]:
+    best = None
+    for p in phrases:
+        m = re.compile(label_regex(p)).search(s.text, a, len(s.text) if b is None else b)
+        if m and (best is None or m.start() < best):
+            best = m.start()
+    return best
+
+
+def _regions(s: Stream, tpl: Template) -> dict[str, tuple[int, int]]:
+    """Where each table sits in the stream (start, end); absent tables are left out."""
+    n = len(s.text)
+    out: dict[str, tuple[int, int]] = {}
+    apps = tpl.tables.applications
+    first_row = find_anchors(s.text, list(apps.rows[:1]), 0, n)
+    a_start = None
+    if first_row:
+        row0 = first_row[0].start
+        head = _first(s, apps.start, max(0, row0 - 600), row0)
+        a_start = head if head is not None else row0
+    rev = tpl.tables.reviews
+    r_start = None
+    search_from = a_start or 0
+    for m in re.finditer(label_regex(rev.start[0]), s.text[search_from:]):
+        pos = search_from + m.start()
+        window = s.text[pos:pos + 120]
+        if any(w in window for w in rev.start_near):
+            r_start = pos
+            break
+    if a_start is not None:
+        out["applications"] = (a_start, r_start if r_start is not None and r_start > a_start else n)
+    if r_start is not None:
+        end = _first(s, ["存在的主要问题", "其他需要报告的事项"], r_start) or n
+        out["reviews"] = (r_start, end)
+    dis = tpl.tables.disclosure
+    d_start = _first(s, dis.start[:1]) if _first(s, dis.start[:1]) is not None else _first(s, dis.start)
+    if d_start is not None:
+        ends = [x for x in (a_start, r_start) if x is not None and x > d_start]
+        out["disclosure"] = (d_start, min(ends) if ends else min(n, d_start + 4000))
+    return out
+
+
+def _read_table(key: str, tpl: Template, s: Stream, mask, region) -> TableResult:
+    reader = TableReader(key, tpl.table(key), tpl, s, mask)
+    if tpl.table(key).layout == "wide":
+        return reader.read_wide(*region)
+    return reader.read_rows(*region)
+
+
+def build_report(doc: Document, source: Source, extra_templates: tuple[str, ...] = ()) -> Report:
+    s = build_stream(doc)
+    mask = footer_mask(s)
+    tpls = templates(extra_templates)
+    problems: list[ParseProblem] = [
+        ParseProblem(code="reader-warning", message=zh, message_en=en, severity="warning", data={"reader_code": code})
+        for code, zh, en in doc.warnings]
+
+    # Read every table with every template; the best fit per table wins.
+    results: dict[str, list[TableResult]] = {k: [] for k in TABLE_KEYS}
+    for tpl in tpls:
+        regions = _regions(s, tpl)
+        for key in TABLE_KEYS:
+            if key in regions:
+                res = _read_table(key, tpl, s, mask, regions[key])
+                if res.data:
+                    results[key].append(res)
+
+    chosen: dict[str, TableResult] = {}
+    evidence: dict[str, str] = {}
+    for key, lst in results.items():
+        if not lst:
+            continue
+        best = max(r.score for r in lst)
+        top = [r for r in lst if abs(r.score - best) < 1e-9]
+        if len(top) == 1 and len(lst) > 1:
+            evidence[key] = top[0].template
+        chosen[key] = top[0]
+    # Tables that fit every template equally (表四) follow the evidence of the others.
+    votes = sorted(set(evidence.values()))
+    if len(votes) == 1:
+        for key, lst in results.items():
+            if key in chosen and key not in evidence:
+                chosen[key] = next((r for r in lst if r.template == votes[0]), chosen[key])
+    template_id = "unknown"
+    if len(votes) == 1:
+        template_id = votes[0]
+    elif len(votes) > 1:
+        template_id = "hybrid"
+    elif chosen:
+        template_id = "unknown"
+
+    tables = Tables()
+    table_locations: dict[str, Location] = {}
+    table_templates: dict[str, str] = {}
+    data_spans = []
+    for key, res in chosen.items():
+        setattr(tables, key, res.data)
+        problems.extend(res.problems)
+        if res.location is not None:
+            table_locations[key] = res.location
+        table_templates[key] = res.template
+        if res.span is not None:
+            data_spans.append(res.span)
+
+    section_tpl = next((t for t in tpls if t.id == template_id), tpls[-1])
+    headings = choose_headings(find_headings(s, section_tpl, data_spans))
+    sections = build_sections(s, headings, section_tpl)
+    paragraphs = build_paragraphs(s, headings, data_spans)
+    meta = build_meta(doc, s.text)
+    meta.template = template_id
+    meta.template_evidence = {k: f"{v}" for k, v in table_templates.items()}
+
+    for key in TABLE_KEYS:
+        if getattr(tables, key) is None:
+            spec = section_tpl.table(key)
+            problems.append(ParseProblem(
+                code="table-not-found", severity="info", table=key,
+                message=f"未找到{spec.title}", message_en=f"{spec.title} was not found"))
+    if not chosen and not headings:
+        problems.append(ParseProblem(
+            code="no-report", severity="error",
+            message="文件中没有找到政府信息公开工作年度报告的内容（既无六个部分的标题，也无统计表格）",
+            message_en="no annual report found in the file (neither the six part headings nor the tables)"))
+    return Report(source=source, meta=meta, sections=sections, tables=tables, paragraphs=paragraphs,
+                  problems=problems, table_locations=table_locations, table_templates=table_templates)
+
+
+__all__ = ["build_report"]

@@ -1,0 +1,131 @@
+"""Flatten a Document into one normalised character stream that remembers, for every character,
+its source block/cell and location, and how strongly it is separated from the previous character.
+
+Every format goes through this: a flattened web-page line, a Markdown pipe table and an HTML grid all
+become the same kind of stream, so table recognition is written once (tables.py).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..document import Document, GridCell, Paragraph, Table
+from ..model import Location
+from .normalize import BLANK_MARK, NEWLINES, WHITESPACE, norm_char
+
+# Boundary strength before a character.
+NONE, SPACE, CELL, ROW, BLOCK = 0, 1, 2, 3, 4
+
+
+@dataclass
+class Stream:
+    chars: list[str] = field(default_factory=list)
+    brk: list[int] = field(default_factory=list)  # boundary before char i
+    unit: list[int] = field(default_factory=list)  # index into units for char i
+    units: list[Location] = field(default_factory=list)  # location of each source unit (line, cell…)
+    unit_is_cell: list[bool] = field(default_factory=list)
+    unit_raw: list[str] = field(default_factory=list)
+    off: list[int] = field(default_factory=list)  # offset of char i in its unit's raw text
+    text: str = ""
+
+    def add_unit(self, raw: str, loc: Location, boundary: int, is_cell: bool, blank_mark: bool = False) -> None:
+        u = len(self.units)
+        self.units.append(loc)
+        self.unit_is_cell.append(is_cell)
+        self.unit_raw.append(raw)
+        pending = boundary
+        emitted = False
+        for k, ch in enumerate(raw):
+            if ch in NEWLINES:
+                pending = max(pending, ROW)
+                continue
+            if ch in WHITESPACE or ch.isspace():
+                pending = max(pending, SPACE)
+                continue
+            n = norm_char(ch)
+            for c in n:
+                self.chars.append(c)
+                self.brk.append(pending)
+                self.unit.append(u)
+                self.off.append(k)
+                pending = NONE
+                emitted = True
+        if not emitted and blank_mark:
+            self.chars.append(BLANK_MARK)
+            self.brk.append(pending)
+            self.unit.append(u)
+            self.off.append(0)
+        # a boundary that ends the unit is carried by the next unit's own boundary
+
+    def finish(self) -> "Stream":
+        self.text = "".join(self.chars)
+        return self
+
+    def location(self, i: int) -> Location:
+        if not self.units:
+            return Location()
+        i = min(max(i, 0), len(self.unit) - 1) if self.unit else 0
+        return self.units[self.unit[i]] if self.unit else Location()
+
+    def boundary_between(self, a: int, b: int) -> int:
+        """Strongest boundary strictly after position a up to and including b (a < b)."""
+        return max(self.brk[a + 1:b + 1], default=NONE)
+
+
+def build_stream(doc: Document) -> Stream:
+    s = Stream()
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            s.add_unit(block.numbering + block.text, block.location, BLOCK, is_cell=False)
+        elif isinstance(block, Table):
+            first_row = True
+            for row in block.rows:
+                first_cell = True
+                for cell in row:
+                    if not cell.origin:
+                        continue
+                    b = BLOCK if first_row and first_cell else (ROW if first_cell else CELL)
+                    s.add_unit(cell.text, cell.location, b, is_cell=True, blank_mark=True)
+                    first_cell = False
+                first_row = False
+    return s.finish()
+
+
+# Page footers that converters leave inside tables: "-3-", "— 5 —", "第 3 页", "第3页 共5页".
+_FOOTER = re.compile(r"(?:[—–]{1,2}\d{1,3}[—–]{1,2})|(?:-\d{1,3}-)|(?:第\d{1,3}页(?:[,/、]?共\d{1,3}页)?)")
+
+
+def footer_mask(s: Stream) -> list[bool]:
+    """Mark page-footer characters; they are ignored when numbers are read."""
+    mask = [False] * len(s.text)
+    for m in _FOOTER.finditer(s.text):
+        a, b = m.start(), m.end()
+        before = a == 0 or s.brk[a] >= SPACE
+        after = b >= len(s.text) or s.brk[b] >= SPACE
+        dashed = m.group(0)[0] in "—–-"
+        # An ASCII "-3-" must stand alone (a signed 本年增/减 like "-18" never has a trailing dash).
+        units = {s.unit[i] for i in range(a, b)}
+        if len(units) > 1 and any(s.unit_is_cell[u] for u in units):
+            continue  # "—", "5", "—" in three grid cells are values, not a footer
+        if (before and after) or (not dashed) or m.group(0)[0] in "—–":
+            for i in range(a, b):
+                mask[i] = True
+    return mask
+
+
+def raw_slice(s: Stream, a: int, b: int) -> str:
+    """The source text behind stream positions [a, b), unit by unit, as written."""
+    if a >= b or not s.unit:
+        return ""
+    out = []
+    u0 = s.unit[a]
+    start_off = s.off[a]
+    for i in range(a + 1, b + 1):
+        if i == b or s.unit[i] != u0:
+            end_off = s.off[i - 1] + 1
+            out.append(s.unit_raw[u0][start_off:end_off])
+            if i < b:
+                u0 = s.unit[i]
+                start_off = s.off[i]
+    sep = "\n"
+    return sep.join(x.strip() for x in out if x.strip())
