@@ -46,6 +46,7 @@ class Group:
     label_variant: bool = False
     start: int = 0
     end: int = 0
+    after_text: bool = False  # narrative text (not labels) stood between this group and the previous
 
 
 @dataclass
@@ -71,7 +72,20 @@ class TableResult:
 
 @lru_cache(maxsize=256)
 def _compile(patterns: tuple[str, ...], index: Optional[str], required: bool) -> tuple[re.Pattern, ...]:
-    return tuple(re.compile(label_regex(p, index, required)) for p in patterns)
+    exact = [re.compile(label_regex(p, index, required)) for p in patterns]
+    return tuple(exact + [_fuzzy(patterns[0], index)] if len(normalize(patterns[0])) >= 6 else exact)
+
+
+def _fuzzy(label: str, index: Optional[str]) -> re.Pattern:
+    """The label with any one character written wrong (行政执法案件 for 行政执法案卷)."""
+    core = normalize(label)
+    alts = []
+    for k in range(len(core)):
+        if core[k] in "()、,":
+            continue
+        alts.append(re.escape(core[:k]) + r"[^\d\s]" + re.escape(core[k + 1:]))
+    prefix = f"(?:{re.escape(index)}[.、])?" if index else ""
+    return re.compile(prefix + "(?:" + "|".join(alts) + ")")
 
 
 def find_anchors(text: str, rows: list[RowSpec], a: int, b: int) -> list[Anchor]:
@@ -84,7 +98,8 @@ def find_anchors(text: str, rows: list[RowSpec], a: int, b: int) -> list[Anchor]
                 if m.end() == m.start():
                     continue
                 variant = k > 0 and canonical not in normalize(m.group(0)) and not _is_abbrev(row, m.group(0))
-                found.append(Anchor(row.key, m.start(), _extend(text, m, row, b), variant))
+                start, end = _extend(text, m, row, a, b)
+                found.append(Anchor(row.key, start, end, variant))
     found.sort(key=lambda x: (x.start, -(x.end - x.start)))
     out: list[Anchor] = []
     for an in found:
@@ -99,28 +114,59 @@ def find_anchors(text: str, rows: list[RowSpec], a: int, b: int) -> list[Anchor]
 _PUNCT = set("、,:;()./·")
 
 
-def _extend(text: str, m: re.Match, row: RowSpec, b: int) -> int:
-    """Extend a key-phrase match over the rest of the label as written, so the label's tail
-    ("…政府信息公开申请") is not mistaken for text glued to the first value."""
+def _extend(text: str, m: re.Match, row: RowSpec, a: int, b: int) -> tuple[int, int]:
+    """Grow a key-phrase match over the rest of the label as written — forwards over its tail
+    ("…行政机关不再受理其政府信息公开申请", two slips allowed) and backwards over its head and index
+    ("2.其他法律和行政法规禁止公开") — so label text is never mistaken for text glued to a value."""
     full = normalize(row.label)
     core = m.group(0)
     core = core[2:] if len(core) > 2 and core[0].isdigit() and core[1] in ".、" else core
     p = full.find(core)
     if p < 0:
-        return m.end()
-    rest = full[p + len(core):]
-    j, k = m.end(), 0
-    while k < len(rest) and j < b:
-        if text[j] == rest[k]:
-            j += 1
+        return m.start(), m.end()
+    end = _walk(text, m.end(), b, full[p + len(core):], +1)
+    start = m.start()
+    if not text[start].isdigit():
+        start = _walk(text, m.start() - 1, a - 1, full[:p][::-1], -1) + 1
+    return start, end
+
+
+def _walk(text: str, j: int, stop: int, rest: str, step: int) -> int:
+    """Advance from j (in direction step) while text follows `rest`; return the first position not
+    taken. Up to two substituted/inserted/dropped characters are tolerated; digits only as an index
+    directly beside its dot."""
+    k, budget, last_good = 0, 2, j
+    while k < len(rest) and j != stop:
+        ch, want = text[j], rest[k]
+        if ch.isdigit() and not (ch == want and _index_digit(text, j, step)):
+            break
+        if ch == want:
+            j += step
             k += 1
-        elif rest[k] in _PUNCT:
+            last_good = j
+        elif want in _PUNCT:
             k += 1
-        elif text[j] in _PUNCT:
-            j += 1
+        elif ch in _PUNCT and not ch == ".":
+            j += step
+        elif budget > 0 and k + 1 < len(rest) and j + step != stop and text[j + step] == rest[k + 1] \
+                and not text[j].isdigit():
+            j += step  # substitution
+            k += 1
+            budget -= 1
+        elif budget > 0 and j + step != stop and text[j + step] == want and not text[j].isdigit():
+            j += step  # an inserted character
+            budget -= 1
+        elif budget > 0 and k + 1 < len(rest) and ch == rest[k + 1]:
+            k += 1  # a dropped character
+            budget -= 1
         else:
             break
-    return j
+    return last_good
+
+
+def _index_digit(text: str, j: int, step: int) -> bool:
+    # walking backwards over "2." we meet "." first, then the digit
+    return step < 0 and j + 1 < len(text) and text[j + 1] in ".、"
 
 
 def _is_abbrev(row: RowSpec, matched: str) -> bool:
@@ -240,6 +286,11 @@ def tokenize(s: Stream, a: int, b: int, blocked: list[bool], mask: list[bool],
                 continue
             end = i + mm.end()
             right_glued = end < b and s.brk[end] == 0 and not blocked[end] and text[end] in "年月日号条款页"
+            if right_glued and text[end] == "年" and end - i > 4 and re.fullmatch(r"(?:19|20)\d\d", text[end - 4:end]):
+                # "…2000002" + "2025年，我局…": the year that starts the next sentence is not a value
+                end -= 4
+                mm = _NUM.match(text[i:end])
+                right_glued = False
             if left_glued or right_glued:
                 out.append("TEXT")
                 i = end
@@ -267,11 +318,13 @@ def group_tokens(items: list[object], anchors_at: dict[int, Anchor]) -> list[Gro
     groups: list[Group] = []
     cur: list[Token] = []
     pending: Optional[Anchor] = None
+    saw_text = False
 
     def close():
-        nonlocal cur, pending
+        nonlocal cur, pending, saw_text
         if cur:
-            g = Group(cur, start=cur[0].start, end=cur[-1].end)
+            g = Group(cur, start=cur[0].start, end=cur[-1].end, after_text=saw_text)
+            saw_text = False
             if pending is not None:
                 g.label = pending.key
                 g.label_variant = pending.variant
@@ -284,6 +337,8 @@ def group_tokens(items: list[object], anchors_at: dict[int, Anchor]) -> list[Gro
             cur.append(it)
         elif it == "ROW" or it == "TEXT":
             close()
+            if it == "TEXT" and groups:
+                saw_text = True
         elif isinstance(it, tuple):
             close()
             an = anchors_at.get(it[1])
@@ -749,8 +804,14 @@ class TableReader:
         """表四: all groups' cells in one sequence (15 values)."""
         rows = list(self.spec.rows)
         anchors, groups = self._prepare(a, b, rows)
-        toks = [t for g in groups for t in g.tokens]
         cols = list(self.spec.columns)
+        # the values run until narrative text follows (split tables are separated by headers only)
+        toks: list[Token] = []
+        for g in groups:
+            if toks and (g.after_text or len(toks) >= len(rows) * len(cols)):
+                if g.after_text or len(toks) > len(rows) * len(cols):
+                    break
+            toks.extend(g.tokens)
         layout_cols = [c for _ in rows for c in cols]
         n = len(layout_cols)
         checks = []
