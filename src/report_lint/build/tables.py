@@ -272,7 +272,8 @@ def tokenize(s: Stream, a: int, b: int, blocked: list[bool], mask: list[bool],
         if m and m.group(2) and _starts_value(s, text, i, m, blocked, a):
             # digits glued on the left to ordinary CJK text ("数据1", "2019年") are text, not values
             left_glued = i > a and s.brk[i] == 0 and not blocked[i - 1] and not mask[i - 1] \
-                and _CJK.match(text[i - 1]) is not None and m.group(1) not in ("增", "减")
+                and _CJK.match(text[i - 1]) is not None and m.group(1) not in ("增", "减") \
+                and not (text[i - 1] in "个件项元" and i > a + 1 and text[i - 2].isdigit())  # "1个246900元"
             end = m.end()
             for k in range(i + 1, m.end()):  # whitespace, labels and footers end a value
                 sign_gap = k == m.start(2) and m.group(1) in ("增", "减") and s.brk[k] == SPACE  # "增 78"
@@ -797,7 +798,7 @@ class TableReader:
                     continue
                 seen.add(n)
                 if re.search(label_regex(c.label), text):
-                    bonus += 3.0
+                    bonus += 6.0
         return bonus
 
     def read_wide(self, a: int, b: int) -> TableResult:

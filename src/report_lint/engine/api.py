@@ -90,6 +90,7 @@ class RuleContext:
     options: dict[str, Any]  # this rule's options (catalogue defaults merged with user config)
     settings: Any  # the validated Config (deadlines, target rates, …)
     lang: str = "zh"
+    rule: Optional[str] = None  # the id being run (one function may serve several RuleImpls)
 
 
 CheckFn = Callable[[Report, RuleContext], Iterable[Hit]]
@@ -119,11 +120,24 @@ class Finding(BaseModel):
     basis: Optional[str] = None
     help_uri: Optional[str] = None
     data: dict[str, Any] = Field(default_factory=dict)
+    # Scoring category (scoring.CATEGORY_OF_FAMILY) and a stable fingerprint of
+    # (rule, logical location, message args) — independent of line numbers, for SARIF/baselines.
+    category: Optional[str] = None
+    fingerprint: Optional[str] = None
 
 
 class FileError(BaseModel):
     code: str
     message: str
+
+
+class InternalProblem(BaseModel):
+    """A crash inside report-lint or a plugin while handling one file (not a finding about the report).
+    rule: the rule whose check raised, or None (parser, scorer)."""
+
+    rule: Optional[str] = None
+    message: str
+    traceback: Optional[str] = Field(default=None, exclude=True)
 
 
 class FileResult(BaseModel):
@@ -137,8 +151,11 @@ class FileResult(BaseModel):
     score: Optional[float] = None
     grade: Optional[str] = None
     categories: dict[str, float] = Field(default_factory=dict)
+    # rule id -> the fraction (0..1) of its category's score that rule removed (docs/scoring.md)
+    deductions: dict[str, float] = Field(default_factory=dict)
     error: Optional[FileError] = None
     findings: list[Finding] = Field(default_factory=list)
+    internal_errors: list[InternalProblem] = Field(default_factory=list)
     report: Optional[Report] = Field(default=None, exclude=True)  # the parsed model, for reporters
 
 
@@ -150,6 +167,7 @@ class RunResult(BaseModel):
 
 
 __all__ = [
-    "CheckFn", "FAMILIES", "FileError", "FileResult", "Finding", "FindingLocation", "Hit", "PROJECT",
+    "CheckFn", "FAMILIES", "FileError", "FileResult", "Finding", "FindingLocation", "Hit", "InternalProblem",
+    "PROJECT",
     "RuleContext", "RuleImpl", "RunResult", "SEVERITY_ORDER", "Severity", "hookimpl", "hookspec",
 ]

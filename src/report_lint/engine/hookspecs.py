@@ -26,9 +26,12 @@ def report_lint_template_paths() -> list[Path]:
 
 @hookspec
 def report_lint_config_defaults() -> dict[str, Any]:
-    """Return defaults merged under the user's configuration (e.g. a province's deadlines)."""
+    """Return defaults merged under the user's configuration (e.g. a province's deadlines), using the
+    same keys as `[tool.report-lint]` (kebab-case or snake_case), e.g.
+    {"deadlines": {"provinces": {"湖南": {"department": "01-25"}}}, "rule-options": {"I101": {...}}}."""
 
 
 @hookspec
 def report_lint_reporters() -> dict[str, Any]:
-    """Return output formats: {name: callable(run_result, options) -> str}."""
+    """Return output formats: {name: render}, where
+    `render(run: RunResult, *, lang: str, options: dict) -> str`. A later plugin may replace a name."""
