@@ -645,6 +645,18 @@ class TableReader:
         plans = [RowPlan(r, cols) for r, cols in self.spec.row_columns()]
         anchors, groups = self._prepare(a, b, [p.spec for p in plans])
         score, path = align(groups, plans)
+        # A labelled group that order could not place (a converter moved a sub-table) still belongs
+        # to its row when that row is otherwise empty.
+        placed_rows = {j for j, _ in path}
+        placed_groups = {g for _, gi in path for g in gi}
+        for g, grp in enumerate(groups):
+            if g in placed_groups or grp.label is None:
+                continue
+            j = next((k for k, p in enumerate(plans) if p.spec.key == grp.label), None)
+            if j is not None and j not in placed_rows and _feasible(grp.tokens, len(plans[j].columns)):
+                path.append((j, [g]))
+                placed_rows.add(j)
+                score += 5.0
         data: dict[str, dict[str, Cell]] = {}
         problems: list[ParseProblem] = []
         per_row_eqs = {p.spec.key: _row_layout(p.columns, self.spec.equations) for p in plans}
