@@ -308,7 +308,11 @@ def tokenize(s: Stream, a: int, b: int, blocked: list[bool], mask: list[bool],
                 i += len(na)
                 break
         else:
-            if not text[i] in ",.:;、。()|":
+            if text[i] == "-" and text.startswith("---", i):  # a Markdown separator row
+                while i < b and text[i] == "-":
+                    i += 1
+                continue
+            if text[i] not in ",.:;、。()|#*":
                 out.append("TEXT")
             i += 1
     return out
@@ -663,6 +667,7 @@ class TableReader:
         candidates: dict[str, list[list[str]]] = {}
         row_tokens: dict[str, list[Token]] = {}
         used_groups = set()
+        split_rows: list = []
         for j, gidx in path:
             plan = plans[j]
             used_groups.update(gidx)
@@ -725,13 +730,19 @@ class TableReader:
                         f"{n_alt} ways; read as {' | '.join(vals)} — please check the source",
                         {"raw": raw, "values": vals, "alternatives": n_alt}))
                 else:
-                    problems.append(self._problem(
-                        "split-digits", key, None, toks[0].start, "info",
-                        f"{self.spec.title}“{plan.spec.label}”行的数字连在一起（“{raw}”），已按表内勾稽关系拆分为 "
-                        f"{' | '.join(vals)}",
-                        f"{self.spec.title} row '{plan.spec.label}': run-together digits '{raw}' were split "
-                        f"using the table's own equations into {' | '.join(vals)}",
-                        {"raw": raw, "values": vals}))
+                    split_rows.append((plan, raw, vals, toks[0].start))
+        if split_rows:
+            # one note per table: which rows had run-together digits and how they were read
+            first = split_rows[0]
+            shown = "；".join(f"“{p.spec.label}”{raw}→{'|'.join(v)}" for p, raw, v, _ in split_rows[:3])
+            shown_en = "; ".join(f"'{p.spec.label}' {raw}→{'|'.join(v)}" for p, raw, v, _ in split_rows[:3])
+            more = f"等 {len(split_rows)} 行" if len(split_rows) > 3 else ""
+            problems.append(self._problem(
+                "split-digits", first[0].spec.key, None, first[3], "info",
+                f"{self.spec.title}中{len(split_rows)}行的数字连在一起，已按表内勾稽关系拆分（{shown}{more}）",
+                f"{self.spec.title}: run-together digits in {len(split_rows)} row(s) were split using the table's "
+                f"own equations ({shown_en}{' …' if len(split_rows) > 3 else ''})",
+                {"rows": {p.spec.key: {"raw": raw, "values": v} for p, raw, v, _ in split_rows}}))
         for g, grp in enumerate(groups):
             if g in used_groups or all(t.kind == "blank" for t in grp.tokens) or len(grp.tokens) < 2:
                 continue

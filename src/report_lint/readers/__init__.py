@@ -60,12 +60,20 @@ def detect_format(path: str, head: bytes) -> str:
     if low.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in low or b"<table" in low \
             or (ext in (".html", ".htm", ".shtml", ".xhtml") and b"<" in low):
         return "html"
+    if ext in (".txt", ".text", "") and _looks_markdown(head):
+        return "md"  # text that is really a Markdown conversion (pipe tables): read its tables as tables
     if ext in _EXT:
         return _EXT[ext]
     if not ext or ext in (".log",):
         return "txt"
     raise InputError("unknown-format", f"无法识别的文件类型“{ext}”：{path}（支持 HTML、PDF、DOCX、Markdown、TXT、JSON）",
                      f"unknown file type '{ext}': {path} (supported: HTML, PDF, DOCX, Markdown, TXT, JSON)")
+
+
+def _looks_markdown(head: bytes) -> bool:
+    lines = head.split(b"\n")
+    pipes = sum(1 for ln in lines if ln.strip().startswith(b"|") and ln.count(b"|") >= 3)
+    return pipes >= 3
 
 
 def looks_binary(data: bytes) -> bool:
