@@ -190,6 +190,31 @@ def test_unreadable_pages_raise_one_line_input_error(name, code):
     assert "\n" not in err.zh and "\n" not in err.en
 
 
+def test_hidden_duplicate_is_dropped_but_a_hidden_only_copy_is_kept():
+    report = "<p>一、总体情况</p><p>二、主动公开政府信息情况</p><p>三、收到和处理政府信息公开申请情况</p>"
+    doc = read_html(f"<div id='print' style='display: none'>{report}</div><div class='text'>{report}</div>")
+    assert paragraphs(doc) == ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况"]
+    doc = read_html(f"<div class='viewer'>附件预览</div><div hidden>{report}</div>")
+    assert paragraphs(doc) == ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况"]
+
+
+def test_metadata_in_an_html5_header_and_signing_date_kept_apart():
+    doc = read_html(
+        "<nav><a>首页</a></nav><article><header><h1>某某镇人民政府2020年政府信息公开工作年度报告</h1>"
+        "<p>成文日期：2021-01-10　发布日期：2021年1月29日　信息来源：某某镇人民政府</p></header>"
+        "<div><p>一、总体情况</p><p>二、主动公开政府信息情况</p></div></article><footer>来源：本网</footer>")
+    assert paragraphs(doc) == ["一、总体情况", "二、主动公开政府信息情况"]
+    assert doc.meta["title"] == ("某某镇人民政府2020年政府信息公开工作年度报告", "page-heading",
+                                 "某某镇人民政府2020年政府信息公开工作年度报告")
+    assert doc.meta["published_on"] == ("2021-01-29", "page-metadata-table", "发布日期：2021年1月29日")
+    assert doc.meta["signed_on"][0] == "2021-01-10"
+    assert doc.meta["organ"][0] == "某某镇人民政府"
+    split_line = read_html("<div><span>发布日期：\n    2020-01-31</span></div><p>一、总体情况</p>")
+    assert split_line.meta["published_on"][0] == "2020-01-31"
+    only_signed = read_html("<p>成文日期：2021-01-10</p><p>一、总体情况</p>")
+    assert "published_on" not in only_signed.meta and only_signed.meta["signed_on"][0] == "2021-01-10"
+
+
 def test_images_in_the_article_are_reported():
     doc = read_html("<div><p>一、总体情况</p><p>二、主动公开政府信息情况</p><img src='t2.png'></div>")
     assert [w[0] for w in doc.warnings] == ["html-images"]

@@ -6,7 +6,8 @@ and read page metadata (title, publication date, issuing organ) from meta tags a
 metadata table or lines.
 
 Every pass over the tree is iterative (no Python recursion) and linear in its size, so a huge or
-deeply nested page cannot hang the reader or blow the stack; libxml2 itself caps nesting depth.
+deeply nested page cannot hang the reader or blow the stack. libxml2 caps nesting at 2048 levels and
+drops what lies deeper; the reader then says so in a warning (or an error when nothing is left).
 """
 from __future__ import annotations
 
@@ -34,7 +35,6 @@ _BLOCK = frozenset({
     "center", "figure", "figcaption", "hr", "table", "tr", "td", "th", "caption", "thead", "tbody", "tfoot",
     "form", "fieldset", "legend", "details", "summary", "ucapcontent", "listing", "plaintext", "xmp",
 })
-_TABLE_PARTS = frozenset({"thead", "tbody", "tfoot"})
 
 _WS = re.compile(r"\s+")  # str patterns: \s covers NBSP (&nbsp;), U+3000 and the other Unicode spaces
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -64,7 +64,8 @@ _LABELS_RE = "|".join(sorted(_ALL_LABELS, key=len, reverse=True))
 # “发布日期：2020-01-31 来源：某局” holds two labels: a value ends where the next label starts.
 _LABEL_LINE = re.compile(r"(?<![\u4e00-\u9fff])(" + _LABELS_RE + r")\s*[：:]\s*(.*?)(?=\s*(?:" + _LABELS_RE
                          + r")\s*[：:]|$)")
-_ORGAN_END = re.compile(r"(局|委|办|院|府|会|厅|部|所|中心|室|处|队|街道|镇|乡|区|县|市|站|馆|司|署|组|办公室|委员会)$")
+# A 来源 value names an organ only when it ends like one (not “本网”, not a URL).
+_ORGAN_END = re.compile(r"(局|委|办|院|府|会|厅|部|所|中心|室|处|队|街道|镇|乡|区|县|市|站|馆|司|署|组)$")
 _TITLE_SPLIT = re.compile(r"\s*[_|｜]\s*|\s*(?<!\d)[-–—]+(?!\d)\s*")
 _SHORT = 200  # metadata lines and cells are short; longer elements are content, not metadata
 
@@ -112,9 +113,13 @@ class _HtmlReader:
                 "no-text",
                 f"{path} 网页中没有正文文字" + (f"（只有 {imgs} 张图片）" if imgs else "") + "，无法读取年度报告",
                 f"{path}: the page has no text" + (f" (only {imgs} images)" if imgs else "") + "; no report to read")
-        heading = _heading(body, stats)  # before chrome goes: an HTML5 <header> may hold the title
+        # Read before chrome goes: an HTML5 <header> may hold the title, and portals put the
+        # publication date in article headers or in hidden elements meant for crawlers.
+        heading = _heading(body, stats)
+        labelled = _labelled(body, stats)
         # Site chrome goes unless it holds the report; then count again on the cleaned tree.
         soft = [el for el in body.iter() if _tag(el) in _SOFT_DROP and stats.markers.get(el, 0) == 0]
+        soft += _hidden(body, stats)
         if soft:
             for el in soft:
                 if el.getparent() is not None:
@@ -122,7 +127,7 @@ class _HtmlReader:
             stats = _Stats(body)
         container = _pick_container(body, stats)
         blocks, warnings = _emit(container, stats)
-        meta = _metadata(body, meta_tags, title_tag, heading, blocks, stats)
+        meta = _metadata(meta_tags, title_tag, heading, labelled, blocks)
         return Document(blocks=blocks, format="html", meta=meta, warnings=parse_warnings + warnings)
 
 
@@ -278,6 +283,29 @@ class _Stats:
         return any(w in text for w in _TABLE_WORDS)
 
 
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+def _hidden(body, stats: _Stats) -> list:
+    """Elements the page hides with inline CSS or the hidden attribute (print copies, pop-ups,
+    duplicate text versions). Kept when they hold every report marker: then the visible page is an
+    image or PDF viewer and the hidden copy is the only text there is."""
+    outer: list = []
+    seen: set = set()
+    for el in body.iter():
+        if not _tag(el) or el is body:
+            continue
+        if el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or ""):
+            seen.add(el)
+            if not any(a in seen for a in el.iterancestors()):
+                outer.append(el)
+    marks = stats.markers.get(body, 0)
+    hidden_marks = sum(stats.markers.get(el, 0) for el in outer)
+    if marks and hidden_marks >= marks:
+        return []
+    return outer
+
+
 def _pick_container(body, stats: _Stats):
     """Walk down from <body> while one child holds the whole report: every marker (numbered part
     heading, report table) below the node and, unless two or more part headings vouch for it, at
@@ -360,6 +388,14 @@ class _TailOnly:
     def __init__(self, tail, line):
         self.tail = tail
         self.sourceline = line
+
+
+def _lines(el) -> list[str]:
+    """The element's text split at block boundaries and <br>, each line normalised."""
+    parts = []
+    for ev in _events(el, None):  # U+001E marks a break: source newlines inside a line are just spaces
+        parts.append("\x1e" if ev is _BREAK else ev[0].replace("\x1e", " "))
+    return [t for t in (_norm(x) for x in "".join(parts).split("\x1e")) if t]
 
 
 def _cell_text(cell) -> str:
@@ -483,21 +519,13 @@ def _label_pairs(body, stats: _Stats):
         parent = el.getparent()
         if parent is not None and el is not body and stats.textlen.get(parent, 0) <= _SHORT:
             continue  # the parent is short too: it is scanned instead
-        for m in _LABEL_LINE.finditer(_norm("".join(el.itertext()))):
-            yield m.group(1), m.group(2)
+        for line in _lines(el):
+            for m in _LABEL_LINE.finditer(line):
+                yield m.group(1), m.group(2)
 
 
-def _metadata(body, metas, title_tag, heading, blocks, stats) -> dict[str, tuple[str, str, str]]:
-    meta: dict[str, tuple[str, str, str]] = {}
-
-    # publication date: meta tags first, then the portal's own labels
-    for key in _PUB_META:
-        if key in metas:
-            content, name = metas[key]
-            iso = _iso(content)
-            if iso:
-                meta["published_on"] = (iso, "page-meta", f"{name}: {content}")
-                break
+def _labelled(body, stats: _Stats) -> dict[str, tuple[str, str]]:
+    """label → (value, raw text) for the first usable value of each portal metadata label."""
     labelled: dict[str, tuple[str, str]] = {}
     for label, value in _label_pairs(body, stats):
         if label in labelled:
@@ -512,6 +540,20 @@ def _metadata(body, metas, title_tag, heading, blocks, stats) -> dict[str, tuple
                 labelled[label] = (organ, f"{label}：{organ}")
         elif label in _TITLE_LABELS and "报告" in value and len(value) <= 120:
             labelled[label] = (value, f"{label}：{value}")
+    return labelled
+
+
+def _metadata(metas, title_tag, heading, labelled, blocks) -> dict[str, tuple[str, str, str]]:
+    meta: dict[str, tuple[str, str, str]] = {}
+
+    # publication date: meta tags first, then the portal's own labels
+    for key in _PUB_META:
+        if key in metas:
+            content, name = metas[key]
+            iso = _iso(content)
+            if iso:
+                meta["published_on"] = (iso, "page-meta", f"{name}: {content}")
+                break
     if "published_on" not in meta:
         for label in _PUB_LABELS:
             if label in labelled:
