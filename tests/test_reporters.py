@@ -348,3 +348,49 @@ def test_wrap_label():
     assert wrap_label("社会公益组织") == "社会公益\n组织"
     assert wrap_label("本年收费金额（单位：万元）") == "本年收费\n金额\n（单位：\n万元）"
     assert wrap_label("总计") == "总计" and wrap_label("Legal services") == "Legal services"
+
+
+def test_internal_errors_are_shown(run):
+    from report_lint.engine.api import FileResult as FR
+
+    if "internal_errors" not in FR.model_fields:
+        pytest.skip("FileResult has no internal_errors in this engine version")
+    from report_lint.engine.api import InternalProblem
+
+    run.files[2].internal_errors = [InternalProblem(rule="Z105", message="ZeroDivisionError: division by zero")]
+    assert "内部错误 Z105：ZeroDivisionError" in render("console", run)
+    assert json.loads(render("json", run))["files"][2]["internal_errors"] == [
+        {"rule": "Z105", "message": "ZeroDivisionError: division by zero"}]
+    suite = ET.fromstring(render("junit", run, options={"rules": []})).findall("testsuite")[2]
+    assert suite.get("errors") == "1" and suite.find("testcase/error").get("type") == "internal-error"
+    assert "ZeroDivisionError" in render("html", run) and "ZeroDivisionError" in render("markdown", run)
+    assert "::error file=reports/ok.html,title=内部错误 Z105::ZeroDivisionError" in render("github", run, options={"step_summary": False})
+    notes = json.loads(render("sarif", run))["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert any(n["descriptor"]["id"] == "internal-error" and n["associatedRule"]["id"] == "Z105" for n in notes)
+
+
+def test_chinese_line_breaking():
+    from hypothesis import given, settings, strategies as st
+    from rich.cells import cell_len
+
+    from report_lint.reporters._rich import break_points
+
+    def lines(text, width):
+        return [text[a:b] for a, b in break_points(text, width)]
+
+    out = lines("表三“（七）总计”行“自然人”列应为 26，实为 20。", 12)
+    assert all(cell_len(l) <= 12 for l in out)
+    assert not any(l[0] in "，。）”" for l in out[1:])  # closing punctuation never starts a line
+    assert not any(l[-1] in "（“" for l in out)  # opening punctuation never ends one
+    assert "".join(out).replace(" ", "") == "表三“（七）总计”行“自然人”列应为 26，实为 20。".replace(" ", "")
+    assert lines("check the total column value", 12) == ["check the", "total column", "value"]  # words kept whole
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.text(alphabet="表三总计行列，。（）“” ab12\n", max_size=80), st.integers(min_value=2, max_value=30))
+    def no_loss_no_overflow(text, width):
+        spans = break_points(text, width)
+        assert all(cell_len(text[a:b]) <= width for a, b in spans)
+        kept = "".join(text[a:b] for a, b in spans)
+        assert kept.replace(" ", "") == text.replace(" ", "").replace("\n", "")
+
+    no_loss_no_overflow()

@@ -18,6 +18,7 @@ from rich.text import Text
 
 from ..engine.api import FileResult, Finding, RunResult
 from . import _common as c
+from ._rich import Wrapped
 
 _TRAILING = re.compile(r"[ ]+((?:\x1b\[[0-9;]*m)*)$")
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -97,22 +98,25 @@ def _rows_table(rows: list[c.RowView], lang: str) -> Table:
     return table
 
 
-def _finding(f: Finding, fr: FileResult, lang: str, tpl) -> Group:
+def _finding(f: Finding, fr: FileResult, lang: str, tpl) -> Table:
+    """Severity and rule id on the left; message, location and table row hang beside them."""
     t = _T[c.lang_key(lang)]
     head = Text()
-    head.append(f"{c.severity_label(f.severity, lang)} ", style=SEVERITY_STYLE.get(f.severity, ""))
-    head.append(f"{f.rule} ", style="bold")
-    head.append(c.message(f, lang))
-    parts: list = [head]
+    head.append(c.severity_label(f.severity, lang), style=SEVERITY_STYLE.get(f.severity, ""))
+    head.append(f" {f.rule}", style="bold")
+    body: list = [Wrapped(Text(c.message(f, lang)))]
     where = c.where(f.location, lang, tpl)
     if where:
-        parts.append(Padding(Text(f"{t['where']}：{where}" if c.lang_key(lang) == "zh" else f"{t['where']}: {where}",
-                                  style="dim"), (0, 0, 0, 2), expand=False))
+        body.append(Wrapped(Text(f"{t['where']}：{where}" if c.lang_key(lang) == "zh" else f"{t['where']}: {where}",
+                                 style="dim")))
     rows = c.table_rows_for(f, fr.report, lang, tpl)
     if rows:
-        shown = _row_line(rows[0], lang) if len(rows) == 1 else _rows_table(rows, lang)
-        parts.append(Padding(shown, (0, 0, 0, 2), expand=False))
-    return Group(*parts)
+        body.append(Wrapped(_row_line(rows[0], lang)) if len(rows) == 1 else _rows_table(rows, lang))
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    grid.add_row(head, Group(*body))
+    return grid
 
 
 def _header(fr: FileResult, lang: str) -> list:
@@ -155,11 +159,17 @@ def _file(console: Console, fr: FileResult, lang: str) -> None:
         msg = Text(f"{t['unreadable']}：" if c.lang_key(lang) == "zh" else f"{t['unreadable']}: ", style="bold red")
         msg.append(fr.error.message)
         msg.append(f" ({fr.error.code})", style="dim")
-        console.print(msg)
+        console.print(Wrapped(msg))
         console.print()
         return
     for line in _header(fr, lang):
         console.print(line)
+    for p in getattr(fr, "internal_errors", None) or []:
+        # a crash inside a check: the file was read, but this rule's verdict is missing
+        msg = Text("内部错误" if c.lang_key(lang) == "zh" else "Internal error", style="bold red")
+        msg.append(f" {p.rule}" if p.rule else "", style="bold")
+        msg.append(("：" if c.lang_key(lang) == "zh" else ": ") + p.message)
+        console.print(Wrapped(msg))
     if not fr.findings:
         console.print(Text(t["clean"], style="green"))
         console.print()

@@ -33,6 +33,8 @@ def finding_dict(f: Finding, lang: str) -> dict[str, Any]:
         "basis": f.basis,
         "help_uri": f.help_uri,
         "data": d.get("data") or {},
+        "category": d.get("category"),
+        "fingerprint": d.get("fingerprint"),
     }
 
 
@@ -48,6 +50,7 @@ def file_dict(fr: FileResult, lang: str) -> dict[str, Any]:
         "error": fr.error.model_dump(mode="json") if fr.error is not None else None,
         "counts": c.counts(fr.findings),
         "findings": [finding_dict(f, lang) for f in fr.findings],
+        "internal_errors": [{"rule": p.rule, "message": p.message} for p in getattr(fr, "internal_errors", None) or []],
     }
 
 

@@ -22,6 +22,7 @@ from rich.text import Text
 from ..engine.api import FindingLocation
 from ..model import Cell, Location, Report
 from . import _common as c
+from ._rich import Wrapped
 
 _TRAILING = re.compile(r"[ ]+((?:\x1b\[[0-9;]*m)*)$")
 TABLE_KEYS = ("disclosure", "applications", "reviews")
@@ -128,7 +129,7 @@ def _parts(report: Report, lang: str, tpl) -> Table:
         if where:
             detail.append(f"  {where}", style="dim")
         detail.append("  " + t["chars"].format(n=len(sec.text)), style="dim")
-        table.add_row(label, Text(t["found"], style="green"), detail)
+        table.add_row(label, Text(t["found"], style="green"), Wrapped(detail))
     return table
 
 
@@ -230,7 +231,7 @@ def _problems(report: Report, lang: str, tpl) -> list:
                              _where(p.location, lang)) if w]
         if where:
             line.append("  (" + " · ".join(where) + ")", style="dim")
-        out.append(Padding(line, (0, 0, 0, 2), expand=False))
+        out.append(Padding(Wrapped(line), (0, 0, 0, 2), expand=False))
     return out
 
 

@@ -55,6 +55,16 @@ def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+def _docs_uri(rule_id: str) -> Optional[str]:
+    """The rule's documentation page when the distribution declares a Documentation URL."""
+    try:
+        from ..engine.catalogue import help_uri
+
+        return help_uri(rule_id)
+    except Exception:
+        return None
+
+
 def rule_descriptor(meta: Any, *, lang: str = "zh", help_base_uri: Optional[str] = None) -> dict[str, Any]:
     """One SARIF reportingDescriptor from catalogue metadata (an object with attributes or a dict with
     keys id, name, family, severity, evidence, spec, basis, weight, since, status, help_uri, doc{what,
@@ -105,7 +115,8 @@ def rule_descriptor(meta: Any, *, lang: str = "zh", help_base_uri: Optional[str]
         "defaultConfiguration": {"level": LEVEL.get(severity, "warning")},
         "properties": props,
     }
-    help_uri = _get(meta, "help_uri") or (f"{help_base_uri.rstrip('/')}/{rid}" if help_base_uri else None)
+    help_uri = (_get(meta, "help_uri") or (f"{help_base_uri.rstrip('/')}/{rid}" if help_base_uri else None)
+                or _docs_uri(rid))
     if help_uri:
         out["helpUri"] = help_uri
     return out
