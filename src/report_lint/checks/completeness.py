@@ -1,0 +1,389 @@
+"""C family — completeness: the six parts, their order and numbering, the three tables and every row and
+column of the detected template, the title, the 统计期限 sentence and the narrative content that the
+条例 and the 2021 format require (SPEC.md §2, §6, §7, §10).
+
+The small helpers at the top (part names, locations, text of a part) are shared with the other
+built-in families in this package (template, timeliness, format).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Iterable, Iterator, Optional
+
+from ..engine.api import FindingLocation, Hit, RuleContext, RuleImpl, hookimpl
+from ..model import Location, Report, Section
+from ..templates import TABLE_KEYS, Template, get_template, template_for_year, templates
+
+NUMERALS = "一二三四五六七八九十"
+TABLE_ZH = {"disclosure": "表二", "applications": "表三", "reviews": "表四"}
+
+# ---------------------------------------------------------------------------------------------------
+# Shared helpers
+
+
+def numeral(n: Optional[int]) -> str:
+    return NUMERALS[n - 1] if n and 1 <= n <= len(NUMERALS) else str(n)
+
+
+def report_template(report: Report) -> Template:
+    """The template whose data describes this report: the detected one, else the one for its year,
+    else the newest (section titles are the same in every format)."""
+    t = get_template(report.meta.template)
+    if t is None and report.meta.year:
+        t = template_for_year(report.meta.year)
+    return t or templates()[-1]
+
+
+def part_title(report: Report, number: int) -> str:
+    """The canonical title of part `number` without its numeral, e.g. 其他需要报告的事项."""
+    for s in report_template(report).sections:
+        if s.number == number:
+            return re.sub(rf"^[{NUMERALS}]+、", "", s.title)
+    return ""
+
+
+def part_zh(report: Report, number: Optional[int]) -> str:
+    if not number:
+        return "正文开头"
+    return f"第{numeral(number)}部分“{part_title(report, number)}”"
+
+
+def part_en(report: Report, number: Optional[int]) -> str:
+    if not number:
+        return "the opening text"
+    return f"part {numeral(number)} ({part_title(report, number)})"
+
+
+def to_finding_location(loc: Optional[Location], section: Optional[int] = None, **extra) -> FindingLocation:
+    """A model Location (line/page/grid) as the finding's location, with the logical keys added."""
+    out = FindingLocation(section=section, **extra)
+    if loc is not None:
+        out.line, out.page, out.paragraph = loc.line, loc.page, loc.paragraph
+        out.grid_table, out.grid_row, out.grid_column = loc.table, loc.row, loc.column
+    return out
+
+
+def where_zh(report: Report, section: Optional[int], loc: Optional[Location]) -> str:
+    """'第一部分“总体情况”第12行' — the part and the line/page/paragraph, for messages."""
+    desc = loc.describe("zh") if loc is not None else ""
+    return part_zh(report, section) + desc
+
+
+def where_en(report: Report, section: Optional[int], loc: Optional[Location]) -> str:
+    desc = loc.describe("en") if loc is not None else ""
+    return part_en(report, section) + (f", {desc}" if desc else "")
+
+
+def compact(text: Optional[str]) -> str:
+    """Text without whitespace (report lines are often broken or spaced: '鸡东县 2020 年…')."""
+    return re.sub(r"\s+", "", text or "")
+
+
+def fold(text: Optional[str]) -> str:
+    """Compact text with full-width forms folded (（ → (, ０ → 0) for keyword and pattern matching."""
+    return unicodedata.normalize("NFKC", compact(text))
+
+
+def present_section(report: Report, number: int) -> Optional[Section]:
+    s = report.section(number)
+    return s if s is not None and s.present else None
+
+
+def section_text(report: Report, number: int) -> str:
+    """All text of a part: its own text and the paragraphs assigned to it."""
+    s = report.section(number)
+    own = s.text if s is not None else ""
+    paras = "\n".join(p.text for p in report.paragraphs if p.section == number)
+    return own + ("\n" + paras if paras and paras not in own else "")
+
+
+def narrative_blocks(report: Report) -> list[tuple[str, Optional[int], Optional[Location]]]:
+    """(text, part, location) for every narrative paragraph; the parts' texts when the parser gave
+    no paragraphs."""
+    if report.paragraphs:
+        return [(p.text, p.section, p.location) for p in report.paragraphs]
+    return [(s.text, s.number, s.start) for s in report.sections if s.present and s.text]
+
+
+def sentences(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, sentence) split at 。！？； and line breaks (half-width ;!? too: flattened text)."""
+    start = 0
+    for m in re.finditer(r"[。！？；!?;\n]", text):
+        if m.end() - start > 1:
+            yield start, text[start:m.end()]
+        start = m.end()
+    if start < len(text):
+        yield start, text[start:]
+
+
+def excerpt(text: str, start: int, end: int, width: int = 12) -> str:
+    a, b = max(0, start - width), min(len(text), end + width)
+    return ("…" if a > 0 else "") + re.sub(r"\s+", " ", text[a:b]).strip() + ("…" if b < len(text) else "")
+
+
+def keyword_groups_missing(text: str, groups: dict[str, list[str]]) -> list[str]:
+    """The group names none of whose keywords occurs in `text` (compared without whitespace)."""
+    t = fold(text)
+    return [name for name, words in groups.items() if not any(fold(w) in t for w in words)]
+
+
+# 统计期限 sentence, SPEC §10.2 (looser on the start day: a few 2019 reports start on 9月1日, and the
+# C rule only asks that the sentence exists; T103 compares its years).
+STAT_PERIOD_RE = re.compile(
+    r"(统计期限|统计时限|统计时间|统计区间|时间范围)[^。；]{0,12}?(20\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
+    r"[^。；\d]{0,8}?(至|到|—|－|-|～|~)[^。；\d]{0,8}?(?:(20\d{2})\s*年\s*)?12\s*月\s*31\s*日")
+
+
+def find_stat_periods(report: Report) -> list[tuple[re.Match, str, Optional[int], Optional[Location]]]:
+    out = []
+    for text, section, loc in narrative_blocks(report):
+        for m in STAT_PERIOD_RE.finditer(text):
+            out.append((m, text, section, loc))
+    return out
+
+
+# Title, SPEC §10.1: organ + 4-digit year + 政府信息公开工作年度报告 (variants are F103's business).
+TITLE_RE = re.compile(r"^(?P<organ>.*?)(?P<year>(?:19|20)\d{2})年(?:度)?(?P<rest>.*)$")
+TITLE_PHRASE = "政府信息公开工作年度报告"
+
+
+def clean_title(title: Optional[str]) -> str:
+    t = compact(title)
+    return t.strip("《》〈〉<>\"“”'‘’")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Parts (PART-1)
+
+
+def check_parts_missing(report: Report, ctx: RuleContext) -> Iterable[Hit]:
+    for spec in report_template(report).sections:
+        if present_section(report, spec.number) is None:
+            yield Hit("C101", args={"part": numeral(spec.number), "title": part_title(report, spec.number)},
+                      location=FindingLocation(section=spec.number))
+
+
+def check_parts_order(report: Report, ctx: RuleContext) -> Iterable[Hit]:
+    found = sorted((s for s in report.sections if s.present and s.order is not None), key=lambda s: s.order)
+    highest: Optional[Section] = None
+    for s in found:
+        if highest is not None and s.number < highest.number:
+            yield Hit("C102", args={"part": numeral(s.number), "title": part_title(report, s.number),
+                                    "after": numeral(highest.number),
+                                    "after_title": part_title(report, highest.number)},
+                      location=to_finding_location(s.start, s.number))
+        elif highest is None or s.number > highest.number:
+            highest = s
+
+
+def check_parts_numbering(report: Report, ctx: RuleContext) -> Iterable[Hit]:
+    for s in report.sections:
+        if s.present and s.numbered_as is not None and s.numbered_as != s.number:
+            yield Hit("C103", args={"part": numeral(s.number), "title": part_title(report, s.number),
+                                    "written": numeral(s.numbered_as), "heading": compact(s.title) or "（无）"},
+                      location=to_finding_location(s.start, s.number),
+                      expected=s.number, actual=s.numbered_as)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Tables (PART-2, T2-1/T2-2, §4, §5)
+
+
+def check_tables_missing(report: Report, ctx: RuleContext) -> Iterable[Hit]:
+    tpl = report_template(report)
+    for key in TABLE_KEYS:
+        if getattr(report.tables, key) is None:
+            spec = tpl.table(key)
+            yield Hit("C104", args={"table": spec.title, "part": numeral(spec.section),
+                                    "part_title": part_title(report, spec.section)},
+                      location=FindingLocation(section=spec.section, table=key))
+
+
+def _row_label(part_caption: Optional[str], label: str) -> str:
+    return f"{part_caption}“{label}”" if part_caption else f"“{label}”"
+
+
+def _table_structure(report: Report) -> Iterator[Hit]:
+    """C105 rows, C106 whole columns, C107 single cells absent from a found table, against the
+    template that table was recognised as (report.table_templates), so a hybrid is judged per table."""
+    for key in TABLE_KEYS:
+        data = getattr(report.tables, key)
+        if data is None:
+            continue
+        tpl = get_template(report.table_templates.get(key) or report.meta.template)
+        if tpl is None:
+            continue  # template unknown: nothing to compare against (V103 says so)
+        spec = tpl.table(key)
+        loc_of_table = report.table_locations.get(key)
+        groups = ([(p.caption, p.columns, p.rows) for p in spec.parts] if spec.parts
+                  else [(None, spec.columns, spec.rows)])
+        for caption, columns, rows in groups:
+            present_rows = [r for r in rows if r.key in data]
+            for r in rows:
+                if r.key not in data:
+                    yield Hit("C105", args={"table": spec.title, "row": _row_label(caption, r.label),
+                                            "template": tpl.id},
+                              location=to_finding_location(loc_of_table, spec.section, table=key, row=r.key))
+            for c in columns:
+                lacking = [r for r in present_rows if c.key not in data[r.key]]
+                if not lacking:
+                    continue
+                if len(lacking) == len(present_rows) and len(present_rows) > 1:
+                    yield Hit("C106", args={"table": spec.title, "column": c.label,
+                                            "part_caption": f"{caption}" if caption else "",
+                                            "template": tpl.id},
+                              location=to_finding_location(loc_of_table, spec.section, table=key, column=c.key))
+                    continue
+                for r in lacking:
+                    yield Hit("C107", args={"table": spec.title, "row": _row_label(caption, r.label),
+                                            "column": c.label},
+                              location=to_finding_location(loc_of_table, spec.section, table=key,
+                                                           row=r.key, column=c.key))
+
+
+def check_rows_missing(report: Report, ctx: RuleContext) -> Iterable[Hit]:
+    return (h for h in _table_structure(report) if h.rule == "C105")
+
+
+def check_columns_missing(report: Report, ctx: RuleContext) -> Iterable[Hit]:
+    return (h for h in _table_structure(report) if h.rule == "C106")
+
+
+def check_cells_missing(report: Report, ctx: RuleContext) -> Iterable[Hit]:
+    return (h for h in _table_structure(report) if h.rule == "C107")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Title and opening (TITLE-1, OPEN-1)
+
+
+def check_title(report: Report, ctx: RuleContext) -> Iterable[Hit]:
+    title = clean_title(report.meta.title)
+    missing_zh: list[str] = []
+    missing_en: list[str] = []
+    if not title:
+        missing_zh, missing_en = ["标题"], ["the title"]
+    else:
+        m = TITLE_RE.match(title)
+        organ = m.group("organ") if m else ""
+        if m and not re.search(r"[\u4e00-\u9fff]{2,}", organ):
+            # "2019年上海市人民政府办公厅政府信息公开工作年度报告": the organ follows the year.
+            organ = re.split(r"(?:政府|政务)(?:信息)?公开", m.group("rest"))[0]
+        if not m:
+            missing_zh.append("4位年份（如“2023年”）")
+            missing_en.append("a 4-digit year (e.g. 2023年)")
+        elif not re.search(r"[\u4e00-\u9fff]{2,}", organ):
+            missing_zh.append("机关名称")
+            missing_en.append("the organ's name")
+        folded = fold(title)
+        if "年度报告" not in folded or not re.search(r"(政府|政务)(信息)?公开", folded):
+            missing_zh.append(f"“{TITLE_PHRASE}”字样")
+            missing_en.append(f"the words {TITLE_PHRASE}")
+    if not missing_zh:
+        return
+    prov = report.meta.provenance.get("title")
+    organ = report.meta.organ or "××县人民政府"
+    example = f"{organ}{report.meta.year or 2023}年{TITLE_PHRASE}"
+    yield Hit("C108", args={"title": title or "（未找到）", "missing": "、".join(missing_zh),
+                            "missing_en": ", ".join(missing_en), "example": example},
+              location=to_finding_location(prov.location if prov else None), expected=example, actual=title or None)
+
+
+def check_stat_period(report: Report, ctx: RuleContext) -> Iterable[Hit]:
+    if find_stat_periods(report):
+        return
+    year = report.meta.year or "××××"
+    yield Hit("C109", args={"example": f"本报告中所列数据的统计期限自{year}年1月1日至{year}年12月31日止"},
+              location=FindingLocation(section=1))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Narrative content (PART-3, P6-1, CONT-1, P1-1)
+
+
+def _body(report: Report, number: int) -> str:
+    s = report.section(number)
+    text = section_text(report, number)
+    if s is not None and s.title:
+        text = text.replace(s.title, "", 1)
+    return text
+
+
+def check_part6_empty(report: Report, ctx: RuleContext) -> Iterable[Hit]:
+    s = present_section(report, 6)
+    if s is None:
+        return  # a missing part is C101's
+    body = re.sub(r"[\s\W_]+", "", _body(report, 6))
+    if not body:
+        yield Hit("C110", args={}, location=to_finding_location(s.start, 6))
+
+
+def _applies_from(report: Report, from_year: int) -> bool:
+    if report.meta.year is not None:
+        return report.meta.year >= from_year
+    t = get_template(report.meta.template)
+    return t is not None and t.first_year >= from_year
+
+
+def check_fee_statement(report: Report, ctx: RuleContext) -> Iterable[Hit]:
+    s = present_section(report, 6)
+    if s is None or not _applies_from(report, int(ctx.options.get("from_year", 2021))):
+        return
+    words = list(ctx.options.get("keywords", ["信息处理费"]))
+    if not keyword_groups_missing(_body(report, 6), {"fee": words}):
+        return
+    elsewhere = [n for n in range(1, 6) if not keyword_groups_missing(section_text(report, n), {"fee": words})]
+    note_zh = note_en = ""
+    if elsewhere:
+        note_zh = f"（{part_zh(report, elsewhere[0])}提到了信息处理费，但格式要求在第六部分报告）"
+        note_en = f" ({part_en(report, elsewhere[0])} mentions it, but the format asks for it in part 六)"
+    yield Hit("C111", args={"year": report.meta.year or "", "note": note_zh, "note_en": note_en},
+              location=to_finding_location(s.start, 6))
+
+
+def check_government_assessment(report: Report, ctx: RuleContext) -> Iterable[Hit]:
+    if report.meta.organ_kind != "government":
+        return
+    parts = [int(p) for p in ctx.options.get("parts", [1, 5])]
+    if not any(present_section(report, p) for p in parts):
+        return  # the parts themselves are missing (C101)
+    groups = dict(ctx.options.get("topics", {"工作考核": ["工作考核"], "社会评议": ["社会评议"],
+                                             "责任追究": ["责任追究"]}))
+    text = "\n".join(section_text(report, p) for p in parts)
+    missing = keyword_groups_missing(text, groups)
+    if missing:
+        yield Hit("C112", args={"missing": "、".join(missing),
+                                "parts": "第" + "、".join(numeral(p) for p in parts) + "部分",
+                                "parts_en": " or ".join(f"part {numeral(p)}" for p in parts)},
+                  location=FindingLocation(section=parts[0]), data={"missing": missing})
+
+
+def check_part1_topics(report: Report, ctx: RuleContext) -> Iterable[Hit]:
+    s = present_section(report, 1)
+    if s is None or not _applies_from(report, int(ctx.options.get("from_year", 2021))):
+        return
+    groups = dict(ctx.options.get("topics", {}))
+    missing = keyword_groups_missing(section_text(report, 1), groups)
+    if missing:
+        yield Hit("C113", args={"missing": "、".join(missing), "count": len(missing)},
+                  location=to_finding_location(s.start, 1), data={"missing": missing})
+
+
+@hookimpl
+def report_lint_rules():
+    return [
+        RuleImpl("C101", check_parts_missing),
+        RuleImpl("C102", check_parts_order),
+        RuleImpl("C103", check_parts_numbering),
+        RuleImpl("C104", check_tables_missing),
+        RuleImpl("C105", check_rows_missing),
+        RuleImpl("C106", check_columns_missing),
+        RuleImpl("C107", check_cells_missing),
+        RuleImpl("C108", check_title),
+        RuleImpl("C109", check_stat_period),
+        RuleImpl("C110", check_part6_empty),
+        RuleImpl("C111", check_fee_statement),
+        RuleImpl("C112", check_government_assessment),
+        RuleImpl("C113", check_part1_topics),
+    ]
