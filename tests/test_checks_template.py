@@ -1,0 +1,142 @@
+"""V family (template version): a failing and a passing case per rule, the year→format mapping read
+from the template data, and the hybrid corpus report r001."""
+from __future__ import annotations
+
+import string
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from report_lint.checks import template as V
+from report_lint.engine.api import RuleContext
+from report_lint.templates import template_for_year
+from report_lint.testing import valid_report
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CATALOGUE = REPO / "rules" / "catalogue" / "template.toml"
+RULES = {r["id"]: r for r in tomllib.loads(CATALOGUE.read_text("utf-8"))["rules"]}
+
+
+def run(fn, report, rule: str):
+    hits = list(fn(report, RuleContext(options=dict(RULES[rule].get("options", {})), settings=None)))
+    assert all(h.rule == rule for h in hits)
+    return hits
+
+
+def render(hit) -> tuple[str, str]:
+    meta = RULES[hit.rule]
+    return meta["message_zh"].format_map(hit.args), meta["message_en"].format_map(hit.args)
+
+
+def hybrid(year=2023):
+    """A 2021-format report whose 表三 keeps the single 2019 （六）其他处理 row (like r001)."""
+    r = valid_report("2021", year=year)
+    r.tables.applications = valid_report("2019").tables.applications
+    r.meta.template = "hybrid"
+    r.table_templates["applications"] = "2019"
+    return r
+
+
+def test_catalogue_matches_implementations():
+    assert {i.id for i in V.report_lint_rules()} == set(RULES)
+    for rid, meta in RULES.items():
+        assert rid[0] == "V" and meta["family"] == "template"
+        assert not (meta["evidence"] == "M" and meta["severity"] == "error"), rid
+        assert {"what", "why", "example", "fix"} <= set(meta["doc"]), rid
+        for key in ("message_zh", "message_en"):
+            list(string.Formatter().parse(meta[key]))
+
+
+def test_catalogue_loads_in_engine():
+    catalogue = pytest.importorskip("report_lint.engine.catalogue")
+    rules, notices = catalogue.parse_file(CATALOGUE)
+    assert not notices and {r.id for r in rules} == set(RULES)
+
+
+@pytest.mark.parametrize("template,year", [("2019", 2019), ("2019", 2020), ("2021", 2021), ("2021", 2024)])
+def test_valid_reports_are_silent(template, year):
+    r = valid_report(template, year=year)
+    for impl in V.report_lint_rules():
+        assert run(impl.check, r, impl.id) == [], impl.id
+
+
+def test_year_to_format_comes_from_template_data():
+    assert template_for_year(2020).id == "2019" and template_for_year(2021).id == "2021"
+
+
+def test_v101_old_format_for_new_year():
+    r = valid_report("2019", year=2022)
+    hits = run(V.check_year_mismatch, r, "V101")
+    assert len(hits) == 1 and hits[0].expected == "2021" and hits[0].actual == "2019"
+    zh, en = render(hits[0])
+    assert "2022年度" in zh and "国办公开办函〔2021〕30号" in zh and "表二出现“本年新制作数量”" in zh
+    assert "report years 2021 on" in en
+
+
+def test_v101_new_format_for_old_year():
+    hits = run(V.check_year_mismatch, valid_report("2021", year=2020), "V101")
+    assert len(hits) == 1 and "2019—2020年度" in render(hits[0])[0]
+
+
+def test_v101_matching_format_silent():
+    assert run(V.check_year_mismatch, valid_report("2019", year=2020), "V101") == []
+
+
+def test_v102_hybrid_names_each_table():
+    hits = run(V.check_hybrid, hybrid(), "V102")
+    assert len(hits) == 1
+    zh, en = render(hits[0])
+    assert "表二按2021年格式（如“本年制发件数”）" in zh
+    assert "表三按2019年格式（如“（六）其他处理”）" in zh
+    assert "表四" not in zh  # the same in both formats: proves nothing
+    assert "2023年度报告应统一使用2021年格式" in zh and "mixes two formats" in en
+    assert hits[0].location.table == "applications"
+
+
+def test_v102_single_format_silent():
+    assert run(V.check_hybrid, valid_report("2021"), "V102") == []
+
+
+def test_v103_unknown_template():
+    r = valid_report("2021")
+    r.meta.template = "unknown"
+    hits = run(V.check_unknown, r, "V103")
+    assert len(hits) == 1 and "2023年度应使用2021年格式" in render(hits[0])[0]
+    assert run(V.check_year_mismatch, r, "V101") == []
+
+
+def test_v103_known_template_silent():
+    assert run(V.check_unknown, hybrid(), "V103") == []
+
+
+def test_engine_runs_template_rules():
+    runner = pytest.importorskip("report_lint.engine.runner")
+    result = runner.check_report(hybrid())
+    v102 = [f for f in result.findings if f.rule == "V102"]
+    assert len(v102) == 1 and v102[0].severity == "error" and "表三按2019年格式" in v102[0].message_zh
+    assert not result.internal_errors
+
+
+def _parse(relative: str):
+    path = SHARED / relative
+    if not path.exists():
+        pytest.skip(f"{path} not available")
+    import report_lint
+
+    return report_lint.parse(path)
+
+
+def test_seed_uses_the_right_format():
+    r = _parse("seed/jidong-2020.txt")
+    for impl in V.report_lint_rules():
+        assert run(impl.check, r, impl.id) == [], impl.id
+
+
+def test_r001_hybrid():
+    r = _parse("corpus/r001.pdf")
+    hits = run(V.check_hybrid, r, "V102")
+    assert len(hits) == 1
+    zh, _ = render(hits[0])
+    assert "表二按2021年格式" in zh and "表三按2019年格式" in zh
