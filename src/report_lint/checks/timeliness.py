@@ -1,0 +1,348 @@
+"""T family — timeliness: publication against the statutory deadline (条例第四十九条), the years of the
+统计期限 and of the report, stale "本年" narrative, and the time limits the text states
+(条例第三十、三十三条). SPEC.md §6 (TIME-1, TIME-2, TEXT-TIME-1), §10.1 (TITLE-2), §10.2 (OPEN-1).
+
+Deadlines are rule options so users set them per organ kind and per province; working days come from
+the official Chinese holiday calendar (chinese_calendar), which covers a limited range of years: outside
+it the checks fall back to calendar days and never fail.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any, Iterable, Optional
+
+from ..engine.api import Hit, RuleContext, RuleImpl, hookimpl
+from ..errors import ConfigError
+from ..model import Report
+from .completeness import (compact, excerpt, find_stat_periods, narrative_blocks, sentences,
+                           to_finding_location, where_en, where_zh)
+
+DEFAULT_DEADLINES = {"department": "01-31", "government": "03-31", "township": "03-31"}
+
+KIND_ZH = {"department": "县级以上人民政府部门", "government": "本级人民政府", "township": "乡镇人民政府（街道办事处）"}
+KIND_EN = {"department": "a government department", "government": "a people's government (本级政府)",
+           "township": "a township government or sub-district office"}
+
+SOURCE_ZH = {"page-meta": "网页元数据的发布日期", "page-metadata-table": "网页信息表的发布日期",
+             "crawler-header": "采集记录的发布时间", "signature": "报告落款日期", "command-line": "命令行指定的发布日期"}
+SOURCE_EN = {"page-meta": "the page's publication metadata", "page-metadata-table": "the page's metadata table",
+             "crawler-header": "the crawler's record", "signature": "the report's signature date",
+             "command-line": "the date given on the command line"}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Working days (lazy import; None when the calendar does not cover the years)
+
+
+def workdays_between(after: date, until: date) -> Optional[int]:
+    """Working days in (after, until], by the official calendar; None outside its years."""
+    if until <= after:
+        return 0
+    try:
+        import chinese_calendar
+
+        return len(chinese_calendar.get_workdays(after + timedelta(days=1), until))
+    except (ImportError, NotImplementedError):
+        return None
+
+
+def next_workday(day: date) -> Optional[date]:
+    """`day` itself if it is a working day, else the next one; None outside the calendar's years."""
+    try:
+        import chinese_calendar
+
+        while not chinese_calendar.is_workday(day):
+            day += timedelta(days=1)
+        return day
+    except (ImportError, NotImplementedError):
+        return None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Deadlines (TIME-1, TIME-2)
+
+
+def _parse_month_day(value: Any, where: str) -> tuple[int, int]:
+    m = re.fullmatch(r"\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*", str(value))
+    if m:
+        month, day = int(m.group(1)), int(m.group(2))
+        try:
+            date(2000, month, day)  # a leap year: 02-29 is accepted (28th in other years)
+            return month, day
+        except ValueError:
+            pass
+    raise ConfigError("bad-deadline", f"截止日期配置 {where} = {value!r} 无效，应写成“01-31”形式的月-日",
+                      f"invalid deadline {where} = {value!r}; write month-day like \"01-31\"")
+
+
+def _configured(settings: Any) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """Deadlines the user set in `[tool.report-lint.deadlines]` (the run's Config): only the keys
+    actually given, so the catalogue defaults of the rule options still apply to the others."""
+    d = getattr(settings, "deadlines", None)
+    if d is None:
+        return {}, {}
+    given = getattr(d, "model_fields_set", set())
+    kinds = {k: getattr(d, k) for k in DEFAULT_DEADLINES if k in given}
+    provinces = {}
+    for name, override in (getattr(d, "provinces", None) or {}).items():
+        provinces[name] = {k: getattr(override, k) for k in DEFAULT_DEADLINES if getattr(override, k, None)}
+    return kinds, provinces
+
+
+def deadline_table(report: Report, options: dict, settings: Any = None) -> tuple[dict[str, str], Optional[str]]:
+    """Deadlines per organ kind after the province overlay, and the province applied (if any).
+
+    options (this rule's): {"deadlines": {"department": "01-31", ...}, "provinces": {"湖南":
+    {"department": "01-25"}}, "province": "湖南"}. Keys set in the configuration's deadlines table
+    (`settings.deadlines`, same shape with provinces inside) take precedence over the options."""
+    raw = dict(options.get("deadlines") or {})
+    provinces = dict(raw.pop("provinces", None) or {})
+    provinces.update(options.get("provinces") or {})
+    conf_kinds, conf_provinces = _configured(settings)
+    provinces.update(conf_provinces)
+    table = {**DEFAULT_DEADLINES, **{k: v for k, v in raw.items() if k in DEFAULT_DEADLINES}, **conf_kinds}
+    province = options.get("province") or None
+    if not province:
+        # The province (or city) named in the organ or title; the longest configured name wins.
+        haystack = compact(report.meta.organ) + compact(report.meta.title)
+        hits = [p for p in provinces if p and compact(p) in haystack]
+        province = max(hits, key=len) if hits else None
+    if province and province in provinces:
+        table.update({k: v for k, v in dict(provinces[province]).items() if k in DEFAULT_DEADLINES and v})
+    elif province:
+        raise ConfigError("unknown-province", f"未配置省份“{province}”的截止日期（provinces 中没有该项）",
+                          f"no deadlines configured for province {province!r} (not in provinces)")
+    return table, province
+
+
+def _on(year: int, month_day: tuple[int, int]) -> date:
+    month, day = month_day
+    try:
+        return date(year, month, day)
+    except ValueError:  # 02-29 in a common year
+        return date(year, month, day - 1)
+
+
+def _deadline(report: Report, ctx: RuleContext):
+    """(effective deadline, statutory date, kind, province) for the report, or None."""
+    year = report.meta.year
+    if year is None:
+        return None
+    table, province = deadline_table(report, ctx.options, ctx.settings)
+    kind = report.meta.organ_kind
+    if kind in table:
+        statutory = _on(year + 1, _parse_month_day(table[kind], f"deadlines.{kind}"))
+    else:
+        # Organ kind unknown: the latest configured deadline, so no report is called late wrongly.
+        statutory = max(_on(year + 1, _parse_month_day(v, f"deadlines.{k}")) for k, v in table.items())
+    effective = statutory
+    if ctx.options.get("extend_over_holidays", True):
+        # A period ending on a rest day runs to the next working day (the general rule for 期间).
+        effective = next_workday(statutory) or statutory
+    return effective, statutory, kind, province
+
+
+def _lateness_hit(report: Report, ctx: RuleContext, rule: str) -> Iterable[Hit]:
+    published = report.meta.published_on
+    if published is None:
+        return
+    prov = report.meta.provenance.get("published_on")
+    source = prov.kind if prov else ""
+    if (source == "signature") != (rule == "T102"):
+        return  # T101: a date from the page or the user; T102: only the report's own signature date
+    found = _deadline(report, ctx)
+    if found is None:
+        return
+    effective, statutory, kind, province = found
+    if published <= effective:
+        return
+    late = (published - statutory).days
+    wd = workdays_between(effective, published)
+    note_zh, note_en = [], []
+    if province:
+        note_zh.append(f"按{province}的配置")
+        note_en.append(f"as configured for {province}")
+    if kind not in KIND_ZH:
+        note_zh.append("机关类型未识别，按最晚的期限计算")
+        note_en.append("organ kind unknown, the latest deadline is used")
+    if effective != statutory:
+        note_zh.append(f"期限末日为休息日，顺延至{effective.isoformat()}")
+        note_en.append(f"the last day is a rest day, extended to {effective.isoformat()}")
+    yield Hit(rule, args={
+        "published_on": published.isoformat(), "source": SOURCE_ZH.get(source, "未注明来源"),
+        "source_en": SOURCE_EN.get(source, "unknown source"),
+        "kind": KIND_ZH.get(kind, "该机关"), "kind_en": KIND_EN.get(kind, "this organ"),
+        "deadline": f"{statutory.year}年{statutory.month}月{statutory.day}日",
+        "deadline_iso": statutory.isoformat(),
+        "note": f"（{'；'.join(note_zh)}）" if note_zh else "", "note_en": f" ({'; '.join(note_en)})" if note_en else "",
+        "late_days": late,
+        "workdays": f"，其中工作日{wd}天" if wd is not None else "（该年份超出节假日历范围，未计算工作日）",
+        "workdays_en": f", {wd} of them working days" if wd is not None else " (working days not computed: year outside the holiday calendar)",
+    }, location=to_finding_location(prov.location if prov else None),
+        expected=statutory.isoformat(), actual=published.isoformat(),
+        data={"late_days": late, "late_workdays": wd, "effective_deadline": effective.isoformat(),
+              "organ_kind": kind, "province": province, "date_source": source or None})
+
+
+def check_late(report: Report, ctx: RuleContext) -> Iterable[Hit]:
+    return _lateness_hit(report, ctx, "T101")
+
+
+def check_late_signature(report: Report, ctx: RuleContext) -> Iterable[Hit]:
+    return _lateness_hit(report, ctx, "T102")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Years (OPEN-1, TITLE-2)
+
+
+def check_period_year(report: Report, ctx: RuleContext) -> Iterable[Hit]:
+    year = report.meta.year
+    if year is None:
+        return
+    for m, text, section, loc in find_stat_periods(report):
+        years = {int(m.group(2)), int(m.group(6) or m.group(2))}
+        wrong = sorted(y for y in years if y != year)
+        if wrong:
+            yield Hit("T103", args={"period": compact(m.group(0)), "period_year": wrong[0], "year": year,
+                                    "where": where_zh(report, section, loc), "where_en": where_en(report, section, loc)},
+                      location=to_finding_location(loc, section), expected=year, actual=wrong[0])
+
+
+def check_publication_year(report: Report, ctx: RuleContext) -> Iterable[Hit]:
+    year, published = report.meta.year, report.meta.published_on
+    if year is None or published is None or published.year == year + 1:
+        return
+    prov = report.meta.provenance.get("published_on")
+    source = prov.kind if prov else ""
+    yield Hit("T104", args={"year": year, "published_on": published.isoformat(), "expected_year": year + 1,
+                            "source": SOURCE_ZH.get(source, "未注明来源"), "source_en": SOURCE_EN.get(source, "unknown source")},
+              location=to_finding_location(prov.location if prov else None), expected=year + 1, actual=published.year,
+              # A signature date is the report's own claim: too weak for a warning (SPEC §6).
+              severity="info" if source == "signature" else None)
+
+
+# A sentence that opens on another year ("2022年，…") and then calls something 本年: text carried over
+# from last year's report. 本年报/本年度报告 mean "this report"; table labels (本年新收…) are not narrative.
+_OPENING_YEAR = re.compile(r"^\W*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)?(?:在|截至|截止)?\s*(20\d{2})\s*年度?\s*[，,]")
+_BENNIAN = re.compile(r"本年(?!报|度报告|度年报|度政府信息公开|新收|新制作|新公开|增|制发|废止|处理决定|收费金额|度办理结果)")
+_COMPARISON = re.compile(r"同比|相比|比较|较上|增长|下降|减少|增加|上年|去年|上一年")
+
+
+def check_stale_year(report: Report, ctx: RuleContext) -> Iterable[Hit]:
+    year = report.meta.year
+    if year is None:
+        return
+    for text, section, loc in narrative_blocks(report):
+        for offset, sent in sentences(text):
+            m = _OPENING_YEAR.match(sent)
+            if not m or int(m.group(1)) >= year or f"{year}年" in compact(sent) or _COMPARISON.search(sent):
+                continue
+            b = _BENNIAN.search(sent, m.end())
+            if b is None:
+                continue
+            yield Hit("T105", args={"other_year": m.group(1), "year": year,
+                                    "excerpt": excerpt(text, offset + b.start(), offset + b.end(), 16),
+                                    "where": where_zh(report, section, loc), "where_en": where_en(report, section, loc)},
+                      location=to_finding_location(loc, section), actual=int(m.group(1)), expected=year)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Stated time limits (TEXT-TIME-1)
+
+_LIMIT = re.compile(r"(?P<ext>延长[^。；，,\d]{0,8}?)?(?P<n>\d{1,3})\s*个\s*工作日\s*(?P<within>[以之]?内)?")
+_LIMIT_CONTEXT = re.compile(r"答复|补正|告知|延长|主动公开")
+# Not a limit on the organ: the third party's 15 days (条例第三十二条), averages, speed-ups.
+_NOT_A_LIMIT = re.compile(r"第三方|征求|平均|压缩|缩短|提速|提前|用时|时长|办结时间")
+
+_BASIS = {
+    "correction": ("条例第三十条：申请内容不明确的，应自收到申请之日起7个工作日内一次性告知补正",
+                   "条例 Art. 30: a request for clarification within 7 working days of receipt"),
+    "reply": ("条例第三十三条：应自收到申请之日起20个工作日内答复，延长答复期限最长不得超过20个工作日",
+              "条例 Art. 33: reply within 20 working days of receipt, extended by at most 20 working days"),
+    "proactive": ("条例第二十六条：主动公开的政府信息应自形成或者变更之日起20个工作日内公开",
+                  "条例 Art. 26: proactive disclosure within 20 working days of creation or change"),
+}
+_STATUTORY = {"correction": 7, "reply": 20, "proactive": 20}
+
+
+def _clause(sent: str, start: int, end: int) -> str:
+    a = max(sent.rfind(c, 0, start) for c in "，,：:") + 1
+    ends = [i for i in (sent.find(c, end) for c in "，,。；;") if i >= 0]
+    return sent[a:min(ends) if ends else len(sent)]
+
+
+def check_time_limits(report: Report, ctx: RuleContext) -> Iterable[Hit]:
+    for text, section, loc in narrative_blocks(report):
+        for offset, sent in sentences(text):
+            if not _LIMIT_CONTEXT.search(sent) or _NOT_A_LIMIT.search(sent):
+                continue
+            for m in _LIMIT.finditer(sent):
+                if not (m.group("within") or m.group("ext") or re.search(r"期限|时限", sent[max(0, m.start() - 6):m.start()])):
+                    continue
+                clause = _clause(sent, m.start(), m.end())
+                if "补正" in sent and "告知" in clause and "答复" not in clause:
+                    kind = "correction"
+                elif "主动公开" in sent and "申请" not in sent:
+                    kind = "proactive"
+                else:
+                    kind = "reply"
+                stated, statutory = int(m.group("n")), _STATUTORY[kind]
+                if stated == statutory:
+                    continue
+                yield Hit("T106", args={"stated": stated, "statutory": statutory, "basis": _BASIS[kind][0],
+                                        "basis_en": _BASIS[kind][1],
+                                        "excerpt": excerpt(text, offset + m.start(), offset + m.end(), 14),
+                                        "where": where_zh(report, section, loc),
+                                        "where_en": where_en(report, section, loc)},
+                          location=to_finding_location(loc, section), expected=statutory, actual=stated,
+                          data={"kind": kind})
+
+
+_DATE = r"(?:(20\d{2})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日"
+_RECEIVED_REPLIED = re.compile(_DATE + r"[^。；]{0,12}?(?:收到|受理|接到)[^。；]{0,60}?" + _DATE
+                               + r"[^。；]{0,12}?(?:答复|回复|办结)")
+
+
+def check_reply_dates(report: Report, ctx: RuleContext) -> Iterable[Hit]:
+    """A reply the text dates ("3月1日收到…申请，4月20日予以答复") against 20 (+20 if extended)
+    working days, counted on the official calendar."""
+    for text, section, loc in narrative_blocks(report):
+        for offset, sent in sentences(text):
+            if "补正" in sent or _NOT_A_LIMIT.search(sent):
+                continue  # the clock restarts or stops (条例第三十条、第三十三条第二款)
+            for m in _RECEIVED_REPLIED.finditer(sent):
+                base = int(m.group(1)) if m.group(1) else report.meta.year
+                if base is None:
+                    continue
+                try:
+                    received = date(base, int(m.group(2)), int(m.group(3)))
+                    replied = date(int(m.group(4)) if m.group(4) else base, int(m.group(5)), int(m.group(6)))
+                    if replied < received and not m.group(4):
+                        replied = replied.replace(year=replied.year + 1)
+                except ValueError:
+                    continue  # 2月30日: not a date
+                used = workdays_between(received, replied)
+                limit = 40 if "延长" in sent else 20
+                if used is None or used <= limit:
+                    continue
+                yield Hit("T107", args={"received": received.isoformat(), "replied": replied.isoformat(),
+                                        "workdays": used, "limit": limit,
+                                        "excerpt": excerpt(text, offset + m.start(), offset + m.end(), 6),
+                                        "where": where_zh(report, section, loc),
+                                        "where_en": where_en(report, section, loc)},
+                          location=to_finding_location(loc, section), expected=limit, actual=used)
+
+
+@hookimpl
+def report_lint_rules():
+    return [
+        RuleImpl("T101", check_late),
+        RuleImpl("T102", check_late_signature),
+        RuleImpl("T103", check_period_year),
+        RuleImpl("T104", check_publication_year),
+        RuleImpl("T105", check_stale_year),
+        RuleImpl("T106", check_time_limits),
+        RuleImpl("T107", check_reply_dates),
+    ]
