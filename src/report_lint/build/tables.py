@@ -296,8 +296,13 @@ def tokenize(s: Stream, a: int, b: int, blocked: list[bool], mask: list[bool],
                 out.append("TEXT")
                 i = end
                 continue
-            out.append(Token("num", _signed(mm.group(1), mm.group(2)), raw_slice(s, i, end), i, end, False,
-                             mm.group(3) or ""))
+            unit = mm.group(3) or ""
+            if not unit and end < b and s.brk[end] == SPACE:  # "20009.5483 万元"
+                for u in ("万元", "元"):
+                    if text.startswith(u, end):
+                        unit, end = u, end + len(u)
+                        break
+            out.append(Token("num", _signed(mm.group(1), mm.group(2)), raw_slice(s, i, end), i, end, False, unit))
             i = end
             continue
         # stand-alone "not applicable" marks
