@@ -5,6 +5,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from report_lint.document import Paragraph, Table
 from report_lint.errors import InputError
@@ -241,6 +243,34 @@ def test_large_page_reads_in_linear_time():
     doc = read_html("<html><body>" + unit * 3000 + "</body></html>")
     assert time.perf_counter() - start < 10
     assert len(tables(doc)) == 3000 and len(paragraphs(doc)) == 3000
+
+
+def test_control_characters_in_removed_element_tails():
+    # libxml2 keeps \x0b in text, lxml refuses to set it back: removing a <script> must not crash
+    doc = read_html("<p>一、总体情况</p><script>x</script>\x0b尾部文字<p>二、主动公开政府信息情况</p>")
+    assert "尾部文字" in paragraphs(doc)
+
+
+_SOUP = ["<p>", "</p>", "<div>", "</div>", "<table>", "</table>", "<tr>", "</tr>", "<td rowspan=2>",
+         "<td colspan='3'>", "<td rowspan=0>", "<td colspan=x>", "</td>", "<td>", "<th>", "<tbody>", "<span>",
+         "</span>", "<br>", "<o:p>", "</o:p>", "一、总体情况", "发布日期：2021-13-45", "发布日期：2021-01-02",
+         "&nbsp;", "\u3000", "数字12", "<nav>", "</nav>", "<script>", "</script>", "<style>", "<!--", "-->",
+         "<?xml version='1.0' encoding='gbk'?>", "<meta name=PubDate content='2020-02-30'>", "<h1>", "</h1>",
+         "报告", "<caption>表</caption>", "<img src=x>", "<div style='display:none'>", "第二十条", "\x0b", "<", ">",
+         "<footer>", "</footer>", "<title>t_报告</title>", "\r"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_SOUP), min_size=1, max_size=60))
+def test_tag_soup_reads_or_fails_cleanly(tokens):
+    try:
+        doc = read_html("".join(tokens))
+    except InputError as err:
+        assert "\n" not in err.zh and "\n" not in err.en
+        return
+    for t in tables(doc):
+        assert all(len(row) == len(t.rows[0]) for row in t.rows)
+    assert all(isinstance(b, (Paragraph, Table)) for b in doc.blocks)
 
 
 # ------------------------------------------------------------------------------------------ corpus

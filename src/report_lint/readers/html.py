@@ -201,11 +201,12 @@ def _remove(el) -> None:
     """Remove an element with its subtree but keep its tail text in place."""
     parent = el.getparent()
     if el.tail:
+        # lxml refuses to set text holding control characters that libxml2 itself let through
         prev = el.getprevious()
         if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
+            prev.tail = _CONTROL.sub(" ", (prev.tail or "") + el.tail)
         else:
-            parent.text = (parent.text or "") + el.tail
+            parent.text = _CONTROL.sub(" ", (parent.text or "") + el.tail)
     parent.remove(el)
 
 
@@ -226,6 +227,7 @@ class _Stats:
         self.textlen: dict = {}
         self.cjk: dict = {}
         self.markers: dict = {}
+        self.table_marks: dict = {}  # the part of `markers` that are report tables
         self.has_table: dict = {}  # element → contains a <table> below it
         self.has_block: dict = {}  # element → contains a block element (p, div, table …) below it
         self.data_table: dict = {}  # table element → is a report-data table (decided below)
@@ -241,6 +243,7 @@ class _Stats:
             self.textlen[el] = len(t.strip())
             self.cjk[el] = len(_CJK.findall(t))
             self.markers[el] = 1 if _HEADING_MARK.match(el.text or "") and len(el.text.strip()) <= 60 else 0
+            self.table_marks[el] = 0
             self.has_table[el] = False
             self.has_block[el] = False
         for el in reversed(order):
@@ -248,12 +251,13 @@ class _Stats:
                 self.data_table[el] = self._is_data_table(el)
                 if self.data_table[el]:
                     # row labels such as 一、本年新收… are not part headings: the table counts once
-                    self.markers[el] = 1 if self._has_table_words(el) else 0
+                    self.markers[el] = self.table_marks[el] = 1 if self._has_table_words(el) else 0
             parent = el.getparent()
             if parent is not None and parent in self.textlen:
                 self.textlen[parent] += self.textlen[el]
                 self.cjk[parent] += self.cjk[el]
                 self.markers[parent] += self.markers[el]
+                self.table_marks[parent] += self.table_marks[el]
                 if _tag(el) == "table" or self.has_table[el]:
                     self.has_table[parent] = True
                 if _tag(el) in _BLOCK or self.has_block[el]:
@@ -322,8 +326,7 @@ def _pick_container(body, stats: _Stats):
             best = max(kids, key=lambda c: stats.markers.get(c, 0))
             if stats.markers.get(best, 0) < marks:
                 return node
-            headings = marks - sum(1 for t in best.iter("table") if stats.markers.get(t, 0) and
-                                   stats.data_table.get(t))
+            headings = marks - stats.table_marks.get(best, 0)
             if headings < 2 and stats.cjk.get(best, 0) * 2 < stats.cjk.get(node, 0):
                 return node
         else:
