@@ -197,3 +197,10 @@ def test_sarif_rules_accepts_objects():
     from report_lint.engine.catalogue import help_uri
 
     assert d.get("helpUri") == help_uri("Z101")  # only a declared documentation URL, never an invented link
+
+
+def test_kebab_case_options_from_config(tmp_path):
+    doc = json.loads(sarif.render(make_run(tmp_path), options={"srcroot": str(tmp_path), "rules": CATALOGUE,
+                                                               "help-base-uri": "https://example.org/r"}))
+    rules = {r["id"]: r for r in doc["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["C101"]["helpUri"] == "https://example.org/r/C101"

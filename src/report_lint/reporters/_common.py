@@ -144,7 +144,8 @@ def lang_key(lang: Optional[str]) -> str:
 
 
 def options_of(options: Optional[dict]) -> dict:
-    return dict(options or {})
+    """The format's options; kebab-case keys from a TOML config (help-base-uri) read as snake_case."""
+    return {(k.replace("-", "_") if isinstance(k, str) else k): v for k, v in (options or {}).items()}
 
 
 def severity_label(severity: str, lang: str) -> str:
