@@ -146,15 +146,18 @@ def test_fingerprints_ignore_lines_but_separate_cells(tmp_path):
     assert len(set(fa)) == len(fa)  # two cells of one rule, two hits of one rule on different lines
 
 
-def test_engine_fingerprint_is_used(tmp_path):
+def test_fingerprints_survive_value_corrections_and_use_engine_fingerprint_for_text(tmp_path):
     run = make_run(tmp_path)
-    first = run.files[0].findings[0]
-    if "fingerprint" not in type(first).model_fields:
+    if "fingerprint" not in type(run.files[0].findings[0]).model_fields:
         pytest.skip("Finding has no fingerprint field in this engine version")
-    before = to_doc(run, tmp_path)["runs"][0]["results"][0]["partialFingerprints"]
-    first.fingerprint = "engine-fp"
-    after = to_doc(run, tmp_path)["runs"][0]["results"][0]["partialFingerprints"]
-    assert before != after
+    fps = lambda: [r["partialFingerprints"]["reportLint/v1"] for r in to_doc(run, tmp_path)["runs"][0]["results"]]
+    before = fps()
+    cell, text = run.files[0].findings[0], run.files[0].findings[3]
+    cell.fingerprint, cell.message_zh = "args-changed", "应为 26，实为 21"  # same cell, new numbers
+    assert fps()[0] == before[0]
+    text.fingerprint = "quoted-sentence"  # text findings are told apart by the engine's fingerprint
+    after = fps()
+    assert after[3] != before[3] and after[3] != after[4]
 
 
 def test_unreadable_file_is_a_notification_and_artifacts_carry_scores(tmp_path):

@@ -164,12 +164,20 @@ def _logical(f: Finding, lang: str, tpl) -> dict[str, Any]:
 
 
 def _fingerprint(f: Finding, uri: str, fqn: str, ordinal: int) -> str:
+    """Stable across line moves and across value corrections: rule + file + logical location.
+
+    A table place (cell, row, column) names one problem per rule, so nothing else is added (fixing one
+    of two wrong numbers keeps the alert). Text findings of one rule in one part are told apart by the
+    engine's fingerprint (rule, place and message arguments — e.g. the quoted sentence), else by
+    their order."""
+    parts = [f.rule, uri, fqn]
     given = getattr(f, "fingerprint", None)
-    if given:  # the engine's own (rule, logical location, message args) fingerprint
-        basis = f"{given}|{uri}"
+    if f.location.table:
+        if ordinal:
+            parts.append(str(ordinal))
     else:
-        basis = f"{f.rule}|{uri}|{fqn}|{ordinal}"
-    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
+        parts.append(given or str(ordinal))
+    return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
 def _clean(value: Any) -> Any:
@@ -205,7 +213,7 @@ def _file_results(fr: FileResult, artifact_index: int, rule_index: dict[str, int
         if page is not None:
             region["properties"] = {"page": page}
         logical = _logical(f, lang, tpl)
-        key = (f.rule, logical["fullyQualifiedName"])
+        key = (f.rule, logical["fullyQualifiedName"], "" if f.location.table else (getattr(f, "fingerprint", None) or ""))
         ordinal = seen.get(key, 0)
         seen[key] = ordinal + 1
         text = c.message(f, lang)
