@@ -214,8 +214,9 @@ def _cell_text(chars: list[_Char], page: int) -> str:
         t = ln.text.strip()
         if not t:
             continue
-        if parts and _ASCII.match(parts[-1][-1]) and _ASCII.match(t[0]) \
-                and parts[-1][-1].isalnum() and t[0].isalnum():
+        # lines of a cell join without a space: CJK text, and numbers a narrow cell wrapped (12/2 is 122);
+        # only latin words keep one
+        if parts and parts[-1][-1].isascii() and parts[-1][-1].isalpha() and t[0].isascii() and t[0].isalpha():
             parts.append(" ")
         parts.append(t)
     return "".join(parts).strip()
@@ -925,17 +926,26 @@ def _merge_grids(a: _Grid, b: _Grid) -> _Grid:
         cells.append(_GCell(c.r0, c.r1, ma[c.c0], ma[c.c1], c.chars, c.text, c.has_top, c.page))
     last_row = a.nrows - 1
     bottom_cells = {(c.c0, c.c1): c for c in cells if c.r1 == a.nrows}
+    first = [c for c in b.cells if c.r0 == 0]
+    # a row the page break cut in two: the part on the new page has no numbers and starts no new item,
+    # and every piece lines up with a cell of the last row before the break
+    row_split = bool(first) and all((mb[c.c0], mb[c.c1]) in bottom_cells for c in first) \
+        and any(c.text for c in first) \
+        and not any(_is_numeric(c.text) or _MARKER.match(c.text) for c in first if c.text) \
+        and all(c.r1 > 1 or not c.text or not _is_numeric(bottom_cells[(mb[c.c0], mb[c.c1])].text)
+                for c in first)
+    shift = a.nrows - 1 if row_split else a.nrows
     for c in b.cells:
-        nc = _GCell(c.r0 + a.nrows, c.r1 + a.nrows, mb[c.c0], mb[c.c1], c.chars, c.text, c.has_top, c.page)
+        nc = _GCell(c.r0 + shift, c.r1 + shift, mb[c.c0], mb[c.c1], c.chars, c.text, c.has_top, c.page)
         above = bottom_cells.get((nc.c0, nc.c1)) if c.r0 == 0 else None
-        if above is not None and _continues_cell(above, nc, last_row):
-            above.r1 = nc.r1
-            sep = " " if above.text and nc.text and _ASCII.match(above.text[-1]) and _ASCII.match(nc.text[0]) else ""
-            above.text = (above.text + sep + nc.text).strip()
+        if above is not None and (row_split or _continues_cell(above, nc, last_row)):
+            above.r1 = max(above.r1, nc.r1)
+            above.text = _join_lines([above.text, nc.text])
             continue
         cells.append(nc)
-    g = _Grid(a.page, min(a.x0, b.x0), max(a.x1, b.x1), a.top, b.bottom, union, a.nrows + b.nrows, cells,
-              a.ruled and b.ruled, a.row_pages + b.row_pages)
+    row_pages = a.row_pages + (b.row_pages[1:] if row_split else b.row_pages)
+    g = _Grid(a.page, min(a.x0, b.x0), max(a.x1, b.x1), a.top, b.bottom, union, len(row_pages), cells,
+              a.ruled and b.ruled, row_pages)
     for attr in ("_data_cols", "_nlab"):
         if hasattr(b, attr):
             setattr(g, attr, getattr(b, attr))
@@ -977,7 +987,7 @@ def _join_lines(texts: list[str]) -> str:
         t = t.strip()
         if not t:
             continue
-        if out and out[-1].isascii() and out[-1].isalnum() and t[0].isascii() and t[0].isalnum():
+        if out and out[-1].isascii() and out[-1].isalpha() and t[0].isascii() and t[0].isalpha():
             out += " "
         out += t
     return out
@@ -1063,6 +1073,19 @@ def _assemble(pages: list[_PageItems], path: str) -> Document:
             title_lines.append(obj)  # type: ignore[arg-type]
         else:
             break
+    if not title_lines:
+        # same-size title: centred lines at the top of page 1 that name a report
+        mid = (lay.left + lay.right) / 2
+        for kind, obj in items:
+            if kind != "line" or obj.page != pages[0].page:  # type: ignore[union-attr]
+                break
+            ln = obj  # type: ignore[assignment]
+            if ln.x0 > lay.left + 1.5 * ln.size and abs((ln.x0 + ln.x1) / 2 - mid) <= 2 * ln.size:
+                title_lines.append(ln)  # type: ignore[arg-type]
+            else:
+                break
+        if "报告" not in "".join(ln.text for ln in title_lines):
+            title_lines = []
     if title_lines:
         title = _join_lines([ln.text for ln in title_lines])
         meta["title"] = (title, "pdf-title-lines", "\n".join(ln.text for ln in title_lines))
