@@ -27,16 +27,12 @@ _T = {
     "zh": {
         "organ": "机关", "year": "年度", "template": "模板", "score": "得分", "grade": "等级",
         "categories": "分项得分", "unreadable": "无法读取", "clean": "✓ 未发现问题",
-        "where": "位置", "expected": "应为", "actual": "实为", "row": "行",
-        "summary": "汇总", "files": "文件", "mean": "平均得分", "none": "—", "unknown_tpl": "未识别",
-        "findings_n": "{n} 项",
+        "where": "位置", "row": "行", "none": "—", "unknown_tpl": "未识别",
     },
     "en": {
         "organ": "Organ", "year": "Year", "template": "Template", "score": "Score", "grade": "Grade",
         "categories": "Categories", "unreadable": "Cannot read", "clean": "✓ No findings",
-        "where": "Where", "expected": "expected", "actual": "actual", "row": "Row",
-        "summary": "Summary", "files": "files", "mean": "mean score", "none": "—", "unknown_tpl": "unknown",
-        "findings_n": "{n}",
+        "where": "Where", "row": "Row", "none": "—", "unknown_tpl": "unknown",
     },
 }
 
@@ -210,8 +206,7 @@ def _summary(console: Console, run: RunResult, lang: str) -> None:
         for i, sev in enumerate(c.SEVERITIES):
             if i:
                 line.append(", ")
-            word = {"error": "error", "warning": "warning", "info": "info"}[sev]
-            line.append(f"{n[sev]} {word}{'s' if n[sev] != 1 and sev != 'info' else ''}",
+            line.append(f"{n[sev]} {sev}{'s' if n[sev] != 1 and sev != 'info' else ''}",
                         style=SEVERITY_STYLE[sev] if n[sev] else "")
         line.append(f"; mean score {c.fmt_score(s['mean_score'])}")
     console.print(line)

@@ -128,7 +128,7 @@ def sarif_rules(rules: Iterable[Any], *, lang: str = "zh", help_base_uri: Option
     return sorted(out, key=lambda d: d["id"])
 
 
-def _descriptor_from_finding(f: Finding, lang: str) -> dict[str, Any]:
+def _descriptor_from_finding(f: Finding) -> dict[str, Any]:
     # A rule absent from the catalogue (a plugin without catalogue data): describe it by what we have.
     return {"id": f.rule, "name": f.name, "family": f.family, "severity": f.severity, "basis": f.basis,
             "help_uri": f.help_uri, "message_zh": f.name, "message_en": f.name}
@@ -272,7 +272,7 @@ def to_sarif(run: RunResult, *, lang: str = "zh", options: Optional[dict] = None
     for fr in run.files:
         for f in fr.findings:
             if f.rule not in known and f.rule not in extra:
-                extra[f.rule] = rule_descriptor(_descriptor_from_finding(f, lang), lang=lang, help_base_uri=help_base)
+                extra[f.rule] = rule_descriptor(_descriptor_from_finding(f), lang=lang, help_base_uri=help_base)
     descriptors += [extra[k] for k in sorted(extra)]
     rule_index = {d["id"]: i for i, d in enumerate(descriptors)}
 
