@@ -1033,8 +1033,8 @@ def _find_unruled(pages: list[_PageItems], lay: _Layout) -> None:
 
 
 def _assemble(pages: list[_PageItems], path: str) -> Document:
-    lay = _layout(pages)
-    _find_unruled(pages, lay)
+    _find_unruled(pages, _layout(pages))
+    lay = _layout(pages)  # again, now that table text is out of the body lines
     # reading-order items per page: ('line', _Line) / ('grid', _Grid)
     items: list[tuple[str, object]] = []
     prev_grid_last = False
@@ -1069,8 +1069,10 @@ def _assemble(pages: list[_PageItems], path: str) -> Document:
     for kind, obj in items:
         if kind != "line" or obj.page != pages[0].page:  # type: ignore[union-attr]
             break
-        if obj.size >= 1.15 * lay.size:  # type: ignore[union-attr]
-            title_lines.append(obj)  # type: ignore[arg-type]
+        ln = obj  # type: ignore[assignment]
+        if ln.size >= 1.15 * lay.size and (not title_lines or (
+                abs(ln.size - title_lines[0].size) <= 1.0 and ln.top - title_lines[-1].bottom <= 1.5 * ln.size)):
+            title_lines.append(ln)  # type: ignore[arg-type]
         else:
             break
     if not title_lines:
