@@ -461,3 +461,29 @@ def test_sniff_and_detect():
     assert READER.sniff(head) and not READER.sniff(b"<html>")
     assert detect_format("report.bin", head) == "pdf"
     assert READER.name == "pdf" and READER.extensions == (".pdf",)
+
+
+# --------------------------------------------------------------------------------------------
+# end to end: the model the builder makes from the PDF carries the hand-read cells
+
+APP_COLUMNS = ["natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total"]
+REVIEW_KEYS = [(g, c) for g in ("review", "litigation_direct", "litigation_after_review")
+               for c in ("upheld", "corrected", "other", "pending", "total")]
+
+
+@pytest.mark.parametrize("name", ["r001", "r002", "r003"])
+def test_real_pdf_model_cells(name):
+    path = CORPUS / f"{name}.pdf"
+    if not path.is_file():
+        pytest.skip("../shared/corpus is not present")
+    from report_lint.api import parse
+
+    report = parse(path)
+    apps = report.tables.applications
+    want = HAND[name]["applications"]
+    assert set(apps) == set(want)
+    for key, cells in want.items():
+        assert [apps[key][c].raw for c in APP_COLUMNS] == cells, key
+        assert all(apps[key][c].location.page for c in APP_COLUMNS), key
+    reviews = report.tables.reviews
+    assert [reviews[g][c].raw for g, c in REVIEW_KEYS] == HAND[name]["reviews"]
