@@ -336,8 +336,11 @@ def minimal_solutions(instances: list[Instance], values: dict[Ref, float],
         if budget[0] <= 0:
             return violated, []
         if found:
-            # the likelier correction first: filling a 0/blank rather than erasing a written figure
-            sols = sorted(found.values(), key=lambda s: (sum(1 for c in s if values[c] != 0),
+            # the likelier correction first: a wrong total rather than several wrong parts, and
+            # filling a 0/blank rather than erasing a written figure
+            aggregates = {side[0].ref for i in instances for side in (i.left, i.right) if len(side) == 1}
+            sols = sorted(found.values(), key=lambda s: (sum(1 for c in s if c not in aggregates),
+                                                         sum(1 for c, v in s.items() if v == 0 and values[c] != 0),
                                                          sorted((c.row, c.column) for c in s)))
             return violated, sols
     return violated, []
@@ -466,7 +469,23 @@ def _anchor(inst: Instance) -> Term:
 
 # --------------------------------------------------------------------------- the checks
 
-def _equation_hits(report: Report, table: str) -> Iterator[Hit]:
+_HIT_CACHE: dict[tuple, list[Hit]] = {}
+
+
+def _equation_hits(report: Report, table: str) -> list[Hit]:
+    """All equation findings of one table, computed once per table content: the correction search
+    needs every equation at once, and several rule ids share the result."""
+    data = getattr(report.tables, table)
+    key = (table, report.table_templates.get(table), report.meta.template, report.meta.year,
+           repr(data), repr([p for p in report.problems if p.table == table]))
+    if key not in _HIT_CACHE:
+        if len(_HIT_CACHE) > 32:
+            _HIT_CACHE.clear()
+        _HIT_CACHE[key] = list(_compute_equation_hits(report, table))
+    return _HIT_CACHE[key]
+
+
+def _compute_equation_hits(report: Report, table: str) -> Iterator[Hit]:
     spec, instances = build_instances(report, table)
     if not spec or not instances:
         return
@@ -509,6 +528,15 @@ def _equation_hits(report: Report, table: str) -> Iterator[Hit]:
             "left_sum": left, "right_sum": right, "difference": left - right,
         }
         cause = "source"
+        slips = [next((e for c, v in o if (e := slip_evidence(report, spec, table, data, c, values[c], v))), None)
+                 for o in options]
+        likely = None
+        if len(options) > 1 and sum(1 for e in slips if e) == 1:
+            # the digits show how the value went wrong: that correction is the likely one
+            k = next(i for i, e in enumerate(slips) if e)
+            likely = options[k]
+            others = [o for i, o in enumerate(options) if i != k]
+            options, slips = [likely], [slips[k]]
         if len(options) == 1:
             mine = options[0]
             ref, new = mine[0]
@@ -522,12 +550,14 @@ def _equation_hits(report: Report, table: str) -> Iterator[Hit]:
                 hint_zh.append(f"若将{changes_text(mine, 'zh')}，则此等式成立")
                 hint_en.append(f"changing {changes_text(mine, 'en')} makes this equation hold")
                 data_out["suggestions"] = as_dicts(mine)
+            if likely is not None:
+                alts = "；或".join(f"将{changes_text(o, 'zh')}" for o in others[:2])
+                hint_zh.append(f"这是最可能的修改（其他也能使等式成立的修改：{alts}）")
+                hint_en.append("this is the likeliest correction (others also fit: "
+                               + "; or ".join(changes_text(o, "en") for o in others[:2]) + ")")
+                data_out["candidates"] = [as_dicts(o) for o in [likely, *others]]
             data_out["suggestion"] = {"table": table, "row": ref.row, "column": ref.column, "value": new}
-            slip = None
-            for c, v in mine:
-                slip = slip_evidence(report, spec, table, data, c, values[c], v)
-                if slip:
-                    break
+            slip = slips[0]
             if slip:
                 cause = "extraction"
                 hint_zh.append(f"疑似文字提取或转换错误：{slip[0]}，请对照原件核实")

@@ -275,7 +275,7 @@ def _subject_part(clause: str) -> str:
     return clause[:cut]
 
 
-_MULTI_YEAR = _p(r"历年|累计|以来|截至|近[一二三四五六七八九十\d]+年|多年|上年度?(?!结转)")
+_MULTI_YEAR = _p(r"历年|累计|以来|截至|近[一二三四五六七八九十\d]+年|多年|上一?年度?(?![度结])")
 _FRAME = _p(r"^(?:根据|按照|依据|对照|结合|遵照|依照|围绕|在)")
 
 
@@ -619,9 +619,10 @@ def _split_note(report: Report, loc: dict, stated: int) -> tuple[str, str]:
     cell = report.cell(loc["table"], loc["row"], loc["column"])
     if cell is None or cell.derived != "split":
         return "", ""
-    raw, _ = split_source(report, loc["table"], loc["row"])
+    raw, ambiguous = split_source(report, loc["table"], loc["row"])
     digits = re.sub(r"\D", "", raw or "")
-    if digits and str(stated) in digits:
+    # only when the parser had to guess: a forced separation is no excuse for the table
+    if ambiguous and digits and str(stated) in digits:
         return (f"（表格此行数字原文连写为“{raw}”，也可能是表格数字拆分有误，正文的 {stated} 或许才对）",
                 f" (the table row's digits are run together as “{raw}”; the separation may be wrong and the "
                 f"text's {stated} right)")
