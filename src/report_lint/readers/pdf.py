@@ -854,13 +854,19 @@ def _page_chars(page_chars: list[dict], width: float, height: float) -> list[_Ch
     return out
 
 
-def _strip_page_numbers(chars: list[_Char], page: int) -> list[_Char]:
-    """Drop page numbers / 'page n' lines at the very top or bottom of the page."""
-    lines = _group_lines(chars, page)
+def _strip_page_numbers(chars: list[_Char], page: int, height: float, grids: list[_Grid]) -> list[_Char]:
+    """Drop page numbers (`- 3 -`, `— 5 —`, `第 3 页`) standing as the first or last lines of the page, in
+    its top or bottom margin zone and outside any ruled table."""
+    def in_grid(c: _Char) -> bool:
+        return any(g.x0 - 1 <= c.cx <= g.x1 + 1 and g.top - 1 <= c.cy <= g.bottom + 1 for g in grids)
+
+    free = [c for c in chars if not in_grid(c)] if grids else chars
+    lines = _group_lines(free, page)
     drop: set[int] = set()
-    for order in (lines, list(reversed(lines))):
+    for order, zone in ((lines, lambda ln: ln.bottom <= 0.15 * height),
+                        (list(reversed(lines)), lambda ln: ln.top >= 0.75 * height)):
         for ln in order[:2]:
-            if _is_footer(ln.text):
+            if zone(ln) and _is_footer(ln.text):
                 drop.update(id(c) for c in ln.chars)
             else:
                 break
@@ -868,23 +874,22 @@ def _strip_page_numbers(chars: list[_Char], page: int) -> list[_Char]:
 
 
 def _process_page(pno: int, raw: dict, rulings: bool) -> _PageItems:
-    chars = _strip_page_numbers(_page_chars(raw["chars"], raw["width"], raw["height"]), pno)
+    chars = _page_chars(raw["chars"], raw["width"], raw["height"])
+    found = _ruled_grids(*_edges(raw["objects"]), pno) if rulings and chars else []
+    chars = _strip_page_numbers(chars, pno, raw["height"], found)
     grids: list[_Grid] = []
-    if rulings and chars:
-        hs, vs = _edges(raw["objects"])
-        found = _ruled_grids(hs, vs, pno)
-        found.sort(key=lambda g: (g.x1 - g.x0) * (g.bottom - g.top))  # inner tables take their text first
-        for g in found:
-            rest = _fill_ruled(g, chars)
-            inside = [c for cell in g.cells for c in cell.chars]
-            if not inside or _ruled_is_incomplete(g) or g.nrows * g.ncols < 2 or \
-                    sum(1 for cell in g.cells if cell.chars) < 2:
-                for cell in g.cells:
-                    cell.chars = []
-                continue  # a frame or a box around text, or a grid missing its column rulings
-            chars = rest
-            _set_texts(g)
-            grids.append(g)
+    found.sort(key=lambda g: (g.x1 - g.x0) * (g.bottom - g.top))  # inner tables take their text first
+    for g in found:
+        rest = _fill_ruled(g, chars)
+        inside = [c for cell in g.cells for c in cell.chars]
+        if not inside or _ruled_is_incomplete(g) or g.nrows * g.ncols < 2 or \
+                sum(1 for cell in g.cells if cell.chars) < 2:
+            for cell in g.cells:
+                cell.chars = []
+            continue  # a frame or a box around text, or a grid missing its column rulings
+        chars = rest
+        _set_texts(g)
+        grids.append(g)
     lines = _group_lines(chars, pno)
     return _PageItems(pno, raw["height"], lines, grids)
 
