@@ -34,7 +34,6 @@ MAX_PAGES = 300
 TIME_BUDGET_S = 30.0
 
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef\u2014-\u201f\u2026]")
-_ASCII = re.compile(r"[!-~]")
 _NUMERIC = re.compile(r"^[-+−－]?\d[\d,，]*(?:[.．]\d+)?%?$")
 _FOOTER = [
     re.compile(r"^[-—–－‒―−~～·•・.\s]*\d{1,4}[-—–－‒―−~～·•・.\s]*$"),
@@ -821,7 +820,6 @@ def _unruled_grid(lines: list[_Line], page: int, carried: Optional[_Grid]) -> Op
     g = _Grid(page, xs[0], xs[-1], top, max(ln.bottom for ln in lines), xs, nrows, cells, ruled=False,
               row_pages=[page] * nrows, continues=continues)
     g._data_cols = cols  # type: ignore[attr-defined]
-    g._nlab = nlab  # type: ignore[attr-defined]
     return g
 
 
@@ -929,7 +927,6 @@ def _merge_grids(a: _Grid, b: _Grid) -> _Grid:
     cells: list[_GCell] = []
     for c in a.cells:
         cells.append(_GCell(c.r0, c.r1, ma[c.c0], ma[c.c1], c.chars, c.text, c.has_top, c.page))
-    last_row = a.nrows - 1
     bottom_cells = {(c.c0, c.c1): c for c in cells if c.r1 == a.nrows}
     first = [c for c in b.cells if c.r0 == 0]
     # a row the page break cut in two: the part on the new page has no numbers and starts no new item,
@@ -943,7 +940,7 @@ def _merge_grids(a: _Grid, b: _Grid) -> _Grid:
     for c in b.cells:
         nc = _GCell(c.r0 + shift, c.r1 + shift, mb[c.c0], mb[c.c1], c.chars, c.text, c.has_top, c.page)
         above = bottom_cells.get((nc.c0, nc.c1)) if c.r0 == 0 else None
-        if above is not None and (row_split or _continues_cell(above, nc, last_row)):
+        if above is not None and (row_split or _continues_cell(above, nc)):
             above.r1 = max(above.r1, nc.r1)
             above.text = _join_lines([above.text, nc.text])
             continue
@@ -951,13 +948,12 @@ def _merge_grids(a: _Grid, b: _Grid) -> _Grid:
     row_pages = a.row_pages + (b.row_pages[1:] if row_split else b.row_pages)
     g = _Grid(a.page, min(a.x0, b.x0), max(a.x1, b.x1), a.top, b.bottom, union, len(row_pages), cells,
               a.ruled and b.ruled, row_pages)
-    for attr in ("_data_cols", "_nlab"):
-        if hasattr(b, attr):
-            setattr(g, attr, getattr(b, attr))
+    if hasattr(b, "_data_cols"):
+        g._data_cols = b._data_cols  # type: ignore[attr-defined]
     return g
 
 
-def _continues_cell(above: _GCell, below: _GCell, last_row: int) -> bool:
+def _continues_cell(above: _GCell, below: _GCell) -> bool:
     """Is `below` (first row on the new page) the rest of the label cell `above` that the page break cut?
     Only label text continues (never a number); an empty piece or one without a top ruling does, and so
     does text that carries on a wrapped word (it does not start a new item like 2. or （五）)."""
