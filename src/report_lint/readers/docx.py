@@ -345,6 +345,11 @@ class _Numbering:
                         counters[k] = None
         ilvl = max(0, min(ilvl, 8))
         lv = levels[ilvl]
+        # a level used before the levels above it ever were: those count as used at their start value
+        # (as Word and LibreOffice render it: 1.1 first, then the next top-level item is 2)
+        for k in range(ilvl):
+            if counters[k] is None and k in levels:
+                counters[k] = levels[k].start
         counters[ilvl] = lv.start if counters[ilvl] is None else counters[ilvl] + 1
         for k in range(ilvl + 1, 9):
             deeper = levels.get(k)
@@ -359,7 +364,7 @@ class _Numbering:
             other = levels.get(k)
             if other is None:
                 return ""
-            n = counters[k] if counters[k] is not None else other.start
+            n = counters[k] if counters[k] is not None else other.start  # a deeper level not yet used
             return format_number(n, "decimal" if (lv.legal and other.fmt != "none") else other.fmt)
 
         return re.sub(r"%([1-9])", sub, lv.text)
