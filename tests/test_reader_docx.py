@@ -616,6 +616,17 @@ def test_external_entities_never_resolved(tmp_path):
     assert "TOP-SECRET" not in e.value.zh + e.value.en
 
 
+def test_empty_and_image_only_documents():
+    with pytest.raises(InputError) as e:
+        read(make_docx(p() + '<w:sectPr/>'))
+    assert e.value.code == "empty-file"
+    scan = p(runs='<w:r><w:pict><v:shape><v:imagedata r:id="x" xmlns:r="http://schemas.openxmlformats.org/'
+                  'officeDocument/2006/relationships"/></v:shape></w:pict></w:r>')
+    with pytest.raises(InputError) as e:
+        read(make_docx(scan * 3))
+    assert e.value.code == "no-text" and "3 张图片" in e.value.zh
+
+
 def test_sniff():
     data = make_docx(p("x"))
     assert READER.sniff(data[:8192])

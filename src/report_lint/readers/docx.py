@@ -910,6 +910,16 @@ class DocxReader:
                                styles)
         walker = _Walker(w, numbering, styles)
         walker.walk_body(body)
+        if not any(isinstance(b, Paragraph) or any(c.text for row in b.rows for c in row) for b in walker.blocks):
+            st = walker.stats
+            if st.images or st.objects:
+                n = st.images + st.objects
+                raise InputError("no-text", f"{path} 的正文没有文字，只有 {n} 张图片或嵌入对象（可能是扫描件）：无法检查，"
+                                 f"请提供可复制文字的 Word 文档",
+                                 f"{path} has no text, only {n} image(s) or embedded object(s) (a scan?): nothing "
+                                 f"to check; provide a Word document with real text")
+            raise InputError("empty-file", f"{path} 是空白的 Word 文档（正文没有文字）",
+                             f"{path} is an empty Word document (no text in the body)")
         meta = _core_meta(pkg, _rel_target(root_rels, "/core-properties") or "docProps/core.xml", walker.blocks)
         return Document(blocks=walker.blocks, format="docx", meta=meta, warnings=_warnings(walker.stats))
 
