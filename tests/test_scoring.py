@@ -110,3 +110,22 @@ def test_scoring_doc_states_the_published_numbers():
         assert re.search(rf"\|\s*{sev}\s*\|\s*{d:g}\s*\|", doc), f"docs/scoring.md: {sev} deduction {d:g}"
     for threshold, letter in GRADES[:-1]:
         assert f"{letter} ≥ {threshold:g}" in doc
+
+
+def test_fatal_error_scores_zero_but_keeps_categories():
+    runs = [RuleRun("P109", "parse", fatal=True), RuleRun("C101", "completeness")]
+    s = score_file([F(rule="P109", severity="error")], runs)
+    assert s.score == 0.0 and s.grade == "E" and s.categories == {"completeness": 100.0, "parse": 75.0}
+    # downgraded by the user to a warning, the rule is no longer fatal
+    assert score_file([F(rule="P109", severity="warning")], runs).score > 0
+
+
+def test_fatal_needs_error_severity_in_the_catalogue():
+    from pydantic import ValidationError
+
+    from report_lint.engine.catalogue import RuleMeta
+
+    base = dict(id="P990", name="x.y", family="parse", evidence="B", message_zh="x", message_en="x", fatal=True)
+    assert RuleMeta(severity="error", **base).fatal
+    with pytest.raises(ValidationError, match="only an error rule can be fatal"):
+        RuleMeta(severity="warning", **base)

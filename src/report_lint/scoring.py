@@ -13,7 +13,9 @@ nothing; what varies is how many things are wrong. Repeats of one rule (7 column
 cost less and less (½ each time), so one broken table does not zero a category, while distinct problems
 multiply. Categories are combined as Lighthouse combines audits: a weighted mean with published weights.
 Grade: A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 60, else E; a report with any error finding is at most B (a
-SonarQube-style worst-severity cap). An unreadable file has no score (None).
+SonarQube-style worst-severity cap). An error finding of a rule marked `fatal` in the catalogue (the
+file holds no report to assess) makes the score 0 (Pylint's "fatal ⇒ 0"); the categories are still
+shown. An unreadable file has no score (None).
 """
 from __future__ import annotations
 
@@ -71,6 +73,7 @@ class RuleRun:
     id: str
     family: str
     weight: float = 1.0
+    fatal: bool = False
 
 
 @dataclass
@@ -115,7 +118,9 @@ def score_file(findings: Iterable, rules_run: Iterable[RuleRun],
         has_error = has_error or f.severity == "error"
     cat_scores: dict[str, float] = {}
     deductions: dict[str, float] = {}
+    fatal = False
     for r in rules_run:
+        fatal = fatal or (r.fatal and "error" in per_rule.get(r.id, ()))
         cat = CATEGORY_OF_FAMILY.get(r.family)
         if cat is None:
             continue
@@ -133,7 +138,7 @@ def score_file(findings: Iterable, rules_run: Iterable[RuleRun],
         overall = 100.0 * sum(cat_scores.values()) / len(cat_scores)
     else:
         overall = 100.0
-    shown = round_score(overall)
+    shown = 0.0 if fatal else round_score(overall)
     order = list(CATEGORIES)
     return Score(
         score=shown,

@@ -77,6 +77,9 @@ class RuleMeta(BaseModel):
     basis: Optional[str] = None
     since: str = "0.1.0"
     status: Status = "stable"
+    # An error finding of a fatal rule means the document could not be assessed at all (e.g. no report
+    # content in the file): the file's score is then 0 ("fatal ⇒ 0", docs/scoring.md).
+    fatal: bool = False
     message_zh: str
     message_en: str
     tags: tuple[str, ...] = ()
@@ -112,6 +115,8 @@ class RuleMeta(BaseModel):
             raise ValueError(f"id {self.id} does not match family {self.family!r} (expected {letter}###)")
         if self.evidence == "M" and self.severity == "error":
             raise ValueError("a rule resting on evidence grade M (unconfirmed) must be warning or info, not error")
+        if self.fatal and self.severity != "error":
+            raise ValueError("only an error rule can be fatal")
         return self
 
     @property
@@ -422,6 +427,8 @@ def render_rule_doc(rule: RuleMeta, lang: str = "zh", *, redirected_from: Iterab
         ("状态" if zh else "Status", STATUS_TEXT[lang][rule.status]),
         ("起始版本" if zh else "Since", rule.since),
     ]
+    if rule.fatal:
+        rows.append(("致命" if zh else "Fatal", "是：出现即得分为 0" if zh else "yes: the score is 0 when it fires"))
     if rule.tags:
         rows.append(("标签" if zh else "Tags", ", ".join(rule.tags)))
     old = sorted(redirected_from)

@@ -290,7 +290,7 @@ class Engine:
         ran: list[RuleRun] = []
         for rule in rules:
             ctx = RuleContext(options=deepcopy(rule.options), settings=self.config, lang=self.lang, rule=rule.meta.id)
-            ran.append(RuleRun(rule.meta.id, rule.meta.family, rule.meta.weight))
+            ran.append(RuleRun(rule.meta.id, rule.meta.family, rule.meta.weight, rule.meta.fatal))
             try:
                 result = rule.impl.check(report, ctx)
                 for hit in result or ():
