@@ -561,3 +561,26 @@ def test_config_error_raised_by_a_check_stops_the_run(tmp_path):
 
     with pytest.raises(ConfigError):
         run_one(tmp_path, [RuleImpl("F990", needs_setting)], entry("F990"))
+
+
+def test_run_result_json_has_the_interchange_fields(tmp_path):
+    """interchange.md §2: the field names other tools rely on."""
+    p = write_model(tmp_path / "r.json")
+    (tmp_path / "bad.txt").write_bytes(b"")
+    impl = RuleImpl("F990", lambda r, c: [Hit("F990", args={"x": 1}, expected=5, actual=4,
+                                              location=FindingLocation(table="applications", row="total",
+                                                                       column="natural_person"))])
+    plugin = MiniPlugin(write_catalogue(tmp_path, entry("F990")), [impl])
+    d = json.loads(check(p, tmp_path / "bad.txt", config=Config(), plugins=[plugin], select=["F990"])
+                   .model_dump_json())
+    assert d["schema_version"] == 1 and d["tool"]["name"] == "report-lint" and "summary" in d
+    good, bad = d["files"]
+    for key in ("path", "template", "year", "score", "grade", "categories", "error", "findings"):
+        assert key in good and key in bad
+    assert bad["score"] is None and set(bad["error"]) >= {"code", "message"}
+    f = good["findings"][0]
+    for key in ("rule", "family", "severity", "message", "location", "expected", "actual"):
+        assert key in f
+    assert (f["expected"], f["actual"]) == (5, 4)
+    assert {"section", "table", "row", "column", "line", "page"} <= set(f["location"])
+    assert f["location"]["section"] == 3 and f["location"]["line"] is not None

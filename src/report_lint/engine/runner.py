@@ -185,6 +185,8 @@ class Engine:
         impls: dict[str, RuleImpl] = {}
         owner: dict[str, str] = {}
         for name, items in self.plugins.call_each("report_lint_rules"):
+            if isinstance(items, RuleImpl) or not isinstance(items, Iterable):
+                items = [items]
             for impl in items:
                 if not (isinstance(getattr(impl, "id", None), str) and callable(getattr(impl, "check", None))):
                     self.notices.append(Notice("plugin-bad-result", f"插件“{name}”返回了无效的规则实现：{impl!r}",
