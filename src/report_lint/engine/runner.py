@@ -19,7 +19,6 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
-import os
 import re
 import traceback
 from copy import deepcopy
@@ -41,7 +40,6 @@ from .plugins import Notice, PluginSet, create_plugin_manager
 REPORT_EXTENSIONS = (".html", ".htm", ".txt", ".md", ".pdf", ".docx", ".json")
 CONVERT_EXTENSIONS = (".doc", ".wps")
 TABLE_SECTION = {"disclosure": 2, "applications": 3, "reviews": 4}
-DEBUG_ENV = "REPORT_LINT_DEBUG"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -701,10 +699,6 @@ def exit_code(run: RunResult, *, fail_level: str = "error", fail_under: Optional
     if fail_under is not None and any(fr.score is not None and round_score(fr.score) < fail_under for fr in run.files):
         return 1
     return 0
-
-
-def debug_enabled() -> bool:
-    return os.environ.get(DEBUG_ENV, "").strip() not in ("", "0")
 
 
 __all__ = ["Engine", "build_engine", "check", "check_report", "exit_code", "expand_paths", "fingerprint",
