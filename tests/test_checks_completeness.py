@@ -284,6 +284,7 @@ def test_c111_stated_silent():
 
 def test_c112_government_without_assessment():
     r = valid_report("2021", organ="示例县人民政府")
+    set_text(r, 1, "本年度政府信息公开工作有序推进。")
     hits = run(C.check_government_assessment, r, "C112")
     assert len(hits) == 1
     assert hits[0].data["missing"] == ["工作考核", "社会评议", "责任追究"]
@@ -292,6 +293,7 @@ def test_c112_government_without_assessment():
 
 def test_c112_partial_mention():
     r = valid_report("2021", organ="示例县人民政府")
+    set_text(r, 1, "本年度政府信息公开工作有序推进。")
     set_text(r, 5, r.section(5).text + "严格考核，落实责任追究制。")
     assert run(C.check_government_assessment, r, "C112")[0].data["missing"] == ["社会评议"]
 

@@ -10,8 +10,14 @@ from ..document import Document, Paragraph, Table
 from ..model import Location, Meta, Provenance
 
 TITLE_RX = re.compile(
-    r"(?P<organ>[^\s。，,；;：:“”《》]{0,40}?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*"
-    r"(?:的)?\s*(?:政府|政务)?信息公开(?:工作)?\s*(?:的)?\s*年度?\s*报告")
+    r"(?P<organ>[^\s。，,；;：:“”《》#]{0,40}?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*"
+    r"(?P<organ2>[^\s。，,；;：:“”《》#\d]{2,30}?)?\s*"
+    r"(?:的)?\s*(?:政府|政务)信息公开(?:工作)?\s*(?:的)?\s*年度?\s*报告")
+
+
+def _clean_title(t: str) -> str:
+    """Titles are compared and shown without layout spaces ("鸡东县 2020 年…" → "鸡东县2020年…")."""
+    return re.sub(r"\s+", "", t.strip().lstrip("#").strip())
 PERIOD_RX = re.compile(r"(?:统计期限|统计时限|统计周期|时间范围|统计时间|统计区间)[^0-9]{0,12}((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 DATE_RX = re.compile(r"((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "О": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
@@ -88,14 +94,21 @@ def build_meta(doc: Document, full_text: str) -> Meta:
     prov = meta.provenance
     title_val = doc.meta.get("title")
     if title_val and TITLE_RX.search(title_val[0].replace(" ", "")):
-        meta.title = title_val[0].strip()
+        meta.title = _clean_title(title_val[0])
         prov["title"] = Provenance(kind=title_val[1], text=title_val[2])
     else:
-        for txt, loc in _first_texts(doc):
-            m = TITLE_RX.search(txt[:200])
-            if m:
-                meta.title = re.sub(r"\s+", "", m.group(0)) if len(txt) > 80 else txt.strip()
-                prov["title"] = Provenance(kind="body", text=txt[:120], location=loc)
+        first = _first_texts(doc)
+        for i in range(len(first)):
+            # a title may be broken over two or three lines ("2024 年上海市科委政府信息公开工作" / "年度报告")
+            for k in (1, 2, 3):
+                joined = "".join(t for t, _ in first[i:i + k])
+                m = TITLE_RX.search(joined[:200].replace(" ", ""))
+                # a joined title must start with a real title line, not a stray "正文"
+                if m and (k == 1 or (len(joined) <= 60 and len(first[i][0].strip()) >= 6)):
+                    meta.title = _clean_title(m.group(0) if len(joined) > 80 else joined)
+                    prov["title"] = Provenance(kind="body", text=joined[:120], location=first[i][1])
+                    break
+            if meta.title:
                 break
         if meta.title is None and title_val:
             meta.title = title_val[0].strip()
@@ -103,7 +116,7 @@ def build_meta(doc: Document, full_text: str) -> Meta:
     if meta.title:
         m = TITLE_RX.search(meta.title.replace(" ", ""))
         if m:
-            organ = m.group("organ").strip()
+            organ = (m.group("organ") or "").strip() or (m.group("organ2") or "").strip()
             meta.year = int(m.group("year"))
             prov["year"] = Provenance(kind="title", text=meta.title)
             if organ:
