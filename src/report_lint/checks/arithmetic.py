@@ -606,7 +606,7 @@ def _compute_equation_hits(report: Report, table: str) -> Iterator[Hit]:
                 "left": side_desc(inst.left, values, "zh"), "left_en": side_desc(inst.left, values, "en"),
                 "right": side_desc(inst.right, values, "zh"), "right_en": side_desc(inst.right, values, "en"),
                 "left_sum": fmt_num(left), "right_sum": fmt_num(right), "difference": fmt_num(abs(left - right)),
-                "hint": "；".join(hint_zh) + "。", "hint_en": "; ".join(hint_en) + ".",
+                "hint": "；".join(hint_zh) + "。", "hint_en": _capitalise("; ".join(hint_en)) + ".",
                 "cell": cell_where(spec, table, target.row, target.column),
                 "expected": fmt_num(expected), "actual": fmt_num(actual),
             },
@@ -614,6 +614,10 @@ def _compute_equation_hits(report: Report, table: str) -> Iterator[Hit]:
             expected=_plain(expected), actual=_plain(actual),
             data=data_out,
         )
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _plain(v):

@@ -88,10 +88,11 @@ def check_rate_below_target(report: Report, ctx: RuleContext) -> Iterable[Hit]:
                             "sentence": st.sentence})
         return
     # no count to compute with: a stated rate below the target still says it
+    if not table or table[0] <= 0:
+        return
     for rate, sent, para, idx in stated_rates(report):
         if rate + 1e-9 < target:
-            yield Hit("I101", args={"issued": int(table[0]) if table else "?", "column": table[2] if table else "",
-                                    "interpreted": "?", "rate": _pct(rate), "target": _pct(target),
+            yield Hit("I101", args={"issued": int(table[0]), "column": table[2], "interpreted": "?", "rate": _pct(rate), "target": _pct(target),
                                     "quote": quote(sent), "basis_zh": f"正文称解读率 {_pct(rate)}",
                                     "basis_en": f"the text states a rate of {_pct(rate)}"},
                       location=paragraph_location(para, idx), expected=f">= {_pct(target)}", actual=_pct(rate),
