@@ -293,3 +293,16 @@ def test_text_without_a_report_is_a_partial_model_with_a_problem():
 def test_gbk_text_is_decoded():
     r = parse_bytes(report_text().encode("gb18030"), "gbk.txt")
     assert values(r, "applications", "total") == VALUES["total"]
+
+
+@pytest.mark.parametrize("body", [
+    "1234567890" * 20000,          # one endless run of digits
+    "1 " * 100000,                 # endless single values
+    "本年新收政府信息公开申请数量 " * 20000,  # endless labels
+    "（七）总计" * 30000 + "1" * 50,
+    "规章 1 " * 50000,
+])
+def test_junk_input_gives_a_model_not_a_crash_or_hang(body):
+    text = "三、收到和处理政府信息公开申请情况 本列数据的勾稽关系 第二十条第（一）项 本年新收政府信息公开申请数量 " + body
+    report = parse_text(text)
+    assert report.problems  # whatever it read, it says what it could not

@@ -36,7 +36,7 @@ def report_with(text: str, template: str = "2021", regulations: int = 0, normati
     r.tables.disclosure["regulations"][col] = num(regulations)
     r.tables.disclosure["normative_documents"][col] = num(normative)
     sec = r.section(1)
-    sec.text = sec.text + text
+    sec.text = "本年度政府信息公开工作有序推进。" + text  # a part 一 that says nothing of 解读 by itself
     for p in r.paragraphs:
         if p.section == 1:
             p.text = sec.text

@@ -35,7 +35,9 @@ def _read_bytes(path: str) -> bytes:
         raise InputError("unreadable", f"无法读取 {path}：{e.strerror}", f"cannot read {path}: {e.strerror}")
 
 
-def parse_bytes(data: bytes, path: str, fmt: Optional[str] = None, published_on: Optional[date] = None) -> Report:
+def parse_bytes(data: bytes, path: str, fmt: Optional[str] = None, published_on: Optional[date] = None,
+                templates: tuple[str, ...] = ()) -> Report:
+    """`templates`: extra template data files (a plugin's report_lint_template_paths)."""
     if not data.strip():
         raise InputError("empty-file", f"{path} 是空文件", f"{path} is empty")
     fmt = fmt or detect_format(path, data[:8192])
@@ -46,7 +48,7 @@ def parse_bytes(data: bytes, path: str, fmt: Optional[str] = None, published_on:
         from .build import build_report
 
         doc = read_document(path, data, fmt)
-        report = build_report(doc, source)
+        report = build_report(doc, source, extra_templates=tuple(templates))
     if published_on is not None:
         from .model import Provenance
 
@@ -55,10 +57,11 @@ def parse_bytes(data: bytes, path: str, fmt: Optional[str] = None, published_on:
     return report
 
 
-def parse(path: str | Path, *, fmt: Optional[str] = None, published_on: Optional[date] = None) -> Report:
+def parse(path: str | Path, *, fmt: Optional[str] = None, published_on: Optional[date] = None,
+          templates: tuple[str, ...] = ()) -> Report:
     """Read one report file into the typed model. Raises InputError for unreadable input."""
     path = str(path)
-    return parse_bytes(_read_bytes(path), path, fmt=fmt, published_on=published_on)
+    return parse_bytes(_read_bytes(path), path, fmt=fmt, published_on=published_on, templates=templates)
 
 
 def _load_model(data: bytes, path: str) -> Report:

@@ -14,7 +14,7 @@ from .templates import get_template
 
 _SECTION_TEXT = {
     1: "本年度，本机关认真贯彻落实《中华人民共和国政府信息公开条例》，主动公开、依申请公开、政府信息管理、"
-       "政府信息公开平台建设、监督保障等工作有序推进，开展政务公开工作考核和社会评议，未发生责任追究情况。本报告中所列数据的统计期限自{year}年1月1日至{year}年12月31日。",
+       "政府信息公开平台建设、监督保障等工作有序推进，开展政务公开工作考核和社会评议，未发生责任追究情况。制发的规章、规范性文件均同步做好政策解读。本报告中所列数据的统计期限自{year}年1月1日至{year}年12月31日。",
     2: "主动公开政府信息情况见下表。",
     3: "收到和处理政府信息公开申请情况见下表。",
     4: "政府信息公开行政复议、行政诉讼情况见下表。",
@@ -66,6 +66,8 @@ def disclosure_numbers(template_id: str, rng: random.Random) -> dict[str, dict[s
                 vals[c.key] = rng.randint(-20, 20)
             else:
                 vals[c.key] = rng.randint(0, 300)
+        if "published" in vals and "total_public" in vals:  # 本年新公开数量 ≤ 对外公开总数量 (SPEC T2-6)
+            vals["published"] = min(vals["published"], vals["total_public"])
         out[row.key] = vals
     return out
 

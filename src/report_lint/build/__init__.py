@@ -5,6 +5,7 @@ import re
 from typing import Optional
 
 from ..document import Document
+from ..errors import InputError
 from ..model import Location, ParseProblem, Report, Source, Tables
 from ..templates import TABLE_KEYS, Template, templates
 from .meta import build_meta
@@ -23,9 +24,17 @@ def _first(s: Stream, phrases, a: int = 0, b: Optional[int] = None) -> Optional[
     return best
 
 
+MAX_REGION = 30_000  # a table spans a few thousand characters even when flattened; more is not one table
+
+
 def _regions(s: Stream, tpl: Template) -> dict[str, tuple[int, int]]:
     """Where each table sits in the stream (start, end); absent tables are left out."""
     n = len(s.text)
+    regions = _raw_regions(s, tpl, n)
+    return {k: (a, min(b, a + MAX_REGION)) for k, (a, b) in regions.items()}
+
+
+def _raw_regions(s: Stream, tpl: Template, n: int) -> dict[str, tuple[int, int]]:
     out: dict[str, tuple[int, int]] = {}
     apps = tpl.tables.applications
     first_row = find_anchors(s.text, list(apps.rows[:1]), 0, n)
@@ -63,7 +72,15 @@ def _read_table(key: str, tpl: Template, s: Stream, mask, region) -> TableResult
     return reader.read_rows(*region)
 
 
+MAX_CHARS = 3_000_000  # a 年报 is ~10⁴–10⁵ characters; far beyond that is not a report
+
+
 def build_report(doc: Document, source: Source, extra_templates: tuple[str, ...] = ()) -> Report:
+    size = sum(len(getattr(b, "text", "")) for b in doc.blocks) + \
+        sum(len(c.text) for b in doc.blocks for row in getattr(b, "rows", ()) for c in row if c.origin)
+    if size > MAX_CHARS:
+        raise InputError("too-much-text", f"{source.path} 含 {size // 10000} 万字，远超一份年度报告的篇幅，已拒绝处理",
+                         f"{source.path} holds {size:,} characters, far more than an annual report; refused")
     s = build_stream(doc)
     mask = footer_mask(s)
     tpls = templates(extra_templates)

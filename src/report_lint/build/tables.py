@@ -22,10 +22,11 @@ from .normalize import BLANK_MARK, label_regex, normalize
 from .stream import CELL, ROW, SPACE, Stream, raw_slice
 
 NA_TEXTS = {"/", "\\", "-", "--", "—", "——", "–", "无", "不适用", "/无", "…", "×", "－"}
-_NUM = re.compile(r"(增|减|\+|-|−)?(\d+(?:\.\d+)?)(万元|元|件|项|个|%)?")
+_NUM = re.compile(r"(增|减|\+|-|−)?(\d{1,64}(?:\.\d{1,16})?)(万元|元|件|项|个|%)?")  # bounded: linear on digit junk
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 MAX_SOLUTIONS = 400
 MAX_STEPS = 200_000
+MAX_PART = 13  # digits of one cell, decimals included: a count or a 万元 amount never needs more
 
 
 @dataclass
@@ -371,6 +372,8 @@ def _valid_part(p: str, first: bool, signed: bool) -> bool:
 
 
 def _to_value(d: str, money: bool):
+    if len(d) > 2 * MAX_PART:
+        return None  # no table cell holds a number this long: it is invalid, not a value
     if "." in d:
         return float(d) if money else None
     return int(d)
@@ -444,7 +447,9 @@ def split_tokens(tokens: list[Token], layout: Layout, limit: int = MAX_SOLUTIONS
             return
         col = len(vals)
         spec = layout.columns[col] if col < n else None
-        for e in range(pos + 1, len(d) + 1):
+        if len(d) - pos > max_k * MAX_PART:
+            return  # what is left cannot fit in the cells left: stop early (keeps long junk linear)
+        for e in range(pos + 1, min(len(d), pos + MAX_PART) + 1):
             part = d[pos:e]
             if not _valid_part(part, first and pos == 0, bool(spec and spec.signed)):
                 if part.startswith("0") and part not in ("0",) and not part.startswith("0."):
@@ -495,7 +500,8 @@ def _feasible(tokens: list[Token], ncols: int) -> bool:
         return len(tokens) - len(extra) <= ncols and all(t.kind == "blank" for t in _edges(tokens, ncols))
     cap = sum(len(t.digits.replace("-", "").replace(".", "")) if (t.kind == "num" and not t.hard) else 1
               for t in tokens)
-    return cap >= ncols
+    longest = max((len(t.digits) for t in tokens if t.kind == "num" and not t.hard), default=0)
+    return cap >= ncols and longest <= ncols * MAX_PART
 
 
 def _edges(tokens: list[Token], ncols: int) -> list[Token]:
@@ -526,10 +532,17 @@ def align(groups: list[Group], plans: list[RowPlan]) -> tuple[float, list[tuple[
     back: dict[tuple[int, int], tuple[int, int, Optional[tuple[int, list[int]]]]] = {}
     dp[0][0] = 0.0
 
+    feasible_cache: dict[tuple[tuple[int, ...], int], bool] = {}
+
+    def feasible(gidx: tuple[int, ...], ncols: int) -> bool:
+        key = (gidx, ncols)
+        if key not in feasible_cache:
+            feasible_cache[key] = _feasible([t for g in gidx for t in groups[g].tokens], ncols)
+        return feasible_cache[key]
+
     def assign_score(gidx: list[int], j: int) -> Optional[float]:
-        toks = [t for g in gidx for t in groups[g].tokens]
         ncols = len(plans[j].columns)
-        if not _feasible(toks, ncols):
+        if not feasible(tuple(gidx), ncols):
             return None
         labels = [groups[g].label for g in gidx if groups[g].label]
         sc = 0.0
@@ -537,20 +550,24 @@ def align(groups: list[Group], plans: list[RowPlan]) -> tuple[float, list[tuple[
             sc += 10.0
         elif labels:
             sc -= 6.0
-        if all(t.kind == "blank" for t in toks) and not labels:
+        if not labels and all(t.kind == "blank" for g in gidx for t in groups[g].tokens):
             sc -= 1.0
         if len(gidx) > 1:
             sc -= 1.0
         return sc
 
-    def skip_group_cost(g: int) -> float:
+    widths = sorted({len(p.columns) for p in plans})
+
+    def skip_cost(g: int) -> float:
         grp = groups[g]
         if all(t.kind == "blank" for t in grp.tokens):
             return 0.0
         if grp.label:
             return -15.0
-        feasible_any = any(_feasible(grp.tokens, len(p.columns)) for p in plans)
+        feasible_any = any(feasible((g,), w) for w in widths)
         return -12.0 if feasible_any and len(grp.tokens) > 1 else 0.0
+
+    skip_group = [skip_cost(g) for g in range(m)]  # depends on the group only: once each
 
     for i in range(m + 1):
         for j in range(n + 1):
@@ -561,7 +578,7 @@ def align(groups: list[Group], plans: list[RowPlan]) -> tuple[float, list[tuple[
                 dp[i][j + 1] = cur - 20.0
                 back[(i, j + 1)] = (i, j, None)
             if i < m:
-                c = cur + skip_group_cost(i)
+                c = cur + skip_group[i]
                 if c > dp[i + 1][j]:
                     dp[i + 1][j] = c
                     back[(i + 1, j)] = (i, j, None)
@@ -924,7 +941,8 @@ class TableReader:
                 cells[col.key] = make_cell(values[idx], tk, col, self.s, derived if derived == "split" else
                                            (derived if derived else None))
             data[row.key] = cells
-        return TableResult(self.template.id, data, 10.0 * len(rows), problems, self.s.location(a),
+        # the table is where its values are (the region may start at the part's heading)
+        return TableResult(self.template.id, data, 10.0 * len(rows), problems, self.s.location(toks[0].start),
                            span=(toks[0].start, toks[-1].end))
 
     def _problem(self, code, row, column, pos, severity, zh, en, data=None) -> ParseProblem:

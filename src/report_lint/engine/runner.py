@@ -353,7 +353,7 @@ class Engine:
 
     def run_file(self, path: str, *, published_on: Optional[date] = None, convert: bool = False) -> FileResult:
         try:
-            report = parse_file(path, published_on=published_on, convert=convert)
+            report = parse_file(path, published_on=published_on, convert=convert, templates=self.template_paths)
         except ReportLintError as e:
             return FileResult(path=path, error=FileError(code=e.code, message=e.message(self.lang)))
         except Exception as e:  # a parser bug: this file fails, the batch goes on
@@ -551,7 +551,8 @@ def _looks_like_model(path: Path) -> bool:
     return b'"tables"' in head and b'"meta"' in head
 
 
-def parse_file(path: str, *, published_on: Optional[date] = None, convert: bool = False) -> Report:
+def parse_file(path: str, *, published_on: Optional[date] = None, convert: bool = False,
+               templates: tuple[str, ...] = ()) -> Report:
     from ..api import parse, parse_bytes
 
     if convert and Path(path).suffix.lower() in CONVERT_EXTENSIONS:
@@ -560,8 +561,8 @@ def parse_file(path: str, *, published_on: Optional[date] = None, convert: bool 
         conv = getattr(docx_reader, "convert_with_libreoffice", None)
         if conv is None:
             raise ReportLintError("convert-unavailable", "此版本不支持 --convert 转换", "--convert is not available")
-        return parse_bytes(conv(path), path, fmt="docx", published_on=published_on)
-    return parse(path, published_on=published_on)
+        return parse_bytes(conv(path), path, fmt="docx", published_on=published_on, templates=templates)
+    return parse(path, published_on=published_on, templates=templates)
 
 
 # ---------------------------------------------------------------------------------------------

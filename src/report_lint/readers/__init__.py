@@ -45,6 +45,10 @@ def detect_format(path: str, head: bytes) -> str:
         if ext in (".docx", "") or b"word/" in head[:4096] or b"[Content_Types].xml" in head[:4096]:
             return "docx"
         raise InputError("unknown-format", f"不支持的压缩文件格式：{path}", f"unsupported zip-based format: {path}")
+    if head.startswith(b"\xd0\xcf\x11\xe0") and ext in (".docx", ".xlsx", ".pptx"):
+        # Office stores a password-protected .docx in the old container ("EncryptedPackage")
+        raise InputError("encrypted-docx", f"{path} 设置了打开密码（已加密），无法读取：请在 Word/WPS 中取消密码后另存为 .docx",
+                         f"{path} is password-protected (encrypted): remove the password in Word/WPS and save as .docx")
     if head.startswith(b"\xd0\xcf\x11\xe0") or ext in OLD_BINARY:
         kind = OLD_BINARY.get(ext, "Office 97-2003 二进制文档")
         raise InputError(
@@ -57,7 +61,8 @@ def detect_format(path: str, head: bytes) -> str:
     if stripped[:1] in (b"{",) and ext in (".json", ""):
         return "json"
     low = stripped[:2048].lower()
-    if low.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in low or b"<table" in low \
+    if low.startswith((b"<!doctype html", b"<html", b"<?xml", b"<p", b"<div", b"<span", b"<h1", b"<h2", b"<meta")) \
+            or b"<body" in low or b"<table" in low \
             or (ext in (".html", ".htm", ".shtml", ".xhtml") and b"<" in low):
         return "html"
     if ext in (".txt", ".text", "") and _looks_markdown(head):
