@@ -140,9 +140,7 @@ text_layouts = st.builds(
     footer_style=st.integers(0, 2),
     crawler_header=st.booleans(),
 )
-# Inside a flattened line the ASCII footer "-2-" after a negative 本年增/减 is misread (PARSER BUG B
-# below), so flattened layouts use the "— 2 —" and "第 2 页" footers; lines layouts use all three.
-FLAT_FOOTERS = st.sampled_from((1, 2))
+FLAT_FOOTERS = st.integers(0, 2)  # all three footer styles, the ASCII "-2-" included (regression B)
 flat_layouts = st.builds(
     TextLayout,
     sep=st.sampled_from(("tab", "spaces")),
@@ -316,21 +314,12 @@ def test_markdown_roundtrip(case, layout):
     assert_roundtrip(case.report, _parse(text.encode("utf-8"), "md"), shown=text)
 
 
-PARSER_BUG_A = ("parser bug A: in a Markdown pipe table the empty slots of 表四's merged header cells "
-                "(行政复议 colspan 5, 结果维持… rowspan 2) become blank tokens; TableReader.read_wide stops "
-                "collecting once more than 15 are seen, before the data row, so 表四 reads as 15 blanks "
-                "with no problem reported")
-PARSER_BUG_B = ("parser bug B: in a flattened line, footer_mask's regex consumes '-10-' out of "
-                "'-1 0 -2-' (a negative 本年增/减, the next value, the footer), rejects it, and never tries "
-                "the real footer '-2-', which is then read as a value: '0 -1 0 -2' fits no row, so the "
-                "行政许可 row is lost as unplaced values")
-PARSER_BUG_C = ("parser bug C: 表四's region needs 维持/纠正/审结 within 120 characters after 行政复议 "
-                "(build._regions); a converter that repeats merged header text and breaks the column "
-                "labels over two rows pushes them further, so 表四 is not found (only an info problem) and "
-                "its 15 values land in 表三 as unplaced values")
+# Regressions of three parser bugs these properties found (each has a minimal example below):
+# A — empty slots of 表四's merged header cells in a pipe table were read as 15 blank values;
+# B — a rejected footer match ("-10-" in "-1 0 -2-") hid the real ASCII footer "-2-";
+# C — a long converted 表四 header pushed 维持/纠正/审结 past the window that finds the table.
 
 
-@pytest.mark.xfail(strict=True, reason=PARSER_BUG_A)
 @settings(**XFAIL_SETTINGS)
 @given(case=reports(), layout=_markdown_layouts(st.just("empty"), st.booleans(), st.just("three")))
 def test_markdown_roundtrip_empty_reviews_header_slots(case, layout):
@@ -338,7 +327,6 @@ def test_markdown_roundtrip_empty_reviews_header_slots(case, layout):
     assert_roundtrip(case.report, _parse(text.encode("utf-8"), "md"), shown=text)
 
 
-@pytest.mark.xfail(strict=True, reason=PARSER_BUG_C)
 @settings(**XFAIL_SETTINGS)
 @given(case=reports(), layout=_markdown_layouts(st.just("repeat"), st.just(True), st.just("three")))
 def test_markdown_roundtrip_repeated_broken_reviews_header(case, layout):
@@ -383,17 +371,14 @@ def _reviews_read(text: str) -> list:
             for k in ("upheld", "corrected", "other", "pending", "total")]
 
 
-@pytest.mark.xfail(strict=True, reason=PARSER_BUG_A)
 def test_minimal_bug_a_empty_reviews_header_slots():
     assert _reviews_read(MINIMAL_BUG_A) == [("number", v) for v in REVIEWS_VALUES]
 
 
-@pytest.mark.xfail(strict=True, reason=PARSER_BUG_C)
 def test_minimal_bug_c_repeated_broken_reviews_header():
     assert _reviews_read(MINIMAL_BUG_C) == [("number", v) for v in REVIEWS_VALUES]
 
 
-@pytest.mark.xfail(strict=True, reason=PARSER_BUG_B)
 def test_minimal_bug_b_ascii_footer_after_negative_value():
     parsed = _parse(MINIMAL_BUG_B.encode("utf-8"), "txt")
     table = parsed.tables.disclosure or {}

@@ -48,7 +48,10 @@ def _raw_regions(s: Stream, tpl: Template, n: int) -> dict[str, tuple[int, int]]
     search_from = a_start or 0
     for m in re.finditer(label_regex(rev.start[0]), s.text[search_from:]):
         pos = search_from + m.start()
-        window = s.text[pos:pos + 120]
+        # the header words come before the first value, however long a conversion made the header
+        window = s.text[pos:pos + 600]
+        digit = re.search(r"\d", window)
+        window = window[:digit.start()] if digit else window
         if any(w in window for w in rev.start_near):
             r_start = pos
             break

@@ -98,7 +98,13 @@ _FOOTER = re.compile(r"(?:[—–]{1,2}\d{1,3}[—–]{1,2})|(?:-\d{1,3}-)|(?:�
 def footer_mask(s: Stream) -> list[bool]:
     """Mark page-footer characters; they are ignored when numbers are read."""
     mask = [False] * len(s.text)
-    for m in _FOOTER.finditer(s.text):
+    pos = 0
+    while True:
+        m = _FOOTER.search(s.text, pos)
+        if m is None:
+            break
+        # a rejected match ("-10-" inside "-1 0 -2-") must not hide a real footer that overlaps it
+        pos = m.start() + 1
         a, b = m.start(), m.end()
         before = a == 0 or s.brk[a] >= SPACE
         after = b >= len(s.text) or s.brk[b] >= SPACE
@@ -110,6 +116,7 @@ def footer_mask(s: Stream) -> list[bool]:
         if (before and after) or (not dashed) or m.group(0)[0] in "—–":
             for i in range(a, b):
                 mask[i] = True
+            pos = b
     return mask
 
 

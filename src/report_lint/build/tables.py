@@ -385,12 +385,108 @@ class Layout:
     checks: list[tuple[tuple[int, ...], tuple[int, ...]]]  # (left cells, right cells) equalities
 
 
+def _sum_groups(layout: Layout, n: int) -> Optional[list[tuple[int, int]]]:
+    """When the row's equations say "the last cell of each consecutive group is the sum of the others"
+    (表三: 总计 = six applicants; 表四: each group's 总计), return the groups as (first, last) cells."""
+    groups = []
+    for left, right in layout.checks:
+        if len(left) != 1 or not right or list(right) != list(range(min(right), left[0])):
+            return None
+        groups.append((min(right), left[0]))
+    groups.sort()
+    pos = 0
+    for a, b in groups:
+        if a != pos:
+            return None
+        pos = b + 1
+    return groups if groups and pos == n else None
+
+
+def _split_by_sums(tokens: list[Token], groups: list[tuple[int, int]], limit: int) -> list[list[str]]:
+    """Cut plain digit runs group by group: pick each group's total first, then cut the digits before it
+    into parts that add up to it (no part can exceed the total). Far fewer tries than cutting blindly."""
+    digits = "".join(t.digits for t in tokens)
+    forced = set()  # token boundaries are cuts the writer made
+    pos = 0
+    for t in tokens[:-1]:
+        pos += len(t.digits)
+        forced.add(pos)
+    L = len(digits)
+    sols: list[list[str]] = []
+    steps = 0
+
+    def ok(part: str) -> bool:
+        return part == "0" or not part.startswith("0")
+
+    def no_forced_inside(a: int, b: int) -> bool:
+        return not any(a < f < b for f in forced) if forced else True
+
+    def cut_parts(p: int, end: int, k: int, remaining: int, acc: list[str], out: list[list[str]]):
+        """Cut digits[p:end] into k parts summing to `remaining`."""
+        nonlocal steps
+        steps += 1
+        if steps > MAX_STEPS or len(out) >= limit:
+            return
+        if k == 0:
+            if p == end and remaining == 0:
+                out.append(list(acc))
+            return
+        left = end - p
+        if left < k or left > k * MAX_PART:
+            return
+        for e in range(p + 1, min(end - (k - 1), p + MAX_PART) + 1):
+            part = digits[p:e]
+            if not ok(part):
+                break
+            v = int(part)
+            if v > remaining:
+                break
+            if not no_forced_inside(p, e):
+                break
+            if e < end and k == 1:
+                continue
+            acc.append(part)
+            cut_parts(e, end, k - 1, remaining - v, acc, out)
+            acc.pop()
+
+    def rec(gi: int, p: int, acc: list[str]):
+        nonlocal steps
+        if len(sols) >= limit or steps > MAX_STEPS:
+            return
+        if gi == len(groups):
+            if p == L:
+                sols.append(list(acc))
+            return
+        a, b = groups[gi]
+        q = b - a + 1
+        cells_after = sum(y - x + 1 for x, y in groups[gi + 1:])
+        for end in range(p + q, min(L - cells_after, p + q * MAX_PART) + 1):
+            if L - end > cells_after * MAX_PART:
+                continue
+            for t in range(max(p + q - 1, end - MAX_PART), end):
+                total = digits[t:end]
+                if not ok(total) or not no_forced_inside(t, end):
+                    continue
+                inner: list[list[str]] = []
+                cut_parts(p, t, q - 1, int(total), [], inner)
+                for parts in inner:
+                    rec(gi + 1, end, acc + parts + [total])
+                    if len(sols) >= limit:
+                        return
+
+    rec(0, 0, [])
+    return sols
+
+
 def split_tokens(tokens: list[Token], layout: Layout, limit: int = MAX_SOLUTIONS) -> list[list[str]]:
     """Every way to cut the tokens into len(layout.columns) values that satisfies the row equations.
 
     Hard tokens (whole cells) stay whole; soft tokens (text) may be cut between digits.
     """
     n = len(layout.columns)
+    groups = _sum_groups(layout, n)
+    if groups and all(t.kind == "num" and not t.hard and t.digits.isdigit() for t in tokens):
+        return _split_by_sums(tokens, groups, limit)
     sols: list[list[str]] = []
     steps = 0
     # equations indexed by the largest cell they use, so they are checked as soon as possible
@@ -853,6 +949,19 @@ class TableReader:
         cols = list(self.spec.columns)
         # the values run until narrative text follows (split tables are separated by headers only)
         toks: list[Token] = []
+        # empty header slots (merged cells a conversion left blank) come before the data: the values
+        # start at the first group holding something; a blank form has only blank groups — take the last
+        filled = [k for k, g in enumerate(groups) if any(t.kind != "blank" for t in g.tokens)]
+        if filled:
+            groups = groups[filled[0]:]
+        else:
+            tail, count = [], 0
+            for g in reversed(groups):
+                if count >= len(rows) * len(cols):
+                    break
+                tail.insert(0, g)
+                count += len(g.tokens)
+            groups = tail
         for g in groups:
             if toks and (g.after_text or len(toks) >= len(rows) * len(cols)):
                 if g.after_text or len(toks) > len(rows) * len(cols):
