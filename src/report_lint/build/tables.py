@@ -594,10 +594,15 @@ def _feasible(tokens: list[Token], ncols: int) -> bool:
     if len(tokens) > ncols:
         extra = [t for t in tokens if t.kind == "blank"]
         return len(tokens) - len(extra) <= ncols and all(t.kind == "blank" for t in _edges(tokens, ncols))
-    cap = sum(len(t.digits.replace("-", "").replace(".", "")) if (t.kind == "num" and not t.hard) else 1
-              for t in tokens)
+    cap = _capacity(tokens)
     longest = max((len(t.digits) for t in tokens if t.kind == "num" and not t.hard), default=0)
     return cap >= ncols and longest <= ncols * MAX_PART
+
+
+def _capacity(tokens: list[Token]) -> int:
+    """How many cells the tokens can fill at most (each digit of a run-together number one cell)."""
+    return sum(len(t.digits.replace("-", "").replace(".", "")) if (t.kind == "num" and not t.hard) else 1
+               for t in tokens)
 
 
 def _edges(tokens: list[Token], ncols: int) -> list[Token]:
@@ -639,6 +644,12 @@ def align(groups: list[Group], plans: list[RowPlan]) -> tuple[float, list[tuple[
     def assign_score(gidx: list[int], j: int) -> Optional[float]:
         ncols = len(plans[j].columns)
         if not feasible(tuple(gidx), ncols):
+            # a row whose label is there but whose values are too few still is that row (the missing
+            # cells are reported), rather than a lost group and a missing row
+            g = groups[gidx[0]]
+            if len(gidx) == 1 and g.label == plans[j].spec.key and len(g.tokens) < ncols \
+                    and _capacity(g.tokens) >= max(2, ncols - 2):
+                return 2.0
             return None
         labels = [groups[g].label for g in gidx if groups[g].label]
         sc = 0.0
@@ -764,6 +775,7 @@ class TableReader:
         return anchors, group_tokens(items, anchors_at)
 
     def read_rows(self, a: int, b: int) -> TableResult:
+        self.region = (a, b)
         plans = [RowPlan(r, cols) for r, cols in self.spec.row_columns()]
         anchors, groups = self._prepare(a, b, [p.spec for p in plans])
         score, path = align(groups, plans)
@@ -814,6 +826,10 @@ class TableReader:
             toks = row_tokens[key]
             direct = len(toks) == len(plan.columns)
             if not vals:
+                if all(t.kind == "num" and not t.hard and t.digits.isdigit() for t in toks):
+                    # fewer digits than cells: each digit is a cell ("0 00000" → 0|0|0|0|0|0|□)
+                    toks = [Token("num", ch, ch, t.start + k, t.start + k + 1, True)
+                            for t in toks for k, ch in enumerate(t.digits)]
                 problems.append(self._problem(
                     "missing-values", key, None, toks[0].start if toks else a, "warning",
                     f"{self.spec.title}“{plan.spec.label}”行只读到 {len(toks)} 个数值，少于应有的 {len(plan.columns)} 个，"
@@ -882,7 +898,9 @@ class TableReader:
         """Pick one candidate per row; where several remain, let the column equations decide."""
         self._ambiguous = set()
         chosen = {k: v[0] for k, v in candidates.items() if len(v) == 1}
-        multi = {k: sorted(v, key=_balance) for k, v in candidates.items() if len(v) > 1}
+        hints = self._text_hints(plans, {k for k, v in candidates.items() if len(v) > 1})
+        multi = {k: sorted(v, key=lambda c, k=k: (-sum(x in hints.get(k, ()) for x in c), _balance(c)))
+                 for k, v in candidates.items() if len(v) > 1}
         if not multi:
             return chosen
         col_eqs = [e for e in self.spec.equations if e.kind == "per_column"]
@@ -926,6 +944,30 @@ class TableReader:
             chosen[k] = best
             self._ambiguous.add(k)
         return chosen
+
+    def _text_hints(self, plans: list[RowPlan], keys: set[str]) -> dict[str, set[str]]:
+        """Numbers the narrative states next to a row's label ("制发规范性文件34件") — used only to
+        choose between cuts of run-together digits that the equations cannot decide."""
+        if not keys or not self.region:
+            return {}
+        text = self.s.text
+        a, b = self.region
+        narrative = text[:a] + "\n" + text[b:]
+        out: dict[str, set[str]] = {}
+        for p in plans:
+            if p.spec.key not in keys:
+                continue
+            label = normalize(p.spec.match[-1] if len(p.spec.match) > 1 else p.spec.match[0])
+            found = set()
+            for m in re.finditer(re.escape(label) + r"[^0-9。；]{0,12}?(\d{1,7})(?:件|项|个|条|次)", narrative):
+                found.add(m.group(1))
+            for m in re.finditer(r"(\d{1,7})(?:件|项|个|条)" + re.escape(label), narrative):
+                found.add(m.group(1))
+            if found:
+                out[p.spec.key] = found
+        return out
+
+    region: Optional[tuple[int, int]] = None
 
     def _header_evidence(self, a: int, b: int) -> float:
         """Column labels of this template that appear in the region (e.g. 本年制发件数 vs 本年新制作数量)."""
