@@ -90,6 +90,9 @@ def build_parser() -> _Parser:
                    help="达到该级别的问题使退出码为 1（默认 error）lowest severity that fails (default: error)")
     c.add_argument("--exit-zero", action="store_true", help="有问题也以 0 退出（2/3 除外）exit 0 even with findings")
     c.add_argument("--published-on", type=_date, metavar="YYYY-MM-DD", help="发布日期 publication date")
+    c.add_argument("--previous", metavar="FILE",
+                   help="上一年度的报告（逐年比对）；同一批次中同一机关上一年的报告会自动配对 "
+                        "the previous year's report (year-over-year checks); a batch pairs them by itself")
     c.add_argument("--convert", action="store_true",
                    help="用 LibreOffice 转换 .doc/.wps convert .doc/.wps with LibreOffice")
     c.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="彩色输出 colour (console)")
@@ -194,7 +197,8 @@ def cmd_check(args, out: _Out) -> int:
         available = ", ".join(sorted(engine.reporters)) or "json"
         raise UsageError("usage", f"未知的输出格式“{args.format}”（可用：{available}）",
                          f"unknown output format '{args.format}' (available: {available})")
-    run = run_paths(engine, args.paths, published_on=args.published_on, convert=args.convert)
+    run = run_paths(engine, args.paths, published_on=args.published_on, convert=args.convert,
+                    previous=args.previous)
     for w in run.summary.get("warnings", []):
         out.warn(w["message"])
     code = exit_code(run, fail_level=cfg.fail_level, fail_under=cfg.fail_under)

@@ -91,6 +91,9 @@ class RuleContext:
     settings: Any  # the validated Config (deadlines, target rates, …)
     lang: str = "zh"
     rule: Optional[str] = None  # the id being run (one function may serve several RuleImpls)
+    # The same organ's report for the year before, when the run has it (a batch that holds both years,
+    # or --previous FILE). Year-over-year (Y) rules read it; None means "not known", never "absent".
+    previous: Optional[Report] = None
 
 
 CheckFn = Callable[[Report, RuleContext], Iterable[Hit]]

@@ -281,7 +281,7 @@ class Engine:
             return self.rules
         return [r for r in self.rules if not any(_specificity(s, r.meta) is not None for s in ignored)]
 
-    def run_report(self, report: Report, path: Optional[str] = None) -> FileResult:
+    def run_report(self, report: Report, path: Optional[str] = None, previous: Optional[Report] = None) -> FileResult:
         path = path or report.source.path
         rules = self.rules_for(path)
         by_id = {r.meta.id: r for r in rules}
@@ -289,7 +289,8 @@ class Engine:
         problems: list[InternalProblem] = []
         ran: list[RuleRun] = []
         for rule in rules:
-            ctx = RuleContext(options=deepcopy(rule.options), settings=self.config, lang=self.lang, rule=rule.meta.id)
+            ctx = RuleContext(options=deepcopy(rule.options), settings=self.config, lang=self.lang, rule=rule.meta.id,
+                              previous=previous)
             ran.append(RuleRun(rule.meta.id, rule.meta.family, rule.meta.weight, rule.meta.fatal))
             try:
                 result = rule.impl.check(report, ctx)
@@ -351,16 +352,24 @@ class Engine:
             category=CATEGORY_OF_FAMILY.get(meta.family), fingerprint=fingerprint(meta.id, location, args),
         )
 
-    def run_file(self, path: str, *, published_on: Optional[date] = None, convert: bool = False) -> FileResult:
+    def parse_or_fail(self, path: str, *, published_on: Optional[date] = None,
+                      convert: bool = False) -> Union[Report, FileResult]:
+        """The parsed report, or the FileResult that says why the file could not be read."""
         try:
-            report = parse_file(path, published_on=published_on, convert=convert, templates=self.template_paths)
+            return parse_file(path, published_on=published_on, convert=convert, templates=self.template_paths)
         except ReportLintError as e:
             return FileResult(path=path, error=FileError(code=e.code, message=e.message(self.lang)))
         except Exception as e:  # a parser bug: this file fails, the batch goes on
             prob = _internal(None, e, self.lang)
             return FileResult(path=path, error=FileError(code="internal-error", message=prob.message),
                               internal_errors=[prob])
-        return self.run_report(report, path=path)
+
+    def run_file(self, path: str, *, published_on: Optional[date] = None, convert: bool = False,
+                 previous: Optional[Report] = None) -> FileResult:
+        parsed = self.parse_or_fail(path, published_on=published_on, convert=convert)
+        if isinstance(parsed, FileResult):
+            return parsed
+        return self.run_report(parsed, path=path, previous=previous)
 
     def result(self, files: list[FileResult], extra_notices: Iterable[Notice] = ()) -> RunResult:
         notices = _unique([*self.notices, *extra_notices])
@@ -568,7 +577,7 @@ def parse_file(path: str, *, published_on: Optional[date] = None, convert: bool 
 # ---------------------------------------------------------------------------------------------
 # public entry points
 
-RUN_OPTIONS = ("published_on", "convert", "blocked_plugins", "plugins", "plugin_modules", "autoload")
+RUN_OPTIONS = ("published_on", "convert", "blocked_plugins", "plugins", "plugin_modules", "autoload", "previous")
 CONFIG_OVERRIDES = ("select", "extend_select", "ignore", "per_file_ignores", "severity", "lang", "fail_under",
                     "fail_level", "deadlines", "interpretation", "rule_options", "reporter_options", "score")
 
@@ -661,19 +670,53 @@ def check(*paths: Union[str, Path], config: Union[Config, str, Path, dict, None]
                           plugins=run_opts.get("plugins", ()), plugin_modules=run_opts.get("plugin_modules", ()),
                           autoload=run_opts.get("autoload"), **cfg_over)
     return run_paths(engine, flat, published_on=_as_date(run_opts.get("published_on")),
-                     convert=bool(run_opts.get("convert", False)))
+                     convert=bool(run_opts.get("convert", False)), previous=run_opts.get("previous"))
 
 
 def run_paths(engine: Engine, paths: Iterable[Union[str, Path]], *, published_on: Optional[date] = None,
-              convert: bool = False) -> RunResult:
+              convert: bool = False, previous: Optional[Union[str, Path]] = None) -> RunResult:
     """Run a built engine over files and directories."""
     files = expand_paths(paths, convert=convert)
     notices = []
     if not files:
         notices.append(Notice("no-files", "没有找到可检查的报告文件（支持 " + " ".join(REPORT_EXTENSIONS) + "）",
                               "no report files found (supported: " + " ".join(REPORT_EXTENSIONS) + ")"))
-    results = [engine.run_file(f, published_on=published_on, convert=convert) for f in files]
+    # Parse everything first so each report can meet its predecessor (same organ, year before) when the
+    # batch holds it — a supervising office's folder of several years needs no extra option.
+    parsed = [engine.parse_or_fail(f, published_on=published_on, convert=convert) for f in files]
+    by_key = {}
+    for item in parsed:
+        if isinstance(item, Report):
+            key = organ_year_key(item)
+            if key is not None:
+                by_key.setdefault(key, item)
+    prev_report = None
+    if previous is not None:
+        prev = engine.parse_or_fail(str(previous), convert=convert)
+        if isinstance(prev, FileResult):
+            notices.append(Notice("previous-unreadable", f"上一年度报告无法读取：{prev.error.message}",
+                                  f"the previous year's report cannot be read: {prev.error.message}"))
+        else:
+            prev_report = prev
+    results = []
+    for f, item in zip(files, parsed):
+        if isinstance(item, FileResult):
+            results.append(item)
+            continue
+        before = prev_report
+        key = organ_year_key(item)
+        if before is None and key is not None:
+            before = by_key.get((key[0], key[1] - 1))
+        results.append(engine.run_report(item, path=f, previous=before))
     return engine.result(results, notices)
+
+
+def organ_year_key(report: Report) -> Optional[tuple[str, int]]:
+    """(organ, year) with the organ's layout and brackets removed; None when either is unknown."""
+    organ, year = report.meta.organ, report.meta.year
+    if not organ or not year:
+        return None
+    return re.sub(r"[\s（）()]", "", organ), year
 
 
 def check_report(report: Report, config: Union[Config, str, Path, dict, None] = None, **overrides: Any) -> FileResult:
@@ -684,7 +727,10 @@ def check_report(report: Report, config: Union[Config, str, Path, dict, None] = 
                           blocked_plugins=run_opts.get("blocked_plugins", ()), plugins=run_opts.get("plugins", ()),
                           plugin_modules=run_opts.get("plugin_modules", ()), autoload=run_opts.get("autoload"),
                           **cfg_over)
-    return engine.run_report(report)
+    previous = run_opts.get("previous")
+    if previous is not None and not isinstance(previous, Report):
+        previous = parse_file(str(previous))
+    return engine.run_report(report, previous=previous)
 
 
 def exit_code(run: RunResult, *, fail_level: str = "error", fail_under: Optional[float] = None) -> int:
