@@ -364,3 +364,16 @@ def test_r012_part_four_numbered_three():
 def test_r013_has_no_part_five_heading():
     r = _parse("corpus/r013.md")
     assert [h.args["part"] for h in run(C.check_parts_missing, r, "C101")] == ["五"]
+
+
+def test_c114_unfilled_table():
+    from report_lint.checks.completeness import check_tables_unfilled
+    from report_lint.model import Cell
+
+    r = valid_report("2021")
+    assert list(check_tables_unfilled(r, None)) == []
+    for row in r.tables.reviews.values():
+        for col in row:
+            row[col] = Cell(value=None, raw="", kind="blank")
+    [hit] = check_tables_unfilled(r, None)
+    assert hit.rule == "C114" and hit.location.table == "reviews" and hit.args["count"] == 15

@@ -200,6 +200,22 @@ def check_tables_missing(report: Report, ctx: RuleContext) -> Iterable[Hit]:
                       location=FindingLocation(section=spec.section, table=key))
 
 
+def check_tables_unfilled(report: Report, ctx: RuleContext) -> Iterable[Hit]:
+    """C114: a table that was found but holds no value at all (the blank form, or a draft not filled in)."""
+    tpl = report_template(report)
+    for key in TABLE_KEYS:
+        table = getattr(report.tables, key)
+        if not table:
+            continue
+        cells = [c for row in table.values() for c in row.values()]
+        if cells and not any(c.kind in ("number", "not_applicable") for c in cells):
+            spec = tpl.table(key)
+            first_row = next(iter(table))
+            first_col = next(iter(table[first_row]))
+            yield Hit("C114", args={"table": spec.title, "count": len(cells)},
+                      location=FindingLocation(section=spec.section, table=key, row=first_row, column=first_col))
+
+
 def _row_label(part_caption: Optional[str], label: str) -> str:
     return f"{part_caption}“{label}”" if part_caption else f"“{label}”"
 
@@ -386,4 +402,5 @@ def report_lint_rules():
         RuleImpl("C111", check_fee_statement),
         RuleImpl("C112", check_government_assessment),
         RuleImpl("C113", check_part1_topics),
+        RuleImpl("C114", check_tables_unfilled),
     ]
