@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import textwrap
+
 from pathlib import Path
 
 import pytest

@@ -8,7 +8,6 @@ import jsonschema
 import pytest
 
 from report_lint.engine.api import FileError, FileResult, Finding, FindingLocation, RunResult
-from report_lint.model import Location
 from report_lint.reporters import sarif
 from report_lint.testing import valid_report
 

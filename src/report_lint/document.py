@@ -9,7 +9,7 @@ copies a merge creates have `origin=False` so the builder reads each written cel
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Optional, Union
+from typing import Literal, Union
 
 from .model import Location
 

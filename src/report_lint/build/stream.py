@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..document import Document, GridCell, Paragraph, Table
+from ..document import Document, Paragraph, Table
 from ..model import Location
 from .normalize import BLANK_MARK, NEWLINES, WHITESPACE, norm_char
 

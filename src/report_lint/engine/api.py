@@ -20,7 +20,7 @@ each Hit into a `Finding` using the catalogue (severity, message templates fille
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Literal, Optional, Union
+from typing import Any, Callable, Iterable, Literal, Optional
 
 import pluggy
 from pydantic import BaseModel, ConfigDict, Field

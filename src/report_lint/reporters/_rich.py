@@ -23,7 +23,7 @@ def break_points(plain: str, width: int) -> list[tuple[int, int]]:
     """(start, end) character spans of each line of `plain` wrapped to `width` cells."""
     width = max(1, width)
     lines: list[tuple[int, int]] = []
-    start = pos = 0
+    start = 0
     used = 0
     tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(plain)]
     i = 0

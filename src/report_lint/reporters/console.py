@@ -75,7 +75,6 @@ def _row_line(rv: c.RowView, lang: str) -> Text:
 
 def _rows_table(rows: list[c.RowView], lang: str) -> Table:
     """Several rows side by side, one table column per row (the rows are few, the columns many)."""
-    t = _T[c.lang_key(lang)]
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1), expand=False)
     table.add_column("", style="dim")
     for rv in rows:
@@ -134,7 +133,7 @@ def _header(fr: FileResult, lang: str) -> list:
         line.append(f"{t['score']}{sep}", style="dim")
         line.append(c.fmt_score(fr.score), style="bold")
         if fr.grade:
-            line.append(f"  ·  ", style="dim")
+            line.append("  ·  ", style="dim")
             line.append(f"{t['grade']}{sep}", style="dim")
             line.append(fr.grade, style="bold")
     out = [line]

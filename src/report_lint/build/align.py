@@ -1,0 +1,134 @@
+"""Align groups of values to the template's rows in order (dynamic programming): a label pins a group
+to its row, unlabelled groups fill the gaps, a missing row costs, two halves of a wrapped row merge."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from ..templates import ColumnSpec, RowSpec
+from .numbers import MAX_PART, _capacity
+from .tokens import Group, Token
+
+
+@dataclass
+class RowPlan:
+    spec: RowSpec
+    columns: tuple[ColumnSpec, ...]
+
+
+def _feasible(tokens: list[Token], ncols: int) -> bool:
+    if len(tokens) == ncols:
+        return True
+    if len(tokens) > ncols:
+        extra = [t for t in tokens if t.kind == "blank"]
+        return len(tokens) - len(extra) <= ncols and all(t.kind == "blank" for t in _edges(tokens, ncols))
+    cap = _capacity(tokens)
+    longest = max((len(t.digits) for t in tokens if t.kind == "num" and not t.hard), default=0)
+    return cap >= ncols and longest <= ncols * MAX_PART
+
+
+def _edges(tokens: list[Token], ncols: int) -> list[Token]:
+    extra = len(tokens) - ncols
+    lead = 0
+    while lead < extra and tokens[lead].kind == "blank":
+        lead += 1
+    return tokens[:lead] + tokens[len(tokens) - (extra - lead):] if extra - lead > 0 else tokens[:lead]
+
+
+def _trim(tokens: list[Token], ncols: int) -> list[Token]:
+    """Drop surplus empty cells at the edges (a blank spacer column beside the label)."""
+    while len(tokens) > ncols and tokens[0].kind == "blank":
+        tokens = tokens[1:]
+    while len(tokens) > ncols and tokens[-1].kind == "blank":
+        tokens = tokens[:-1]
+    return tokens
+
+
+def align(groups: list[Group], plans: list[RowPlan]) -> tuple[float, list[tuple[int, list[int]]]]:
+    """Best monotone assignment of groups (or two consecutive groups) to template rows.
+
+    Returns (score, [(row index, [group indexes])]).
+    """
+    m, n = len(groups), len(plans)
+    NEG = float("-inf")
+    dp = [[NEG] * (n + 1) for _ in range(m + 1)]
+    back: dict[tuple[int, int], tuple[int, int, Optional[tuple[int, list[int]]]]] = {}
+    dp[0][0] = 0.0
+
+    feasible_cache: dict[tuple[tuple[int, ...], int], bool] = {}
+
+    def feasible(gidx: tuple[int, ...], ncols: int) -> bool:
+        key = (gidx, ncols)
+        if key not in feasible_cache:
+            feasible_cache[key] = _feasible([t for g in gidx for t in groups[g].tokens], ncols)
+        return feasible_cache[key]
+
+    def assign_score(gidx: list[int], j: int) -> Optional[float]:
+        ncols = len(plans[j].columns)
+        if not feasible(tuple(gidx), ncols):
+            # a row whose label is there but whose values are too few still is that row (the missing
+            # cells are reported), rather than a lost group and a missing row
+            g = groups[gidx[0]]
+            if len(gidx) == 1 and g.label == plans[j].spec.key and len(g.tokens) < ncols \
+                    and _capacity(g.tokens) >= max(2, ncols - 2):
+                return 2.0
+            return None
+        labels = [groups[g].label for g in gidx if groups[g].label]
+        sc = 0.0
+        if plans[j].spec.key in labels:
+            sc += 10.0
+        elif labels:
+            sc -= 6.0
+        if not labels and all(t.kind == "blank" for g in gidx for t in groups[g].tokens):
+            sc -= 1.0
+        if len(gidx) > 1:
+            sc -= 1.0
+        return sc
+
+    widths = sorted({len(p.columns) for p in plans})
+
+    def skip_cost(g: int) -> float:
+        grp = groups[g]
+        if all(t.kind == "blank" for t in grp.tokens):
+            return 0.0
+        if grp.label:
+            return -15.0
+        feasible_any = any(feasible((g,), w) for w in widths)
+        return -12.0 if feasible_any and len(grp.tokens) > 1 else 0.0
+
+    skip_group = [skip_cost(g) for g in range(m)]  # depends on the group only: once each
+
+    for i in range(m + 1):
+        for j in range(n + 1):
+            cur = dp[i][j]
+            if cur == NEG:
+                continue
+            if j < n and cur - 20.0 > dp[i][j + 1]:  # row missing
+                dp[i][j + 1] = cur - 20.0
+                back[(i, j + 1)] = (i, j, None)
+            if i < m:
+                c = cur + skip_group[i]
+                if c > dp[i + 1][j]:
+                    dp[i + 1][j] = c
+                    back[(i + 1, j)] = (i, j, None)
+            if i < m and j < n:
+                sc = assign_score([i], j)
+                if sc is not None and cur + sc > dp[i + 1][j + 1]:
+                    dp[i + 1][j + 1] = cur + sc
+                    back[(i + 1, j + 1)] = (i, j, (j, [i]))
+                if i + 1 < m and groups[i + 1].label is None and len(groups[i].tokens) < len(plans[j].columns):
+                    sc = assign_score([i, i + 1], j)
+                    if sc is not None and cur + sc > dp[i + 2][j + 1]:
+                        dp[i + 2][j + 1] = cur + sc
+                        back[(i + 2, j + 1)] = (i, j, (j, [i, i + 1]))
+    # best end: all rows considered; trailing groups skipped already in dp
+    score = dp[m][n]
+    path = []
+    state = (m, n)
+    while state != (0, 0):
+        pi, pj, act = back[state]
+        if act is not None:
+            path.append(act)
+        state = (pi, pj)
+    path.reverse()
+    return score, path

@@ -1,0 +1,211 @@
+"""Values in a table region: numbers (with 增/减, signs, units), blanks, not-applicable marks and
+invalid slots, and their grouping into physical rows that take the label before them."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from .labels import Anchor
+from .normalize import BLANK_MARK
+from .stream import ROW, SPACE, Stream, raw_slice
+
+
+NA_TEXTS = {"/", "\\", "-", "--", "—", "——", "–", "无", "不适用", "/无", "…", "×", "－"}
+
+
+_NUM = re.compile(r"(增|减|\+|-|−)?(\d{1,64}(?:\.\d{1,16})?)(万元|元|件|项|个|%)?")  # bounded: linear on digit junk
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass
+class Token:
+    kind: str  # num | blank | na | invalid
+    digits: str  # the number's digits with sign and decimal point, e.g. "-185", "75394432.52"
+    raw: str  # as written in the source
+    start: int
+    end: int
+    hard: bool  # exactly one source cell: never split
+    unit: str = ""
+
+
+@dataclass
+class Group:
+    tokens: list[Token]
+    label: Optional[str] = None  # row key of the label this group follows
+    label_variant: bool = False
+    start: int = 0
+    end: int = 0
+    after_text: bool = False  # narrative text (not labels) stood between this group and the previous
+
+
+def _cell_token(s: Stream, unit: int, start: int, end: int) -> Optional[Token]:
+    """A grid cell that is entirely one value becomes one hard token."""
+    raw = s.unit_raw[unit]
+    norm = s.text[start:end]
+    if norm == BLANK_MARK:
+        return Token("blank", "", "", start, end, True)
+    if norm in NA_TEXTS:
+        return Token("na", "", raw.strip(), start, end, True)
+    flat = norm.replace(",", "")
+    m = _NUM.fullmatch(flat)
+    if m:
+        return Token("num", _signed(m.group(1), m.group(2)), raw.strip(), start, end, True, m.group(3) or "")
+    return None
+
+
+def _starts_value(s: Stream, text: str, i: int, m: re.Match, blocked: list[bool], a: int) -> bool:
+    ch = text[i]
+    if ch.isdigit():
+        return True
+    if m.start(2) != i + 1 and ch not in "增减":
+        return False
+    if ch in "增减":
+        return True
+    # a sign: at a boundary, after a label, or right after another value ("2648-18538")
+    return i == a or s.brk[i] >= SPACE or blocked[i - 1] or text[i - 1].isdigit()
+
+
+def _signed(sign: Optional[str], digits: str) -> str:
+    return ("-" + digits) if sign in ("减", "-", "−") else digits
+
+
+def tokenize(s: Stream, a: int, b: int, blocked: list[bool], mask: list[bool],
+             label_starts: frozenset = frozenset()) -> list[object]:
+    """Value tokens and separators in [a, b). Returns a list of Token | "TEXT" | "ROW" | ("LABEL", i).
+
+    blocked[i] marks characters inside labels/headers; mask[i] marks page footers.
+    """
+    out: list[object] = []
+    text = s.text
+    i = a
+    prev_unit = -1
+    while i < b:
+        if i > a and s.brk[i] >= ROW:
+            out.append("ROW")
+        if mask[i]:
+            i += 1
+            continue
+        if blocked[i]:
+            out.append(("LABEL", i))
+            i += 1
+            while i < b and blocked[i]:
+                if i in label_starts:  # a row label right after a header word
+                    out.append(("LABEL", i))
+                i += 1
+            continue
+        u = s.unit[i]
+        if s.unit_is_cell[u] and u != prev_unit and (i == 0 or s.unit[i - 1] != u):
+            # whole-cell value?
+            j = i
+            while j < b and s.unit[j] == u:
+                j += 1
+            tok = _cell_token(s, u, i, j)
+            if tok is not None and not any(blocked[i:j]):
+                out.append(tok)
+                prev_unit = u
+                i = j
+                continue
+            if not any(blocked[i:j]) and not _CJK.search(text[i:j]) and re.search(r"[0-9A-Za-z]", text[i:j]):
+                # a value slot holding something that is not a number ("1O", "2l"): keep its place
+                if not re.search(r"\d", text[i:j]) or not _NUM.search(text[i:j]):
+                    out.append(Token("invalid", "", s.unit_raw[u].strip(), i, j, True))
+                    prev_unit = u
+                    i = j
+                    continue
+        prev_unit = u
+        ch = text[i]
+        if ch == BLANK_MARK:
+            out.append(Token("blank", "", "", i, i + 1, True))
+            i += 1
+            continue
+        m = _NUM.match(text, i)
+        if m and m.group(2) and _starts_value(s, text, i, m, blocked, a):
+            # digits glued on the left to ordinary CJK text ("数据1", "2019年") are text, not values
+            left_glued = i > a and s.brk[i] == 0 and not blocked[i - 1] and not mask[i - 1] \
+                and _CJK.match(text[i - 1]) is not None and m.group(1) not in ("增", "减") \
+                and not (text[i - 1] in "个件项元" and i > a + 1 and text[i - 2].isdigit())  # "1个246900元"
+            end = m.end()
+            for k in range(i + 1, m.end()):  # whitespace, labels and footers end a value
+                sign_gap = k == m.start(2) and m.group(1) in ("增", "减") and s.brk[k] == SPACE  # "增 78"
+                if (s.brk[k] >= SPACE and not sign_gap) or blocked[k] or mask[k]:
+                    end = k
+                    break
+            mm = _NUM.match(text[i:end])
+            if mm is None or not mm.group(2):
+                out.append("TEXT")
+                i += 1
+                continue
+            end = i + mm.end()
+            right_glued = end < b and s.brk[end] == 0 and not blocked[end] and text[end] in "年月日号条款页"
+            if right_glued and text[end] == "年" and end - i > 4 and re.fullmatch(r"(?:19|20)\d\d", text[end - 4:end]):
+                # "…2000002" + "2025年，我局…": the year that starts the next sentence is not a value
+                end -= 4
+                mm = _NUM.match(text[i:end])
+                right_glued = False
+            if left_glued or right_glued:
+                out.append("TEXT")
+                i = end
+                continue
+            unit = mm.group(3) or ""
+            if not unit and end < b and s.brk[end] == SPACE:  # "20009.5483 万元"
+                for u in ("万元", "元"):
+                    if text.startswith(u, end):
+                        unit, end = u, end + len(u)
+                        break
+            out.append(Token("num", _signed(mm.group(1), mm.group(2)), raw_slice(s, i, end), i, end, False, unit))
+            i = end
+            continue
+        # stand-alone "not applicable" marks
+        for na in ("不适用", "——", "--", "—", "–", "-", "/", "无", "－"):
+            if text.startswith(na, i) and (i == a or s.brk[i] >= SPACE or blocked[i - 1]) and \
+                    (i + len(na) >= b or s.brk[i + len(na)] >= SPACE or blocked[i + len(na)]):
+                out.append(Token("na", "", na, i, i + len(na), True))
+                i += len(na)
+                break
+        else:
+            if text[i] == "-" and text.startswith("---", i):  # a Markdown separator row
+                while i < b and text[i] == "-":
+                    i += 1
+                continue
+            if text[i] not in ",.:;、。()|#*":
+                out.append("TEXT")
+            i += 1
+    return out
+
+
+def group_tokens(items: list[object], anchors_at: dict[int, Anchor]) -> list[Group]:
+    """Split the token list into physical rows; a group takes the label that precedes it."""
+    groups: list[Group] = []
+    cur: list[Token] = []
+    pending: Optional[Anchor] = None
+    saw_text = False
+
+    def close():
+        nonlocal cur, pending, saw_text
+        if cur:
+            g = Group(cur, start=cur[0].start, end=cur[-1].end, after_text=saw_text)
+            saw_text = False
+            if pending is not None:
+                g.label = pending.key
+                g.label_variant = pending.variant
+                pending = None
+            groups.append(g)
+        cur = []
+
+    for it in items:
+        if isinstance(it, Token):
+            cur.append(it)
+        elif it == "ROW" or it == "TEXT":
+            close()
+            if it == "TEXT" and groups:
+                saw_text = True
+        elif isinstance(it, tuple):
+            close()
+            an = anchors_at.get(it[1])
+            if an is not None:
+                pending = an
+    close()
+    return groups
