@@ -306,3 +306,9 @@ def test_junk_input_gives_a_model_not_a_crash_or_hang(body):
     text = "三、收到和处理政府信息公开申请情况 本列数据的勾稽关系 第二十条第（一）项 本年新收政府信息公开申请数量 " + body
     report = parse_text(text)
     assert report.problems  # whatever it read, it says what it could not
+
+
+def test_scraps_of_labels_without_parts_are_not_a_report():
+    text = "说明：表三第一行是“一、本年新收政府信息公开申请数量”，例如 21710000218 表示 217|1|0|0|0|0|218。\n"
+    r = parse_text(text)
+    assert any(p.code == "no-report" for p in r.problems)

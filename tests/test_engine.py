@@ -584,3 +584,12 @@ def test_run_result_json_has_the_interchange_fields(tmp_path):
     assert (f["expected"], f["actual"]) == (5, 4)
     assert {"section", "table", "row", "column", "line", "page"} <= set(f["location"])
     assert f["location"]["section"] == 3 and f["location"]["line"] is not None
+
+
+def test_directory_walk_skips_readme_files(tmp_path):
+    from report_lint.engine.runner import expand_paths
+
+    (tmp_path / "README.md").write_text("# 说明", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    assert [p.endswith("a.txt") for p in expand_paths([tmp_path])] == [True]
+    assert expand_paths([tmp_path / "README.md"]) == [str(tmp_path / "README.md")]  # named: checked

@@ -152,7 +152,12 @@ def build_report(doc: Document, source: Source, extra_templates: tuple[str, ...]
             problems.append(ParseProblem(
                 code="table-not-found", severity="info", table=key,
                 message=f"未找到{spec.title}", message_en=f"{spec.title} was not found"))
-    if not chosen and not headings:
+    def mostly_read(key: str) -> bool:
+        spec = section_tpl.table(key)
+        return len(getattr(tables, key) or {}) * 2 >= len(spec.row_columns() if spec.layout == "rows" else spec.rows)
+
+    # No part heading and only scraps of tables (a README quoting labels, a notice citing rows): not a report.
+    if not headings and not any(mostly_read(k) for k in chosen):
         problems.append(ParseProblem(
             code="no-report", severity="error",
             message="文件中没有找到政府信息公开工作年度报告的内容（既无六个部分的标题，也无统计表格）",

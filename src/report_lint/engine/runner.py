@@ -528,6 +528,9 @@ def resolve_location(report: Report, where: Union[FindingLocation, dict, None]) 
 # ---------------------------------------------------------------------------------------------
 # files
 
+PROJECT_FILES = {"README", "CHANGELOG", "CHANGES", "LICENSE", "NOTICE", "CONTRIBUTING"}
+
+
 def expand_paths(paths: Iterable[Union[str, Path]], *, convert: bool = False) -> list[str]:
     """Files as given, directories walked recursively (sorted; hidden entries skipped) for report files.
     In a directory a .json file counts only when it looks like a parsed-report export."""
@@ -545,6 +548,8 @@ def expand_paths(paths: Iterable[Union[str, Path]], *, convert: bool = False) ->
             if f.suffix.lower() not in exts:
                 continue
             if f.suffix.lower() == ".json" and not _looks_like_model(f):
+                continue
+            if f.stem.upper() in PROJECT_FILES:  # a folder's README is not a report (name it to check it)
                 continue
             out.append(str(f))
     seen: set[str] = set()
