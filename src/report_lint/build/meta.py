@@ -138,6 +138,13 @@ def build_meta(doc: Document, full_text: str) -> Meta:
         if d:
             meta.published_on = d
             prov["published_on"] = Provenance(kind=pub[1], text=pub[2])
+    if meta.published_on is None and doc.meta.get("signed_on"):
+        # the reader saw a signature date (PDF closing lines, a portal's 成文日期): the signature fallback
+        val, _kind, raw = doc.meta["signed_on"]
+        d = parse_date(val) or _iso(val)
+        if d:
+            meta.published_on = d
+            prov["published_on"] = Provenance(kind="signature", text=raw)
     if meta.published_on is None:
         d, raw, loc = _signature_date(doc)
         if d:
