@@ -312,3 +312,12 @@ def test_scraps_of_labels_without_parts_are_not_a_report():
     text = "说明：表三第一行是“一、本年新收政府信息公开申请数量”，例如 21710000218 表示 217|1|0|0|0|0|218。\n"
     r = parse_text(text)
     assert any(p.code == "no-report" for p in r.problems)
+
+
+def test_a_disclosure_table_mixing_both_formats_is_hybrid():
+    text = report_text().replace("本年新制作数量", "本年制发件数").replace("本年新公开数量", "本年废止件数") \
+        .replace("对外公开总数量", "现行有效件数")
+    r = parse_text(text)
+    assert r.meta.template == "hybrid"
+    assert set(r.mixed_labels["disclosure"]) == {"2019", "2021"}
+    assert parse_text(report_text()).mixed_labels == {}

@@ -140,3 +140,19 @@ def test_r001_hybrid():
     assert len(hits) == 1
     zh, _ = render(hits[0])
     assert "表二按2021年格式" in zh and "表三按2019年格式" in zh
+
+
+def test_v102_one_table_mixing_both_formats_columns():
+    """SPEC VER-2: 2021 （一） columns together with 2019 （五） columns inside one 表二."""
+    from report_lint.checks.template import check_hybrid
+    from report_lint.engine.api import RuleContext
+
+    r = valid_report("2019")
+    r.meta.template = "hybrid"
+    r.mixed_labels = {"disclosure": {"2019": ["上一年项目数量"], "2021": ["本年制发件数"]}}
+    [hit] = check_hybrid(r, RuleContext(options={}, settings=None))
+    assert hit.rule == "V102" and hit.location.table == "disclosure"
+    assert "本年制发件数" in hit.args["tables"] and "上一年项目数量" in hit.args["tables"]
+    r.mixed_labels = {}
+    r.meta.template = "2019"
+    assert list(check_hybrid(r, RuleContext(options={}, settings=None))) == []

@@ -70,9 +70,30 @@ def _raw_regions(s: Stream, tpl: Template, n: int) -> dict[str, tuple[int, int]]
 
 def _read_table(key: str, tpl: Template, s: Stream, mask, region) -> TableResult:
     reader = TableReader(key, tpl.table(key), tpl, s, mask)
-    if tpl.table(key).layout == "wide":
-        return reader.read_wide(*region)
-    return reader.read_rows(*region)
+    res = reader.read_wide(*region) if tpl.table(key).layout == "wide" else reader.read_rows(*region)
+    res.region = region
+    return res
+
+
+def _mixed_labels(s: Stream, key: str, tpls: tuple[Template, ...], region: tuple[int, int]) -> dict[str, list[str]]:
+    """Column labels that belong to one template only, found in the table's region, per template.
+    A label inside a longer label of another template (处理决定数量 in 本年处理决定数量) does not count."""
+    labels: dict[str, set[str]] = {}
+    for t in tpls:
+        labels[t.id] = {c.label for _, cols in t.table(key).row_columns() for c in cols}
+    hits = []
+    for tid, labs in labels.items():
+        others = set().union(*(v for k, v in labels.items() if k != tid))
+        for lab in labs - others:
+            for m in re.finditer(label_regex(lab), s.text[region[0]:region[1]]):
+                hits.append((m.start(), m.end(), tid, lab))
+    kept = [h for h in hits if not any(o[0] <= h[0] and h[1] <= o[1] and (o[1] - o[0]) > (h[1] - h[0])
+                                       for o in hits)]
+    out: dict[str, list[str]] = {}
+    for _, _, tid, lab in sorted(kept):
+        if lab not in out.setdefault(tid, []):
+            out[tid].append(lab)
+    return out
 
 
 MAX_CHARS = 3_000_000  # a 年报 is ~10⁴–10⁵ characters; far beyond that is not a report
@@ -117,8 +138,16 @@ def build_report(doc: Document, source: Source, extra_templates: tuple[str, ...]
         for key, lst in results.items():
             if key in chosen and key not in evidence:
                 chosen[key] = next((r for r in lst if r.template == votes[0]), chosen[key])
+    mixed: dict[str, dict[str, list[str]]] = {}
+    for key, res in chosen.items():
+        if res.region is not None and key == "disclosure":
+            found = _mixed_labels(s, key, tpls, res.region)
+            if len(found) > 1:
+                mixed[key] = found
     template_id = "unknown"
-    if len(votes) == 1:
+    if mixed:
+        template_id = "hybrid"
+    elif len(votes) == 1:
         template_id = votes[0]
     elif len(votes) > 1:
         template_id = "hybrid"
@@ -163,7 +192,8 @@ def build_report(doc: Document, source: Source, extra_templates: tuple[str, ...]
             message="文件中没有找到政府信息公开工作年度报告的内容（既无六个部分的标题，也无统计表格）",
             message_en="no annual report found in the file (neither the six part headings nor the tables)"))
     return Report(source=source, meta=meta, sections=sections, tables=tables, paragraphs=paragraphs,
-                  problems=problems, table_locations=table_locations, table_templates=table_templates)
+                  problems=problems, table_locations=table_locations, table_templates=table_templates,
+                  mixed_labels=mixed)
 
 
 __all__ = ["build_report"]

@@ -35,6 +35,7 @@ class TableResult:
     location: Optional[Location] = None
     evidence: str = ""
     span: Optional[tuple[int, int]] = None  # stream positions of the cells read
+    region: Optional[tuple[int, int]] = None  # the stream region the table was read from
 
 
 def _row_layout(columns: tuple[ColumnSpec, ...], equations: tuple[Equation, ...],

@@ -66,6 +66,20 @@ def check_hybrid(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     expected = template_for_year(report.meta.year) if report.meta.year else None
     by_table = {k: get_template(v) for k, v in report.table_templates.items()
                 if k in TABLE_KEYS and getattr(report.tables, k) is not None and get_template(v)}
+    mixed = {k: v for k, v in report.mixed_labels.items() if len(v) > 1}
+    if mixed and len({t.id for t in by_table.values()}) < 2:
+        # one table mixes the formats' columns (SPEC VER-2: 2021 （一） columns with 2019 （五） columns)
+        key, found = next(iter(mixed.items()))
+        expected = template_for_year(report.meta.year) if report.meta.year else None
+        zh = "、".join(f"{tid}年格式的“{labs[0]}”" for tid, labs in sorted(found.items()))
+        en = ", ".join(f"'{labs[0]}' of the {tid} format" for tid, labs in sorted(found.items()))
+        target_zh = f"{report.meta.year}年度报告应统一使用{_describe(expected)}" if expected else "同一份报告应统一使用一种格式"
+        target_en = (f"a {report.meta.year} report must use the {expected.id} format ({expected.basis}) throughout"
+                     if expected else "one report must use one format throughout")
+        yield Hit("V102", args={"tables": f"{TABLE_ZH[key]}同时有{zh}等栏目", "tables_en": f"{TABLE_ZH[key]} mixes {en}",
+                                "target": target_zh, "target_en": target_en},
+                  location=FindingLocation(table=key), data={"mixed_labels": found})
+        return
     if len({t.id for t in by_table.values()}) < 2:
         return  # the builder said hybrid but the tables name one format: nothing to point at
     ids = sorted({t.id for t in by_table.values()})

@@ -145,6 +145,9 @@ class Report(_Model):
     table_locations: dict[str, Location] = Field(default_factory=dict)
     # Which template each table matched best (the per-table detection behind meta.template).
     table_templates: dict[str, str] = Field(default_factory=dict)
+    # A table whose own column labels come from more than one template (2021 第二十条第（一）项 columns with
+    # 2019 （五） columns, SPEC VER-2): {table: {template id: [labels as found]}}.
+    mixed_labels: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
 
     def section(self, number: int) -> Optional[Section]:
         for s in self.sections:
