@@ -88,9 +88,16 @@ class Template(_Spec):
     basis: str
     first_year: int
     last_year: Optional[int] = None
+    # A provincial variant of a national format (e.g. "2021"): it is read like any template, and a report
+    # that follows it follows the national format for the template-version rules.
+    variant_of: Optional[str] = None
     sections: tuple[SectionSpec, ...]
     tables: Tables
     source: Optional[str] = Field(default=None, exclude=True)
+
+    @property
+    def base_id(self) -> str:
+        return self.variant_of or self.id
 
     def applies_to(self, year: int) -> bool:
         return self.first_year <= year and (self.last_year is None or year <= self.last_year)
@@ -122,8 +129,9 @@ def templates(extra_paths: tuple[str, ...] = ()) -> tuple[Template, ...]:
 
 
 def template_for_year(year: int, extra_paths: tuple[str, ...] = ()) -> Optional[Template]:
+    """The national format for a report year (provincial variants are not the national answer)."""
     for t in templates(extra_paths):
-        if t.applies_to(year):
+        if t.variant_of is None and t.applies_to(year):
             return t
     return None
 
