@@ -37,6 +37,17 @@ def _pair(report: Report, ctx: RuleContext) -> Optional[Report]:
     return prev if prev.meta.year == report.meta.year - 1 else None
 
 
+def _disclosure_pair(report: Report, ctx: RuleContext, template: str) -> Optional[Report]:
+    """Last year's report when both years' 表二 follow `template` (the columns being compared exist)."""
+    prev = _pair(report, ctx)
+    if prev is None or not report.tables.disclosure or not prev.tables.disclosure:
+        return None
+    def base(r: Report) -> str:
+        t = get_template(r.table_templates.get("disclosure", r.meta.template))
+        return t.base_id if t else ""
+    return prev if base(report) == template and base(prev) == template else None
+
+
 def check_carry_over(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     """Y101: 二、上年结转 (this year) = 四、结转下年度继续办理 (last year), column by column."""
     prev = _pair(report, ctx)
@@ -57,11 +68,8 @@ def check_carry_over(report: Report, ctx: RuleContext) -> Iterable[Hit]:
 
 def check_item_counts(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     """Y102 (2019 format): 上一年项目数量 (Y) = 上一年项目数量 (Y-1) + 本年增/减 (Y-1)."""
-    prev = _pair(report, ctx)
-    if prev is None or not report.tables.disclosure or not prev.tables.disclosure:
-        return
-    if report.table_templates.get("disclosure", report.meta.template) != "2019" or \
-            prev.table_templates.get("disclosure", prev.meta.template) != "2019":
+    prev = _disclosure_pair(report, ctx, "2019")
+    if prev is None:
         return
     rows, _ = _labels(report, "disclosure")
     for row, cells in report.tables.disclosure.items():
@@ -81,11 +89,8 @@ def check_item_counts(report: Report, ctx: RuleContext) -> Iterable[Hit]:
 
 def check_documents_in_force(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     """Y103 (2021 format, info): 现行有效件数 (Y) ≈ 现行有效件数 (Y-1) + 本年制发件数 − 本年废止件数."""
-    prev = _pair(report, ctx)
-    if prev is None or not report.tables.disclosure or not prev.tables.disclosure:
-        return
-    if report.table_templates.get("disclosure", report.meta.template) != "2021" or \
-            prev.table_templates.get("disclosure", prev.meta.template) != "2021":
+    prev = _disclosure_pair(report, ctx, "2021")
+    if prev is None:
         return
     rows, _ = _labels(report, "disclosure")
     for row in ("regulations", "normative_documents"):
