@@ -3,39 +3,35 @@ suggested correction, and is silent on report_lint.testing.valid_report; then th
 whose own numbers do not add up (r005 表三, r001 表四, r012/r014 blank totals)."""
 from __future__ import annotations
 
-import tomllib
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import pytest
 
 from report_lint.checks import arithmetic as Z
-from report_lint.engine.api import RuleContext
 from report_lint.model import Cell, ParseProblem
 from report_lint.testing import num, valid_report
-from shared_paths import CORPUS, REPO
+from rule_helpers import load_catalogue, message, parse_or_skip_unreadable, run_check
+from shared_paths import CORPUS
 
-RULES = {r["id"]: r for r in tomllib.loads((REPO / "rules/catalogue/zero-sum.toml").read_text("utf-8"))["rules"]}
+RULES = load_catalogue("zero-sum")
 IMPLS = {impl.id: impl.check for impl in Z.report_lint_rules()}
+render = partial(message, RULES)  # render(hit) -> zh
+render_en = partial(message, RULES, lang="en")
 
 
 def run(report, rule: str, **options):
-    opts = dict(RULES[rule].get("options", {}))
-    opts.update(options)
-    hits = list(IMPLS[rule](report, RuleContext(options=opts, settings=None, rule=rule)))
-    assert all(h.rule == rule for h in hits)
-    return hits
+    return run_check(RULES, IMPLS[rule], report, rule, **options)
 
 
 def run_all(report):
     return {rule: run(report, rule) for rule in IMPLS}
 
 
-def render(hit) -> str:
-    return RULES[hit.rule]["message_zh"].format_map(hit.args)
-
-
-def render_en(hit) -> str:
-    return RULES[hit.rule]["message_en"].format_map(hit.args)
+def zero_all(table) -> None:
+    """Every cell of a 表 set to 0, for tests that then fill in the few cells they need."""
+    for row in table:
+        for c in table[row]:
+            table[row][c] = num(0)
 
 
 def consistent_2019():
@@ -120,9 +116,7 @@ def test_linked_errors_solved_together():
     three totals together do — or zeroing the applicant cells; the data cannot tell, so both are shown."""
     r = valid_report("2021", seed=4)
     a = r.tables.applications
-    for row in a:
-        for c in a[row]:
-            a[row][c] = num(0)
+    zero_all(a)
     for row in ("new_received", "unavailable_not_held", "total"):
         a[row]["natural_person"] = num(1)
     hits = run_all(r)
@@ -152,9 +146,7 @@ def test_extraction_slip_recognised_from_adjacent_digits():
     """（七）总计 reads 10 where the source says 1 next to a 0: a neighbour's digit glued on."""
     r = valid_report("2021", seed=6)
     a = r.tables.applications
-    for row in a:
-        for c in a[row]:
-            a[row][c] = num(0)
+    zero_all(a)
     for row in ("new_received", "granted", "total"):
         a[row]["natural_person"] = num(1)
         a[row]["total"] = num(1)
@@ -294,15 +286,7 @@ def test_through_the_engine():
 
 @lru_cache(maxsize=None)
 def parsed(name: str):
-    path = CORPUS / name
-    if not path.is_file():
-        pytest.skip(f"{path} not available")
-    import report_lint
-
-    try:
-        return report_lint.parse(str(path))
-    except Exception as e:  # a reader still being written must not fail these tests
-        pytest.skip(f"{name} cannot be parsed yet: {e}")
+    return parse_or_skip_unreadable(CORPUS / name)
 
 
 def test_r005_result_rows_do_not_reach_the_total():

@@ -2,41 +2,20 @@
 report_lint.testing.valid_report; plus the seed and corpus reports where the defect is real."""
 from __future__ import annotations
 
-import string
-import tomllib
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from report_lint.checks import completeness as C
-from report_lint.engine.api import RuleContext
 from report_lint.testing import valid_report
+from rule_helpers import (assert_catalogue_loads_in_engine, assert_catalogue_matches, load_catalogue, messages,
+                          parse_or_skip, run_check, set_text)
 
-REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-CATALOGUE = REPO / "rules" / "catalogue" / "completeness.toml"
-RULES = {r["id"]: r for r in tomllib.loads(CATALOGUE.read_text("utf-8"))["rules"]}
-
-
-def run(fn, report, rule: str, **options):
-    opts = dict(RULES[rule].get("options", {}))
-    opts.update(options)
-    hits = list(fn(report, RuleContext(options=opts, settings=None)))
-    assert all(h.rule == rule for h in hits)
-    return hits
-
-
-def render(hit) -> tuple[str, str]:
-    meta = RULES[hit.rule]
-    return meta["message_zh"].format_map(hit.args), meta["message_en"].format_map(hit.args)
-
-
-def set_text(report, number: int, text: str) -> None:
-    """Replace a part's text (the section and its paragraphs)."""
-    report.section(number).text = text
-    for p in report.paragraphs:
-        if p.section == number:
-            p.text = text
+RULES = load_catalogue("completeness")
+run = partial(run_check, RULES)  # run(check, report, rule, **options) -> hits
+render = partial(messages, RULES)  # render(hit) -> (zh, en)
 
 
 def government(template="2021", **kw):
@@ -50,21 +29,11 @@ def government(template="2021", **kw):
 
 
 def test_catalogue_matches_implementations():
-    impls = {i.id for i in C.report_lint_rules()}
-    assert impls == set(RULES), "every RuleImpl has a catalogue entry and vice versa"
-    for rid, meta in RULES.items():
-        assert rid[0] == "C" and meta["family"] == "completeness"
-        assert not (meta["evidence"] == "M" and meta["severity"] == "error"), rid
-        assert {"what", "why", "example", "fix"} <= set(meta["doc"]), rid
-        for key in ("message_zh", "message_en"):
-            list(string.Formatter().parse(meta[key]))  # well-formed
+    assert_catalogue_matches(RULES, C.report_lint_rules(), "C", "completeness")
 
 
 def test_catalogue_loads_in_engine():
-    catalogue = pytest.importorskip("report_lint.engine.catalogue")
-    rules, notices = catalogue.parse_file(CATALOGUE)
-    assert not notices
-    assert {r.id for r in rules} == set(RULES)
+    assert_catalogue_loads_in_engine("completeness", RULES)
 
 
 @pytest.mark.parametrize("template", ["2019", "2021"])
@@ -340,12 +309,7 @@ def test_engine_runs_completeness_rules():
 
 
 def _parse(relative: str):
-    path = SHARED / relative
-    if not path.exists():
-        pytest.skip(f"{path} not available")
-    import report_lint
-
-    return report_lint.parse(path)
+    return parse_or_skip(SHARED / relative)
 
 
 def test_seed_lacks_part_six():

@@ -2,34 +2,21 @@
 wording; on valid_report, the seed (黑政办发 / (2020) 17号 across lines) and corpus reports."""
 from __future__ import annotations
 
-import string
-import tomllib
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from report_lint.checks import format as F
-from report_lint.engine.api import RuleContext
 from report_lint.model import Location, Paragraph
 from report_lint.testing import valid_report
+from rule_helpers import (assert_catalogue_loads_in_engine, assert_catalogue_matches, load_catalogue, messages,
+                          parse_or_skip, run_check)
 
-REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-CATALOGUE = REPO / "rules" / "catalogue" / "format.toml"
-RULES = {r["id"]: r for r in tomllib.loads(CATALOGUE.read_text("utf-8"))["rules"]}
-
-
-def run(fn, report, rule: str, **options):
-    opts = dict(RULES[rule].get("options", {}))
-    opts.update(options)
-    hits = list(fn(report, RuleContext(options=opts, settings=None)))
-    assert all(h.rule == rule for h in hits)
-    return hits
-
-
-def render(hit) -> tuple[str, str]:
-    meta = RULES[hit.rule]
-    return meta["message_zh"].format_map(hit.args), meta["message_en"].format_map(hit.args)
+RULES = load_catalogue("format")
+run = partial(run_check, RULES)  # run(check, report, rule, **options) -> hits
+render = partial(messages, RULES)  # render(hit) -> (zh, en)
 
 
 def with_paragraphs(*texts: str, section: int = 1):
@@ -41,19 +28,11 @@ def with_paragraphs(*texts: str, section: int = 1):
 
 
 def test_catalogue_matches_implementations():
-    assert {i.id for i in F.report_lint_rules()} == set(RULES)
-    for rid, meta in RULES.items():
-        assert rid[0] == "F" and meta["family"] == "format"
-        assert not (meta["evidence"] == "M" and meta["severity"] == "error"), rid
-        assert {"what", "why", "example", "fix"} <= set(meta["doc"]), rid
-        for key in ("message_zh", "message_en"):
-            list(string.Formatter().parse(meta[key]))
+    assert_catalogue_matches(RULES, F.report_lint_rules(), "F", "format")
 
 
 def test_catalogue_loads_in_engine():
-    catalogue = pytest.importorskip("report_lint.engine.catalogue")
-    rules, notices = catalogue.parse_file(CATALOGUE)
-    assert not notices and {r.id for r in rules} == set(RULES)
+    assert_catalogue_loads_in_engine("format", RULES)
 
 
 @pytest.mark.parametrize("template", ["2019", "2021"])
@@ -171,12 +150,7 @@ def test_engine_runs_format_rules():
 
 
 def _parse(relative: str):
-    path = SHARED / relative
-    if not path.exists():
-        pytest.skip(f"{path} not available")
-    import report_lint
-
-    return report_lint.parse(path)
+    return parse_or_skip(SHARED / relative)
 
 
 def test_seed_document_number_and_punctuation():

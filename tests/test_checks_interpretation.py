@@ -2,32 +2,23 @@
 (warning), no mention of 解读 while 表二 shows documents issued (info); numbers in Chinese prose."""
 from __future__ import annotations
 
-import tomllib
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from report_lint.checks import interpretation as I
 from report_lint.checks import text_table as X
-from report_lint.engine.api import RuleContext
 from report_lint.testing import num, valid_report
-from shared_paths import REPO
+from rule_helpers import load_catalogue, message, run_check, set_text
 
-RULES = {r["id"]: r for r in
-         tomllib.loads((REPO / "rules/catalogue/interpretation.toml").read_text("utf-8"))["rules"]}
+RULES = load_catalogue("interpretation")
 IMPLS = {impl.id: impl.check for impl in I.report_lint_rules()}
+render = partial(message, RULES)  # render(hit, lang="zh") -> str
 
 
 def run(report, rule: str, **options):
-    opts = dict(RULES[rule].get("options", {}))
-    opts.update(options)
-    hits = list(IMPLS[rule](report, RuleContext(options=opts, settings=None, rule=rule)))
-    assert all(h.rule == rule for h in hits)
-    return hits
-
-
-def render(hit, lang="zh") -> str:
-    return RULES[hit.rule][f"message_{lang}"].format_map(hit.args)
+    return run_check(RULES, IMPLS[rule], report, rule, **options)
 
 
 def report_with(text: str, template: str = "2021", regulations: int = 0, normative: int = 11):
@@ -35,11 +26,7 @@ def report_with(text: str, template: str = "2021", regulations: int = 0, normati
     col = "issued" if template == "2021" else "made"
     r.tables.disclosure["regulations"][col] = num(regulations)
     r.tables.disclosure["normative_documents"][col] = num(normative)
-    sec = r.section(1)
-    sec.text = "本年度政府信息公开工作有序推进。" + text  # a part 一 that says nothing of 解读 by itself
-    for p in r.paragraphs:
-        if p.section == 1:
-            p.text = sec.text
+    set_text(r, 1, "本年度政府信息公开工作有序推进。" + text)  # a part 一 that says nothing of 解读 by itself
     return r
 
 

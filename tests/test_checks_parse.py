@@ -2,29 +2,23 @@
 parser's severity); a report without problems is silent; the seed's 16-value 表四 row is P101."""
 from __future__ import annotations
 
-import tomllib
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from report_lint.checks import parse as P
-from report_lint.engine.api import RuleContext
 from report_lint.model import Location, ParseProblem
 from report_lint.testing import valid_report
-from shared_paths import REPO
+from rule_helpers import load_catalogue, message, run_check
 
-RULES = {r["id"]: r for r in tomllib.loads((REPO / "rules/catalogue/parse.toml").read_text("utf-8"))["rules"]}
+RULES = load_catalogue("parse")
 IMPLS = {impl.id: impl.check for impl in P.report_lint_rules()}
+render = partial(message, RULES)  # render(hit, lang="zh") -> str
 
 
 def run(report, rule: str):
-    hits = list(IMPLS[rule](report, RuleContext(options={}, settings=None, rule=rule)))
-    assert all(h.rule == rule for h in hits)
-    return hits
-
-
-def render(hit, lang="zh") -> str:
-    return RULES[hit.rule][f"message_{lang}"].format_map(hit.args)
+    return run_check(RULES, IMPLS[rule], report, rule)  # the P rules have no catalogue options
 
 
 def problem(code, **kw) -> ParseProblem:

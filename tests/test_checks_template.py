@@ -2,32 +2,21 @@
 from the template data, and the hybrid corpus report r001."""
 from __future__ import annotations
 
-import string
-import tomllib
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from report_lint.checks import template as V
-from report_lint.engine.api import RuleContext
 from report_lint.templates import template_for_year
 from report_lint.testing import valid_report
+from rule_helpers import (assert_catalogue_loads_in_engine, assert_catalogue_matches, load_catalogue, messages,
+                          parse_or_skip, run_check)
 
-REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-CATALOGUE = REPO / "rules" / "catalogue" / "template.toml"
-RULES = {r["id"]: r for r in tomllib.loads(CATALOGUE.read_text("utf-8"))["rules"]}
-
-
-def run(fn, report, rule: str):
-    hits = list(fn(report, RuleContext(options=dict(RULES[rule].get("options", {})), settings=None)))
-    assert all(h.rule == rule for h in hits)
-    return hits
-
-
-def render(hit) -> tuple[str, str]:
-    meta = RULES[hit.rule]
-    return meta["message_zh"].format_map(hit.args), meta["message_en"].format_map(hit.args)
+RULES = load_catalogue("template")
+run = partial(run_check, RULES)  # run(check, report, rule) -> hits
+render = partial(messages, RULES)  # render(hit) -> (zh, en)
 
 
 def hybrid(year=2023):
@@ -40,19 +29,11 @@ def hybrid(year=2023):
 
 
 def test_catalogue_matches_implementations():
-    assert {i.id for i in V.report_lint_rules()} == set(RULES)
-    for rid, meta in RULES.items():
-        assert rid[0] == "V" and meta["family"] == "template"
-        assert not (meta["evidence"] == "M" and meta["severity"] == "error"), rid
-        assert {"what", "why", "example", "fix"} <= set(meta["doc"]), rid
-        for key in ("message_zh", "message_en"):
-            list(string.Formatter().parse(meta[key]))
+    assert_catalogue_matches(RULES, V.report_lint_rules(), "V", "template")
 
 
 def test_catalogue_loads_in_engine():
-    catalogue = pytest.importorskip("report_lint.engine.catalogue")
-    rules, notices = catalogue.parse_file(CATALOGUE)
-    assert not notices and {r.id for r in rules} == set(RULES)
+    assert_catalogue_loads_in_engine("template", RULES)
 
 
 @pytest.mark.parametrize("template,year", [("2019", 2019), ("2019", 2020), ("2021", 2021), ("2021", 2024)])
@@ -120,12 +101,7 @@ def test_engine_runs_template_rules():
 
 
 def _parse(relative: str):
-    path = SHARED / relative
-    if not path.exists():
-        pytest.skip(f"{path} not available")
-    import report_lint
-
-    return report_lint.parse(path)
+    return parse_or_skip(SHARED / relative)
 
 
 def test_seed_uses_the_right_format():

@@ -3,43 +3,32 @@
 info (X104), and a 其中 part is silent."""
 from __future__ import annotations
 
-import tomllib
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import pytest
 
 from report_lint.checks import text_table as X
-from report_lint.engine.api import RuleContext
 from report_lint.testing import num, valid_report
-from shared_paths import CORPUS, REPO
+from rule_helpers import load_catalogue, message, parse_or_skip_unreadable, run_check, set_text
+from shared_paths import CORPUS
 
-RULES = {r["id"]: r for r in
-         tomllib.loads((REPO / "rules/catalogue/text-vs-table.toml").read_text("utf-8"))["rules"]}
+RULES = load_catalogue("text-vs-table")
 IMPLS = {impl.id: impl.check for impl in X.report_lint_rules()}
+render = partial(message, RULES)  # render(hit, lang="zh") -> str
 
 
 def run(report, rule: str):
-    hits = list(IMPLS[rule](report, RuleContext(options={}, settings=None, rule=rule)))
-    assert all(h.rule == rule for h in hits)
-    return hits
+    return run_check(RULES, IMPLS[rule], report, rule)  # the X rules have no catalogue options
 
 
 def run_all(report):
     return {rule: run(report, rule) for rule in IMPLS}
 
 
-def render(hit, lang="zh") -> str:
-    return RULES[hit.rule][f"message_{lang}"].format_map(hit.args)
-
-
 def with_text(text: str, organ: str = "示例县人民政府", template: str = "2021", seed: int = 0):
     r = valid_report(template, organ=organ, seed=seed)
-    sec = r.section(1)
-    sec.text = sec.text + text
-    for p in r.paragraphs:
-        if p.section == 1:
-            p.text = sec.text
+    set_text(r, 1, r.section(1).text + text)
     return r
 
 
@@ -213,15 +202,7 @@ def test_through_the_engine():
 
 @lru_cache(maxsize=None)
 def parsed(path: str):
-    p = Path(path)
-    if not p.is_file():
-        pytest.skip(f"{p} not available")
-    import report_lint
-
-    try:
-        return report_lint.parse(str(p))
-    except Exception as e:  # a reader still being written must not fail these tests
-        pytest.skip(f"{p.name} cannot be parsed yet: {e}")
+    return parse_or_skip_unreadable(Path(path))
 
 
 def test_r002_scope_case_is_no_error():

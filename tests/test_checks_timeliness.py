@@ -2,36 +2,23 @@
 calendar (and years outside it), 统计期限 and publication years, stale 本年, stated time limits."""
 from __future__ import annotations
 
-import string
-import tomllib
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from report_lint.checks import timeliness as T
-from report_lint.engine.api import RuleContext
 from report_lint.errors import ConfigError
 from report_lint.model import Provenance
 from report_lint.testing import valid_report
+from rule_helpers import (assert_catalogue_loads_in_engine, assert_catalogue_matches, load_catalogue, messages,
+                          parse_or_skip, run_check, set_text)
 
-REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-CATALOGUE = REPO / "rules" / "catalogue" / "timeliness.toml"
-RULES = {r["id"]: r for r in tomllib.loads(CATALOGUE.read_text("utf-8"))["rules"]}
-
-
-def run(fn, report, rule: str, settings=None, **options):
-    opts = dict(RULES[rule].get("options", {}))
-    opts.update(options)
-    hits = list(fn(report, RuleContext(options=opts, settings=settings)))
-    assert all(h.rule == rule for h in hits)
-    return hits
-
-
-def render(hit) -> tuple[str, str]:
-    meta = RULES[hit.rule]
-    return meta["message_zh"].format_map(hit.args), meta["message_en"].format_map(hit.args)
+RULES = load_catalogue("timeliness")
+run = partial(run_check, RULES)  # run(check, report, rule, settings=None, **options) -> hits
+render = partial(messages, RULES)  # render(hit) -> (zh, en)
 
 
 def published(report, day: date, kind: str = "page-meta"):
@@ -46,27 +33,16 @@ def department(year=2023, on=None, kind="page-meta", organ="示例县教育局")
 
 
 def with_text(report, text: str, section: int = 1):
-    report.section(section).text = text
-    for p in report.paragraphs:
-        if p.section == section:
-            p.text = text
+    set_text(report, section, text)
     return report
 
 
 def test_catalogue_matches_implementations():
-    assert {i.id for i in T.report_lint_rules()} == set(RULES)
-    for rid, meta in RULES.items():
-        assert rid[0] == "T" and meta["family"] == "timeliness"
-        assert not (meta["evidence"] == "M" and meta["severity"] == "error"), rid
-        assert {"what", "why", "example", "fix"} <= set(meta["doc"]), rid
-        for key in ("message_zh", "message_en"):
-            list(string.Formatter().parse(meta[key]))
+    assert_catalogue_matches(RULES, T.report_lint_rules(), "T", "timeliness")
 
 
 def test_catalogue_loads_in_engine():
-    catalogue = pytest.importorskip("report_lint.engine.catalogue")
-    rules, notices = catalogue.parse_file(CATALOGUE)
-    assert not notices and {r.id for r in rules} == set(RULES)
+    assert_catalogue_loads_in_engine("timeliness", RULES)
 
 
 @pytest.mark.parametrize("template", ["2019", "2021"])
@@ -275,12 +251,7 @@ def test_engine_runs_timeliness_rules():
 
 
 def _seed(**kw):
-    path = SHARED / "seed" / "jidong-2020.txt"
-    if not path.exists():
-        pytest.skip(f"{path} not available")
-    import report_lint
-
-    return report_lint.parse(path, **kw)
+    return parse_or_skip(SHARED / "seed" / "jidong-2020.txt", **kw)
 
 
 def test_seed_without_publication_date_is_quiet():

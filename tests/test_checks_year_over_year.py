@@ -7,18 +7,13 @@ from report_lint.checks.year_over_year import (check_carry_over, check_copied_te
                                                check_item_counts, similarity)
 from report_lint.engine.api import RuleContext
 from report_lint.engine.runner import check_report, run_paths, build_engine
-from report_lint.model import Cell
-from report_lint.testing import valid_report
+from report_lint.testing import num, valid_report
 
 from shared_paths import CORPUS
 
 
 def ctx(previous, **options):
     return RuleContext(options=options, settings=None, previous=previous)
-
-
-def num(v):
-    return Cell(value=v, raw=str(v), kind="number")
 
 
 def pair(template="2021", year=2023):
