@@ -3,7 +3,6 @@ wording; on valid_report, the seed (黑政办发 / (2020) 17号 across lines) an
 from __future__ import annotations
 
 from functools import partial
-from pathlib import Path
 
 import pytest
 
@@ -13,7 +12,7 @@ from report_lint.testing import valid_report
 from rule_helpers import (assert_catalogue_loads_in_engine, assert_catalogue_matches, load_catalogue, messages,
                           parse_or_skip, run_check)
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+from shared_paths import SHARED  # noqa: E402  (one definition of where shared/ lives)
 RULES = load_catalogue("format")
 run = partial(run_check, RULES)  # run(check, report, rule, **options) -> hits
 render = partial(messages, RULES)  # render(hit) -> (zh, en)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from functools import partial
-from pathlib import Path
 
 import pytest
 
@@ -15,7 +14,7 @@ from report_lint.testing import valid_report
 from rule_helpers import (assert_catalogue_loads_in_engine, assert_catalogue_matches, load_catalogue, messages,
                           parse_or_skip, run_check, set_text)
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+from shared_paths import SHARED  # noqa: E402  (one definition of where shared/ lives)
 RULES = load_catalogue("timeliness")
 run = partial(run_check, RULES)  # run(check, report, rule, settings=None, **options) -> hits
 render = partial(messages, RULES)  # render(hit) -> (zh, en)

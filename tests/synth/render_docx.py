@@ -322,7 +322,7 @@ class _Renderer:
     def render(self) -> bytes:
         rep = self.report
         self.para(rep.meta.title or "", bold=True, center=True)
-        self.para(f"本报告依据《中华人民共和国政府信息公开条例》第五十条和《国务院办公厅政府信息与政务公开办公室关于印发"
+        self.para("本报告依据《中华人民共和国政府信息公开条例》第五十条和《国务院办公厅政府信息与政务公开办公室关于印发"
                   "〈中华人民共和国政府信息公开工作年度报告格式〉的通知》要求编制。")
         tables = {2: self.disclosure, 3: self.applications, 4: self.reviews}
         for spec in self.tpl.sections:
