@@ -58,10 +58,15 @@ def _raw_regions(s: Stream, tpl: Template, n: int) -> dict[str, tuple[int, int]]
     if a_start is not None:
         out["applications"] = (a_start, r_start if r_start is not None and r_start > a_start else n)
     if r_start is not None:
-        end = _first(s, ["存在的主要问题", "其他需要报告的事项"], r_start) or n
-        out["reviews"] = (r_start, end)
+        # 表四 ends where a later part's heading phrase appears (the template's own part titles)
+        later = [m for sec in tpl.sections if sec.number > rev.section for m in sec.match]
+        out["reviews"] = (r_start, _first(s, later, r_start) or n)
     dis = tpl.tables.disclosure
-    d_start = _first(s, dis.start[:1]) if _first(s, dis.start[:1]) is not None else _first(s, dis.start)
+    d_start = None
+    for phrase in dis.start:  # the most specific start phrase that is there ("第二十条第（一）项", then "第二十条")
+        d_start = _first(s, [phrase])
+        if d_start is not None:
+            break
     if d_start is not None:
         ends = [x for x in (a_start, r_start) if x is not None and x > d_start]
         out["disclosure"] = (d_start, min(ends) if ends else min(n, d_start + 4000))

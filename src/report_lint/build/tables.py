@@ -76,6 +76,8 @@ class TableReader:
         self.template = template
         self.s = s
         self.mask = mask
+        self.region: Optional[tuple[int, int]] = None
+        self._ambiguous: set[str] = set()  # rows whose cut the equations could not decide
 
     # -- shared
     def _prepare(self, a: int, b: int, rows: list[RowSpec]):
@@ -216,8 +218,6 @@ class TableReader:
         span = (min(g.start for g in used), max(g.end for g in used)) if used else None
         return TableResult(self.template.id, data, score + header_bonus, problems, self.s.location(a), span=span)
 
-    _ambiguous: set = set()
-
     def _choose(self, candidates: dict[str, list[list[str]]], plans: list[RowPlan]) -> dict[str, list[str]]:
         """Pick one candidate per row; where several remain, let the column equations decide."""
         self._ambiguous = set()
@@ -288,8 +288,6 @@ class TableReader:
             if found:
                 out[p.spec.key] = found
         return out
-
-    region: Optional[tuple[int, int]] = None
 
     def _header_evidence(self, a: int, b: int) -> float:
         """Column labels of this template that appear in the region (e.g. 本年制发件数 vs 本年新制作数量)."""
