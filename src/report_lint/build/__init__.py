@@ -80,6 +80,22 @@ def _read_table(key: str, tpl: Template, s: Stream, mask, region) -> TableResult
     return res
 
 
+def _evidence(s: Stream, chosen: dict[str, TableResult], tpls: tuple[Template, ...]) -> dict[str, str]:
+    """Per table, the template it follows and the labels that show it, e.g. "2021（本年制发件数、…）"."""
+    out = {}
+    for key, res in chosen.items():
+        tid = res.template
+        others = [t for t in tpls if t.id != tid]
+        own = next(t for t in tpls if t.id == tid)
+        if key == "disclosure" and res.region is not None:
+            shown = _mixed_labels(s, key, tpls, res.region).get(tid, [])
+        else:
+            other_rows = {r.key for t in others for r, _ in t.table(key).row_columns()}
+            shown = [r.label for r, _ in own.table(key).row_columns() if r.key in res.data and r.key not in other_rows]
+        out[key] = f"{tid}（{'、'.join(shown[:3])}）" if shown else f"{tid}（各格式相同，随其他表格）"
+    return out
+
+
 def _mixed_labels(s: Stream, key: str, tpls: tuple[Template, ...], region: tuple[int, int]) -> dict[str, list[str]]:
     """Column labels that belong to one template only, found in the table's region, per template.
     A label inside a longer label of another template (处理决定数量 in 本年处理决定数量) does not count."""
@@ -178,7 +194,7 @@ def build_report(doc: Document, source: Source, extra_templates: tuple[str, ...]
     paragraphs = build_paragraphs(s, headings, data_spans)
     meta = build_meta(doc, s.text)
     meta.template = template_id
-    meta.template_evidence = {k: f"{v}" for k, v in table_templates.items()}
+    meta.template_evidence = _evidence(s, chosen, tpls)
 
     for key in TABLE_KEYS:
         if getattr(tables, key) is None:

@@ -33,13 +33,12 @@ class TableResult:
     score: float
     problems: list[ParseProblem] = field(default_factory=list)
     location: Optional[Location] = None
-    evidence: str = ""
     span: Optional[tuple[int, int]] = None  # stream positions of the cells read
     region: Optional[tuple[int, int]] = None  # the stream region the table was read from
 
 
-def _row_layout(columns: tuple[ColumnSpec, ...], equations: tuple[Equation, ...],
-                prefix: str = "") -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+def _row_layout(columns: tuple[ColumnSpec, ...],
+                equations: tuple[Equation, ...]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
     idx = {c.key: k for k, c in enumerate(columns)}
     out = []
     for eq in equations:

@@ -87,7 +87,7 @@ class Meta(_Model):
     published_on: Optional[date] = None
     # Beside each value: where it came from (keys: title, organ, year, template, published_on).
     provenance: dict[str, Provenance] = Field(default_factory=dict)
-    # Template evidence: which labels pointed at which template, per table.
+    # Per table, the template it follows and the labels that show it: {"disclosure": "2021（本年制发件数、…）"}.
     template_evidence: dict[str, str] = Field(default_factory=dict)
 
 
