@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional
@@ -92,7 +93,7 @@ class _Package:
         try:
             # ZipExtFile stops at the declared file_size, so the size checked above is what we get.
             return self.zf.read(info)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as e:
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, zlib.error) as e:
             raise _bad(self.path, f"{name} 无法解压", f"cannot decompress {name} ({e})") from None
 
     def xml(self, name: str):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import io
+import logging
 import re
 import statistics
 import time
@@ -1208,6 +1209,9 @@ class PdfReader:
         (used by the tests to exercise the unruled path on real reports)."""
         import pdfplumber
         from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+        # pdfminer logs every malformed operator of a damaged file; the reader reports what matters itself
+        logging.getLogger("pdfminer").setLevel(logging.ERROR)
         from pdfminer.psparser import PSException
         from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
