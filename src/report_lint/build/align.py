@@ -20,19 +20,10 @@ def _feasible(tokens: list[Token], ncols: int) -> bool:
     if len(tokens) == ncols:
         return True
     if len(tokens) > ncols:
-        extra = [t for t in tokens if t.kind == "blank"]
-        return len(tokens) - len(extra) <= ncols and all(t.kind == "blank" for t in _edges(tokens, ncols))
+        return len(_trim(tokens, ncols)) == ncols  # only surplus blank cells at the edges
     cap = _capacity(tokens)
     longest = max((len(t.digits) for t in tokens if t.kind == "num" and not t.hard), default=0)
     return cap >= ncols and longest <= ncols * MAX_PART
-
-
-def _edges(tokens: list[Token], ncols: int) -> list[Token]:
-    extra = len(tokens) - ncols
-    lead = 0
-    while lead < extra and tokens[lead].kind == "blank":
-        lead += 1
-    return tokens[:lead] + tokens[len(tokens) - (extra - lead):] if extra - lead > 0 else tokens[:lead]
 
 
 def _trim(tokens: list[Token], ncols: int) -> list[Token]:

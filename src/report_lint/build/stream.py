@@ -67,10 +67,6 @@ class Stream:
         i = min(max(i, 0), len(self.unit) - 1) if self.unit else 0
         return self.units[self.unit[i]] if self.unit else Location()
 
-    def boundary_between(self, a: int, b: int) -> int:
-        """Strongest boundary strictly after position a up to and including b (a < b)."""
-        return max(self.brk[a + 1:b + 1], default=NONE)
-
 
 def build_stream(doc: Document) -> Stream:
     s = Stream()

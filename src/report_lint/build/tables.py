@@ -181,13 +181,7 @@ class TableReader:
                 n_alt = len(candidates[key])
                 raw = " ".join(t.raw for t in toks)
                 if n_alt > 1 and key in self._ambiguous:
-                    problems.append(self._problem(
-                        "ambiguous-split", key, None, toks[0].start, "warning",
-                        f"{self.spec.title}“{plan.spec.label}”行的数字连在一起（“{raw}”），有 {n_alt} 种拆分方式都说得通，"
-                        f"暂按 {' | '.join(vals)} 读取，请核对原文",
-                        f"{self.spec.title} row '{plan.spec.label}': run-together digits '{raw}' can be split "
-                        f"{n_alt} ways; read as {' | '.join(vals)} — please check the source",
-                        {"raw": raw, "values": vals, "alternatives": n_alt}))
+                    problems.append(self._ambiguous_split(key, plan.spec.label, raw, vals, n_alt, toks[0].start))
                 else:
                     split_rows.append((plan, raw, vals, toks[0].start))
         if split_rows:
@@ -354,12 +348,7 @@ class TableReader:
                 owner = _owners(toks, values)
                 raw = " ".join(t.raw for t in toks)
                 if len(sols) > 1:
-                    problems.append(self._problem(
-                        "ambiguous-split", None, None, toks[0].start, "warning",
-                        f"{self.spec.title}的数字连在一起（“{raw}”），有 {len(sols)} 种拆分方式，暂按 "
-                        f"{' | '.join(values)} 读取，请核对原文",
-                        f"{self.spec.title}: run-together digits '{raw}' can be split {len(sols)} ways; read as "
-                        f"{' | '.join(values)}", {"raw": raw, "values": values, "alternatives": len(sols)}))
+                    problems.append(self._ambiguous_split(None, None, raw, values, len(sols), toks[0].start))
                 else:
                     problems.append(self._problem(
                         "split-digits", None, None, toks[0].start, "info",
@@ -414,6 +403,19 @@ class TableReader:
         # the table is where its values are (the region may start at the part's heading)
         return TableResult(self.template.id, data, 10.0 * len(rows), problems, self.s.location(toks[0].start),
                            span=(toks[0].start, toks[-1].end))
+
+    def _ambiguous_split(self, row: Optional[str], label: Optional[str], raw: str, values: list[str],
+                         alternatives: int, pos: int) -> ParseProblem:
+        """Several cuts of run-together digits fit: say which one was read and ask for a check."""
+        where_zh = f"{self.spec.title}“{label}”行" if label else self.spec.title
+        where_en = f"{self.spec.title} row '{label}'" if label else self.spec.title
+        shown = " | ".join(values)
+        return self._problem(
+            "ambiguous-split", row, None, pos, "warning",
+            f"{where_zh}的数字连在一起（“{raw}”），有 {alternatives} 种拆分方式都说得通，暂按 {shown} 读取，请核对原文",
+            f"{where_en}: run-together digits '{raw}' can be split {alternatives} ways; read as {shown} — "
+            f"please check the source",
+            {"raw": raw, "values": values, "alternatives": alternatives})
 
     def _problem(self, code, row, column, pos, severity, zh, en, data=None) -> ParseProblem:
         return ParseProblem(code=code, message=zh, message_en=en, table=self.key, row=row, column=column,
