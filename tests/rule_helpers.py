@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from report_lint.engine.api import RuleContext
+from report_lint.engine.types import RuleContext
 from shared_paths import REPO
 
 CATALOGUE_DIR = REPO / "rules" / "catalogue"

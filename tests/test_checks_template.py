@@ -120,7 +120,7 @@ def test_r001_hybrid():
 def test_v102_one_table_mixing_both_formats_columns():
     """SPEC VER-2: 2021 （一） columns together with 2019 （五） columns inside one 表二."""
     from report_lint.checks.template import check_hybrid
-    from report_lint.engine.api import RuleContext
+    from report_lint.engine.types import RuleContext
 
     r = valid_report("2019")
     r.meta.template = "hybrid"

@@ -5,7 +5,7 @@ import pytest
 
 from report_lint.checks.year_over_year import (check_carry_over, check_copied_text, check_documents_in_force,
                                                check_item_counts, similarity)
-from report_lint.engine.api import RuleContext
+from report_lint.engine.types import RuleContext
 from report_lint.engine.runner import check_report, run_paths, build_engine
 from report_lint.testing import num, valid_report
 

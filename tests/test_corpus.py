@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from report_lint.api import parse
+from report_lint.parsing import parse
 
 from shared_paths import CORPUS
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from report_lint.config import Config
-from report_lint.engine.api import FindingLocation, Hit, RuleImpl, hookimpl
+from report_lint.engine.types import FindingLocation, Hit, RuleImpl, hookimpl
 from report_lint.engine.catalogue import (CatalogueError, RuleMeta, load_catalogue, parse_file, render_message,
                                           render_rule_doc)
 from report_lint.engine.runner import (build_engine, check, check_report, exit_code, expand_paths, fingerprint,
@@ -502,7 +502,7 @@ def test_check_report_on_parse_problems_model():
 
 def test_library_entry_point_returns_typed_result(tmp_path):
     import report_lint
-    from report_lint.engine.api import RunResult
+    from report_lint.engine.types import RunResult
 
     p = write_model(tmp_path / "r.json")
     run = report_lint.check(str(p), config=Config(), select=["C1"])

@@ -15,8 +15,8 @@ from report_lint.engine.runner import build_engine, check, check_report
 from report_lint.testing import valid_report
 
 FIXTURES = Path(__file__).parent / "fixtures"
-BUILTINS = {"builtin-completeness", "builtin-arithmetic", "builtin-interpretation", "builtin-timeliness",
-            "builtin-template", "builtin-text-vs-table", "builtin-format", "builtin-parse", "builtin-reporters"}
+BUILTINS = {"builtin-completeness", "builtin-zero-sum", "builtin-interpretation", "builtin-timeliness",
+            "builtin-template", "builtin-text-vs-table", "builtin-format", "builtin-parse", "builtin-year-over-year", "builtin-reporters"}
 
 
 @pytest.fixture
@@ -91,8 +91,8 @@ def test_block_plugin_by_name(third_party):
 
 
 def test_block_builtin_plugin_keeps_the_others():
-    eng = build_engine(Config(), blocked_plugins=["builtin-arithmetic"])
-    assert "builtin-arithmetic" in eng.plugins.blocked
+    eng = build_engine(Config(), blocked_plugins=["builtin-zero-sum"])
+    assert "builtin-zero-sum" in eng.plugins.blocked
     assert not any(i.startswith("Z") for i in eng.impls)
     assert any(i.startswith("C") for i in eng.impls)
 
@@ -155,7 +155,7 @@ def test_crashing_plugin_rule_is_an_internal_problem(third_party):
 
 
 def test_rule_without_catalogue_entry_and_entry_without_rule(tmp_path):
-    from report_lint.engine.api import RuleImpl, hookimpl
+    from report_lint.engine.types import RuleImpl, hookimpl
 
     cat = tmp_path / "c.toml"
     cat.write_text('[[rules]]\nid = "F991"\nname = "x.only-data"\nfamily = "format"\nseverity = "info"\n'

@@ -269,15 +269,15 @@ def test_generated_fixtures_present():
 
 
 # --------------------------------------------------------------------------------------------
-# end to end through the builder (skipped until report_lint.build.build_report exists)
+# end to end through the builder (skipped until report_lint.recognise.recognise_report exists)
 
 
 def _builder_or_skip():
     try:
-        from report_lint.build import build_report  # noqa: F401
+        from report_lint.recognise import recognise_report  # noqa: F401
     except ImportError:
-        pytest.skip("builder (report_lint.build.build_report) not available yet")
-    from report_lint.api import parse
+        pytest.skip("builder (report_lint.recognise.recognise_report) not available yet")
+    from report_lint.parsing import parse
 
     return parse
 

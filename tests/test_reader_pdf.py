@@ -476,7 +476,7 @@ def test_real_pdf_model_cells(name):
     path = CORPUS / f"{name}.pdf"
     if not path.is_file():
         pytest.skip("../shared/corpus is not present")
-    from report_lint.api import parse
+    from report_lint.parsing import parse
 
     report = parse(path)
     apps = report.tables.applications

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from report_lint.engine.api import FileError, FileResult, Finding, FindingLocation, RunResult
+from report_lint.engine.types import FileError, FileResult, Finding, FindingLocation, RunResult
 from report_lint.model import Cell, Location, ParseProblem
 from report_lint.reporters import FORMATS, report_lint_reporters
 from report_lint.testing import valid_report
@@ -351,11 +351,11 @@ def test_wrap_label():
 
 
 def test_internal_errors_are_shown(run):
-    from report_lint.engine.api import FileResult as FR
+    from report_lint.engine.types import FileResult as FR
 
     if "internal_errors" not in FR.model_fields:
         pytest.skip("FileResult has no internal_errors in this engine version")
-    from report_lint.engine.api import InternalProblem
+    from report_lint.engine.types import InternalProblem
 
     run.files[2].internal_errors = [InternalProblem(rule="Z105", message="ZeroDivisionError: division by zero")]
     assert "内部错误 Z105：ZeroDivisionError" in render("console", run)

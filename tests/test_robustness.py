@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from report_lint.api import parse_bytes
+from report_lint.parsing import parse_bytes
 from report_lint.errors import ReportLintError
 
 GENERATED = Path(__file__).parent / "fixtures" / "generated"

@@ -4,7 +4,7 @@ Reports are drawn by hypothesis for both templates with numbers that satisfy eve
 template (the same construction as report_lint.testing, written as strategies so a failure shrinks to
 small numbers). Each is rendered as text (tab/space-separated, wrapped labels, page footers, a
 flattened one-line crawl with run-together digits), HTML (merged-cell grids, Word <span>s, &nbsp;
-zeros, GBK) and Markdown (pipe tables, a broken conversion), parsed with report_lint.api.parse_bytes
+zeros, GBK) and Markdown (pipe tables, a broken conversion), parsed with report_lint.parsing.parse_bytes
 and compared cell by cell with the generated model.
 
 Run-together digits can be genuinely ambiguous; there the parser must say so (an "ambiguous-split"
@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
-from report_lint.api import parse_bytes
+from report_lint.parsing import parse_bytes
 from report_lint.model import Cell, Report, Tables
 from report_lint.templates import TABLE_KEYS, get_template
 from report_lint.testing import num, valid_report
@@ -424,7 +424,7 @@ def _z_rules_present() -> bool:
     if CHECK_REPORT is None:
         return False
     try:
-        import report_lint.checks.arithmetic  # noqa: F401
+        import report_lint.checks.zero_sum  # noqa: F401
     except ImportError:
         return False
     return True

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from report_lint.api import parse, parse_bytes
+from report_lint.parsing import parse, parse_bytes
 from report_lint.templates import TABLE_KEYS
 from report_lint.testing import valid_report
 from synth.render_html import HtmlLayout, render_html

@@ -7,7 +7,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from report_lint.engine.api import FileError, FileResult, Finding, FindingLocation, RunResult
+from report_lint.engine.types import FileError, FileResult, Finding, FindingLocation, RunResult
 from report_lint.reporters import sarif
 from report_lint.testing import valid_report
 

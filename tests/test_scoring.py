@@ -86,7 +86,7 @@ def test_rounding_half_up_and_grades():
 
 
 def test_every_family_has_a_category():
-    from report_lint.engine.api import FAMILIES
+    from report_lint.engine.types import FAMILIES
 
     assert set(FAMILIES.values()) == set(CATEGORY_OF_FAMILY)
 

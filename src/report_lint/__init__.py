@@ -3,7 +3,7 @@
 Library use:
     import report_lint
     report = report_lint.parse("report.html")     # -> report_lint.model.Report
-    result = report_lint.check("report.html")     # -> report_lint.engine.api.RunResult
+    result = report_lint.check("report.html")     # -> report_lint.engine.types.RunResult
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ __version__ = "0.1.0"
 
 
 def parse(path, **kw):
-    from .api import parse as _parse
+    from .parsing import parse as _parse
 
     return _parse(path, **kw)
 

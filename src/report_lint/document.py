@@ -1,7 +1,7 @@
 """The reader's product: a document of blocks, each with its source location.
 
 Readers (one per format) turn bytes into a `Document`; they know nothing of templates or rules.
-The builder (report_lint.build) turns a Document into a Report model.
+The builder (report_lint.recognise) turns a Document into a Report model.
 
 A table is a faithful grid: merged cells are expanded, every grid slot holds a `GridCell`, and the
 copies a merge creates have `origin=False` so the builder reads each written cell exactly once.

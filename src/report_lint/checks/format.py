@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional
 
-from ..engine.api import Hit, RuleContext, RuleImpl, hookimpl
+from ..engine.types import Hit, RuleContext, RuleImpl, hookimpl
 from ..model import Location, Report
-from .completeness import (TITLE_PHRASE, clean_title, excerpt, fold, narrative_blocks, to_finding_location,
+from .helpers import (TITLE_PHRASE, clean_title, excerpt, fold, narrative_blocks, to_finding_location,
                            where_en, where_zh)
 
 # ---------------------------------------------------------------------------------------------------

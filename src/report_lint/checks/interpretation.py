@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
-from ..engine.api import FindingLocation, Hit, RuleContext, RuleImpl, hookimpl
+from ..engine.types import FindingLocation, Hit, RuleContext, RuleImpl, hookimpl
 from ..model import Report
-from .text_table import (
-    Statement, disclosure_first_part, extract_statements, paragraph_location, quote, stated_rates,
+from .helpers import disclosure_first_part, paragraph_location, quote
+from .text_vs_table import (
+    Statement, extract_statements, stated_rates,
 )
 
 _DOC_WORDS = ("规范性文件", "规章", "政策文件", "文件")

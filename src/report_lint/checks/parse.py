@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..engine.api import FindingLocation, Hit, RuleContext, RuleImpl, hookimpl
+from ..engine.types import FindingLocation, Hit, RuleContext, RuleImpl, hookimpl
 from ..model import ParseProblem, Report
 from ..templates import get_template
-from .arithmetic import TABLE_NAMES, column_label, resolve_table, row_label, short_label
+from .helpers import TABLE_NAMES, column_label, resolve_table, row_label, short_label
 
 CODE_RULES = {
     "extra-values": "P101",

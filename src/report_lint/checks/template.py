@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
-from ..engine.api import FindingLocation, Hit, RuleContext, RuleImpl, hookimpl
+from ..engine.types import FindingLocation, Hit, RuleContext, RuleImpl, hookimpl
 from ..model import Report
 from ..templates import TABLE_KEYS, Template, get_template, template_for_year
-from .completeness import TABLE_ZH
+from .helpers import TABLE_ZH
 
 
 def _years(t: Template) -> str:

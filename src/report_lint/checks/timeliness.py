@@ -12,10 +12,10 @@ import re
 from datetime import date, timedelta
 from typing import Any, Iterable, Optional
 
-from ..engine.api import Hit, RuleContext, RuleImpl, hookimpl
+from ..engine.types import Hit, RuleContext, RuleImpl, hookimpl
 from ..errors import ConfigError
 from ..model import Report
-from .completeness import (compact, excerpt, find_stat_periods, narrative_blocks, sentences,
+from .helpers import (compact, excerpt, find_stat_periods, narrative_blocks, sentences,
                            to_finding_location, where_en, where_zh)
 
 DEFAULT_DEADLINES = {"department": "01-31", "government": "03-31", "township": "03-31"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional
 
-from ..engine.api import FindingLocation, Hit, RuleContext, RuleImpl, hookimpl
+from ..engine.types import FindingLocation, Hit, RuleContext, RuleImpl, hookimpl
 from ..model import Cell, Report
 from ..templates import get_template
 

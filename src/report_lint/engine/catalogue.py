@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from ..errors import ReportLintError
 from ..resources import rules_dir
-from .api import FAMILIES
+from .types import FAMILIES
 from .plugins import Notice
 
 ID_RE = re.compile(r"^[CZITVXYFP]\d{3}$")

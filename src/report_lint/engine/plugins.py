@@ -19,7 +19,7 @@ from typing import Any, Iterable, Optional
 import pluggy
 
 from . import hookspecs
-from .api import PROJECT
+from .types import PROJECT
 
 DISTRIBUTION = "report-lint"
 AUTOLOAD_ENV = "REPORT_LINT_DISABLE_PLUGIN_AUTOLOAD"

@@ -32,7 +32,7 @@ from ..config import Config, load_config, validate as validate_config, with_over
 from ..errors import ConfigError, ReportLintError
 from ..model import Location, Report
 from ..scoring import CATEGORY_OF_FAMILY, RuleRun, profile, round_score, score_file
-from .api import (SEVERITY_ORDER, FileError, FileResult, Finding, FindingLocation, Hit, InternalProblem,
+from .types import (SEVERITY_ORDER, FileError, FileResult, Finding, FindingLocation, Hit, InternalProblem,
                   RuleContext, RuleImpl, RunResult)
 from .catalogue import Catalogue, RuleMeta, cached_catalogue, display, help_uri, render_message
 from .plugins import Notice, PluginSet, create_plugin_manager
@@ -567,7 +567,7 @@ def _looks_like_model(path: Path) -> bool:
 
 def parse_file(path: str, *, published_on: Optional[date] = None, convert: bool = False,
                templates: tuple[str, ...] = ()) -> Report:
-    from ..api import parse, parse_bytes
+    from ..parsing import parse, parse_bytes
 
     if convert and Path(path).suffix.lower() in CONVERT_EXTENSIONS:
         from ..readers import docx as docx_reader

@@ -8,7 +8,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any, Callable, Optional
 
-from ..engine.api import RunResult, hookimpl
+from ..engine.types import RunResult, hookimpl
 
 FORMATS = ("console", "json", "sarif", "junit", "github", "markdown", "html")
 

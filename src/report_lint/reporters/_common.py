@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Optional
 
-from ..engine.api import SEVERITY_ORDER, FileResult, Finding, FindingLocation, RunResult
+from ..engine.types import SEVERITY_ORDER, FileResult, Finding, FindingLocation, RunResult
 from ..model import Cell, Report
 
 SEVERITIES = ("error", "warning", "info")
@@ -531,7 +531,7 @@ def relative_path(path: str, root: Optional[str] = None) -> tuple[str, bool]:
 # --- metadata from elsewhere (optional: every format works without it) -----------------------
 
 def family_of(rule_id: str) -> str:
-    from ..engine.api import FAMILIES
+    from ..engine.types import FAMILIES
 
     return FAMILIES.get(rule_id[:1].upper(), "other") if rule_id else "other"
 

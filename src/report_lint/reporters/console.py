@@ -16,7 +16,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from ..engine.api import FileResult, Finding, RunResult
+from ..engine.types import FileResult, Finding, RunResult
 from . import _common as c
 from ._rich import Wrapped
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import Optional
 
-from ..engine.api import FileResult, RunResult
+from ..engine.types import FileResult, RunResult
 from . import _common as c
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from html import escape
 from typing import Optional
 
-from ..engine.api import FileResult, RunResult
+from ..engine.types import FileResult, RunResult
 from . import _common as c
 
 _T = {

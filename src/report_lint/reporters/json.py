@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any, Optional
 
-from ..engine.api import FileResult, Finding, RunResult
+from ..engine.types import FileResult, Finding, RunResult
 from . import _common as c
 
 LOCATION_KEYS = ("section", "table", "row", "column", "line", "page",

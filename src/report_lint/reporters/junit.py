@@ -10,7 +10,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any, Optional
 
-from ..engine.api import FileResult, Finding, RunResult
+from ..engine.types import FileResult, Finding, RunResult
 from . import _common as c
 
 FAILING = ("error", "warning")

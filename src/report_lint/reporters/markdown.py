@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from ..engine.api import FileResult, RunResult
+from ..engine.types import FileResult, RunResult
 from . import _common as c
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")

@@ -19,7 +19,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from ..engine.api import FindingLocation
+from ..engine.types import FindingLocation
 from ..model import Cell, Location, Report
 from . import _common as c
 from ._rich import Wrapped

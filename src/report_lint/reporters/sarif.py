@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 from urllib.parse import quote
 
-from ..engine.api import FileResult, Finding, RunResult
+from ..engine.types import FileResult, Finding, RunResult
 from . import _common as c
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

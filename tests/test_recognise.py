@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from report_lint.api import parse, parse_bytes
-from report_lint.build.normalize import normalize
+from report_lint.parsing import parse, parse_bytes
+from report_lint.recognise.normalize import normalize
 from report_lint.errors import InputError
 
 APP_ROWS_2019 = [

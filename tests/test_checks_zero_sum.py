@@ -7,7 +7,7 @@ from functools import lru_cache, partial
 
 import pytest
 
-from report_lint.checks import arithmetic as Z
+from report_lint.checks import zero_sum as Z
 from report_lint.model import Cell, ParseProblem
 from report_lint.testing import num, valid_report
 from rule_helpers import load_catalogue, message, parse_or_skip_unreadable, run_check

@@ -16,9 +16,10 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Optional
 
-from ..engine.api import FindingLocation, Hit, RuleContext, RuleImpl, hookimpl
+from ..engine.types import Hit, RuleContext, RuleImpl, hookimpl
 from ..model import Paragraph, Report
-from .arithmetic import TABLE_NAMES, fmt_num, resolve_table
+from .helpers import (TABLE_NAMES, disclosure_first_part, fmt_num, paragraph_location, quote, resolve_table,
+                      row_label, short_label, split_source)
 
 # --------------------------------------------------------------------------- numbers in prose
 
@@ -427,16 +428,6 @@ def _group_total(report: Report, prefix: str) -> Optional[float]:
     return sum(vals)
 
 
-def disclosure_first_part(report: Report):
-    """(part spec, first column key) of 表二 第二十条第（一）项 — 本年制发件数 / 本年新制作数量."""
-    resolved = resolve_table(report, "disclosure")
-    if not resolved:
-        return None, None
-    _, spec = resolved
-    for part in spec.parts:
-        if "（一）" in part.caption:
-            return part, part.columns[0].key
-    return None, None
 
 
 def _disclosure(report: Report, row: str, column_pred) -> Optional[tuple[float, str, str]]:
@@ -518,7 +509,6 @@ def table_values(report: Report, metric: str) -> Optional[tuple[list[float], str
 
 
 def _row_desc(report: Report, table: str, row: str) -> str:
-    from .arithmetic import row_label, short_label
 
     resolved = resolve_table(report, table)
     label = short_label(row_label(resolved[1], row)) if resolved else row
@@ -555,17 +545,8 @@ METRIC_NAMES = {
 }
 
 
-def paragraph_location(para: Optional[Paragraph], idx: Optional[int]) -> FindingLocation:
-    if para is None:
-        return FindingLocation()
-    loc = para.location
-    return FindingLocation(section=para.section, line=loc.line if loc else None, page=loc.page if loc else None,
-                           paragraph=(loc.paragraph if loc and loc.paragraph is not None else idx))
 
 
-def quote(sentence: str, limit: int = 90) -> str:
-    s = sentence.strip()
-    return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
 def _where_text(para: Optional[Paragraph]) -> tuple[str, str]:
@@ -612,7 +593,6 @@ def _hits(report: Report) -> Iterator[Hit]:
 def _split_note(report: Report, loc: dict, stated: int) -> tuple[str, str]:
     """When the table figure was separated from run-together digits that also hold the stated
     figure, the text may be right and the separation wrong (r80628: “34” read as 3|40)."""
-    from .arithmetic import split_source
 
     if not loc.get("row") or not loc.get("column"):
         return "", ""

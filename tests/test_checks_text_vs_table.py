@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from report_lint.checks import text_table as X
+from report_lint.checks import text_vs_table as X
 from report_lint.testing import num, valid_report
 from rule_helpers import load_catalogue, message, parse_or_skip_unreadable, run_check, set_text
 from shared_paths import CORPUS

@@ -120,7 +120,7 @@ def _mixed_labels(s: Stream, key: str, tpls: tuple[Template, ...], region: tuple
 MAX_CHARS = 3_000_000  # a 年报 is ~10⁴–10⁵ characters; far beyond that is not a report
 
 
-def build_report(doc: Document, source: Source, extra_templates: tuple[str, ...] = ()) -> Report:
+def recognise_report(doc: Document, source: Source, extra_templates: tuple[str, ...] = ()) -> Report:
     size = sum(len(getattr(b, "text", "")) for b in doc.blocks) + \
         sum(len(c.text) for b in doc.blocks for row in getattr(b, "rows", ()) for c in row if c.origin)
     if size > MAX_CHARS:
@@ -217,4 +217,4 @@ def build_report(doc: Document, source: Source, extra_templates: tuple[str, ...]
                   mixed_labels=mixed)
 
 
-__all__ = ["build_report"]
+__all__ = ["recognise_report"]

@@ -45,10 +45,10 @@ def parse_bytes(data: bytes, path: str, fmt: Optional[str] = None, published_on:
     if fmt == "json":
         report = _load_model(data, path)
     else:
-        from .build import build_report
+        from .recognise import recognise_report
 
         doc = read_document(path, data, fmt)
-        report = build_report(doc, source, extra_templates=tuple(templates))
+        report = recognise_report(doc, source, extra_templates=tuple(templates))
     if published_on is not None:
         from .model import Provenance
 

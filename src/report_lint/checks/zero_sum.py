@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterable, Iterator, Optional
 
-from ..engine.api import FindingLocation, Hit, RuleContext, RuleImpl, hookimpl
+from ..engine.types import Hit, RuleContext, RuleImpl, hookimpl
 from ..model import Cell, Report
-from ..templates import Equation, Template, TableSpec, get_template, template_for_year, templates
+from ..templates import Equation, TableSpec
+from .helpers import (TABLE_NAMES, cell_where, cell_where_en, column_label, fmt_num, location_for,
+                      resolve_table, row_label, short_label, split_source)
 
-TABLE_NAMES = {"disclosure": "表二", "applications": "表三", "reviews": "表四"}
 
 # Equation id (template data) -> rule id. An equation a future template adds gets Z190.
 EQUATION_RULES = {"T3-1": "Z101", "T3-2": "Z102", "T3-3": "Z103", "T4-1": "Z201"}
@@ -33,98 +34,6 @@ VALUE_RULES = {"applications": "Z105", "reviews": "Z202", "disclosure": "Z301"}
 MAX_FIX_CELLS = 3  # a violated set needing more separate corrections gets no suggestion
 _EPS = 1e-9
 
-
-# --------------------------------------------------------------------------- template resolution
-
-def _row_keys(spec: TableSpec) -> set[str]:
-    return {r.key for r, _ in spec.row_columns()}
-
-
-def resolve_table(report: Report, table: str) -> Optional[tuple[Template, TableSpec]]:
-    """The template a table is checked against: the one the table matched (hybrids!), else the
-    report's, else the year's; when the data's rows fit another template better, that one."""
-    data = getattr(report.tables, table)
-    if not data:
-        return None
-    preferred: list[Template] = []
-    for tid in (report.table_templates.get(table), report.meta.template):
-        t = get_template(tid) if tid else None
-        if t and t not in preferred:
-            preferred.append(t)
-    if report.meta.year:
-        t = template_for_year(report.meta.year)
-        if t and t not in preferred:
-            preferred.append(t)
-    for t in templates():
-        if t not in preferred:
-            preferred.append(t)
-    present = set(data)
-
-    def fit(t: Template) -> tuple[int, int]:
-        keys = _row_keys(t.table(table))
-        return (len(keys & present), -len(keys - present))
-
-    best = preferred[0]
-    for t in preferred[1:]:
-        if fit(t) > fit(best):  # only a strictly better fit overrides the declared template
-            best = t
-    return best, best.table(table)
-
-
-def row_label(spec: TableSpec, key: str) -> str:
-    for r, _ in spec.row_columns():
-        if r.key == key:
-            return r.label
-    return key
-
-
-def column_label(spec: TableSpec, key: str, row: Optional[str] = None) -> str:
-    for r, cols in spec.row_columns():
-        if row is None or r.key == row:
-            for c in cols:
-                if c.key == key:
-                    return c.label
-    return key
-
-
-def short_label(label: str) -> str:
-    """A label short enough to list inside a sentence: drop the template's bracketed note and
-    cut the long 2021 （六） sub-row texts at their first comma."""
-    s = re.sub(r"（[^（）]*）$", "", label) if not re.fullmatch(r"（[^（）]*）", label) else label
-    if len(s) > 18:
-        m = re.search(r"[、，,]", s[4:])
-        if m:
-            s = s[: 4 + m.start()]
-    return s or label
-
-
-def cell_where(spec: TableSpec, table: str, row: str, column: str) -> str:
-    name = TABLE_NAMES.get(table, table)
-    if table == "reviews":
-        return f"{name}“{row_label(spec, row)}”的“{column_label(spec, column, row)}”"
-    return f"{name}“{short_label(row_label(spec, row))}”行“{column_label(spec, column, row)}”列"
-
-
-def cell_where_en(spec: TableSpec, table: str, row: str, column: str) -> str:
-    name = TABLE_NAMES.get(table, table)
-    if table == "reviews":
-        return f"{name} “{row_label(spec, row)}” / “{column_label(spec, column, row)}”"
-    return f"{name} row “{short_label(row_label(spec, row))}”, column “{column_label(spec, column, row)}”"
-
-
-def location_for(spec: TableSpec, table: str, row: Optional[str] = None,
-                 column: Optional[str] = None) -> FindingLocation:
-    return FindingLocation(section=spec.section, table=table, row=row, column=column)
-
-
-def fmt_num(v) -> str:
-    if v is None:
-        return "空"
-    if isinstance(v, float):
-        if v.is_integer():
-            return str(int(v))
-        return f"{v:.4f}".rstrip("0").rstrip(".")
-    return str(v)
 
 
 # --------------------------------------------------------------------------- equation instances
@@ -355,25 +264,6 @@ def restrict(sol: Solution, inst: Instance) -> tuple:
 
 def _digits(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else fmt_num(v)
-
-
-def split_source(report: Report, table: str, row: str) -> tuple[Optional[str], bool]:
-    """The run-together text a row's values were separated from, and whether the parser had to
-    guess between several separations (its split-digits / ambiguous-split problems)."""
-    raw, ambiguous = None, False
-    for p in report.problems:
-        if p.table != table:
-            continue
-        if p.code == "ambiguous-split" and p.row in (row, None):
-            ambiguous = True
-            raw = raw or p.data.get("raw")
-        elif p.code == "split-digits":
-            rows = p.data.get("rows") or {}
-            if row in rows:
-                raw = raw or rows[row].get("raw")
-            elif p.row in (row, None) and not rows:
-                raw = raw or p.data.get("raw")
-    return raw, ambiguous
 
 
 def slip_evidence(report: Report, inst_spec: TableSpec, table: str, data: dict, ref: Ref, old: float,

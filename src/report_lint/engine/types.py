@@ -4,7 +4,7 @@ A rule's *metadata* (id, name, family, severity, weight, legal basis, messages, 
 catalogue data files (rules/catalogue/*.toml, or a plugin's own via `report_lint_catalogue_paths`).
 A rule's *check* is a plain function registered through the `report_lint_rules` hook:
 
-    from report_lint.engine.api import Hit, RuleImpl, hookimpl
+    from report_lint.plugin import FindingLocation, Hit, RuleImpl, hookimpl
 
     def check_title(report, ctx):
         if not report.meta.title:

@@ -1,0 +1,297 @@
+"""What the built-in rule families share: part names and numerals, where a finding is, the text of a
+part, and how a table row or column is named in the template the table was read with.
+
+A check module imports from here and from the model, never from another family's module.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Iterator, Optional
+
+from ..engine.types import FindingLocation
+from ..model import Location, Paragraph, Report, Section
+from ..templates import TableSpec, Template, get_template, template_for_year, templates
+
+NUMERALS = "一二三四五六七八九十"
+TABLE_ZH = {"disclosure": "表二", "applications": "表三", "reviews": "表四"}
+
+# ---------------------------------------------------------------------------------------------------
+# Shared helpers
+
+
+def numeral(n: Optional[int]) -> str:
+    return NUMERALS[n - 1] if n and 1 <= n <= len(NUMERALS) else str(n)
+
+
+def report_template(report: Report) -> Template:
+    """The template whose data describes this report: the detected one, else the one for its year,
+    else the newest (section titles are the same in every format)."""
+    t = get_template(report.meta.template)
+    if t is None and report.meta.year:
+        t = template_for_year(report.meta.year)
+    return t or templates()[-1]
+
+
+def part_title(report: Report, number: int) -> str:
+    """The canonical title of part `number` without its numeral, e.g. 其他需要报告的事项."""
+    for s in report_template(report).sections:
+        if s.number == number:
+            return re.sub(rf"^[{NUMERALS}]+、", "", s.title)
+    return ""
+
+
+def part_zh(report: Report, number: Optional[int]) -> str:
+    if not number:
+        return "正文开头"
+    return f"第{numeral(number)}部分“{part_title(report, number)}”"
+
+
+def part_en(report: Report, number: Optional[int]) -> str:
+    if not number:
+        return "the opening text"
+    return f"part {numeral(number)} ({part_title(report, number)})"
+
+
+def to_finding_location(loc: Optional[Location], section: Optional[int] = None, **extra) -> FindingLocation:
+    """A model Location (line/page/grid) as the finding's location, with the logical keys added."""
+    out = FindingLocation(section=section, **extra)
+    if loc is not None:
+        out.line, out.page, out.paragraph = loc.line, loc.page, loc.paragraph
+        out.grid_table, out.grid_row, out.grid_column = loc.table, loc.row, loc.column
+    return out
+
+
+def where_zh(report: Report, section: Optional[int], loc: Optional[Location]) -> str:
+    """'第一部分“总体情况”第12行' — the part and the line/page/paragraph, for messages."""
+    desc = loc.describe("zh") if loc is not None else ""
+    return part_zh(report, section) + desc
+
+
+def where_en(report: Report, section: Optional[int], loc: Optional[Location]) -> str:
+    desc = loc.describe("en") if loc is not None else ""
+    return part_en(report, section) + (f", {desc}" if desc else "")
+
+
+def compact(text: Optional[str]) -> str:
+    """Text without whitespace (report lines are often broken or spaced: '鸡东县 2020 年…')."""
+    return re.sub(r"\s+", "", text or "")
+
+
+def fold(text: Optional[str]) -> str:
+    """Compact text with full-width forms folded (（ → (, ０ → 0) for keyword and pattern matching."""
+    return unicodedata.normalize("NFKC", compact(text))
+
+
+def present_section(report: Report, number: int) -> Optional[Section]:
+    s = report.section(number)
+    return s if s is not None and s.present else None
+
+
+def section_text(report: Report, number: int) -> str:
+    """All text of a part: its own text and the paragraphs assigned to it."""
+    s = report.section(number)
+    own = s.text if s is not None else ""
+    paras = "\n".join(p.text for p in report.paragraphs if p.section == number)
+    return own + ("\n" + paras if paras and paras not in own else "")
+
+
+def narrative_blocks(report: Report) -> list[tuple[str, Optional[int], Optional[Location]]]:
+    """(text, part, location) for every narrative paragraph; the parts' texts when the parser gave
+    no paragraphs."""
+    if report.paragraphs:
+        return [(p.text, p.section, p.location) for p in report.paragraphs]
+    return [(s.text, s.number, s.start) for s in report.sections if s.present and s.text]
+
+
+def sentences(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, sentence) split at 。！？； and line breaks (half-width ;!? too: flattened text)."""
+    start = 0
+    for m in re.finditer(r"[。！？；!?;\n]", text):
+        if m.end() - start > 1:
+            yield start, text[start:m.end()]
+        start = m.end()
+    if start < len(text):
+        yield start, text[start:]
+
+
+def excerpt(text: str, start: int, end: int, width: int = 12) -> str:
+    a, b = max(0, start - width), min(len(text), end + width)
+    return ("…" if a > 0 else "") + re.sub(r"\s+", " ", text[a:b]).strip() + ("…" if b < len(text) else "")
+
+
+def keyword_groups_missing(text: str, groups: dict[str, list[str]]) -> list[str]:
+    """The group names none of whose keywords occurs in `text` (compared without whitespace)."""
+    t = fold(text)
+    return [name for name, words in groups.items() if not any(fold(w) in t for w in words)]
+
+
+# 统计期限 sentence, SPEC §10.2 (looser on the start day: a few 2019 reports start on 9月1日, and the
+# C rule only asks that the sentence exists; T103 compares its years).
+STAT_PERIOD_RE = re.compile(
+    r"(统计期限|统计时限|统计时间|统计区间|时间范围)[^。；]{0,12}?(20\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
+    r"[^。；\d]{0,8}?(至|到|—|－|-|～|~)[^。；\d]{0,8}?(?:(20\d{2})\s*年\s*)?12\s*月\s*31\s*日")
+
+
+def find_stat_periods(report: Report) -> list[tuple[re.Match, str, Optional[int], Optional[Location]]]:
+    out = []
+    for text, section, loc in narrative_blocks(report):
+        for m in STAT_PERIOD_RE.finditer(text):
+            out.append((m, text, section, loc))
+    return out
+
+
+# Title, SPEC §10.1: organ + 4-digit year + 政府信息公开工作年度报告 (variants are F103's business).
+TITLE_RE = re.compile(r"^(?P<organ>.*?)(?P<year>(?:19|20)\d{2})年(?:度)?(?P<rest>.*)$")
+TITLE_PHRASE = "政府信息公开工作年度报告"
+
+
+def clean_title(title: Optional[str]) -> str:
+    t = compact(title)
+    return t.strip("《》〈〉<>\"“”'‘’")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Tables: the template a table is checked against, and its labels
+
+TABLE_NAMES = TABLE_ZH
+
+# --------------------------------------------------------------------------- template resolution
+
+def _row_keys(spec: TableSpec) -> set[str]:
+    return {r.key for r, _ in spec.row_columns()}
+
+
+def resolve_table(report: Report, table: str) -> Optional[tuple[Template, TableSpec]]:
+    """The template a table is checked against: the one the table matched (hybrids!), else the
+    report's, else the year's; when the data's rows fit another template better, that one."""
+    data = getattr(report.tables, table)
+    if not data:
+        return None
+    preferred: list[Template] = []
+    for tid in (report.table_templates.get(table), report.meta.template):
+        t = get_template(tid) if tid else None
+        if t and t not in preferred:
+            preferred.append(t)
+    if report.meta.year:
+        t = template_for_year(report.meta.year)
+        if t and t not in preferred:
+            preferred.append(t)
+    for t in templates():
+        if t not in preferred:
+            preferred.append(t)
+    present = set(data)
+
+    def fit(t: Template) -> tuple[int, int]:
+        keys = _row_keys(t.table(table))
+        return (len(keys & present), -len(keys - present))
+
+    best = preferred[0]
+    for t in preferred[1:]:
+        if fit(t) > fit(best):  # only a strictly better fit overrides the declared template
+            best = t
+    return best, best.table(table)
+
+
+def row_label(spec: TableSpec, key: str) -> str:
+    for r, _ in spec.row_columns():
+        if r.key == key:
+            return r.label
+    return key
+
+
+def column_label(spec: TableSpec, key: str, row: Optional[str] = None) -> str:
+    for r, cols in spec.row_columns():
+        if row is None or r.key == row:
+            for c in cols:
+                if c.key == key:
+                    return c.label
+    return key
+
+
+def short_label(label: str) -> str:
+    """A label short enough to list inside a sentence: drop the template's bracketed note and
+    cut the long 2021 （六） sub-row texts at their first comma."""
+    s = re.sub(r"（[^（）]*）$", "", label) if not re.fullmatch(r"（[^（）]*）", label) else label
+    if len(s) > 18:
+        m = re.search(r"[、，,]", s[4:])
+        if m:
+            s = s[: 4 + m.start()]
+    return s or label
+
+
+def cell_where(spec: TableSpec, table: str, row: str, column: str) -> str:
+    name = TABLE_NAMES.get(table, table)
+    if table == "reviews":
+        return f"{name}“{row_label(spec, row)}”的“{column_label(spec, column, row)}”"
+    return f"{name}“{short_label(row_label(spec, row))}”行“{column_label(spec, column, row)}”列"
+
+
+def cell_where_en(spec: TableSpec, table: str, row: str, column: str) -> str:
+    name = TABLE_NAMES.get(table, table)
+    if table == "reviews":
+        return f"{name} “{row_label(spec, row)}” / “{column_label(spec, column, row)}”"
+    return f"{name} row “{short_label(row_label(spec, row))}”, column “{column_label(spec, column, row)}”"
+
+
+def location_for(spec: TableSpec, table: str, row: Optional[str] = None,
+                 column: Optional[str] = None) -> FindingLocation:
+    return FindingLocation(section=spec.section, table=table, row=row, column=column)
+
+
+def fmt_num(v) -> str:
+    if v is None:
+        return "空"
+    if isinstance(v, float):
+        if v.is_integer():
+            return str(int(v))
+        return f"{v:.4f}".rstrip("0").rstrip(".")
+    return str(v)
+
+
+def split_source(report: Report, table: str, row: str) -> tuple[Optional[str], bool]:
+    """The run-together text a row's values were separated from, and whether the parser had to
+    guess between several separations (its split-digits / ambiguous-split problems)."""
+    raw, ambiguous = None, False
+    for p in report.problems:
+        if p.table != table:
+            continue
+        if p.code == "ambiguous-split" and p.row in (row, None):
+            ambiguous = True
+            raw = raw or p.data.get("raw")
+        elif p.code == "split-digits":
+            rows = p.data.get("rows") or {}
+            if row in rows:
+                raw = raw or rows[row].get("raw")
+            elif p.row in (row, None) and not rows:
+                raw = raw or p.data.get("raw")
+    return raw, ambiguous
+
+
+
+# ---------------------------------------------------------------------------------------------------
+# Narrative locations
+
+def paragraph_location(para: Optional[Paragraph], idx: Optional[int]) -> FindingLocation:
+    if para is None:
+        return FindingLocation()
+    loc = para.location
+    return FindingLocation(section=para.section, line=loc.line if loc else None, page=loc.page if loc else None,
+                           paragraph=(loc.paragraph if loc and loc.paragraph is not None else idx))
+
+
+def quote(sentence: str, limit: int = 90) -> str:
+    s = sentence.strip()
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+def disclosure_first_part(report: Report):
+    """(part spec, first column key) of 表二 第二十条第（一）项 — 本年制发件数 / 本年新制作数量."""
+    resolved = resolve_table(report, "disclosure")
+    if not resolved:
+        return None, None
+    _, spec = resolved
+    for part in spec.parts:
+        if "（一）" in part.caption:
+            return part, part.columns[0].key
+    return None, None
