@@ -8,6 +8,7 @@ import json
 import re
 import socket
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from html import unescape
@@ -18,7 +19,9 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("httpx")
 
-from starlette.testclient import TestClient  # noqa: E402
+with warnings.catch_warnings():  # Starlette ≥ 1.0 prefers httpx2 and warns about httpx, which older Starlette needs
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    from starlette.testclient import TestClient  # noqa: E402
 
 from report_lint import cli  # noqa: E402
 from report_lint.model import Location, Report  # noqa: E402
@@ -36,8 +39,6 @@ EXAMPLE = REPO / "examples" / "jidong-2020.txt"
 GENERATED = REPO / "tests" / "fixtures" / "generated"
 WRONG_CELL = 'id="cell-applications-total-natural_person"'
 BASE = "http://127.0.0.1"
-# Starlette ≥ 1.0 prefers httpx2 for its test client and warns about httpx, which older Starlette needs.
-pytestmark = pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
 
 
 def wrong_total_report(year: int = 2023) -> tuple[Report, int]:

@@ -23,9 +23,6 @@ from ..errors import ReportLintError
 from ..model import Provenance, Report
 from .text import t
 
-MEDIA = {"json": "application/json", "html": "text/html", "checklist": "text/plain"}
-
-
 def safe_name(name: str, fallback: str) -> str:
     """The browser's file name as a label only: its last component, control characters removed."""
     base = PurePath(name.replace("\\", "/")).name if name else ""

@@ -48,17 +48,15 @@ def page(title: str, body: str, lang: str, *, path: str = "/") -> str:
 """
 
 
-def upload_form(lang: str, max_mb: float, seconds: float, error: str = "") -> str:
+def upload_form(lang: str, max_mb: float, seconds: float) -> str:
     tx = t(lang)
     kinds = "".join(f'<option value="{k}">{h(tx["kind_" + k])}</option>' for k in ORGAN_KINDS)
-    err = f'<p class="error-box" role="alert" id="form-error">{h(error)}</p>' if error else \
-        '<p class="error-box" role="alert" id="form-error" hidden></p>'
     accept = ".docx,.pdf,.html,.htm,.txt,.md,.json,.wps,.doc"
     return f"""<h1>{h(tx['app_long'])}</h1>
 <p class="intro">{h(tx['intro'])}</p>
-{err}
+<p class="error-box" role="alert" id="form-error" hidden></p>
 <form id="check-form" method="post" action="/check?lang={lang}" enctype="multipart/form-data"
-      data-max-bytes="{int(max_mb * 1024 * 1024)}" data-too-large="{h(tx['too_large'].format(mb=_mb(max_mb)))}"
+      data-max-bytes="{int(max_mb * 1024 * 1024)}" data-too-large="{h(tx['too_large'].format(mb=_num(max_mb)))}"
       data-too-many="{h(tx['too_many'])}" data-chosen="{h(tx['chosen'])}">
 <input type="hidden" name="lang" value="{lang}">
 <div class="drop" id="drop">
@@ -88,11 +86,11 @@ def upload_form(lang: str, max_mb: float, seconds: float, error: str = "") -> st
 </fieldset>
 <p><button type="submit" id="submit">{h(tx['submit'])}</button>
 <span id="status" class="status" role="status" aria-live="polite" data-checking="{h(tx['checking'])}"></span></p>
-<p class="muted">{h(tx['limit'].format(mb=_mb(max_mb), seconds=_mb(seconds)))}</p>
+<p class="muted">{h(tx['limit'].format(mb=_num(max_mb), seconds=_num(seconds)))}</p>
 </form>"""
 
 
-def _mb(value: float) -> str:
+def _num(value: float) -> str:
     return f"{value:g}"
 
 

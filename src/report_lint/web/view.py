@@ -98,7 +98,7 @@ def _worst(findings: list[Finding]) -> str:
     return max((f.severity for f in findings), key=lambda s: SEVERITY_ORDER.get(s, 0))
 
 
-def _note(note_id: str, findings: list[Finding], marks: Marks, lang: str, lead: str = "") -> str:
+def _note(note_id: str, findings: list[Finding], lang: str, lead: str = "") -> str:
     items = "".join(f'<li><span class="sev {h(f.severity)}">[{h(sev_label(f.severity, lang))}]</span> '
                     f'<code>{h(f.rule)}</code> {h(c.message(f, lang))}</li>' for f in findings)
     lead_html = f"<strong>{h(lead)}</strong>" if lead else ""
@@ -121,7 +121,7 @@ def _marked(anchor: str, content: str, findings: list[Finding], marks: Marks, la
     note_id = f"{anchor}-note"
     return (f'<a class="hitbox" href="#finding-{first}" aria-describedby="{note_id}">'
             f'<span class="mark" aria-hidden="true">⚠</span>{content}</a>'
-            f"{_note(note_id, findings, marks, lang, lead)}")
+            f"{_note(note_id, findings, lang, lead)}")
 
 
 def _td(report_table: Optional[dict], table: str, row: str, column: str, marks: Marks, lang: str,
@@ -296,7 +296,14 @@ def _reviews(report: Report, tpl: Template, marks: Marks, lang: str) -> str:
     top, mid, low, values = [], [], [], []
     for name, rows in groups:
         label = REVIEW_GROUP_EN.get(name, name) if lang == "en" else name
-        top.append(f'<th colspan="{n * len(rows)}" scope="colgroup">{h(label)}</th>')
+        findings = marks.row.get(("reviews", rows[0].key)) if len(rows) == 1 else None
+        if findings:  # a one-row group: its caption is the row's label
+            anchor = f"row-reviews-{rows[0].key}"
+            marks.drawn.add(anchor)
+            top.append(f'<th colspan="{n}" scope="colgroup" id="{anchor}" class="hit {_worst(findings)}">'
+                       f'{_marked(anchor, h(label), findings, marks, lang, t(lang)["row_note"])}</th>')
+        else:
+            top.append(f'<th colspan="{n * len(rows)}" scope="colgroup">{h(label)}</th>')
         if len(rows) == 1:
             for col in cols:
                 mid.append(_col_th("reviews", col.key, c.column_label("reviews", col.key, lang, tpl), marks, lang,
@@ -356,19 +363,15 @@ def tables_html(report: Report, marks: Marks, lang: str) -> str:
 # the other pieces
 
 
-def _fmt(value: Any) -> str:
-    return c.fmt_score(value)
-
-
 def summary_html(fr: FileResult, report: Report, lang: str, name: str, user_given: set[str]) -> str:
     tx = t(lang)
     n = c.counts(fr.findings)
     if fr.score is None:
         plain = tx["plain_unscored"]
     elif not fr.findings:
-        plain = tx["plain_clean"].format(score=_fmt(fr.score), grade=fr.grade)
+        plain = tx["plain_clean"].format(score=c.fmt_score(fr.score), grade=fr.grade)
     else:
-        plain = tx["plain"].format(score=_fmt(fr.score), grade=fr.grade, e=n["error"], w=n["warning"], i=n["info"])
+        plain = tx["plain"].format(score=c.fmt_score(fr.score), grade=fr.grade, e=n["error"], w=n["warning"], i=n["info"])
     band = "good" if (fr.score or 0) >= 90 else ("fair" if (fr.score or 0) >= 60 else "poor")
     meta = report.meta
     kind_label = tx.get(f"kind_{meta.organ_kind}") if meta.organ_kind != "unknown" else None
@@ -384,13 +387,13 @@ def summary_html(fr: FileResult, report: Report, lang: str, name: str, user_give
     cats = "".join(
         f'<li><span class="cat">{h(c.category_label(k, lang))}</span>'
         f'<meter min="0" max="100" low="60" high="90" optimum="100" value="{float(v):.1f}" '
-        f'aria-label="{h(c.category_label(k, lang))}">{h(_fmt(v))}</meter><span class="num">{h(_fmt(v))}</span></li>'
+        f'aria-label="{h(c.category_label(k, lang))}">{h(c.fmt_score(v))}</meter><span class="num">{h(c.fmt_score(v))}</span></li>'
         for k, v in fr.categories.items())
     counts_html = "".join(f'<li class="{s}"><span class="badge {s}">{h(sev_label(s, lang))}</span> {n[s]}</li>'
                           for s in c.SEVERITIES)
     return (f'<section class="summary" aria-labelledby="summary-h"><h2 id="summary-h">{h(meta.title or name)}</h2>'
             f'<div class="summary-grid"><div class="scorebox {band}" role="group" aria-label="{h(tx["score"])}">'
-            f'<span class="score" id="score">{h(_fmt(fr.score))}</span>'
+            f'<span class="score" id="score">{h(c.fmt_score(fr.score))}</span>'
             f'<span class="grade">{h(tx["grade"])} <strong id="grade">{h(fr.grade or "—")}</strong></span></div>'
             f'<div><p class="plain" id="plain">{h(plain)}</p><ul class="counts">{counts_html}</ul>'
             f'<dl class="meta">{dl}</dl></div></div>'
@@ -488,10 +491,6 @@ def facts_html(report: Report, lang: str, tpl: Optional[Template] = None) -> str
     heads = "".join(f'<th scope="col">{h(tx[k])}</th>' for k in ("fact_kind", "fact_value", "fact_scope",
                                                                   "fact_text", "fact_where"))
     return f'{head}<table class="facts"><thead><tr>{heads}</tr></thead><tbody>{"".join(rows)}</tbody></table></section>'
-
-
-def ordered_findings(fr: FileResult, tpl: Template) -> list[tuple[Optional[int], list[Finding]]]:
-    return c.group_by_part(fr.findings, tpl)
 
 
 def findings_html(groups: list[tuple[Optional[int], list[Finding]]], marks: Marks, tpl: Template, lang: str,
@@ -617,8 +616,8 @@ def compare_html(now: FileResult, prev: FileResult, names: tuple[str, str], mark
         na = c.cell_text(((getattr(rn.tables, table) or {}).get(row) or {}).get(col), lang)[0]
         label = f"{c.table_short(table, lang)} {c.row_label(table, row, lang, tpl)} · {c.column_label(table, col, lang, tpl)}"
         figs.append(f'<tr><th scope="row">{h(label)}</th><td class="num">{h(pa)}</td><td class="num">{h(na)}</td></tr>')
-    figs.append(f'<tr><th scope="row">{h(tx["score"])}</th><td class="num">{h(_fmt(prev.score))}</td>'
-                f'<td class="num">{h(_fmt(now.score))}</td></tr>')
+    figs.append(f'<tr><th scope="row">{h(tx["score"])}</th><td class="num">{h(c.fmt_score(prev.score))}</td>'
+                f'<td class="num">{h(c.fmt_score(now.score))}</td></tr>')
     out.append(f'<h3>{h(tx["key_figures"])}</h3><table class="compare"><thead><tr><th scope="col">{h(tx["item"])}</th>'
                f'<th scope="col">{h(tx["prev_year"])}</th><th scope="col">{h(tx["this_year"])}</th></tr></thead>'
                f'<tbody>{"".join(figs)}</tbody></table>')
@@ -635,7 +634,7 @@ def result_html(fr: FileResult, *, name: str, lang: str, verdict: dict, download
     tx = t(lang)
     report = fr.report
     tpl = c.template_for(fr)
-    groups = ordered_findings(fr, tpl)
+    groups = c.group_by_part(fr.findings, tpl)
     marks = Marks.of([f for _, fs in groups for f in fs])
     # Draw the tables first: the findings list links only to cells that were drawn.
     tables = tables_html(report, marks, lang)
