@@ -223,7 +223,7 @@ def test_upload_limit_is_a_clear_message():
 
 @pytest.fixture(scope="module")
 def test_jobs_client():
-    settings = WebSettings(workers=2, time_limit=3, job="web_jobs:run")
+    settings = WebSettings(workers=2, time_limit=6, job="web_jobs:run")
     with TestClient(create_app(settings), base_url=BASE) as c:
         yield c
 
@@ -236,11 +236,11 @@ def test_time_budget_stops_a_slow_check_and_others_go_on(test_jobs_client):
         time.sleep(0.3)
         home = ex.submit(c.get, "/")
         other = ex.submit(c.post, "/check", files={"file": (EXAMPLE.name, EXAMPLE.read_bytes())})
-        assert home.result().status_code == 200 and time.monotonic() - started < 2.5  # the page did not freeze
+        assert home.result().status_code == 200 and time.monotonic() - started < 4  # the page did not freeze
         assert other.result().status_code == 200 and "鸡东县" in other.result().text
         r = slow.result()
-    assert r.status_code == 503 and "检查超过 3 秒仍未完成，已停止" in r.text
-    assert time.monotonic() - started < 15
+    assert r.status_code == 503 and "检查超过 6 秒仍未完成，已停止" in r.text
+    assert time.monotonic() - started < 20
     # the stopped worker was replaced: the pool still answers
     assert c.post("/check", files={"file": (EXAMPLE.name, EXAMPLE.read_bytes())}).status_code == 200
 
