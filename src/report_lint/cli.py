@@ -4,6 +4,7 @@
     report-lint parse FILE [--format rich|json]
     report-lint rules [--format table|json]
     report-lint rule ID [--format markdown|json]
+    report-lint serve [--port 8765] [--open]        the self-check page on 127.0.0.1 (docs/web.md)
     report-lint --version
 
 Exit codes: 0 clean; 1 findings at/above --fail-level or a score under --fail-under; 2 usage, configuration
@@ -26,7 +27,7 @@ from . import __version__
 from .errors import ReportLintError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-COMMANDS = ("check", "parse", "rules", "rule")
+COMMANDS = ("check", "parse", "rules", "rule", "serve")
 CHECK_FORMATS = ("console", "json", "sarif", "junit", "github", "markdown", "html")
 PROG = "report-lint"
 
@@ -67,7 +68,7 @@ def build_parser() -> _Parser:
     p = _Parser(prog=PROG, description="政府信息公开工作年度报告合规检查 / compliance linter for "
                                        "government information-disclosure annual reports")
     p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="{check,parse,rules,rule}", parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", metavar="{check,parse,rules,rule,serve}", parser_class=_Parser)
 
     common = _Parser(add_help=False)
     common.add_argument("--lang", choices=("zh", "en"), default=None, help="输出语言 output language (default: zh)")
@@ -112,7 +113,24 @@ def build_parser() -> _Parser:
     r1.add_argument("rule_id", nargs="?", metavar="ID", help="规则编号或名称 rule id or name")
     r1.add_argument("--all", action="store_true", help="所有规则 every rule")
     r1.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    _add_serve_parser(sub)
     return p
+
+
+def _add_serve_parser(sub) -> None:
+    sv = sub.add_parser("serve", help="本机自查网页 the self-check web page on 127.0.0.1",
+                        description="在本机 127.0.0.1 上提供年报自查网页（文件不离开本机）/ serve the self-check page "
+                                    "on 127.0.0.1 (files never leave this machine)")
+    sv.add_argument("--port", type=int, default=8765, help="端口 port (default: 8765)")
+    sv.add_argument("--open", action="store_true", help="在浏览器中打开 open the page in the default browser")
+    sv.add_argument("--max-upload-mb", type=float, default=50.0, metavar="MB",
+                    help="单个文件上限 per-file upload limit (default: 50)")
+    sv.add_argument("--time-limit", type=float, default=120.0, metavar="SECONDS",
+                    help="每次检查的时间上限 time budget per check (default: 120)")
+    sv.add_argument("--workers", type=int, default=2, metavar="N", help="并行检查进程数 checking processes (default: 2)")
+    sv.add_argument("--config", metavar="FILE", help="配置文件 config file (report-lint.toml or pyproject.toml)")
+    sv.add_argument("--lang", choices=("zh", "en"), default=None,
+                    help="网页和提示的语言 page and message language (default: zh)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -328,6 +346,32 @@ def cmd_rule(args, out: _Out) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args, out: _Out) -> int:
+    if not 0 <= args.port <= 65535:
+        raise UsageError("usage", f"端口应在 0–65535 之间：{args.port}", f"the port must be 0–65535: {args.port}")
+    if args.max_upload_mb <= 0 or args.time_limit <= 0 or args.workers < 1:
+        raise UsageError("usage", "--max-upload-mb、--time-limit 应大于 0，--workers 至少为 1",
+                         "--max-upload-mb and --time-limit must be > 0, --workers at least 1")
+    if args.config:  # a broken configuration is reported now, not on the first upload
+        from .config import load_config
+
+        load_config(args.config)
+    try:
+        from .web.server import serve
+        from .web import WebSettings
+    except ImportError as e:
+        raise UsageError("web-unavailable", f"网页所需的组件未安装（{e.name}）：请重新安装 report-lint",
+                         f"the web page's libraries are not installed ({e.name}): reinstall report-lint") from None
+    settings = WebSettings(max_upload_mb=args.max_upload_mb, time_limit=args.time_limit, workers=args.workers,
+                           config=args.config, lang=args.lang or "zh")
+
+    def announce(url: str) -> None:
+        out.note(f"自查网页：{url}（按 Ctrl+C 退出）" if out.lang == "zh" else f"self-check page: {url} (Ctrl+C to stop)")
+
+    serve(settings, port=args.port, open_browser=args.open, announce=announce)
+    return EXIT_OK
+
+
 class _InternalError(Exception):
     def __init__(self, zh: str, en: str):
         super().__init__(en)
@@ -361,7 +405,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.command is None:
             parser.print_help(sys.stderr)
             return EXIT_USAGE
-        handler = {"check": cmd_check, "parse": cmd_parse, "rules": cmd_rules, "rule": cmd_rule}[args.command]
+        handler = {"check": cmd_check, "parse": cmd_parse, "rules": cmd_rules, "rule": cmd_rule,
+                   "serve": cmd_serve}[args.command]
         return handler(args, out)
     except ReportLintError as e:
         from .engine.catalogue import CatalogueError
