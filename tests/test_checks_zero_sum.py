@@ -237,6 +237,90 @@ def test_extraction_slip_recognised_from_adjacent_digits():
     assert "像是与相邻单元格的 0 连写" in message(RULES_VARIANT, h)
 
 
+# --------------------------------------------------------------------------- guessed splits
+
+def _split_row(r, row: str, read: dict, true: dict):
+    """Make `row` of 表三 read as `read` from run-together digits that could also be cut as `true`."""
+    spec = Z.resolve_table(r, "applications")[1]
+    cols = [c.key for c in spec.columns]
+    cells = r.tables.applications[row]
+    for c in cols:
+        v = read.get(c, cells[c].value)
+        cells[c] = Cell(value=v, raw=str(v), kind="number", derived="split")
+    chosen = [str(cells[c].value) for c in cols]
+    other = [str(true.get(c, cells[c].value)) for c in cols]
+    r.problems.append(ParseProblem(code="ambiguous-split", message="…", message_en="…", table="applications",
+                                   row=row, data={"raw": "".join(chosen), "values": chosen, "alternatives": 2,
+                                                  "cuts": [chosen, other]}))
+
+
+def test_finding_resting_on_a_guessed_split_says_so_and_is_a_warning():
+    r = valid_report("2021", seed=9)
+    g = r.tables.applications["granted"]
+    g["natural_person"], g["commercial"], g["total"] = num(3), num(1), num(g["total"].value + 4)
+    t = r.tables.applications["total"]
+    t["natural_person"].value += 3
+    t["commercial"].value += 1
+    t["total"].value += 4
+    n = r.tables.applications["new_received"]
+    n["natural_person"].value += 3
+    n["commercial"].value += 1
+    n["total"].value += 4
+    assert [h for rule in ("Z101", "Z102", "Z103") for h in run(r, rule)] == []
+    _split_row(r, "granted", {"natural_person": 1, "commercial": 3}, {"natural_person": 3, "commercial": 1})
+    hits = [h for rule in ("Z101", "Z102", "Z103") for h in run(r, rule)]
+    assert sorted(h.data["along"] for h in hits) == ["commercial", "natural_person"]
+    for h in hits:
+        assert h.severity == "warning" and h.data["cause"] == "extraction-possible"
+        assert h.data["guessed_split"]["fits"].startswith("3 | 1 |")
+        msg = render(h)
+        assert "若读作 3 | 1 |" in msg and "此结论建立在对连写数字的猜测上" in msg
+
+
+def test_finding_no_cut_can_explain_stays_an_error():
+    r = valid_report("2021", seed=9)
+    g = r.tables.applications["granted"]
+    right = g["natural_person"].value
+    g["natural_person"] = num(right + 2)
+    g["total"] = num(g["total"].value + 2)
+    _split_row(r, "granted", {}, {"natural_person": right + 1, "commercial": g["commercial"].value + 1})
+    hits = [h for rule in ("Z101", "Z102", "Z103") for h in run(r, rule)]
+    assert hits and all(h.severity is None for h in hits)  # the catalogue's error
+    assert all("无论怎样拆分" in message(RULES_VARIANT if h.variant else RULES, h) for h in hits)
+
+
+# --------------------------------------------------------------------------- the repair search's bounds
+
+def test_repair_search_is_bounded_and_budget_is_per_document():
+    r = valid_report("2021", seed=8)
+    a = r.tables.applications
+    for k, (row, col) in enumerate([("granted", "natural_person"), ("denied_third_party", "commercial"),
+                                    ("unavailable_unclear", "other_org")]):
+        a[row][col] = num(a[row][col].value + k + 1)
+    _, instances = Z.build_instances(r, "applications")
+    values = {t.ref: t.value for i in instances for t in i.terms}
+    full = Z.Budget()
+    assert Z.minimal_solutions(instances, values, budget=full)[1]  # three wrong cells, found
+    small = Z.Budget(5)
+    violated, solutions = Z.minimal_solutions(instances, values, budget=small)
+    assert violated and solutions == [] and small.left < 0  # gave up within its budget, suggesting nothing
+    assert Z.MAX_STEPS - full.left < 2_000  # the pruned search needs few steps for this
+    # the tables of one report share one budget; another report object starts afresh
+    Z._drafts(r, "applications")
+    budget = Z._MEMO.entry[1]
+    Z._drafts(r, "reviews")
+    assert Z._MEMO.entry[1] is budget
+    Z._drafts(valid_report("2021", seed=8), "applications")
+    assert Z._MEMO.entry[1] is not budget
+
+
+def test_a_changed_table_is_checked_again_not_remembered():
+    r = valid_report("2021", seed=2)
+    assert run(r, "Z101") == []
+    r.tables.applications["carried_over"]["natural_person"].value += 1
+    assert len(run(r, "Z101")) == 1
+
+
 # --------------------------------------------------------------------------- blank cells / Z104 / Z106
 
 def test_blank_cell_counted_as_zero_and_said_so():
@@ -397,6 +481,16 @@ def test_r014_blank_total_column():
     r = parsed("r014.html")
     [h] = run(r, "Z104")
     assert h.args["count"] >= 5 and all(c["column"] == "total" for c in h.data["cells"])
+
+
+def test_pingtan_80622_one_row_explains_three_equations():
+    """The report whose repair search used to exhaust its budget (1.45 s) and suggest nothing."""
+    r = parsed("pingtan/80622.txt")
+    hits = [h for rule in ("Z101", "Z102", "Z103") for h in run(r, rule)]
+    [h] = hits
+    assert h.rule == "Z102" and len(h.data["equations"]) == 3
+    assert {(s["row"], s["column"]) for s in h.data["suggestions"]} == {
+        ("unavailable_not_held", c) for c in ("natural_person", "other_org", "total")}
 
 
 @pytest.mark.parametrize("name", ["r002.pdf", "r003.pdf", "r004.txt", "r006.txt"])

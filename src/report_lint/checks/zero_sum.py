@@ -190,31 +190,37 @@ class Budget:
 
 
 class _System:
-    """The equations of one table indexed by cell: coefficients and residuals computed once, so the
-    search only looks up what it needs."""
+    """The equations of one table indexed by cell: cells numbered, coefficients and residuals computed
+    once, so the search only looks up small integers."""
 
     def __init__(self, instances: list[Instance], values: dict[Ref, float]):
-        self.instances = instances
         self.values = values
-        self.coef: list[dict[Ref, int]] = []
+        self.refs: list[Ref] = []
+        ids: dict[Ref, int] = {}
+        self.coef: list[dict[int, int]] = []
         for inst in instances:
-            c: dict[Ref, int] = {}
-            for t in inst.left:
-                c[t.ref] = c.get(t.ref, 0) + 1
-            for t in inst.right:
-                c[t.ref] = c.get(t.ref, 0) - 1
-            self.coef.append({r: k for r, k in c.items() if k})
+            c: dict[int, int] = {}
+            for side, sign in ((inst.left, 1), (inst.right, -1)):
+                for t in side:
+                    k = ids.get(t.ref)
+                    if k is None:
+                        k = ids[t.ref] = len(self.refs)
+                        self.refs.append(t.ref)
+                    c[k] = c.get(k, 0) + sign
+            self.coef.append({k: v for k, v in c.items() if v})
         self.residual = [_exact(inst.residual(values)) for inst in instances]
-        self.of_cell: dict[Ref, list[int]] = {}
+        self.of_cell: list[list[int]] = [[] for _ in self.refs]
         for i, c in enumerate(self.coef):
-            for r in c:
-                self.of_cell.setdefault(r, []).append(i)
+            for k in c:
+                self.of_cell[k].append(i)
+        self.cells: list[list[int]] = [list(c) for c in self.coef]
+        self.cell_sets: list[frozenset[int]] = [frozenset(c) for c in self.coef]
         self.violated = [i for i, r in enumerate(self.residual) if abs(r) > _EPS]
 
-    def solve(self, cells: tuple) -> Optional[Solution]:
+    def solve(self, cells: tuple[int, ...]) -> Optional[Solution]:
         """New values for `cells` that make every equation touching them hold, when the small linear
         system has exactly one solution and it is a set of non-negative integers, each a real change."""
-        touched = sorted({i for c in cells for i in self.of_cell.get(c, ())})
+        touched = sorted({i for c in cells for i in self.of_cell[c]})
         rows = [[Fraction(self.coef[i].get(c, 0)) for c in cells] + [-self.residual[i]] for i in touched]
         n = len(cells)
         r = 0
@@ -237,11 +243,12 @@ class _System:
         out: Solution = {}
         for k, col in enumerate(pivots):
             d = rows[k][n]
-            new = _exact(self.values[cells[col]]) + d
+            ref = self.refs[cells[col]]
+            new = _exact(self.values[ref]) + d
             # every cell these equations use is a count: a correction is a non-negative integer
             if d == 0 or new < 0 or new.denominator != 1:
                 return None
-            out[cells[col]] = int(new)
+            out[ref] = int(new)
         return out
 
 
@@ -263,24 +270,26 @@ def minimal_solutions(instances: list[Instance], values: dict[Ref, float], limit
     if not violated:
         return violated, []
     budget = budget or Budget()
-    cells_of = {i: list(dict.fromkeys(system.coef[i])) for i in range(len(instances))}
+    cells_of, cell_sets, of_cell = system.cells, system.cell_sets, system.of_cell
     viol = system.violated
-    viol_set = set(viol)
+    held = [True] * len(instances)
+    for i in viol:
+        held[i] = False
     count = [0] * len(instances)
-    chosen: list[Ref] = []
+    chosen: list[int] = []
     out_of_budget = False
 
     def disjoint_lower_bound(unhit: list[int]) -> int:
-        used: set[Ref] = set()
+        used: set[int] = set()
         n = 0
         for i in sorted(unhit, key=lambda i: len(cells_of[i])):
-            if used.isdisjoint(cells_of[i]):
-                used.update(cells_of[i])
+            if used.isdisjoint(cell_sets[i]):
+                used |= cell_sets[i]
                 n += 1
         return n
 
     for k in range(1, limit + 1):
-        found: dict[frozenset, Solution] = {}
+        found: dict[tuple, Solution] = {}
 
         def rec() -> None:
             nonlocal out_of_budget
@@ -289,33 +298,37 @@ def minimal_solutions(instances: list[Instance], values: dict[Ref, float], limit
                 return
             unhit = [i for i in viol if count[i] == 0]
             left = k - len(chosen)
-            once = [i for c in chosen for i in system.of_cell.get(c, ()) if i not in viol_set and count[i] == 1]
+            once = [i for c in chosen for i in of_cell[c] if held[i] and count[i] == 1]
             if not unhit:
                 if left == 0 and not once:
-                    key = frozenset(chosen)
+                    key = tuple(sorted(chosen))
                     if key not in found:
-                        sol = system.solve(tuple(sorted(chosen, key=lambda c: (c.row, c.column))))
+                        sol = system.solve(key)
                         if sol is not None:
                             found[key] = sol
                 return
             if left == 0:
                 return
+            target = min(unhit, key=lambda i: len(cells_of[i]))
             if left == 1:
-                need = [set(cells_of[i]) for i in unhit + once]
-                candidates = [c for c in cells_of[min(unhit, key=lambda i: len(cells_of[i]))]
-                              if all(c in s for s in need)]
+                fits = set(cell_sets[target])
+                for i in unhit + once:
+                    fits &= cell_sets[i]
+                    if not fits:
+                        return
+                candidates = [c for c in cells_of[target] if c in fits]
             else:
                 if disjoint_lower_bound(unhit) > left:
                     return
-                candidates = cells_of[min(unhit, key=lambda i: len(cells_of[i]))]
+                candidates = cells_of[target]
             for c in candidates:
                 if c in chosen:
                     continue
                 chosen.append(c)
-                for i in system.of_cell.get(c, ()):
+                for i in of_cell[c]:
                     count[i] += 1
                 rec()
-                for i in system.of_cell.get(c, ()):
+                for i in of_cell[c]:
                     count[i] -= 1
                 chosen.pop()
 
