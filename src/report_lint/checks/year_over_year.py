@@ -60,7 +60,6 @@ Reading = dict  # column -> value (None: blank)
 
 @dataclass
 class _Row:
-    report: Report
     readings: list[Reading]  # readings[0]: what the model holds
     split: Optional[AmbiguousSplit]
 
@@ -76,8 +75,8 @@ def _row(report: Report, table: str, row: str) -> _Row:
         if any(r == row for r, _ in split.cells):
             readings = [{**held, **{c: v for (r, c), v in reading.items() if r == row}}
                         for reading in split.readings]
-            return _Row(report, readings, split)
-    return _Row(report, [held], None)
+            return _Row(readings, split)
+    return _Row([held], None)
 
 
 def _settle(now: _Row, then: _Row, holds) -> tuple[str, list[tuple[Reading, Reading]]]:
