@@ -16,7 +16,7 @@ Profile "2025.1" (bump SCORING_VERSION whenever a number below changes):
 Why this shape: findings can only be raised about what is there, so a score made of deductions alone
 rewards absence — the blank form broke no equation and scored 87.7. What is missing is therefore
 measured on the content itself (K) and gates the whole score: a part or table that is not there costs
-its full share of every category, and an empty form scores 0 whatever else holds. Q then measures how
+its full share of the whole score, and an empty form scores 0 whatever else holds. Q then measures how
 compliant the content that is there is. Repeats of one rule cost less and less (½ each time), so one
 broken table does not zero a category, while distinct problems multiply. Categories are combined as
 Lighthouse combines audits: a weighted mean with published weights.
@@ -106,7 +106,6 @@ class Score:
     categories: dict[str, float]
     deductions: dict[str, float] = field(default_factory=dict)  # rule id -> d_r (top contributors)
     version: str = SCORING_VERSION
-    parts: dict[int, float] = field(default_factory=dict)  # part -> f_p (when the report was measured)
 
 
 def rule_deduction(severities: Iterable[str], weight: float = 1.0) -> float:
@@ -262,7 +261,6 @@ def score_file(findings: Iterable, rules_run: Iterable[RuleRun],
         grade=grade(shown, has_error),
         categories=categories,
         deductions=dict(sorted(deductions.items(), key=lambda kv: (-kv[1], kv[0]))),
-        parts=filled,
     )
 
 
