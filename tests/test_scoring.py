@@ -301,11 +301,11 @@ def test_corpus_ranking_in_the_doc_is_the_current_one(corpus_scores):
     rows = re.findall(r"^\| (?:top|bottom) \d \| `([^`]+)` \| ([\d.]+) \|", doc, re.M)
     assert len(rows) == 10
     ranked = sorted(corpus_scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    now = f"now: top {ranked[:5]}, bottom {ranked[-5:]} — update the table in docs/scoring.md"
     for name, score in rows:
-        assert corpus_scores[name] == float(score), name
-    bottom = {n for n, _ in ranked[-5:]}
-    assert {n for n, _ in rows[5:]} == bottom
-    assert all(corpus_scores[n] == ranked[0][1] for n, _ in rows[:5])  # the top ones share the best score
+        assert corpus_scores[name] == float(score), f"{name} {score}; {now}"
+    assert {n for n, _ in rows[5:]} == {n for n, _ in ranked[-5:]}, now
+    assert all(corpus_scores[n] == ranked[0][1] for n, _ in rows[:5]), now  # the top ones share the best score
 
 
 def test_worked_examples_of_the_doc():
