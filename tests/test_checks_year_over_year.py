@@ -9,6 +9,7 @@ from report_lint.engine.types import RuleContext
 from report_lint.engine.runner import check_report, run_paths, build_engine
 from report_lint.testing import num, valid_report
 
+from rule_helpers import load_catalogue
 from shared_paths import CORPUS
 
 
@@ -107,3 +108,82 @@ def test_check_report_accepts_a_previous_report():
     result = check_report(now, previous=prev)
     assert any(f.rule == "Y101" for f in result.findings)
     assert not any(f.rule == "Y101" for f in check_report(now).findings)
+
+
+# --------------------------------------------------------------------------- guessed splits
+
+def _ambiguous(report, table: str, row: str, read: list, cuts: list) -> None:
+    """Make a 表二 row read as `read` from run-together digits that could also be cut as the `cuts`."""
+    from report_lint.model import Cell, ParseProblem
+
+    keys = list(report.tables.disclosure[row])
+    for k, v in zip(keys, read):
+        report.tables.disclosure[row][k] = Cell(value=v, raw=str(v), kind="number", derived="split")
+    strs = [str(v) for v in read]
+    report.problems.append(ParseProblem(
+        code="ambiguous-split", message="…", message_en="…", table=table, row=row,
+        data={"raw": "".join(strs), "values": strs, "alternatives": 1 + len(cuts),
+              "cuts": [strs] + [[str(v) for v in c] for c in cuts]}))
+
+
+def test_y102_neighbouring_year_settles_an_ambiguous_split():
+    """pingtan 80563 (2019) writes 行政处罚 2600, read 2|60|0; 80580 (2020) says 上一年项目数量 26: the
+    cut 26|0|0 fits both years, so no warning — an info says how the digits read."""
+    prev, now = pair("2019", 2020)
+    _ambiguous(prev, "disclosure", "punishment", [2, 60, 0], [[26, 0, 0]])
+    now.tables.disclosure["punishment"]["prev_items"] = num(26)
+    [hit] = check_item_counts(now, ctx(prev))
+    assert hit.severity == "info" and hit.variant == "resolved" and hit.data["resolved_split"]
+    meta = load_catalogue("year-over-year")["Y102"]
+    msg = meta["variants"]["resolved"]["message_zh"].format_map(hit.args)
+    assert "2019年度报告原文连写的“2600”应读作 26 | 0 | 0（解析时暂按 2 | 60 | 0）" in msg
+    assert "{" not in meta["variants"]["resolved"]["message_en"].format_map(hit.args)
+
+
+def test_y102_on_a_guess_no_cut_explains_says_so_and_stays_a_warning():
+    prev, now = pair("2019", 2020)
+    _ambiguous(prev, "disclosure", "punishment", [2, 60, 0], [[26, 0, 0]])
+    now.tables.disclosure["punishment"]["prev_items"] = num(40)
+    [hit] = check_item_counts(now, ctx(prev))
+    assert hit.severity is None and hit.variant is None and hit.data["guessed_split"]  # the catalogue's warning
+    meta = load_catalogue("year-over-year")["Y102"]
+    assert meta["severity"] == "warning"
+    assert "此结论仍建立在解析时猜测的拆分上" in meta["message_zh"].format_map(hit.args)
+
+
+def test_y103_and_y101_use_other_cuts_too():
+    prev, now = pair("2021", 2023)
+    cells = now.tables.disclosure["normative_documents"]
+    issued, repealed, in_force = cells["issued"].value, cells["repealed"].value, cells["in_force"].value
+    _ambiguous(now, "disclosure", "normative_documents", [issued, repealed, in_force + 30],
+               [[issued, repealed, in_force]])
+    [hit] = check_documents_in_force(now, ctx(prev))
+    assert hit.severity == "info" and hit.variant == "resolved"
+    # Y101: this year's carried-over row read one way fits, another does not
+    from report_lint.model import Cell, ParseProblem
+
+    prev, now = pair()
+    row = now.tables.applications["carried_over"]
+    keys = list(row)
+    right = [prev.tables.applications["carried_forward"][k].value for k in keys]
+    wrong = [right[0] + 1] + right[1:-1] + [right[-1] + 1]
+    for k, v in zip(keys, wrong):
+        row[k] = Cell(value=v, raw=str(v), kind="number", derived="split")
+    now.problems.append(ParseProblem(code="ambiguous-split", message="…", message_en="…", table="applications",
+                                     row="carried_over", data={"raw": "…", "values": [str(v) for v in wrong],
+                                                               "alternatives": 2,
+                                                               "cuts": [[str(v) for v in wrong],
+                                                                        [str(v) for v in right]]}))
+    [hit] = check_carry_over(now, ctx(prev))
+    assert hit.severity == "info" and hit.location.row == "carried_over"
+
+
+def test_pingtan_punishment_2600_is_not_a_warning():
+    if not (CORPUS / "pingtan" / "80563.txt").is_file():
+        pytest.skip("corpus absent")
+    engine = build_engine(None)
+    run = run_paths(engine, [str(CORPUS / "pingtan" / "80563.txt"), str(CORPUS / "pingtan" / "80580.txt")])
+    later = next(fr for fr in run.files if fr.path.endswith("80580.txt"))
+    y102 = [f for f in later.findings if f.rule == "Y102"]
+    assert y102 and all(f.severity == "info" for f in y102)
+    assert any("“2600”应读作 26 | 0 | 0" in f.message for f in y102)

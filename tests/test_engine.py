@@ -497,7 +497,7 @@ def test_check_report_on_parse_problems_model():
     r = valid_report()
     r.problems.append(ParseProblem(code="x", message="m", message_en="m"))
     fr = check_report(r, select=["C101"])
-    assert fr.error is None and fr.categories == {"completeness": 100.0}
+    assert fr.error is None and fr.categories == {"coverage": 100.0, "completeness": 100.0}
 
 
 def test_library_entry_point_returns_typed_result(tmp_path):

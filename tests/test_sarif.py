@@ -206,3 +206,29 @@ def test_kebab_case_options_from_config(tmp_path):
                                                                "help-base-uri": "https://example.org/r"}))
     rules = {r["id"]: r for r in doc["runs"][0]["tool"]["driver"]["rules"]}
     assert rules["C101"]["helpUri"] == "https://example.org/r/C101"
+
+
+def test_one_root_cause_is_one_result_with_related_locations(tmp_path, validator):
+    """A wrong 表三（七）总计/总计 breaks three equations: one result at the cell, the two equations beyond
+    the one its rule checks as relatedLocations (not separate results)."""
+    from report_lint.engine.runner import check_report
+
+    rep = valid_report("2021")
+    rep.source.path = str(tmp_path / "草稿.txt")
+    rep.tables.applications["total"]["total"].value += 1
+    fr = check_report(rep)
+    doc = to_doc(RunResult(tool={"name": "report-lint", "version": "0.1.0"}, files=[fr]), tmp_path)
+    validator.validate(doc)
+    results = [r for r in doc["runs"][0]["results"] if r["ruleId"].startswith("Z")]
+    [z] = results
+    assert z["ruleId"] == "Z101" and "使 3 个等式不成立" in z["message"]["text"]
+    related = z["relatedLocations"]
+    assert [r["id"] for r in related] == [1, 2]
+    assert related[0]["logicalLocations"][0]["name"] == "表三“总计”列"
+    assert "（七）总计等于各项办理结果之和" in related[0]["message"]["text"]
+    assert related[1]["logicalLocations"][0]["name"] == "表三“（七）总计”行"
+    assert all(r["physicalLocation"]["region"]["startLine"] >= 1 for r in related)
+    en = json.loads(sarif.render(RunResult(tool={"name": "report-lint", "version": "0.1.0"}, files=[fr]), lang="en",
+                                 options={"srcroot": str(tmp_path), "rules": CATALOGUE}))
+    [z_en] = [r for r in en["runs"][0]["results"] if r["ruleId"] == "Z101"]
+    assert "sum of the result rows" in z_en["relatedLocations"][0]["message"]["text"]

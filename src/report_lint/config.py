@@ -119,9 +119,23 @@ class Interpretation(_Section):
 
 
 class ScoreSettings(_Section):
-    """Override the published category weights (docs/scoring.md). The profile is then "custom"."""
+    """Override the published category weights or part shares (docs/scoring.md). The profile is then
+    "custom"."""
 
     category_weights: dict[str, float] = Field(default_factory=dict)
+    part_shares: dict[int, float] = Field(default_factory=dict)  # part 1..6 -> its share of a full report
+
+    @field_validator("part_shares")
+    @classmethod
+    def _known_parts(cls, v: dict[int, float]) -> dict[int, float]:
+        from .scoring import PART_SHARES
+
+        for k, w in v.items():
+            if k not in PART_SHARES:
+                raise ValueError(f"unknown part {k!r} (parts are 1 to 6)")
+            if w < 0:
+                raise ValueError(f"share of part {k} must be >= 0")
+        return v
 
     @field_validator("category_weights")
     @classmethod

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Iterator, Optional
 
 from ..engine.types import FindingLocation
@@ -267,6 +268,59 @@ def split_source(report: Report, table: str, row: str) -> tuple[Optional[str], b
                 raw = raw or p.data.get("raw")
     return raw, ambiguous
 
+
+@dataclass(frozen=True)
+class AmbiguousSplit:
+    """Run-together digits the parser could cut several ways: the text and every reading it kept, each
+    as {(row, column): value or None for a blank}; readings[0] is the one the model holds."""
+
+    raw: str
+    readings: tuple[dict[tuple[str, str], Optional[float]], ...]
+    complete: bool  # False when the parser kept only some of the cuts
+
+    @property
+    def cells(self) -> set[tuple[str, str]]:
+        return set(self.readings[0])
+
+
+def _cut_value(text: str) -> Optional[float]:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return None
+
+
+def ambiguous_splits(report: Report, table: str) -> list[AmbiguousSplit]:
+    """The table's ambiguous splits (ParseProblem code "ambiguous-split": data "values", the reading
+    chosen, and "cuts", every reading kept) mapped onto the template's cells. A problem without its cuts
+    (a model saved by an older version) gives only the chosen reading and is incomplete."""
+    resolved = resolve_table(report, table)
+    if not resolved:
+        return []
+    _, spec = resolved
+    out = []
+    for p in report.problems:
+        if p.table != table or p.code != "ambiguous-split":
+            continue
+        if p.row:
+            keys = [(p.row, c.key) for r, cols in spec.row_columns() if r.key == p.row for c in cols]
+        else:
+            keys = [(r.key, c.key) for r, cols in spec.row_columns() for c in cols]
+        chosen = list(p.data.get("values") or [])
+        if len(chosen) != len(keys):
+            continue
+        cuts = [list(c) for c in p.data.get("cuts") or () if len(c) == len(keys)]
+        ordered = [chosen] + [c for c in cuts if c != chosen]
+        readings = tuple({k: _cut_value(v) for k, v in zip(keys, cut)} for cut in ordered)
+        complete = len(cuts) >= int(p.data.get("alternatives") or 0) > 0
+        out.append(AmbiguousSplit(str(p.data.get("raw") or ""), readings, complete))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------------

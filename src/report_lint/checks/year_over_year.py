@@ -8,11 +8,13 @@ SPEC P5-2 / §8 BOILERPLATE (法治蓝皮书: "与去年的重复率竟达90%").
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Iterable, Optional
 
 from ..engine.types import FindingLocation, Hit, RuleContext, RuleImpl, hookimpl
 from ..model import Cell, Report
 from ..templates import get_template
+from .helpers import AmbiguousSplit, ambiguous_splits
 
 APPLICANT_COLUMNS = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org",
                      "total")
@@ -48,22 +50,129 @@ def _disclosure_pair(report: Report, ctx: RuleContext, template: str) -> Optiona
     return prev if base(report) == template and base(prev) == template else None
 
 
+# --------------------------------------------------------------------------- readings of a row
+# A row whose digits were run together and could be cut several ways has several readings (the parser
+# records them); the other year's figures can settle which one is right. A finding that still rests on
+# such a guess says so, and stays a warning at most.
+
+Reading = dict  # column -> value (None: blank)
+
+
+@dataclass
+class _Row:
+    readings: list[Reading]  # readings[0]: what the model holds
+    split: Optional[AmbiguousSplit]
+
+    @property
+    def guessed(self) -> bool:
+        return self.split is not None
+
+
+def _row(report: Report, table: str, row: str) -> _Row:
+    cells = (getattr(report.tables, table) or {}).get(row) or {}
+    held = {c: _num(cell) for c, cell in cells.items()}
+    for split in ambiguous_splits(report, table):
+        if any(r == row for r, _ in split.cells):
+            readings = [{**held, **{c: v for (r, c), v in reading.items() if r == row}}
+                        for reading in split.readings]
+            return _Row(readings, split)
+    return _Row([held], None)
+
+
+def _settle(now: _Row, then: _Row, holds) -> tuple[str, list[tuple[Reading, Reading]]]:
+    """("held" | "unknown" | "resolved" | "broken", the pairs of other readings that fit when resolved).
+    `holds(n, t)` says whether this year's reading n agrees with last year's t (None: a figure missing)."""
+    verdict = holds(now.readings[0], then.readings[0])
+    if verdict is None:
+        return "unknown", []
+    if verdict:
+        return "held", []
+    fits = [(n, t) for i, n in enumerate(now.readings) for j, t in enumerate(then.readings)
+            if (i or j) and holds(n, t)]
+    return ("resolved", fits) if fits else ("broken", [])
+
+
+def _reading_text(row: _Row, reading: Reading) -> str:
+    keys = [c for r, c in row.split.readings[0]] if row.split else list(reading)
+    return " | ".join("" if reading.get(k) is None else _fmt(reading[k]) for k in keys)
+
+
+def _resolution(now: _Row, then: _Row, fits: list[tuple[Reading, Reading]], year: int,
+                prev_year: int) -> tuple[str, str]:
+    """Which run-together figures the other year settles and how they read — or, when several cuts
+    fit, that they do (one of them shown): the years agree, but the digits are still not settled."""
+    zh, en = [], []
+    for side, row, y in ((1, then, prev_year), (0, now, year)):
+        if row.split is None:
+            continue
+        held = _reading_text(row, row.readings[0])
+        fitting = list(dict.fromkeys(_reading_text(row, f[side]) for f in fits))
+        if held in fitting:
+            continue  # the years agree as this side was read: the other side's cut is what differs
+        other = fitting
+        if len(other) == 1:
+            zh.append(f"{y}年度报告原文连写的“{row.split.raw}”应读作 {other[0]}（解析时暂按 {held}）")
+            en.append(f"the {y} report's run-together '{row.split.raw}' reads {other[0]} (parsed as {held})")
+        else:
+            zh.append(f"{y}年度报告原文连写的“{row.split.raw}”另有 {len(other)} 种拆分可使两年衔接（如 {other[0]}；"
+                      f"解析时暂按 {held}），具体读法仍需对照原件")
+            en.append(f"the {y} report's run-together '{row.split.raw}' has {len(other)} other cuts under which the "
+                      f"years agree (e.g. {other[0]}; parsed as {held}) — which one is right needs the original")
+    if not zh:  # either year's cut can be the one that differs
+        for row, y in ((then, prev_year), (now, year)):
+            if row.split is not None:
+                held = _reading_text(row, row.readings[0])
+                zh.append(f"{y}年度报告原文连写的“{row.split.raw}”换一种拆分（解析时暂按 {held}）")
+                en.append(f"the {y} report's run-together '{row.split.raw}' cut another way (parsed as {held})")
+    return "，".join(zh), "; ".join(en)
+
+
+def _guess_note(now: _Row, then: _Row, year: int, prev_year: int) -> tuple[str, str]:
+    raws = [(y, r.split.raw) for r, y in ((then, prev_year), (now, year)) if r.split is not None]
+    if not raws:
+        return "", ""
+    shown = "、".join(f"{y}年“{raw}”" for y, raw in raws)
+    shown_en = ", ".join(f"{y}: '{raw}'" for y, raw in raws)
+    return (f"；相关数字原文连写（{shown}）且有多种拆分方式，没有一种能使两年衔接，但此结论仍建立在解析时猜测的拆分上，"
+            f"请对照原件核实",
+            f"; the figures involved were run together ({shown_en}) and could be cut several ways — none makes "
+            f"the years agree, but this still rests on a guessed split: check against the original")
+
+
 def check_carry_over(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     """Y101: 二、上年结转 (this year) = 四、结转下年度继续办理 (last year), column by column."""
     prev = _pair(report, ctx)
     if prev is None or not report.tables.applications or not prev.tables.applications:
         return
-    now = report.tables.applications.get("carried_over") or {}
-    before = prev.tables.applications.get("carried_forward") or {}
+    now = _row(report, "applications", "carried_over")
+    then = _row(prev, "applications", "carried_forward")
     _, cols = _labels(report, "applications")
+    year, prev_year = report.meta.year, prev.meta.year
+
+    def holds(n: Reading, t: Reading) -> Optional[bool]:
+        pairs = [(n.get(c), t.get(c)) for c in APPLICANT_COLUMNS if n.get(c) is not None and t.get(c) is not None]
+        return all(a == b for a, b in pairs) if pairs else None
+
+    verdict, fits = _settle(now, then, holds)
+    if verdict == "resolved":
+        zh, en = _resolution(now, then, fits, year, prev_year)
+        yield Hit("Y101", args={"year": year, "prev_year": prev_year, "resolution": zh, "resolution_en": en},
+                  location=FindingLocation(section=3, table="applications", row="carried_over"),
+                  severity="info", variant="resolved",
+                  data={"previous": prev.source.path, "resolved_split": True})
+        return
+    if verdict != "broken":
+        return
+    note_zh, note_en = _guess_note(now, then, year, prev_year)
     for col in APPLICANT_COLUMNS:
-        a, b = _num(now.get(col)), _num(before.get(col))
+        a, b = now.readings[0].get(col), then.readings[0].get(col)
         if a is None or b is None or a == b:
             continue
-        yield Hit("Y101", args={"column": cols.get(col, col), "year": report.meta.year, "prev_year": prev.meta.year,
-                                "actual": _fmt(a), "expected": _fmt(b)},
+        yield Hit("Y101", args={"column": cols.get(col, col), "year": year, "prev_year": prev_year,
+                                "actual": _fmt(a), "expected": _fmt(b), "note": note_zh, "note_en": note_en},
                   location=FindingLocation(section=3, table="applications", row="carried_over", column=col),
-                  expected=b, actual=a, data={"previous": prev.source.path})
+                  expected=b, actual=a,
+                  data={"previous": prev.source.path, "guessed_split": now.guessed or then.guessed})
 
 
 def check_item_counts(report: Report, ctx: RuleContext) -> Iterable[Hit]:
@@ -72,19 +181,36 @@ def check_item_counts(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     if prev is None:
         return
     rows, _ = _labels(report, "disclosure")
-    for row, cells in report.tables.disclosure.items():
-        before = prev.tables.disclosure.get(row) or {}
-        now_prev, then_prev, then_change = _num(cells.get("prev_items")), _num(before.get("prev_items")), \
-            _num(before.get("change"))
-        if None in (now_prev, then_prev, then_change):
+    year, prev_year = report.meta.year, prev.meta.year
+
+    def holds(n: Reading, t: Reading) -> Optional[bool]:
+        a, b, c = n.get("prev_items"), t.get("prev_items"), t.get("change")
+        return None if None in (a, b, c) else a == b + c
+
+    for row in report.tables.disclosure:
+        if row not in prev.tables.disclosure:
             continue
-        expected = then_prev + then_change
-        if now_prev != expected:
-            yield Hit("Y102", args={"row": rows.get(row, row), "year": report.meta.year, "prev_year": prev.meta.year,
-                                    "actual": _fmt(now_prev), "expected": _fmt(expected),
-                                    "then_prev": _fmt(then_prev), "then_change": _fmt(then_change)},
-                      location=FindingLocation(section=2, table="disclosure", row=row, column="prev_items"),
-                      expected=expected, actual=now_prev, data={"previous": prev.source.path})
+        now, then = _row(report, "disclosure", row), _row(prev, "disclosure", row)
+        verdict, fits = _settle(now, then, holds)
+        where = FindingLocation(section=2, table="disclosure", row=row, column="prev_items")
+        if verdict == "resolved":
+            zh, en = _resolution(now, then, fits, year, prev_year)
+            n, t = fits[0]
+            yield Hit("Y102", args={"row": rows.get(row, row), "year": year, "prev_year": prev_year,
+                                    "resolution": zh, "resolution_en": en, "actual": _fmt(n["prev_items"]),
+                                    "then_prev": _fmt(t["prev_items"]), "then_change": _fmt(t["change"])},
+                      location=where, severity="info", variant="resolved",
+                      data={"previous": prev.source.path, "resolved_split": True})
+        elif verdict == "broken":
+            n, t = now.readings[0], then.readings[0]
+            expected = t["prev_items"] + t["change"]
+            note_zh, note_en = _guess_note(now, then, year, prev_year)
+            yield Hit("Y102", args={"row": rows.get(row, row), "year": year, "prev_year": prev_year,
+                                    "actual": _fmt(n["prev_items"]), "expected": _fmt(expected),
+                                    "then_prev": _fmt(t["prev_items"]), "then_change": _fmt(t["change"]),
+                                    "note": note_zh, "note_en": note_en},
+                      location=where, expected=expected, actual=n["prev_items"],
+                      data={"previous": prev.source.path, "guessed_split": now.guessed or then.guessed})
 
 
 def check_documents_in_force(report: Report, ctx: RuleContext) -> Iterable[Hit]:
@@ -93,20 +219,34 @@ def check_documents_in_force(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     if prev is None:
         return
     rows, _ = _labels(report, "disclosure")
+    year, prev_year = report.meta.year, prev.meta.year
+
+    def holds(n: Reading, t: Reading) -> Optional[bool]:
+        vals = (n.get("in_force"), n.get("issued"), n.get("repealed"), t.get("in_force"))
+        return None if None in vals else vals[0] == vals[3] + vals[1] - vals[2]
+
     for row in ("regulations", "normative_documents"):
-        cells = report.tables.disclosure.get(row) or {}
-        before = prev.tables.disclosure.get(row) or {}
-        in_force, issued, repealed, then = (_num(cells.get("in_force")), _num(cells.get("issued")),
-                                            _num(cells.get("repealed")), _num(before.get("in_force")))
-        if None in (in_force, issued, repealed, then):
+        if row not in report.tables.disclosure or row not in prev.tables.disclosure:
             continue
-        expected = then + issued - repealed
-        if in_force != expected:
-            yield Hit("Y103", args={"row": rows.get(row, row), "year": report.meta.year, "prev_year": prev.meta.year,
-                                    "actual": _fmt(in_force), "expected": _fmt(expected), "then": _fmt(then),
-                                    "issued": _fmt(issued), "repealed": _fmt(repealed)},
-                      location=FindingLocation(section=2, table="disclosure", row=row, column="in_force"),
-                      expected=expected, actual=in_force, data={"previous": prev.source.path})
+        now, then = _row(report, "disclosure", row), _row(prev, "disclosure", row)
+        verdict, fits = _settle(now, then, holds)
+        where = FindingLocation(section=2, table="disclosure", row=row, column="in_force")
+        if verdict == "resolved":
+            zh, en = _resolution(now, then, fits, year, prev_year)
+            yield Hit("Y103", args={"row": rows.get(row, row), "year": year, "prev_year": prev_year,
+                                    "resolution": zh, "resolution_en": en},
+                      location=where, severity="info", variant="resolved",
+                      data={"previous": prev.source.path, "resolved_split": True})
+        elif verdict == "broken":
+            n, t = now.readings[0], then.readings[0]
+            expected = t["in_force"] + n["issued"] - n["repealed"]
+            note_zh, note_en = _guess_note(now, then, year, prev_year)
+            yield Hit("Y103", args={"row": rows.get(row, row), "year": year, "prev_year": prev_year,
+                                    "actual": _fmt(n["in_force"]), "expected": _fmt(expected),
+                                    "then": _fmt(t["in_force"]), "issued": _fmt(n["issued"]),
+                                    "repealed": _fmt(n["repealed"]), "note": note_zh, "note_en": note_en},
+                      location=where, expected=expected, actual=n["in_force"],
+                      data={"previous": prev.source.path, "guessed_split": now.guessed or then.guessed})
 
 
 _NOISE = re.compile(r"[\s\d０-９〇一二三四五六七八九十年月日，。、；：“”（）()《》,.;:%％-]")

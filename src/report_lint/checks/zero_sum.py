@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Iterable, Iterator, Optional
 
 from ..engine.types import Hit, RuleContext, RuleImpl, hookimpl
 from ..model import Cell, Report
 from ..templates import Equation, TableSpec
-from .helpers import (TABLE_NAMES, cell_where, cell_where_en, column_label, fmt_num, location_for,
-                      resolve_table, row_label, short_label, split_source)
+from .helpers import (TABLE_NAMES, AmbiguousSplit, ambiguous_splits, cell_where, cell_where_en, column_label,
+                      fmt_num, location_for, resolve_table, row_label, short_label, split_source)
 
 
 # Equation id (template data) -> rule id. An equation a future template adds gets Z190.
@@ -172,77 +173,167 @@ def impute_missing_totals(instances: list[Instance]) -> list[MissingTotal]:
 # --------------------------------------------------------------------------- single-cell fixes
 
 Solution = dict  # Ref -> the new value (int) of each changed cell
-MAX_SOLVES = 4000  # enough for every real table; a table broken beyond that gets no suggestion
+# Search steps (candidate sets visited + systems solved) per document: far more than any real table
+# needs once the search is pruned; a table broken beyond it gets no suggestion, never a long wait.
+MAX_STEPS = 20_000
 
 
-def _solve(cells: tuple, instances: list[Instance], values: dict[Ref, float]) -> Optional[Solution]:
-    """New values for `cells` that make every instance touching them hold, when the small linear
-    system has exactly one solution and it is a set of non-negative integers, each a real change."""
-    touched = [i for i in instances if any(i.coefficient(c) for c in cells)]
-    rows = [[Fraction(i.coefficient(c)) for c in cells] + [Fraction(-i.residual(values)).limit_denominator()]
-            for i in touched]
-    n = len(cells)
-    r = 0
-    pivots = []
-    for col in range(n):
-        piv = next((k for k in range(r, len(rows)) if rows[k][col] != 0), None)
-        if piv is None:
-            return None  # this cell's change is not pinned down: not a unique correction
-        rows[r], rows[piv] = rows[piv], rows[r]
-        p = rows[r][col]
-        rows[r] = [x / p for x in rows[r]]
-        for k in range(len(rows)):
-            if k != r and rows[k][col] != 0:
-                f = rows[k][col]
-                rows[k] = [x - f * y for x, y in zip(rows[k], rows[r])]
-        pivots.append(col)
-        r += 1
-    if any(row[n] != 0 for row in rows[r:]):
-        return None  # inconsistent: these cells alone cannot satisfy everything they touch
-    out: Solution = {}
-    for k, col in enumerate(pivots):
-        d = rows[k][n]
-        new = Fraction(values[cells[col]]).limit_denominator() + d
-        # every cell these equations use is a count: a correction is a non-negative integer
-        if d == 0 or new < 0 or new.denominator != 1:
-            return None
-        out[cells[col]] = int(new)
-    return out
+class Budget:
+    """The repair search's steps left for one document (shared by its tables)."""
+
+    def __init__(self, steps: int = MAX_STEPS):
+        self.left = steps
+
+    def take(self) -> bool:
+        self.left -= 1
+        return self.left >= 0
 
 
-def minimal_solutions(instances: list[Instance], values: dict[Ref, float],
-                      limit: int = MAX_FIX_CELLS) -> tuple[list[Instance], list[Solution]]:
+class _System:
+    """The equations of one table indexed by cell: cells numbered, coefficients and residuals computed
+    once, so the search only looks up small integers."""
+
+    def __init__(self, instances: list[Instance], values: dict[Ref, float]):
+        self.values = values
+        self.refs: list[Ref] = []
+        ids: dict[Ref, int] = {}
+        self.coef: list[dict[int, int]] = []
+        for inst in instances:
+            c: dict[int, int] = {}
+            for side, sign in ((inst.left, 1), (inst.right, -1)):
+                for t in side:
+                    k = ids.get(t.ref)
+                    if k is None:
+                        k = ids[t.ref] = len(self.refs)
+                        self.refs.append(t.ref)
+                    c[k] = c.get(k, 0) + sign
+            self.coef.append({k: v for k, v in c.items() if v})
+        self.residual = [_exact(inst.residual(values)) for inst in instances]
+        self.of_cell: list[list[int]] = [[] for _ in self.refs]
+        for i, c in enumerate(self.coef):
+            for k in c:
+                self.of_cell[k].append(i)
+        self.cells: list[list[int]] = [list(c) for c in self.coef]
+        self.cell_sets: list[frozenset[int]] = [frozenset(c) for c in self.coef]
+        self.violated = [i for i, r in enumerate(self.residual) if abs(r) > _EPS]
+
+    def solve(self, cells: tuple[int, ...]) -> Optional[Solution]:
+        """New values for `cells` that make every equation touching them hold, when the small linear
+        system has exactly one solution and it is a set of non-negative integers, each a real change."""
+        touched = sorted({i for c in cells for i in self.of_cell[c]})
+        rows = [[Fraction(self.coef[i].get(c, 0)) for c in cells] + [-self.residual[i]] for i in touched]
+        n = len(cells)
+        r = 0
+        pivots = []
+        for col in range(n):
+            piv = next((k for k in range(r, len(rows)) if rows[k][col] != 0), None)
+            if piv is None:
+                return None  # this cell's change is not pinned down: not a unique correction
+            rows[r], rows[piv] = rows[piv], rows[r]
+            p = rows[r][col]
+            rows[r] = [x / p for x in rows[r]]
+            for k in range(len(rows)):
+                if k != r and rows[k][col] != 0:
+                    f = rows[k][col]
+                    rows[k] = [x - f * y for x, y in zip(rows[k], rows[r])]
+            pivots.append(col)
+            r += 1
+        if any(row[n] != 0 for row in rows[r:]):
+            return None  # inconsistent: these cells alone cannot satisfy everything they touch
+        out: Solution = {}
+        for k, col in enumerate(pivots):
+            d = rows[k][n]
+            ref = self.refs[cells[col]]
+            new = _exact(self.values[ref]) + d
+            # every cell these equations use is a count: a correction is a non-negative integer
+            if d == 0 or new < 0 or new.denominator != 1:
+                return None
+            out[ref] = int(new)
+        return out
+
+
+def _exact(v: float) -> Fraction:
+    return Fraction(v).limit_denominator() if not float(v).is_integer() else Fraction(int(v))
+
+
+def minimal_solutions(instances: list[Instance], values: dict[Ref, float], limit: int = MAX_FIX_CELLS,
+                      budget: Optional[Budget] = None) -> tuple[list[Instance], list[Solution]]:
     """The violated instances and every smallest set of cell changes (≤ limit cells) after which
-    all equations of the table hold. Each chosen cell must hit a violated instance not yet hit."""
-    violated = [i for i in instances if abs(i.residual(values)) > _EPS]
+    all equations of the table hold. Each chosen cell must hit a violated instance not yet hit.
+
+    Pruned without losing a solution: an equation that holds and is touched by exactly one changed
+    cell would force that change to 0, so such a set is never solved; the last cell of a set must lie
+    in every equation still unhit (or touched once); a set of k cells cannot hit more than k
+    violated equations that share no cell."""
+    system = _System(instances, values)
+    violated = [instances[i] for i in system.violated]
     if not violated:
         return violated, []
-    cells_of = {id(i): [t.ref for t in i.terms] for i in violated}
-    budget = [MAX_SOLVES]
+    budget = budget or Budget()
+    cells_of, cell_sets, of_cell = system.cells, system.cell_sets, system.of_cell
+    viol = system.violated
+    held = [True] * len(instances)
+    for i in viol:
+        held[i] = False
+    count = [0] * len(instances)
+    chosen: list[int] = []
+    out_of_budget = False
+
+    def disjoint_lower_bound(unhit: list[int]) -> int:
+        used: set[int] = set()
+        n = 0
+        for i in sorted(unhit, key=lambda i: len(cells_of[i])):
+            if used.isdisjoint(cell_sets[i]):
+                used |= cell_sets[i]
+                n += 1
+        return n
+
     for k in range(1, limit + 1):
-        found: dict[frozenset, Solution] = {}
+        found: dict[tuple, Solution] = {}
 
-        def rec(chosen: tuple):
-            if budget[0] <= 0:
+        def rec() -> None:
+            nonlocal out_of_budget
+            if out_of_budget or not budget.take():
+                out_of_budget = True
                 return
-            unhit = [i for i in violated if not any(c in chosen for c in cells_of[id(i)])]
+            unhit = [i for i in viol if count[i] == 0]
+            left = k - len(chosen)
+            once = [i for c in chosen for i in of_cell[c] if held[i] and count[i] == 1]
             if not unhit:
-                key = frozenset(chosen)
-                if len(chosen) == k and key not in found:
-                    budget[0] -= 1
-                    sol = _solve(tuple(sorted(chosen, key=lambda c: (c.row, c.column))), instances, values)
-                    if sol is not None:
-                        found[key] = sol
+                if left == 0 and not once:
+                    key = tuple(sorted(chosen))
+                    if key not in found:
+                        sol = system.solve(key)
+                        if sol is not None:
+                            found[key] = sol
                 return
-            if len(chosen) == k:
+            if left == 0:
                 return
-            target = min(unhit, key=lambda i: len(cells_of[id(i)]))
-            for c in dict.fromkeys(cells_of[id(target)]):
-                if c not in chosen:
-                    rec(chosen + (c,))
+            target = min(unhit, key=lambda i: len(cells_of[i]))
+            if left == 1:
+                fits = set(cell_sets[target])
+                for i in unhit + once:
+                    fits &= cell_sets[i]
+                    if not fits:
+                        return
+                candidates = [c for c in cells_of[target] if c in fits]
+            else:
+                if disjoint_lower_bound(unhit) > left:
+                    return
+                candidates = cells_of[target]
+            for c in candidates:
+                if c in chosen:
+                    continue
+                chosen.append(c)
+                for i in of_cell[c]:
+                    count[i] += 1
+                rec()
+                for i in of_cell[c]:
+                    count[i] -= 1
+                chosen.pop()
 
-        rec(())
-        if budget[0] <= 0:
+        rec()
+        if out_of_budget:
             return violated, []
         if found:
             # the likelier correction first: a wrong total rather than several wrong parts, and
@@ -300,9 +391,12 @@ def slip_evidence(report: Report, inst_spec: TableSpec, table: str, data: dict, 
 
 # --------------------------------------------------------------------------- message pieces
 
+_EMPTY = ("blank", "not_applicable", "missing")
+
+
 def _term_text(t: Term, value: float, lang: str) -> str:
     label = t.label
-    if t.state in ("blank", "not_applicable", "missing"):
+    if t.state in _EMPTY:
         return f"{label} 空白（按0计）" if lang == "zh" else f"{label} blank (counted as 0)"
     if t.state == "imputed":
         return (f"{label} 空白（按各项之和 {fmt_num(value)} 计）" if lang == "zh"
@@ -314,15 +408,25 @@ def _term_text(t: Term, value: float, lang: str) -> str:
 
 
 def side_text(terms: list[Term], values: dict[Ref, float], lang: str) -> str:
-    shown = [t for t in terms if t.state != "number" or abs(values[t.ref]) > _EPS]
+    """One side of an equation, short: the figures that count are named, the zeros and blanks only
+    counted ("其余 17 项为 0 或空白")."""
     if len(terms) == 1:
         return _term_text(terms[0], values[terms[0].ref], lang)
+    shown = [t for t in terms if t.state in ("imputed", "invalid")
+             or (t.state == "number" and abs(values[t.ref]) > _EPS)]
+    rest = len(terms) - len(shown)
+    blanks = sum(1 for t in terms if t.state in _EMPTY)
+    if blanks and rest > blanks:
+        what_zh, what_en = "为 0 或空白", "0 or blank"
+    elif blanks:
+        what_zh, what_en = "空白（按 0 计）", "blank (counted as 0)"
+    else:
+        what_zh, what_en = "为 0", "0"
     if not shown:
-        return "各项均为 0" if lang == "zh" else "all terms are 0"
+        return f"各项均{what_zh}" if lang == "zh" else f"all terms are {what_en}"
     body = " + ".join(_term_text(t, values[t.ref], lang) for t in shown)
-    hidden = len(terms) - len(shown)
-    if hidden:
-        body += "，其余各项为 0" if lang == "zh" else ", the others 0"
+    if rest:
+        body += f"，其余 {rest} 项{what_zh}" if lang == "zh" else f", the other {rest} terms {what_en}"
     return body
 
 
@@ -357,153 +461,408 @@ def _anchor(inst: Instance) -> Term:
     return inst.left[0]
 
 
+def _rule_of(inst: Instance) -> str:
+    return EQUATION_RULES.get(inst.equation.id, GENERIC_EQUATION_RULE)
+
+
+def _terms_data(terms: list[Term], values: dict[Ref, float]) -> list[dict]:
+    return [{"row": t.ref.row, "column": t.ref.column, "value": values[t.ref], "state": t.state} for t in terms]
+
+
+def _equation_data(inst: Instance, values: dict[Ref, float]) -> dict:
+    """What a finding exports about one violated equation (Finding.data)."""
+    left, right = inst.sums(values)
+    return {"equation": inst.equation.id, "description": inst.equation.description, "kind": inst.equation.kind,
+            "along": inst.axis, "left": _terms_data(inst.left, values), "right": _terms_data(inst.right, values),
+            "left_sum": left, "right_sum": right, "difference": left - right}
+
+
+def _equation_place(inst: Instance) -> dict:
+    """The column (per-column equation) or row (per-row) an equation runs along, as a finding location."""
+    along = {"column": inst.axis} if inst.equation.kind == "per_column" else {"row": inst.axis}
+    return {"section": inst.spec.section, "table": inst.table, **along}
+
+
+# --------------------------------------------------------------------------- guessed splits
+
+def _guessed_fit(splits: list[AmbiguousSplit], insts: list[Instance], values: dict[Ref, float],
+                 table: str) -> Optional[tuple[AmbiguousSplit, dict]]:
+    """When the cells of `insts` come from run-together digits the parser had to guess how to cut:
+    another recorded cut under which every one of these equations holds (the finding then rests on the
+    guess), else None. A split whose cuts were not all kept counts as fitting (we cannot rule it out)."""
+    refs = {(t.ref.row, t.ref.column) for i in insts for t in i.terms}
+    for split in splits:
+        if not split.cells & refs:
+            continue
+        if not split.complete:
+            return split, {}
+        for reading in split.readings[1:]:
+            trial = dict(values)
+            for (row, col), v in reading.items():
+                ref = Ref(table, row, col)
+                if ref in trial:
+                    trial[ref] = v or 0
+            if all(abs(i.residual(trial)) <= _EPS for i in insts):
+                return split, reading
+    return None
+
+
+def _no_cut_fits(spec: TableSpec, splits: list[AmbiguousSplit], insts: list[Instance], many: bool) -> tuple[str, str]:
+    """The note for equations on run-together rows that no recorded cut can satisfy ("" when none)."""
+    refs = {(t.ref.row, t.ref.column) for i in insts for t in i.terms}
+    rows = sorted({r for split in splits if split.cells & refs for r, _ in split.cells & refs})
+    if not rows:
+        return "", ""
+    names = "、".join(f"“{short_label(row_label(spec, r))}”" for r in rows[:3])
+    these_zh, these_en = ("这些等式", "these equations") if many else ("此等式", "this equation")
+    return (f"{names}行的数字原文连写且有多种拆分方式，但无论怎样拆分{these_zh}都不成立",
+            f"some rows' digits were run together and could be cut several ways, but no cut makes {these_en} hold")
+
+
+def _reading_text(split: AmbiguousSplit, reading: dict) -> str:
+    order = list(split.readings[0])
+    return " | ".join("" if reading.get(k) is None else fmt_num(reading[k]) for k in order)
+
+
+def _guess_hints(split: AmbiguousSplit, reading: dict, many: bool) -> tuple[str, str]:
+    these_zh, these_en = ("这些等式", "these equations") if many else ("此等式", "this equation")
+    if not reading:
+        return (f"相关数字原文连写（“{split.raw}”）且有多种拆分方式，解析时只能猜测，此结论可能不成立，请对照原件核实",
+                f"the digits involved were run together ('{split.raw}') and could be cut several ways; the "
+                f"parser had to guess, so this may not hold — check against the original")
+    read, fit = _reading_text(split, split.readings[0]), _reading_text(split, reading)
+    return (f"原文连写的“{split.raw}”暂按 {read} 读取，若读作 {fit} 则{these_zh}成立：此结论建立在对连写数字的猜测上，"
+            f"请对照原件核实",
+            f"the run-together '{split.raw}' was read as {read}; read as {fit}, {these_en} would hold — this "
+            f"rests on a guessed split, check against the original")
+
+
 # --------------------------------------------------------------------------- the checks
 
-_HIT_CACHE: dict[tuple, list[Hit]] = {}
+@dataclass
+class _Draft:
+    """A finding before the rule that carries it is known. `members` are the rules of the equations it
+    reports, in order of precedence: the first one that runs on the file carries it, so ignoring one
+    rule never hides a cause another selected rule reports. `equations` (grouped findings only) are the
+    violated equations, each with its rule; the carrier's own goes to the top of Finding.data and the
+    others become related locations."""
+
+    hit: Hit
+    members: tuple[str, ...]
+    equations: list[dict] = field(default_factory=list)
+
+    def carried_by(self, selected: Optional[frozenset]) -> Optional[str]:
+        return next((m for m in self.members if selected is None or m in selected), None)
+
+    def finish(self, carrier: str) -> Hit:
+        if not self.equations:
+            return replace(self.hit, rule=carrier)
+        own = next(i for i, e in enumerate(self.equations) if e["rule"] == carrier)
+        top = {k: v for k, v in self.equations[own].items() if k not in ("rule", "place", "text_zh", "text_en")}
+        related = [{**e["place"], "message_zh": e["text_zh"], "message_en": e["text_en"], "rule": e["rule"],
+                    "equation": e["equation"]}
+                   for i, e in enumerate(self.equations) if i != own]
+        return replace(self.hit, rule=carrier, data={**top, **self.hit.data, "related": related})
 
 
-def _equation_hits(report: Report, table: str) -> list[Hit]:
-    """All equation findings of one table, computed once per table content: the correction search
-    needs every equation at once, and several rule ids share the result."""
-    data = getattr(report.tables, table)
-    key = (table, report.table_templates.get(table), report.meta.template, report.meta.year,
-           repr(data), repr([p for p in report.problems if p.table == table]))
-    if key not in _HIT_CACHE:
-        if len(_HIT_CACHE) > 32:
-            _HIT_CACHE.clear()
-        _HIT_CACHE[key] = list(_compute_equation_hits(report, table))
-    return _HIT_CACHE[key]
+_MEMO = threading.local()
 
 
-def _compute_equation_hits(report: Report, table: str) -> Iterator[Hit]:
+def _table_key(report: Report, table: str) -> tuple:
+    data = getattr(report.tables, table) or {}
+    cells = tuple((r, c, cell.kind, cell.value, cell.derived) for r, cols in data.items() for c, cell in cols.items())
+    problems = tuple((p.code, p.row, p.data.get("raw"), len(p.data.get("cuts") or ()))
+                     for p in report.problems if p.table == table)
+    return (report.table_templates.get(table), report.meta.template, report.meta.year, cells, problems)
+
+
+def _drafts(report: Report, table: str) -> list[_Draft]:
+    """Every equation finding of one table, computed once per report and table: the correction search
+    needs every equation at once, and several rule ids share the result. Only the report being checked
+    is remembered (another report object starts afresh with a new search budget, so nothing carries
+    over between files or benchmark repeats); a table whose cells changed is computed again."""
+    entry = getattr(_MEMO, "entry", None)
+    if entry is None or entry[0] is not report:
+        entry = (report, Budget(), {})
+        _MEMO.entry = entry
+    _, budget, cache = entry
+    key = _table_key(report, table)
+    if table not in cache or cache[table][0] != key:
+        cache[table] = (key, list(_compute_drafts(report, table, budget)))
+    return cache[table][1]
+
+
+def _components(solution: Solution, instances: list[Instance],
+                violated: list[Instance]) -> list[tuple[list[Ref], list[Instance]]]:
+    """The solution's changed cells grouped into root causes, each with the violated equations it
+    explains: two changed cells belong together when an equation holds both (they must change
+    together, e.g. a whole 总计 row left at 0)."""
+    cells = list(solution)
+    parent = {c: c for c in cells}
+
+    def find(c: Ref) -> Ref:
+        while parent[c] != c:
+            c = parent[c]
+        return c
+
+    for inst in instances:
+        inside = [t.ref for t in inst.terms if t.ref in parent]
+        for c in inside[1:]:
+            parent[find(c)] = find(inside[0])
+    groups: dict[Ref, tuple[list[Ref], list[Instance]]] = {}
+    for c in sorted(cells, key=lambda c: (c.row, c.column)):
+        groups.setdefault(find(c), ([], []))[0].append(c)
+    for inst in violated:
+        root = next(find(t.ref) for t in inst.terms if t.ref in parent)
+        groups[root][1].append(inst)
+    return sorted(groups.values(), key=lambda g: min(violated.index(i) for i in g[1]))
+
+
+def _compute_drafts(report: Report, table: str, budget: Budget) -> Iterator[_Draft]:
     spec, instances = build_instances(report, table)
     if not spec or not instances:
         return
     data = getattr(report.tables, table) or {}
     missing = impute_missing_totals(instances)
-    yield from _missing_total_hits(spec, table, missing)
+    for hit in _missing_total_hits(spec, table, missing):
+        yield _Draft(hit, (hit.rule,))
     values: dict[Ref, float] = {}
     for inst in instances:
         for t in inst.terms:
             values[t.ref] = t.value
-    violated, solutions = minimal_solutions(instances, values)
+    violated, solutions = minimal_solutions(instances, values, budget=budget)
     if not violated:
         return
-
-    def changes_text(changes, lang: str) -> str:
-        if lang == "zh":
-            return "、".join(f"{cell_where(spec, table, c.row, c.column)}改为 {fmt_num(v)}" for c, v in changes)
-        return ", ".join(f"{cell_where_en(spec, table, c.row, c.column)} to {fmt_num(v)}" for c, v in changes)
-
-    def as_dicts(changes):
-        return [{"table": table, "row": c.row, "column": c.column, "value": v} for c, v in changes]
-
+    splits = ambiguous_splits(report, table)
+    grouped: set[int] = set()
+    if len(solutions) == 1:
+        for cells, insts in _components(solutions[0], instances, violated):
+            if len(insts) > 1:
+                grouped.update(id(i) for i in insts)
+                yield _grouped_draft(report, spec, table, data, solutions[0], cells, insts, values, splits)
     for inst in violated:
-        left, right = inst.sums(values)
-        rule = EQUATION_RULES.get(inst.equation.id, GENERIC_EQUATION_RULE)
+        if id(inst) not in grouped:
+            hit = _single_hit(report, spec, table, data, inst, solutions, values, splits)
+            yield _Draft(hit, (hit.rule,))
+
+
+def _changes_text(spec: TableSpec, table: str, changes, lang: str) -> str:
+    if lang == "zh":
+        return "、".join(f"{cell_where(spec, table, c.row, c.column)}改为 {fmt_num(v)}" for c, v in changes)
+    return ", ".join(f"{cell_where_en(spec, table, c.row, c.column)} to {fmt_num(v)}" for c, v in changes)
+
+
+def _as_dicts(table: str, changes) -> list[dict]:
+    return [{"table": table, "row": c.row, "column": c.column, "value": v} for c, v in changes]
+
+
+def _cells_text(spec: TableSpec, table: str, changes: list[tuple[Ref, int]], values: dict[Ref, float],
+                states: dict[Ref, str]) -> tuple[str, str]:
+    """"X is a, should be b" for the cells of one correction; cells of one row named once."""
+    def shown(c: Ref, lang: str) -> str:
+        if states.get(c) in _EMPTY:
+            return "空白" if lang == "zh" else "blank"
+        return fmt_num(values[c])
+
+    def joined(vs, sep):
+        return sep.join(fmt_num(v) for v in vs)
+
+    rows = {c.row for c, _ in changes}
+    if len(changes) > 1 and len(rows) == 1:
+        row = changes[0][0].row
+        name = TABLE_NAMES.get(table, table)
+        label = row_label(spec, row) if table == "reviews" else short_label(row_label(spec, row))
+        cols_zh = "".join(f"“{column_label(spec, c.column, row)}”" for c, _ in changes)
+        cols_en = ", ".join(f"“{column_label(spec, c.column, row)}”" for c, _ in changes)
+        new = [v for _, v in changes]
+        old_zh = "、".join(shown(c, "zh") for c, _ in changes)
+        old_en = ", ".join(shown(c, "en") for c, _ in changes)
+        where_zh = f"{name}“{label}”的{cols_zh}" if table == "reviews" else f"{name}“{label}”行{cols_zh}列"
+        return (f"{where_zh}为 {old_zh}，应为 {joined(new, '、')}",
+                f"{name} row “{label}”, columns {cols_en} are {old_en}, should be {joined(new, ', ')}")
+    return ("；".join(f"{cell_where(spec, table, c.row, c.column)}为 {shown(c, 'zh')}，应为 {fmt_num(v)}"
+                     for c, v in changes),
+            "; ".join(f"{cell_where_en(spec, table, c.row, c.column)} is {shown(c, 'en')}, should be "
+                      f"{fmt_num(v)}" for c, v in changes))
+
+
+def _grouped_draft(report: Report, spec: TableSpec, table: str, data: dict, solution: Solution, cells: list[Ref],
+                   insts: list[Instance], values: dict[Ref, float], splits: list[AmbiguousSplit]) -> _Draft:
+    """One finding for one root cause: the cell(s) to correct and every equation they break."""
+    order = sorted(range(len(insts)), key=lambda k: (_rule_of(insts[k]), k))
+    insts = [insts[k] for k in order]
+    changes = [(c, solution[c]) for c in cells]
+    marks = "①②③④⑤⑥⑦⑧⑨⑩"
+    equations, items_zh, items_en = [], [], []
+    for n, inst in enumerate(insts):
         where_zh, where_en = _where_instance(inst)
-        options = list(dict.fromkeys(restrict(sol, inst) for sol in solutions))
-        options = [o for o in options if o]
-        hint_zh: list[str] = []
-        hint_en: list[str] = []
-        data_out: dict = {
-            "equation": inst.equation.id,
-            "description": inst.equation.description,
-            "kind": inst.equation.kind,
-            "along": inst.axis,
-            "left": [{"row": t.ref.row, "column": t.ref.column, "value": values[t.ref], "state": t.state}
-                     for t in inst.left],
-            "right": [{"row": t.ref.row, "column": t.ref.column, "value": values[t.ref], "state": t.state}
-                      for t in inst.right],
-            "left_sum": left, "right_sum": right, "difference": left - right,
-        }
-        cause = "source"
-        slips = [next((e for c, v in o if (e := slip_evidence(report, spec, table, data, c, values[c], v))), None)
-                 for o in options]
-        likely = None
-        if len(options) > 1 and sum(1 for e in slips if e) == 1:
-            # the digits show how the value went wrong: that correction is the likely one
-            k = next(i for i, e in enumerate(slips) if e)
-            likely = options[k]
-            others = [o for i, o in enumerate(options) if i != k]
-            options, slips = [likely], [slips[k]]
-        if len(options) == 1:
-            mine = options[0]
-            ref, new = mine[0]
-            target = ref
-            if len(solutions) == 1:
-                everything = sorted(solutions[0].items(), key=lambda cv: (cv[0].row, cv[0].column))
-                hint_zh.append(f"若将{changes_text(everything, 'zh')}，则所有等式成立")
-                hint_en.append(f"changing {changes_text(everything, 'en')} makes every equation hold")
-                data_out["suggestions"] = as_dicts(everything)
-            else:
-                hint_zh.append(f"若将{changes_text(mine, 'zh')}，则此等式成立")
-                hint_en.append(f"changing {changes_text(mine, 'en')} makes this equation hold")
-                data_out["suggestions"] = as_dicts(mine)
-            if likely is not None:
-                alts = "；或".join(f"将{changes_text(o, 'zh')}" for o in others[:2])
-                hint_zh.append(f"这是最可能的修改（其他也能使等式成立的修改：{alts}）")
-                hint_en.append("this is the likeliest correction (others also fit: "
-                               + "; or ".join(changes_text(o, "en") for o in others[:2]) + ")")
-                data_out["candidates"] = [as_dicts(o) for o in [likely, *others]]
-            data_out["suggestion"] = {"table": table, "row": ref.row, "column": ref.column, "value": new}
-            slip = slips[0]
-            if slip:
-                cause = "extraction"
-                hint_zh.append(f"疑似文字提取或转换错误：{slip[0]}，请对照原件核实")
-                hint_en.append(f"looks like an extraction slip: {slip[1]}; check against the original")
-            else:
-                hint_zh.append("疑似原表填报错误")
-                hint_en.append("looks like an error in the source table")
-            expected, actual = new, values[ref]
+        left, right = inst.sums(values)
+        text_zh = f"{where_zh}“{inst.equation.description}”：{fmt_num(left)} ≠ {fmt_num(right)}"
+        text_en = f"{where_en} “{inst.equation.description_en}”: {fmt_num(left)} ≠ {fmt_num(right)}"
+        items_zh.append((marks[n] if n < len(marks) else f"({n + 1})") + text_zh)
+        items_en.append(f"({n + 1}) {text_en}")
+        equations.append({**_equation_data(inst, values), "rule": _rule_of(inst), "place": _equation_place(inst),
+                          "text_zh": text_zh, "text_en": text_en})
+    whole = len(changes) == len(solution)
+    hint_zh = [f"改正后{'所有等式' if whole else '这些等式都'}成立"]
+    hint_en = [f"with {'that correction' if len(changes) == 1 else 'those corrections'} "
+               f"{'every equation holds' if whole else 'these equations hold'}"]
+    cause = "source"
+    slip = (slip_evidence(report, spec, table, data, changes[0][0], values[changes[0][0]], changes[0][1])
+            if len(changes) == 1 else None)
+    if slip:
+        cause = "extraction"
+        hint_zh.append(f"疑似文字提取或转换错误：{slip[0]}，请对照原件核实")
+        hint_en.append(f"looks like an extraction slip: {slip[1]}; check against the original")
+    else:
+        hint_zh.append("疑似原表填报错误")
+        hint_en.append("looks like an error in the source table")
+    severity = None
+    extra: dict = {}
+    guess = _guessed_fit(splits, insts, values, table)
+    if guess:
+        split, reading = guess
+        cause, severity = "extraction-possible", "warning"
+        z, e = _guess_hints(split, reading, True)
+        hint_zh.append(z)
+        hint_en.append(e)
+        extra["guessed_split"] = {"raw": split.raw, "fits": _reading_text(split, reading) if reading else None}
+    else:
+        z, e = _no_cut_fits(spec, splits, insts, True)
+        if z:
+            hint_zh.append(z)
+            hint_en.append(e)
+    if any(t.state in _EMPTY for i in insts for t in i.terms):
+        hint_zh.append("空白单元格按 0 计")
+        hint_en.append("blank cells counted as 0")
+    first, new = changes[0]
+    states = {t.ref: t.state for i in insts for t in i.terms}
+    cells_zh, cells_en = _cells_text(spec, table, changes, values, states)
+    hit = Hit(
+        _rule_of(insts[0]),
+        args={"cells": cells_zh, "cells_en": cells_en, "count": len(insts),
+              "equations": "；".join(items_zh), "equations_en": "; ".join(items_en),
+              "hint": "；".join(hint_zh) + "。", "hint_en": _capitalise("; ".join(hint_en)) + ".",
+              "cell": cell_where(spec, table, first.row, first.column),
+              "expected": fmt_num(new), "actual": fmt_num(values[first])},
+        location=location_for(spec, table, first.row, first.column),
+        expected=_plain(new), actual=_plain(values[first]),
+        data={"grouped": True, "rules": sorted({e["rule"] for e in equations}),
+              "equations": [{k: v for k, v in e.items() if k not in ("left", "right", "place")} for e in equations],
+              "suggestions": _as_dicts(table, changes),
+              "suggestion": {"table": table, "row": first.row, "column": first.column, "value": new},
+              "cause": cause, **extra},
+        severity=severity, variant="grouped",
+    )
+    members = tuple(dict.fromkeys(e["rule"] for e in equations))
+    return _Draft(hit, members, equations)
+
+
+def _single_hit(report: Report, spec: TableSpec, table: str, data: dict, inst: Instance, solutions: list[Solution],
+                values: dict[Ref, float], splits: list[AmbiguousSplit]) -> Hit:
+    """The finding of one violated equation that no single root cause shares with another."""
+    left, right = inst.sums(values)
+    rule = _rule_of(inst)
+    where_zh, where_en = _where_instance(inst)
+    options = list(dict.fromkeys(restrict(sol, inst) for sol in solutions))
+    options = [o for o in options if o]
+    hint_zh: list[str] = []
+    hint_en: list[str] = []
+    data_out: dict = _equation_data(inst, values)
+    cause = "source"
+    slips = [next((e for c, v in o if (e := slip_evidence(report, spec, table, data, c, values[c], v))), None)
+             for o in options]
+    likely = None
+    if len(options) > 1 and sum(1 for e in slips if e) == 1:
+        # the digits show how the value went wrong: that correction is the likely one
+        k = next(i for i, e in enumerate(slips) if e)
+        likely = options[k]
+        others = [o for i, o in enumerate(options) if i != k]
+        options, slips = [likely], [slips[k]]
+    if len(options) == 1:
+        mine = options[0]
+        ref, new = mine[0]
+        target = ref
+        if len(solutions) == 1:
+            everything = sorted(solutions[0].items(), key=lambda cv: (cv[0].row, cv[0].column))
+            hint_zh.append(f"若将{_changes_text(spec, table, everything, 'zh')}，则所有等式成立")
+            hint_en.append(f"changing {_changes_text(spec, table, everything, 'en')} makes every equation hold")
+            data_out["suggestions"] = _as_dicts(table, everything)
         else:
-            anchor = _anchor(inst)
-            target = anchor.ref
-            a = inst.coefficient(target)
-            expected = values[target] - (left - right) / a if a else None
-            actual = values[target]
-            if expected is not None:
-                hint_zh.append(f"按此等式，{cell_where(spec, table, target.row, target.column)}应为 "
-                               f"{fmt_num(expected)}，实为 {fmt_num(actual)}")
-                hint_en.append(f"by this equation {cell_where_en(spec, table, target.row, target.column)} "
-                               f"should be {fmt_num(expected)}, not {fmt_num(actual)}")
-            if options:
-                alts = "；或".join(f"将{changes_text(o, 'zh')}" for o in options[:3])
-                hint_zh.append(f"可{alts}（数据本身无法判断哪种修改正确）")
-                hint_en.append("several corrections fit: " + "; or ".join(changes_text(o, "en") for o in options[:3]))
-                data_out["candidates"] = [as_dicts(o) for o in options]
-            else:
-                hint_zh.append(f"没有只改 {MAX_FIX_CELLS} 个以内单元格就能使所有等式成立的办法，需核对多处数据")
-                hint_en.append(f"no change of up to {MAX_FIX_CELLS} cells makes every equation hold; "
-                               f"several figures need checking")
-            guessed = sorted({t.ref.row for t in inst.terms if t.cell is not None and t.cell.derived == "split"
-                              and split_source(report, table, t.ref.row)[1]})
-            if guessed:
-                cause = "extraction-possible"
-                names = "、".join(f"“{short_label(row_label(spec, r))}”" for r in guessed[:3])
-                hint_zh.append(f"{names}行的数字原文连写且有多种拆分方式，也可能是拆分有误，请对照原件核实")
-                hint_en.append("some rows' digits were run together and could be separated in several ways; "
-                               "check against the original")
-        if any(t.state in ("blank", "not_applicable", "missing") for t in inst.terms):
-            hint_zh.append("空白单元格按 0 计")
-            hint_en.append("blank cells counted as 0")
-        data_out["cause"] = cause
-        yield Hit(
-            rule,
-            args={
-                "where": where_zh, "where_en": where_en,
-                "equation": inst.equation.description, "equation_en": inst.equation.description_en,
-                "left": side_desc(inst.left, values, "zh"), "left_en": side_desc(inst.left, values, "en"),
-                "right": side_desc(inst.right, values, "zh"), "right_en": side_desc(inst.right, values, "en"),
-                "left_sum": fmt_num(left), "right_sum": fmt_num(right), "difference": fmt_num(abs(left - right)),
-                "hint": "；".join(hint_zh) + "。", "hint_en": _capitalise("; ".join(hint_en)) + ".",
-                "cell": cell_where(spec, table, target.row, target.column),
-                "expected": fmt_num(expected), "actual": fmt_num(actual),
-            },
-            location=location_for(spec, table, target.row, target.column),
-            expected=_plain(expected), actual=_plain(actual),
-            data=data_out,
-        )
+            hint_zh.append(f"若将{_changes_text(spec, table, mine, 'zh')}，则此等式成立")
+            hint_en.append(f"changing {_changes_text(spec, table, mine, 'en')} makes this equation hold")
+            data_out["suggestions"] = _as_dicts(table, mine)
+        if likely is not None:
+            alts = "；或".join(f"将{_changes_text(spec, table, o, 'zh')}" for o in others[:2])
+            hint_zh.append(f"这是最可能的修改（其他也能使等式成立的修改：{alts}）")
+            hint_en.append("this is the likeliest correction (others also fit: "
+                           + "; or ".join(_changes_text(spec, table, o, "en") for o in others[:2]) + ")")
+            data_out["candidates"] = [_as_dicts(table, o) for o in [likely, *others]]
+        data_out["suggestion"] = {"table": table, "row": ref.row, "column": ref.column, "value": new}
+        slip = slips[0]
+        if slip:
+            cause = "extraction"
+            hint_zh.append(f"疑似文字提取或转换错误：{slip[0]}，请对照原件核实")
+            hint_en.append(f"looks like an extraction slip: {slip[1]}; check against the original")
+        else:
+            hint_zh.append("疑似原表填报错误")
+            hint_en.append("looks like an error in the source table")
+        expected, actual = new, values[ref]
+    else:
+        anchor = _anchor(inst)
+        target = anchor.ref
+        a = inst.coefficient(target)
+        expected = values[target] - (left - right) / a if a else None
+        actual = values[target]
+        if expected is not None:
+            hint_zh.append(f"按此等式，{cell_where(spec, table, target.row, target.column)}应为 "
+                           f"{fmt_num(expected)}，实为 {fmt_num(actual)}")
+            hint_en.append(f"by this equation {cell_where_en(spec, table, target.row, target.column)} "
+                           f"should be {fmt_num(expected)}, not {fmt_num(actual)}")
+        if options:
+            alts = "；或".join(f"将{_changes_text(spec, table, o, 'zh')}" for o in options[:3])
+            hint_zh.append(f"可{alts}（数据本身无法判断哪种修改正确）")
+            hint_en.append("several corrections fit: "
+                           + "; or ".join(_changes_text(spec, table, o, "en") for o in options[:3]))
+            data_out["candidates"] = [_as_dicts(table, o) for o in options]
+        else:
+            hint_zh.append(f"没有只改 {MAX_FIX_CELLS} 个以内单元格就能使所有等式成立的办法，需核对多处数据")
+            hint_en.append(f"no change of up to {MAX_FIX_CELLS} cells makes every equation hold; "
+                           f"several figures need checking")
+    severity = None
+    guess = _guessed_fit(splits, [inst], values, table)
+    if guess:
+        split, reading = guess
+        cause, severity = "extraction-possible", "warning"
+        z, e = _guess_hints(split, reading, False)
+        hint_zh.append(z)
+        hint_en.append(e)
+        data_out["guessed_split"] = {"raw": split.raw, "fits": _reading_text(split, reading) if reading else None}
+    else:
+        z, e = _no_cut_fits(spec, splits, [inst], False)
+        if z:
+            hint_zh.append(z)
+            hint_en.append(e)
+    if any(t.state in _EMPTY for t in inst.terms):
+        hint_zh.append("空白单元格按 0 计")
+        hint_en.append("blank cells counted as 0")
+    data_out["cause"] = cause
+    return Hit(
+        rule,
+        args={
+            "where": where_zh, "where_en": where_en,
+            "equation": inst.equation.description, "equation_en": inst.equation.description_en,
+            "left": side_desc(inst.left, values, "zh"), "left_en": side_desc(inst.left, values, "en"),
+            "right": side_desc(inst.right, values, "zh"), "right_en": side_desc(inst.right, values, "en"),
+            "left_sum": fmt_num(left), "right_sum": fmt_num(right), "difference": fmt_num(abs(left - right)),
+            "hint": "；".join(hint_zh) + "。", "hint_en": _capitalise("; ".join(hint_en)) + ".",
+            "cell": cell_where(spec, table, target.row, target.column),
+            "expected": fmt_num(expected), "actual": fmt_num(actual),
+        },
+        location=location_for(spec, table, target.row, target.column),
+        expected=_plain(expected), actual=_plain(actual),
+        data=data_out, severity=severity,
+    )
 
 
 def _capitalise(text: str) -> str:
@@ -544,11 +903,12 @@ def _missing_total_hits(spec: TableSpec, table: str, missing: list[MissingTotal]
         )
 
 
-# One pass computes every equation finding of a table (the fix search needs all of them at once);
-# each registered rule id takes its own share, so users can still select/ignore them separately.
-def _share(rule_ids: set[str], table: str):
+# One pass computes every equation finding of a table (the fix search needs all of them at once); each
+# registered rule id takes the findings it carries, so users can still select/ignore them separately.
+def _share(rule_id: str, tables: tuple[str, ...] = ("applications", "reviews", "disclosure")):
     def check(report: Report, ctx: RuleContext) -> Iterable[Hit]:
-        return [h for h in _equation_hits(report, table) if h.rule in rule_ids]
+        return [d.finish(rule_id) for t in tables for d in _drafts(report, t)
+                if rule_id in d.members and d.carried_by(ctx.selected) == rule_id]
     return check
 
 
@@ -665,26 +1025,17 @@ def check_disclosure_heuristics(report: Report, ctx: RuleContext) -> Iterable[Hi
                           expected=f"≤ {fmt_num(b.value)}", actual=_plain(a.value))
 
 
-def check_missing_totals(report: Report, ctx: RuleContext) -> Iterable[Hit]:
-    return [h for t in ("applications", "reviews") for h in _equation_hits(report, t) if h.rule == "Z104"]
-
-
-def check_other_equations(report: Report, ctx: RuleContext) -> Iterable[Hit]:
-    return [h for t in ("applications", "reviews", "disclosure") for h in _equation_hits(report, t)
-            if h.rule == GENERIC_EQUATION_RULE]
-
-
 @hookimpl
 def report_lint_rules():
     return [
-        RuleImpl("Z101", _share({"Z101"}, "applications")),
-        RuleImpl("Z102", _share({"Z102"}, "applications")),
-        RuleImpl("Z103", _share({"Z103"}, "applications")),
-        RuleImpl("Z104", check_missing_totals),
+        RuleImpl("Z101", _share("Z101")),
+        RuleImpl("Z102", _share("Z102")),
+        RuleImpl("Z103", _share("Z103")),
+        RuleImpl("Z104", _share("Z104", ("applications", "reviews"))),
         RuleImpl("Z105", check_values_applications),
         RuleImpl("Z106", check_blank_cells),
-        RuleImpl("Z190", check_other_equations),
-        RuleImpl("Z201", _share({"Z201"}, "reviews")),
+        RuleImpl("Z190", _share("Z190")),
+        RuleImpl("Z201", _share("Z201")),
         RuleImpl("Z202", check_values_reviews),
         RuleImpl("Z301", check_values_disclosure),
         RuleImpl("Z302", check_disclosure_heuristics),

@@ -62,6 +62,20 @@ def _fields_of(template: str) -> list[str]:
     return names
 
 
+class MessageVariant(BaseModel):
+    """Another shape of a rule's message, chosen by a check through `Hit.variant` (same arguments style)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    message_zh: str
+    message_en: str
+
+    @field_validator("message_zh", "message_en")
+    @classmethod
+    def _template(cls, v: str) -> str:
+        _fields_of(v)
+        return v
+
+
 class RuleMeta(BaseModel):
     """One catalogue entry (see .helpers/CATALOGUE.md / docs/plugins.md for the field meanings)."""
 
@@ -82,6 +96,7 @@ class RuleMeta(BaseModel):
     fatal: bool = False
     message_zh: str
     message_en: str
+    variants: dict[str, MessageVariant] = Field(default_factory=dict)
     tags: tuple[str, ...] = ()
     options: dict[str, Any] = Field(default_factory=dict)
     doc: Optional[RuleDoc] = None
@@ -436,6 +451,9 @@ def render_rule_doc(rule: RuleMeta, lang: str = "zh", *, redirected_from: Iterab
         rows.append(("旧编号" if zh else "Former ids", ", ".join(old)))
     lines += ["| | |", "|---|---|"] + [f"| {k} | {v} |" for k, v in rows] + [""]
     lines += ["## 提示信息" if zh else "## Message", "", f"- 中文：{rule.message_zh}", f"- English: {rule.message_en}", ""]
+    for name, v in rule.variants.items():
+        lines += [f"{'另一种形式' if zh else 'Variant'} `{name}`:", "", f"- 中文：{v.message_zh}",
+                  f"- English: {v.message_en}", ""]
     doc = rule.doc
     if doc is not None:
         for title_zh, title_en, text in (("检查什么", "What it checks", doc.what), ("为什么", "Why", doc.why),

@@ -288,9 +288,10 @@ class Engine:
         hits: list[tuple[_Rule, Hit]] = []
         problems: list[InternalProblem] = []
         ran: list[RuleRun] = []
+        selected = frozenset(by_id)
         for rule in rules:
             ctx = RuleContext(options=deepcopy(rule.options), settings=self.config, lang=self.lang, rule=rule.meta.id,
-                              previous=previous)
+                              previous=previous, selected=selected)
             ran.append(RuleRun(rule.meta.id, rule.meta.family, rule.meta.weight, rule.meta.fatal))
             try:
                 result = rule.impl.check(report, ctx)
@@ -328,7 +329,8 @@ class Engine:
             seen.add(key)
             findings.append(f)
         findings.sort(key=_finding_order)
-        sc = score_file(findings, ran, self.config.score.category_weights)
+        sc = score_file(findings, ran, self.config.score.category_weights, report=report,
+                        parts=self.config.score.part_shares, template_paths=self.template_paths)
         meta = report.meta
         return FileResult(path=path, template=meta.template, year=meta.year, organ=meta.organ, score=sc.score,
                           grade=sc.grade, categories=sc.categories,
@@ -341,8 +343,9 @@ class Engine:
         if rule.severity is None and severity == "error" and meta.evidence == "M":
             severity = "warning"  # grade-M rules never ship as errors (SPEC.md §0)
         args = dict(hit.args or {})
-        msg_zh = render_message(meta.message_zh, args, "zh")
-        msg_en = render_message(meta.message_en, args, "en")
+        shape = meta.variants.get(hit.variant, meta) if hit.variant else meta
+        msg_zh = render_message(shape.message_zh, args, "zh")
+        msg_en = render_message(shape.message_en, args, "en")
         location = resolve_location(report, hit.location)
         return Finding(
             rule=meta.id, name=meta.name, family=meta.family, severity=severity,
@@ -400,7 +403,7 @@ class Engine:
             "config": cfg.source,
             "plugins": {"loaded": self.plugins.loaded, "failed": self.plugins.failed,
                         "blocked": self.plugins.blocked},
-            "scoring": profile(cfg.score.category_weights),
+            "scoring": profile(cfg.score.category_weights, cfg.score.part_shares),
             "warnings": [n.as_dict(self.lang) for n in notices],
             "internal_errors": [{"path": fr.path, "rule": p.rule, "message": p.message}
                                 for fr in files for p in fr.internal_errors],

@@ -72,6 +72,8 @@ class Hit:
     expected/actual: the values involved, when a value is involved.
     data: anything else worth exporting (equation, terms, suggested fix, …) — goes into Finding.data.
     severity: only when the check must override the catalogue default (rare; users override via config).
+    variant: the name of one of the rule's catalogue message variants ([rules.variants.NAME]) when the
+    finding needs a differently shaped message (e.g. one wrong cell breaking several equations).
     """
 
     rule: str
@@ -81,6 +83,7 @@ class Hit:
     actual: Any = None
     data: dict[str, Any] = field(default_factory=dict)
     severity: Optional[Severity] = None
+    variant: Optional[str] = None
 
 
 @dataclass
@@ -94,6 +97,9 @@ class RuleContext:
     # The same organ's report for the year before, when the run has it (a batch that holds both years,
     # or --previous FILE). Year-over-year (Y) rules read it; None means "not known", never "absent".
     previous: Optional[Report] = None
+    # The ids of every rule that runs on this file (None: not known, take every rule as selected). A check
+    # that reports one root cause under whichever of several related rules is selected reads it.
+    selected: Optional[frozenset[str]] = None
 
 
 CheckFn = Callable[[Report, RuleContext], Iterable[Hit]]

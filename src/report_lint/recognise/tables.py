@@ -25,6 +25,8 @@ from .numbers import Layout, _balance, _num, _owners, _to_value, split_tokens
 from .stream import Stream
 from .tokens import Token, group_tokens, tokenize
 
+MAX_CUTS_KEPT = 64  # an ambiguous split's alternative cuts kept in the problem's data (bounded output)
+
 
 @dataclass
 class TableResult:
@@ -181,7 +183,8 @@ class TableReader:
                 n_alt = len(candidates[key])
                 raw = " ".join(t.raw for t in toks)
                 if n_alt > 1 and key in self._ambiguous:
-                    problems.append(self._ambiguous_split(key, plan.spec.label, raw, vals, n_alt, toks[0].start))
+                    problems.append(self._ambiguous_split(key, plan.spec.label, raw, vals, candidates[key],
+                                                          toks[0].start))
                 else:
                     split_rows.append((plan, raw, vals, toks[0].start))
         if split_rows:
@@ -348,7 +351,7 @@ class TableReader:
                 owner = _owners(toks, values)
                 raw = " ".join(t.raw for t in toks)
                 if len(sols) > 1:
-                    problems.append(self._ambiguous_split(None, None, raw, values, len(sols), toks[0].start))
+                    problems.append(self._ambiguous_split(None, None, raw, values, sols, toks[0].start))
                 else:
                     problems.append(self._problem(
                         "split-digits", None, None, toks[0].start, "info",
@@ -405,8 +408,10 @@ class TableReader:
                            span=(toks[0].start, toks[-1].end))
 
     def _ambiguous_split(self, row: Optional[str], label: Optional[str], raw: str, values: list[str],
-                         alternatives: int, pos: int) -> ParseProblem:
-        """Several cuts of run-together digits fit: say which one was read and ask for a check."""
+                         cuts: list[list[str]], pos: int) -> ParseProblem:
+        """Several cuts of run-together digits fit: say which one was read and ask for a check. Every cut
+        (up to MAX_CUTS_KEPT) goes into the data, so a check with other evidence can settle it."""
+        alternatives = len(cuts)
         where_zh = f"{self.spec.title}“{label}”行" if label else self.spec.title
         where_en = f"{self.spec.title} row '{label}'" if label else self.spec.title
         shown = " | ".join(values)
@@ -415,7 +420,8 @@ class TableReader:
             f"{where_zh}的数字连在一起（“{raw}”），有 {alternatives} 种拆分方式都说得通，暂按 {shown} 读取，请核对原文",
             f"{where_en}: run-together digits '{raw}' can be split {alternatives} ways; read as {shown} — "
             f"please check the source",
-            {"raw": raw, "values": values, "alternatives": alternatives})
+            {"raw": raw, "values": values, "alternatives": alternatives,
+             "cuts": [list(c) for c in cuts[:MAX_CUTS_KEPT]]})
 
     def _problem(self, code, row, column, pos, severity, zh, en, data=None) -> ParseProblem:
         return ParseProblem(code=code, message=zh, message_en=en, table=self.key, row=row, column=column,

@@ -160,11 +160,11 @@ def message(f: Finding, lang: str) -> str:
 
 def category_label(key: str, lang: str) -> str:
     try:  # the scoring module owns the category names; the table here covers older/other keys
-        from ..scoring import CATEGORIES
+        from ..scoring import LABELS
 
-        cat = CATEGORIES.get(key)
-        if cat is not None:
-            return cat.en if lang_key(lang) == "en" else cat.zh
+        label = LABELS.get(key)
+        if label is not None:
+            return label[1] if lang_key(lang) == "en" else label[0]
     except Exception:
         pass
     return CATEGORY_LABEL[lang_key(lang)].get(key, key)

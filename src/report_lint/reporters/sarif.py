@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 from urllib.parse import quote
 
-from ..engine.types import FileResult, Finding, RunResult
+from ..engine.types import FileResult, Finding, FindingLocation, RunResult
 from . import _common as c
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -219,7 +219,7 @@ def _file_results(fr: FileResult, artifact_index: int, rule_index: dict[str, int
         text = c.message(f, lang)
         if page is not None and f.location.line is None:
             text += f"（第{page}页）" if c.lang_key(lang) == "zh" else f" (page {page})"
-        results.append({
+        result = {
             "ruleId": f.rule,
             "ruleIndex": rule_index[f.rule],
             "level": LEVEL.get(f.severity, "warning"),
@@ -230,8 +230,32 @@ def _file_results(fr: FileResult, artifact_index: int, rule_index: dict[str, int
             }],
             "partialFingerprints": {FINGERPRINT_KEY: _fingerprint(f, art["uri"], logical["fullyQualifiedName"], ordinal)},
             "properties": _properties(f),
-        })
+        }
+        related = _related(fr, f, art, lang, tpl)
+        if related:
+            result["relatedLocations"] = related
+        results.append(result)
     return results
+
+
+def _related(fr: FileResult, f: Finding, art: dict, lang: str, tpl) -> list[dict[str, Any]]:
+    """The other places one root cause shows (Finding.data["related"]: e.g. the further equations one
+    wrong cell breaks), as SARIF relatedLocations rather than separate results."""
+    out = []
+    for k, item in enumerate(f.data.get("related") or ()):
+        if not isinstance(item, dict):
+            continue
+        loc = FindingLocation(**{key: item.get(key) for key in ("section", "table", "row", "column", "line", "page")})
+        placed = f.model_copy(update={"location": loc})
+        line, page = c.resolve_line_page(fr, placed, tpl)
+        region: dict[str, Any] = {"startLine": line}
+        if page is not None:
+            region["properties"] = {"page": page}
+        text = item.get("message_en" if c.lang_key(lang) == "en" else "message_zh") or c.logical_where(loc, lang, tpl)
+        out.append({"id": k + 1, "message": {"text": str(text)},
+                    "physicalLocation": {"artifactLocation": dict(art), "region": region},
+                    "logicalLocations": [_logical(placed, lang, tpl)]})
+    return out
 
 
 def _artifact(fr: FileResult, root: Optional[str]) -> dict[str, Any]:
