@@ -32,7 +32,8 @@ MAX_SENTENCE = 1500  # a longer "sentence" is a flattened table or a page withou
 CLAUSE_DELIMS = ",;:。!?"
 _CN_NUM = "〇零一二两三四五六七八九十百千万"
 
-Source = tuple[str, Optional[int], Optional[Location]]  # (text as written, part, location)
+# (text as written, part, location, length of the part's heading the text starts with)
+Source = tuple[str, Optional[int], Optional[Location], int]
 
 
 # --------------------------------------------------------------------------- phrasing, compiled once
@@ -173,8 +174,11 @@ class Run:
         pos: list[Optional[tuple[int, int]]] = []
         prev = ""
         for i in members:
+            text, head = sources[i][0], sources[i][3]
+            # the heading a flattened page runs into its first sentence stands on its own line
+            lines = ([text[:head]] if head else []) + text[head:].split("\n")
             off = 0
-            for line in sources[i][0].split("\n"):
+            for line in lines:
                 t, idx = fold_map(line)
                 if t:
                     if prev:
@@ -185,7 +189,7 @@ class Run:
                     chars.extend(t)
                     pos.extend((i, off + k) for k in idx)
                     prev = t
-                off += len(line) + 1
+                off += len(line) + (0 if head and off == 0 else 1)
         self.text = "".join(chars)
         self.pos = pos
 
@@ -210,22 +214,31 @@ class Run:
         for k in range(max(0, a), len(self.pos)):
             p = self.pos[k]
             if p is not None:
-                _, section, loc = self.sources[p[0]]
+                _, section, loc, _ = self.sources[p[0]]
                 return section, loc
         return None, None
 
 
+def _head(text: str, title: Optional[str]) -> int:
+    """Length of the part heading `text` starts with (0 when it does not)."""
+    if not title:
+        return 0
+    body = text.lstrip()
+    return len(text) - len(body) + len(title) if body.startswith(title) else 0
+
+
 def sources_of(report: Report) -> list[Source]:
+    titles = {s.number: s.title for s in report.sections if s.present}
     if report.paragraphs:
-        return [(p.text, p.section, p.location if p.location is not None else Location(paragraph=i))
-                for i, p in enumerate(report.paragraphs)]
-    return [(s.text, s.number, s.start) for s in report.sections if s.present and s.text]
+        return [(p.text, p.section, p.location if p.location is not None else Location(paragraph=i),
+                 _head(p.text, titles.get(p.section))) for i, p in enumerate(report.paragraphs)]
+    return [(s.text, s.number, s.start, 0) for s in report.sections if s.present and s.text]
 
 
 def runs_of(sources: list[Source]) -> list[Run]:
     """Consecutive sources of the same part form one run."""
     runs, members, part = [], [], object()
-    for i, (_, section, _) in enumerate(sources):
+    for i, (_, section, _, _) in enumerate(sources):
         if members and section != part:
             runs.append(Run(sources, members))
             members = []
@@ -244,6 +257,24 @@ def _sentences(text: str) -> Iterator[tuple[int, str]]:
         start = m.end()
     if len(text) - start > 0:
         yield start, text[start:]
+
+
+def _clause_span(s: str, a: int, b: int, cap: int = 16) -> tuple[int, int]:
+    """The clause around s[a:b], at most `cap` characters either side: a quote that reads."""
+    return max(_clause_start(s, a), a - cap), min(_clause_end(s, b), b + cap)
+
+
+def mask_titles(sentence: str) -> str:
+    """The sentence with the inside of 《…》 blanked (same length): a document's title (《…信息处理费管理
+    办法》, 《…2023年…》) states nothing about this report."""
+    out, depth = [], 0
+    for ch in sentence:
+        if ch in "》〉" and depth:
+            depth -= 1
+        out.append("〓" if depth else ch)
+        if ch in "《〈":
+            depth += 1
+    return "".join(out)
 
 
 def _clause_start(s: str, pos: int) -> int:
@@ -309,19 +340,20 @@ def tokens(sentence: str) -> list[Token]:
     return out
 
 
-def classify(sentence: str, tok: Token, prev_end: int) -> Optional[tuple[CountKind, int, int]]:
-    """What a figure counts: (kind, start of the phrase, end of the phrase) or None."""
+def classify(sentence: str, tok: Token, prev_end: int, context: str = "") -> Optional[tuple[CountKind, int, int]]:
+    """What a figure counts: (kind, start of the phrase, end of the phrase) or None. `context`: the
+    sentence before, for the words a kind needs (受理申请21件。其中予以公开8件…)."""
     cstart = max(_clause_start(sentence, tok.start), prev_end)
     pre = sentence[cstart:tok.start]
     post = re.split(r"[(\d]", sentence[tok.end:_clause_end(sentence, tok.end)], maxsplit=1)[0]
     for k in count_kinds():
-        if tok.unit not in k.units or (k.needs and not k.needs.search(sentence)):
+        if tok.unit not in k.units or (k.needs and not k.needs.search(context + sentence)):
             continue
         m = k.before.search(pre) if k.before else None
         if m and not (k.not_before and k.not_before.search(pre[m.start():])):
             return k, cstart + m.start(), tok.end
     for k in count_kinds():
-        if tok.unit not in k.units or not k.after or (k.needs and not k.needs.search(sentence)):
+        if tok.unit not in k.units or not k.after or (k.needs and not k.needs.search(context + sentence)):
             continue
         m = k.after.search(post)
         if m and not (k.verb and not k.verb.search(pre)):  # 制发了 11 件规范性文件: the verb before
@@ -364,7 +396,8 @@ class Scoper:
         m = _scope_rx("other").search(subject)
         if m:
             return "other", (_scope_rx("time").sub("", subject) or m.group(0)).strip(",、:()")
-        stripped = _scope_rx("time").sub("", re.sub(r"\([^()]*\)", "", subject))
+        # a name inside brackets or a title (《平潭综合实验区…手册》) is no subject
+        stripped = _scope_rx("time").sub("", re.sub(r"\([^()]*\)|《[^《》]*》", "", subject))
         for n in self.names:
             if n in stripped:
                 stripped = stripped.replace(n, "")
@@ -447,20 +480,23 @@ class _Extractor:
     # -- per run
     def run(self, run: Run) -> None:
         skip = self.placeholders(run)
+        before = ""
         for s0, sent in _sentences(run.text):
+            context, before = before, sent
             if any(x < s0 + len(sent) and s0 < y for x, y in skip):
                 continue  # an instruction left from the template states nothing
             self.periods(run, s0, sent)
             if len(sent) > MAX_SENTENCE or rx(phrasing()["numbers"]["table_text"]).search(sent):
                 continue
             first = len(self.facts)
-            self.counts(run, s0, sent)
-            self.zeros(run, s0, sent)
+            plain = mask_titles(sent)  # offsets stay those of `sent`
+            self.counts(run, s0, plain, context)
+            self.zeros(run, s0, plain)
             self.interpretation(run, s0, sent, first)
-            self.fees(run, s0, sent)
+            self.fees(run, s0, plain)
             self.topics(run, s0, sent)
-            self.time_limits(run, s0, sent)
-            self.reply_dates(run, s0, sent)
+            self.time_limits(run, s0, plain)
+            self.reply_dates(run, s0, plain)
             self.stale_year(run, s0, sent)
 
     def placeholders(self, run: Run) -> list[tuple[int, int]]:
@@ -506,11 +542,11 @@ class _Extractor:
                          value=f"{y}-01-01/{y}-12-31", start=f"{y}-01-01", end=f"{y}-12-31", years=[y],
                          year_only=True)
 
-    def counts(self, run: Run, s0: int, sent: str) -> None:
+    def counts(self, run: Run, s0: int, sent: str, context: str = "") -> None:
         prev_end = 0
         multi, this_year = _scope_rx("multi_year"), _scope_rx("this_year")
         for tok in tokens(sent):
-            got = classify(sent, tok, prev_end)
+            got = classify(sent, tok, prev_end, context)
             prev_end = tok.end
             if got is None:
                 continue
@@ -576,7 +612,7 @@ class _Extractor:
             self.mentioned.add("interpretation_mention")
             a = sent.index("解读")
             self.add(run, s0, sent, "interpretation_mention", st["mention_label"], st["mention_label_en"],
-                     max(0, a - 4), a + 2)
+                     *_clause_span(sent, a, a + 2))
 
     def fees(self, run: Run, s0: int, sent: str) -> None:
         st = _st("fees")
@@ -611,7 +647,7 @@ class _Extractor:
                 continue
             self.mentioned.add((t["kind"], section))
             clause = sent[_clause_start(sent, m.start()):m.start()]
-            self.add(run, s0, sent, t["kind"], t["label"], t["label_en"], m.start(), m.end(),
+            self.add(run, s0, sent, t["kind"], t["label"], t["label_en"], *_clause_span(sent, m.start(), m.end()),
                      negated=True if negated.search(clause) else None)
 
     def time_limits(self, run: Run, s0: int, sent: str) -> None:
@@ -662,8 +698,8 @@ class _Extractor:
         st = _st("signature")
         from .meta import date_matches, parse_date
 
-        tail = [(i, s) for i, s in enumerate(sources) if s[0].strip()][-int(st["lines"]):]
-        for i, (text, section, loc) in reversed(tail):
+        tail = [s for s in sources if s[0].strip()][-int(st["lines"]):]
+        for text, section, loc, _ in reversed(tail):
             body = text.rstrip()
             window_start = max(0, len(body) - 60)
             found = date_matches(body[window_start:])
@@ -680,7 +716,7 @@ class _Extractor:
         """A sentence about a later year (2026年，将…) states plans."""
         if year is None:
             return
-        opening = rx(r"^\W*(?:在|截至|截止)?(20\d{2})年")
+        opening = rx(r"^\W*(?:在)?(20\d{2})年")  # (截至2024年1月 is a date in a 2023 report, no plan)
         for f in self.facts:
             if f.scope == "self" and f.kind not in ("statistics_period", "signature_date", "placeholder"):
                 m = opening.match(fold_map(f.sentence)[0])
