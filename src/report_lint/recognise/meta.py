@@ -124,7 +124,10 @@ def build_meta(doc: Document) -> Meta:
             # a title may be broken over two or three lines ("2024 年上海市科委政府信息公开工作" / "年度报告")
             for k in (1, 2, 3):
                 joined = "".join(t for t, _ in first[i:i + k])
-                m = _title_rx().search(joined[:200].replace(" ", ""))
+                head = joined[:200].replace(" ", "")
+                m = _title_rx().search(head)
+                if m and head[:m.start()].endswith(("《", "<", "〈")):
+                    m = None  # a document the sentence cites (《…办公室关于…年度报告编制工作的通知》)
                 # a joined title must start with a real title line, not a stray "正文"
                 if m and (k == 1 or (len(joined) <= 60 and len(first[i][0].strip()) >= 6)):
                     meta.title = _clean_title(m.group(0) if len(joined) > 80 else joined)
