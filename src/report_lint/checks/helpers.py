@@ -9,7 +9,7 @@ import re
 from typing import Optional
 
 from ..engine.types import FindingLocation
-from ..model import Fact, Location, Paragraph, Report, Section
+from ..model import Fact, Location, Report, Section
 from ..templates import TableSpec, Template, get_template, template_for_year, templates
 from ..text import compact, normalize
 
