@@ -85,8 +85,12 @@ def parse_or_skip_unreadable(path: Path):
 
 
 def set_text(report, number: int, text: str) -> None:
-    """Replace a part's text (the section and its paragraphs), as the builder would have read it."""
+    """Replace a part's text (the section and its paragraphs), as the builder would have read it, and
+    read the narrative facts again as recognition would."""
+    from report_lint.testing import with_facts
+
     report.section(number).text = text
     for p in report.paragraphs:
         if p.section == number:
             p.text = text
+    with_facts(report)

@@ -24,6 +24,9 @@ def hybrid(year=2023):
     r.tables.applications = valid_report("2019").tables.applications
     r.meta.template = "hybrid"
     r.table_templates["applications"] = "2019"
+    # the labels recognition found in the source (a finding may quote only those)
+    r.meta.template_evidence = {"disclosure": "2021（本年制发件数、本年废止件数、现行有效件数）",
+                                "applications": "2019（（六）其他处理）"}
     return r
 
 
@@ -48,11 +51,18 @@ def test_year_to_format_comes_from_template_data():
 
 def test_v101_old_format_for_new_year():
     r = valid_report("2019", year=2022)
+    r.meta.template_evidence = {"disclosure": "2019（本年新制作数量、本年新公开数量、对外公开总数量）"}
     hits = run(V.check_year_mismatch, r, "V101")
     assert len(hits) == 1 and hits[0].expected == "2021" and hits[0].actual == "2019"
     zh, en = render(hits[0])
     assert "2022年度" in zh and "国办公开办函〔2021〕30号" in zh and "表二出现“本年新制作数量”" in zh
     assert "report years 2021 on" in en
+
+
+def test_v101_quotes_only_labels_found_in_the_report():
+    r = valid_report("2019", year=2022)  # no evidence recorded: nothing to quote
+    [hit] = run(V.check_year_mismatch, r, "V101")
+    assert "出现" not in render(hit)[0] and hit.args["evidence"] == ""
 
 
 def test_v101_new_format_for_old_year():
@@ -73,6 +83,22 @@ def test_v102_hybrid_names_each_table():
     assert "表四" not in zh  # the same in both formats: proves nothing
     assert "2023年度报告应统一使用2021年格式" in zh and "mixes two formats" in en
     assert hits[0].location.table == "applications"
+
+
+def test_v102_quotes_only_labels_found_in_the_report():
+    """Issue 7: after 表二's （一） headings are changed to the 2019 wording, V102 must not cite the
+    2021 label that is no longer there, and must report the mix inside 表二."""
+    r = hybrid()
+    r.meta.template_evidence["disclosure"] = "2021（本年处理决定数量、本年收费金额（单位：万元））"
+    r.mixed_labels = {"disclosure": {"2019": ["本年新制作数量", "本年新公开数量"], "2021": ["本年处理决定数量"]}}
+    [hit] = run(V.check_hybrid, r, "V102")
+    zh, en = render(hit)
+    assert "本年制发件数" not in zh
+    assert "表二同时有2019年格式的“本年新制作数量”、2021年格式的“本年处理决定数量”等栏目" in zh
+    assert "表三按2019年格式（如“（六）其他处理”）" in zh and "mixes" in en
+    r.meta.template_evidence = {}
+    zh, _ = render(run(V.check_hybrid, r, "V102")[0])
+    assert "表三按2019年格式；" in zh  # no recorded evidence: the table is named, nothing is quoted
 
 
 def test_v102_single_format_silent():

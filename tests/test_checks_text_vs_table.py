@@ -75,7 +75,7 @@ def test_carried_forward_stated_after_the_number():
     f = total(r0, "carried_forward")
     r = with_text(f"答复完毕，另有{f + 2}件申请因情况复杂顺延到下年度答复。")
     [h] = run(r, "X101")
-    assert h.data["metric"] == "carried_forward" and h.expected == f
+    assert h.data["metric"] == "applications_carried_forward" and h.expected == f
 
 
 def test_outcome_breakdown_checked():
@@ -83,7 +83,7 @@ def test_outcome_breakdown_checked():
     g = total(r0, "granted")
     r = with_text(f"全年共受理政府信息公开申请{total(r0, 'new_received')}件，其中予以公开{g + 1}件。", seed=3)
     [h] = run(r, "X101")
-    assert h.data["metric"] == "granted" and h.expected == g
+    assert h.data["metric"] == "applications_granted" and h.expected == g
 
 
 def test_zero_statement():
@@ -146,7 +146,7 @@ def test_reviews_and_lawsuits():
     assert run(r, "X102") == []
     r = with_text(f"行政复议{rev + 1}件，诉讼{d + a}件。")
     [h] = run(r, "X102")
-    assert h.data["metric"] == "review" and h.expected == rev
+    assert h.data["metric"] == "reviews" and h.expected == rev
 
 
 def test_no_reviews_statement_against_the_table():
@@ -156,7 +156,7 @@ def test_no_reviews_statement_against_the_table():
     for g in ("litigation_direct", "litigation_after_review"):
         r.tables.reviews[g] = {k: num(0) for k in ("upheld", "corrected", "other", "pending", "total")}
     [h] = run(r, "X102")
-    assert h.data["metric"] == "review" and h.expected == 2 and h.actual == 0
+    assert h.data["metric"] == "reviews" and h.expected == 2 and h.actual == 0
     # “未发生…被行政复议纠错” denies an outcome, not the cases themselves
     r2 = with_text("全年未发生因依申请公开被行政复议纠错的情况。")
     r2.tables.reviews = r.tables.reviews
@@ -222,9 +222,9 @@ def test_consistent_reports_are_silent(name):
 def test_r003_statements_are_read():
     """r003 repeats its tables in the text: the figures must be found (and agree)."""
     r = parsed(str(CORPUS / "r003.pdf"))
-    got = {(s.metric, s.value) for s in X.extract_statements(r) if s.scope == "self"}
-    assert {("new_received", 3119), ("handled", 3050), ("carried_over", 34), ("carried_forward", 103),
-            ("review", 351), ("litigation", 46)} <= got
+    got = {(f.kind, f.value) for f in r.facts if f.scope in ("self", "region")}
+    assert {("applications_received", 3119), ("applications_handled", 3050), ("applications_carried_over", 34),
+            ("applications_carried_forward", 103), ("reviews", 351), ("lawsuits", 46)} <= got
 
 
 def test_seed_is_silent(seed_path: Path):

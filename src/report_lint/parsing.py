@@ -78,9 +78,14 @@ def _load_model(data: bytes, path: str) -> Report:
         raise InputError("schema-version", f"{path} 的 schema_version={obj.get('schema_version')} 不受支持",
                          f"{path}: unsupported schema_version {obj.get('schema_version')}")
     try:
-        return Report.model_validate(obj)
+        report = Report.model_validate(obj)
     except ValidationError as e:
         first = e.errors()[0]
         where = ".".join(str(x) for x in first["loc"])
         raise InputError("bad-model", f"{path} 的报告模型无效：{where}：{first['msg']}",
                          f"{path}: invalid report model at {where}: {first['msg']}")
+    if "facts" not in obj:  # a model written before facts existed, or by hand: read its narrative
+        from .recognise.facts import extract_facts
+
+        report.facts = extract_facts(report)
+    return report

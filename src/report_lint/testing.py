@@ -92,7 +92,7 @@ def valid_report(template: str = "2021", year: Optional[int] = None, seed: int =
     paragraphs = [Paragraph(text=s.text, section=s.number, location=Location(line=10 * s.number + 1))
                   for s in sections]
     title = f"{organ}{year}年政府信息公开工作年度报告"
-    return Report(
+    report = Report(
         source=Source(path="<memory>", format="json", sha256="0" * 64),
         meta=Meta(title=title, organ=organ, organ_kind="government" if organ.endswith("人民政府") else "department",
                   year=year, template=template, published_on=published_on),
@@ -105,3 +105,12 @@ def valid_report(template: str = "2021", year: Optional[int] = None, seed: int =
         ),
         table_templates={"disclosure": template, "applications": template, "reviews": template},
     )
+    return with_facts(report)
+
+
+def with_facts(report: Report) -> Report:
+    """The report with its narrative facts read again (after a test or a plugin changed its text)."""
+    from .recognise.facts import extract_facts
+
+    report.facts = extract_facts(report)
+    return report

@@ -1,9 +1,9 @@
 """C family — completeness: the six parts, their order and numbering, the three tables and every row and
-column of the detected template, the title, the 统计期限 sentence and the narrative content that the
-条例 and the 2021 format require (SPEC.md §2, §6, §7, §10).
+column of the detected template, the title, the 统计期限 sentence, the narrative content that the
+条例 and the 2021 format require, and instructions left from the blank format (SPEC.md §2, §6, §7, §10).
 
-The small helpers at the top (part names, locations, text of a part) are shared with the other
-built-in families in this package (template, timeliness, format).
+What the narrative states (the period, fee statements, 考核/评议/追究, placeholders) comes from
+report.facts (recognise/facts.py); no rule here reads the prose for it again.
 """
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from typing import Iterable, Iterator, Optional
 from ..engine.types import FindingLocation, Hit, RuleContext, RuleImpl, hookimpl
 from ..model import Report, Section
 from ..templates import TABLE_KEYS, get_template
-from .helpers import (TITLE_PHRASE, TITLE_RE, clean_title, compact, find_stat_periods, fold,
-                      keyword_groups_missing, numeral, part_en, part_title, part_zh, present_section,
-                      report_template, section_text, to_finding_location)
+from .helpers import (TITLE_PATTERN, TITLE_PHRASE, clean_title, compact, fact_location, fact_where, facts_of,
+                      keyword_groups_missing, normalize, numeral, part_en, part_title, part_zh, present_section,
+                      quote, report_template, section_text, to_finding_location)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -146,7 +146,7 @@ def check_title(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     if not title:
         missing_zh, missing_en = ["标题"], ["the title"]
     else:
-        m = TITLE_RE.match(title)
+        m = re.match(TITLE_PATTERN, title)
         organ = m.group("organ") if m else ""
         if m and not re.search(r"[\u4e00-\u9fff]{2,}", organ):
             # "2019年上海市人民政府办公厅政府信息公开工作年度报告": the organ follows the year.
@@ -157,7 +157,7 @@ def check_title(report: Report, ctx: RuleContext) -> Iterable[Hit]:
         elif not re.search(r"[\u4e00-\u9fff]{2,}", organ):
             missing_zh.append("机关名称")
             missing_en.append("the organ's name")
-        folded = fold(title)
+        folded = normalize(title)
         if "年度报告" not in folded or not re.search(r"(政府|政务)(信息)?公开", folded):
             missing_zh.append(f"“{TITLE_PHRASE}”字样")
             missing_en.append(f"the words {TITLE_PHRASE}")
@@ -172,7 +172,7 @@ def check_title(report: Report, ctx: RuleContext) -> Iterable[Hit]:
 
 
 def check_stat_period(report: Report, ctx: RuleContext) -> Iterable[Hit]:
-    if find_stat_periods(report):
+    if any(f.scope not in ("example", "plan") for f in facts_of(report, "statistics_period")):
         return
     year = report.meta.year or "××××"
     yield Hit("C109", args={"example": f"本报告中所列数据的统计期限自{year}年1月1日至{year}年12月31日止"},
@@ -184,10 +184,14 @@ def check_stat_period(report: Report, ctx: RuleContext) -> Iterable[Hit]:
 
 
 def _body(report: Report, number: int) -> str:
+    """A part's text without its heading and without instructions left from the template."""
     s = report.section(number)
     text = section_text(report, number)
     if s is not None and s.title:
         text = text.replace(s.title, "", 1)
+    for f in facts_of(report, "placeholder"):
+        if f.section == number:
+            text = text.replace(f.text, "")
     return text
 
 
@@ -211,10 +215,10 @@ def check_fee_statement(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     s = present_section(report, 6)
     if s is None or not _applies_from(report, int(ctx.options.get("from_year", 2021))):
         return
-    words = list(ctx.options.get("keywords", ["信息处理费"]))
-    if not keyword_groups_missing(_body(report, 6), {"fee": words}):
+    stated = [f for f in facts_of(report, "fees_charged") if f.scope not in ("example", "plan")]
+    if any(f.section == 6 for f in stated):
         return
-    elsewhere = [n for n in range(1, 6) if not keyword_groups_missing(section_text(report, n), {"fee": words})]
+    elsewhere = sorted({f.section for f in stated if f.section})
     note_zh = note_en = ""
     if elsewhere:
         note_zh = f"（{part_zh(report, elsewhere[0])}提到了信息处理费，但格式要求在第六部分报告）"
@@ -223,16 +227,17 @@ def check_fee_statement(report: Report, ctx: RuleContext) -> Iterable[Hit]:
               location=to_finding_location(s.start, 6))
 
 
+TOPICS = {"assessment": "工作考核", "social_review": "社会评议", "accountability": "责任追究"}
+
+
 def check_government_assessment(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     if report.meta.organ_kind != "government":
         return
     parts = [int(p) for p in ctx.options.get("parts", [1, 5])]
     if not any(present_section(report, p) for p in parts):
         return  # the parts themselves are missing (C101)
-    groups = dict(ctx.options.get("topics", {"工作考核": ["工作考核"], "社会评议": ["社会评议"],
-                                             "责任追究": ["责任追究"]}))
-    text = "\n".join(section_text(report, p) for p in parts)
-    missing = keyword_groups_missing(text, groups)
+    said = {f.kind for f in facts_of(report, *TOPICS) if f.section in parts}
+    missing = [name for kind, name in TOPICS.items() if kind not in said]
     if missing:
         yield Hit("C112", args={"missing": "、".join(missing),
                                 "parts": "第" + "、".join(numeral(p) for p in parts) + "部分",
@@ -249,6 +254,20 @@ def check_part1_topics(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     if missing:
         yield Hit("C113", args={"missing": "、".join(missing), "count": len(missing)},
                   location=to_finding_location(s.start, 1), data={"missing": missing})
+
+
+def check_placeholders(report: Report, ctx: RuleContext) -> Iterable[Hit]:
+    """C115: instructions and blanks left from the format (（文字描述）, ××县, 20XX年, 共（ ）件)."""
+    found = facts_of(report, "placeholder")
+    limit = max(1, int(ctx.options.get("max_locations", 5)))
+    for i, f in enumerate(found[:limit]):
+        where_zh, where_en = fact_where(report, f)
+        last = i == limit - 1 and len(found) > limit
+        yield Hit("C115", args={"placeholder": f.text, "sentence": quote(f.sentence), "where": where_zh,
+                                "where_en": where_en,
+                                "more": f"（全文共{len(found)}处，仅列出前{limit}处）" if last else "",
+                                "more_en": f" ({len(found)} in all, only the first {limit} listed)" if last else ""},
+                  location=fact_location(f), actual=f.text, data={"total": len(found)})
 
 
 @hookimpl
@@ -268,4 +287,5 @@ def report_lint_rules():
         RuleImpl("C112", check_government_assessment),
         RuleImpl("C113", check_part1_topics),
         RuleImpl("C114", check_tables_unfilled),
+        RuleImpl("C115", check_placeholders),
     ]

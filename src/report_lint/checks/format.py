@@ -3,24 +3,30 @@ non-standard title wording (SPEC.md §10.1)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable, Optional
 
 from ..engine.types import Hit, RuleContext, RuleImpl, hookimpl
 from ..model import Location, Report
-from .helpers import (TITLE_PHRASE, clean_title, excerpt, fold, narrative_blocks, to_finding_location,
-                           where_en, where_zh)
+from ..phrasing import alternation, phrasing
+from .helpers import (TITLE_PHRASE, clean_title, excerpt, narrative_blocks, normalize, to_finding_location,
+                      where_en, where_zh)
 
 # ---------------------------------------------------------------------------------------------------
 # 文号: issuer abbreviation + 〔year〕 + number + 号. The year must sit in 六角括号 〔〕 (GB/T 9704—2012
 # 7.2.4). Flags round, square and lenticular brackets and a missing closing bracket ("〔202130号").
 # Court case numbers ("(2020)京01行初17号") have letters after the year and do not match.
 
-_DOCNO = re.compile(
-    r"(?P<issuer>[\u4e00-\u9fff]{2,12})\s*"
-    r"(?:(?P<open>[（(\[【［〔{｛])\s*(?P<year>(?:19|20)\d{2})\s*(?P<close>[）)\]】］〕}｝])"
-    r"|〔(?P<year2>(?:19|20)\d{2})(?=\d{1,4}\s*号))"
-    r"\s*(?P<num>\d{1,4})\s*号")
-_LEAD_VERB = re.compile(r"^.*?(?:根据|依据|按照|依照|遵照|参照|落实|贯彻|执行|印发|转发|关于|见)")
+@lru_cache(maxsize=1)
+def _docno() -> re.Pattern:
+    return re.compile(
+        r"(?P<issuer>[\u4e00-\u9fff]{2,12})\s*"
+        r"(?:(?P<open>[（(\[【［〔{｛])\s*(?P<year>(?:19|20)\d{2})\s*(?P<close>[）)\]】］〕}｝])"
+        r"|〔(?P<year2>(?:19|20)\d{2})(?=\d{1,4}\s*号))"
+        r"\s*(?P<num>\d{1,4})\s*号")
+
+
+_LEAD_VERB = r"^.*?(?:根据|依据|按照|依照|遵照|参照|落实|贯彻|执行|印发|转发|关于|见)"
 
 
 def _joined_blocks(report: Report):
@@ -45,12 +51,12 @@ def _block_at(starts, offset: int):
 
 def check_docno_brackets(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     text, starts = _joined_blocks(report)
-    for m in _DOCNO.finditer(text):
+    for m in _docno().finditer(text):
         if m.group("year2") is None and m.group("open") == "〔" and m.group("close") == "〕":
             continue
         year = m.group("year") or m.group("year2")
         # The abbreviation only: drop a leading verb ("根据黑政办发…") and keep at most 8 characters.
-        issuer = _LEAD_VERB.sub("", m.group("issuer"))[-8:] or m.group("issuer")[-8:]
+        issuer = re.sub(_LEAD_VERB, "", m.group("issuer"))[-8:] or m.group("issuer")[-8:]
         found = issuer + re.sub(r"\s+", "", text[m.end("issuer"):m.end()])
         corrected = f"{issuer}〔{year}〕{m.group('num')}号"
         base, section, loc = _block_at(starts, m.start("num"))
@@ -61,18 +67,34 @@ def check_docno_brackets(report: Report, ctx: RuleContext) -> Iterable[Hit]:
 
 # ---------------------------------------------------------------------------------------------------
 # Half-width , ; : ? ! between Chinese characters. Numbers (1,000), times (9:30), URLs and English
-# are left alone: the character before must be Chinese, the one after Chinese or a digit.
+# are left alone: the character before must be Chinese, the one after Chinese or a digit. Contact
+# lines (电话:0591-…；传真:0591-…) are written that way on purpose and left alone too.
 
-_HALF = re.compile(r"(?<=[\u4e00-\u9fff”）》」])\s*([,;:?!])\s*(?=[\u4e00-\u9fff“（《「\d])")
+_HALF = r"(?<=[\u4e00-\u9fff”）》」])\s*([,;:?!])\s*(?=[\u4e00-\u9fff“（《「\d])"
 _FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
+
+
+@lru_cache(maxsize=1)
+def _contact() -> tuple[re.Pattern, re.Pattern]:
+    """(a contact label ending right before the mark, a phone/fax/postcode number right after it)."""
+    words = phrasing()["format"]
+    return (re.compile(rf"(?:{alternation(words['contact_labels'])})\s*$"),
+            re.compile(rf"^\s*(?:{words['contact_number']})"))
+
+
+def _contact_mark(text: str, start: int, end: int) -> bool:
+    label, number = _contact()
+    return bool(label.search(text[max(0, start - 8):start]) or number.match(text[end:end + 24]))
 
 
 def check_half_width(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     limit = max(1, int(ctx.options.get("max_locations", 5)))
     found: list[tuple[str, int, int, str, Optional[int], Optional[Location]]] = []
     for text, section, loc in narrative_blocks(report):
-        for m in _HALF.finditer(text):
+        for m in re.finditer(_HALF, text):
             if m.group(1) == ":" and text[m.end(1):m.end(1) + 2] == "//":
+                continue
+            if _contact_mark(text, m.start(1), m.end(1)):
                 continue
             found.append((m.group(1), m.start(1), m.end(1), text, section, loc))
     for i, (ch, start, end, text, section, loc) in enumerate(found[:limit]):
@@ -88,14 +110,14 @@ def check_half_width(report: Report, ctx: RuleContext) -> Iterable[Hit]:
 # ---------------------------------------------------------------------------------------------------
 # Title wording: "政府信息公开年度报告" (no 工作), "…工作的年度报告", "政务信息公开…" (SPEC §10.1).
 
-_TITLE_VARIANT = re.compile(r"(?:政府|政务)(?:信息)?公开(?:工作)?(?:的)?年度报告")
+_TITLE_VARIANT = r"(?:政府|政务)(?:信息)?公开(?:工作)?(?:的)?年度报告"
 
 
 def check_title_wording(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     title = clean_title(report.meta.title)
-    if not title or TITLE_PHRASE in fold(title):
+    if not title or TITLE_PHRASE in normalize(title):
         return
-    m = _TITLE_VARIANT.search(title)
+    m = re.search(_TITLE_VARIANT, title)
     if m is None:
         return  # not recognisably a report title: C108's business
     suggested = title[:m.start()] + TITLE_PHRASE + title[m.end():]

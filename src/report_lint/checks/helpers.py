@@ -6,13 +6,13 @@ A check module imports from here and from the model, never from another family's
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
-from typing import Iterator, Optional
+from typing import Optional
 
 from ..engine.types import FindingLocation
-from ..model import Location, Paragraph, Report, Section
+from ..model import Fact, Location, Report, Section
 from ..templates import TableSpec, Template, get_template, template_for_year, templates
+from ..text import compact, normalize
 
 NUMERALS = "一二三四五六七八九十"
 TABLE_ZH = {"disclosure": "表二", "applications": "表三", "reviews": "表四"}
@@ -74,16 +74,6 @@ def where_en(report: Report, section: Optional[int], loc: Optional[Location]) ->
     return part_en(report, section) + (f", {desc}" if desc else "")
 
 
-def compact(text: Optional[str]) -> str:
-    """Text without whitespace (report lines are often broken or spaced: '鸡东县 2020 年…')."""
-    return re.sub(r"\s+", "", text or "")
-
-
-def fold(text: Optional[str]) -> str:
-    """Compact text with full-width forms folded (（ → (, ０ → 0) for keyword and pattern matching."""
-    return unicodedata.normalize("NFKC", compact(text))
-
-
 def present_section(report: Report, number: int) -> Optional[Section]:
     s = report.section(number)
     return s if s is not None and s.present else None
@@ -105,51 +95,53 @@ def narrative_blocks(report: Report) -> list[tuple[str, Optional[int], Optional[
     return [(s.text, s.number, s.start) for s in report.sections if s.present and s.text]
 
 
-def sentences(text: str) -> Iterator[tuple[int, str]]:
-    """(offset, sentence) split at 。！？； and line breaks (half-width ;!? too: flattened text)."""
-    start = 0
-    for m in re.finditer(r"[。！？；!?;\n]", text):
-        if m.end() - start > 1:
-            yield start, text[start:m.end()]
-        start = m.end()
-    if start < len(text):
-        yield start, text[start:]
-
-
 def excerpt(text: str, start: int, end: int, width: int = 12) -> str:
     a, b = max(0, start - width), min(len(text), end + width)
     return ("…" if a > 0 else "") + re.sub(r"\s+", " ", text[a:b]).strip() + ("…" if b < len(text) else "")
 
 
 def keyword_groups_missing(text: str, groups: dict[str, list[str]]) -> list[str]:
-    """The group names none of whose keywords occurs in `text` (compared without whitespace)."""
-    t = fold(text)
-    return [name for name, words in groups.items() if not any(fold(w) in t for w in words)]
-
-
-# 统计期限 sentence, SPEC §10.2 (looser on the start day: a few 2019 reports start on 9月1日, and the
-# C rule only asks that the sentence exists; T103 compares its years).
-STAT_PERIOD_RE = re.compile(
-    r"(统计期限|统计时限|统计时间|统计区间|时间范围)[^。；]{0,12}?(20\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
-    r"[^。；\d]{0,8}?(至|到|—|－|-|～|~)[^。；\d]{0,8}?(?:(20\d{2})\s*年\s*)?12\s*月\s*31\s*日")
-
-
-def find_stat_periods(report: Report) -> list[tuple[re.Match, str, Optional[int], Optional[Location]]]:
-    out = []
-    for text, section, loc in narrative_blocks(report):
-        for m in STAT_PERIOD_RE.finditer(text):
-            out.append((m, text, section, loc))
-    return out
+    """The group names none of whose keywords occurs in `text` (compared normalised)."""
+    t = normalize(text)
+    return [name for name, words in groups.items() if not any(normalize(w) in t for w in words)]
 
 
 # Title, SPEC §10.1: organ + 4-digit year + 政府信息公开工作年度报告 (variants are F103's business).
-TITLE_RE = re.compile(r"^(?P<organ>.*?)(?P<year>(?:19|20)\d{2})年(?:度)?(?P<rest>.*)$")
+TITLE_PATTERN = r"^(?P<organ>.*?)(?P<year>(?:19|20)\d{2})年(?:度)?(?P<rest>.*)$"
 TITLE_PHRASE = "政府信息公开工作年度报告"
 
 
 def clean_title(title: Optional[str]) -> str:
     t = compact(title)
     return t.strip("《》〈〉<>\"“”'‘’")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Narrative facts (report.facts, read by recognise/facts.py): the checks compare them, never re-read prose
+
+
+def facts_of(report: Report, *kinds: str) -> list[Fact]:
+    return [f for f in report.facts if f.kind in kinds]
+
+
+def is_government(report: Report) -> bool:
+    organ = report.meta.organ or ""
+    return report.meta.organ_kind in ("government", "township") or organ.endswith(("人民政府", "管委会"))
+
+
+def own_scope(report: Report, fact: Fact) -> bool:
+    """A figure about the reporting organ itself: its own, or its whole area in a government's report
+    (a government reports for its region; a department's 全县 figure is someone else's)."""
+    return fact.scope == "self" or (fact.scope == "region" and is_government(report))
+
+
+def fact_location(fact: Fact) -> FindingLocation:
+    return to_finding_location(fact.location, fact.section)
+
+
+def fact_where(report: Report, fact: Fact) -> tuple[str, str]:
+    """('第一部分“总体情况”第12行', 'part 一 (总体情况), line 12') for a fact."""
+    return where_zh(report, fact.section, fact.location), where_en(report, fact.section, fact.location)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -324,15 +316,7 @@ def ambiguous_splits(report: Report, table: str) -> list[AmbiguousSplit]:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Narrative locations
-
-def paragraph_location(para: Optional[Paragraph], idx: Optional[int]) -> FindingLocation:
-    if para is None:
-        return FindingLocation()
-    loc = para.location
-    return FindingLocation(section=para.section, line=loc.line if loc else None, page=loc.page if loc else None,
-                           paragraph=(loc.paragraph if loc and loc.paragraph is not None else idx))
-
+# Quotes
 
 def quote(sentence: str, limit: int = 90) -> str:
     s = sentence.strip()

@@ -4,19 +4,21 @@
 quoted by local rules), but no national numeric 解读率 target exists (SPEC §9), so the target is an
 option (default 100%) and a rate below it is only an info finding. A stated 解读率 that its own
 counts contradict is a data error in the text (warning).
+
+The rate comes from what the text states (report.facts): an interpretation count over the documents
+issued (表二's count; when 表二 gives none or 0, the text's own — “制发规范性文件5件，其中3件同步解读”),
+a share word (全部/均/同步…解读: 100%), or a stated 解读率.
 """
 from __future__ import annotations
 
 from typing import Iterable, Optional
 
 from ..engine.types import FindingLocation, Hit, RuleContext, RuleImpl, hookimpl
-from ..model import Report
-from .helpers import disclosure_first_part, paragraph_location, quote
-from .text_vs_table import (
-    Statement, extract_statements, stated_rates,
-)
+from ..model import Fact, Report
+from .helpers import disclosure_first_part, fact_location, facts_of, own_scope, quote
 
-_DOC_WORDS = ("规范性文件", "规章", "政策文件", "文件")
+_ISSUED = ("regulations_issued", "normative_issued")
+_SAID = ("interpretations", "interpretation_share", "interpretation_rate", "interpretation_mention")
 
 
 def _pct(rate: float) -> str:
@@ -41,102 +43,117 @@ def issued_in_table(report: Report) -> Optional[tuple[float, dict[str, float], s
     return sum(values.values()), values, label
 
 
-def _interpretation_count(report: Report) -> Optional[Statement]:
-    """The organ's own count of interpretations of documents (not “解读信息发布 7 条” in general)."""
-    for st in extract_statements(report):
-        if st.metric == "interpretations" and st.scope == "self" and not st.approx \
-                and any(w in st.sentence for w in _DOC_WORDS):
-            return st
+def _own(report: Report, *kinds: str) -> list[Fact]:
+    return [f for f in facts_of(report, *kinds) if own_scope(report, f) and not f.approx]
+
+
+def _text_issued(facts: list[Fact]) -> Optional[int]:
+    """规章 + 规范性文件 as the text counts them (the first figure of each)."""
+    first: dict[str, int] = {}
+    for f in facts:
+        first.setdefault(f.kind, int(f.value))
+    return sum(first.values()) if first else None
+
+
+class Base:
+    """The documents a rate is of, and how a message names them."""
+
+    def __init__(self, count: float, zh: str, en: str, column: Optional[str] = None):
+        self.count, self.zh, self.en, self.column = count, zh, en, column
+
+
+def documents_base(report: Report, sentence: Optional[str] = None) -> Optional[Base]:
+    """The documents issued: 表二's count; when 表二 gives none or 0, the text's own count (in
+    `sentence` first — 其中3件… counts those — else anywhere)."""
+    table = issued_in_table(report)
+    if table and table[0] > 0:
+        n = int(table[0])
+        return Base(n, f"表二“{table[2]}”共 {n} 件（规章与规范性文件）",
+                    f"表二 “{table[2]}” totals {n} (regulations and normative documents)", table[2])
+    stated = _own(report, *_ISSUED)
+    n = (_text_issued([f for f in stated if f.sentence == sentence]) if sentence else None) or _text_issued(stated)
+    if n:
+        return Base(n, f"正文称制发规章和规范性文件 {n} 件", f"the text reports {n} documents issued")
     return None
 
 
-def _doc_count(report: Report, sentence: Optional[str] = None) -> Optional[int]:
-    """Documents issued as the text states them (规章 + 规范性文件), preferring the same sentence."""
-    found = [s for s in extract_statements(report)
-             if s.metric in ("normative_issued", "regulations_issued") and s.scope == "self" and not s.approx]
-    if sentence is not None:
-        same = [s for s in found if s.sentence == sentence]
-        if same:
-            found = same
-    if not found:
-        return None
-    by_metric: dict[str, int] = {}
-    for s in found:
-        by_metric.setdefault(s.metric, s.value)
-    return sum(by_metric.values())
-
-
-def _table_location(report: Report) -> FindingLocation:
-    part, col = disclosure_first_part(report)
-    return FindingLocation(section=2, table="disclosure", row="normative_documents", column=col)
+def _counts(report: Report) -> list[Fact]:
+    """The organ's own counts of interpretations of documents (not 解读类信息发布 21 条 in general, not
+    政策及解读共 2 条, which counts two things at once)."""
+    return [f for f in _own(report, "interpretations") if f.data.get("of_documents")]
 
 
 def check_rate_below_target(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     target = float(ctx.options.get("target_rate", 1.0))
-    table = issued_in_table(report)
-    st = _interpretation_count(report)
-    if table and table[0] > 0 and st is not None:
-        issued, _, label = table
-        rate = st.value / issued
+    for f in _counts(report):
+        base = documents_base(report, f.sentence)
+        if base is None or base.count <= 0:
+            continue
+        rate = f.value / base.count
         if rate + 1e-9 < target:
-            yield Hit("I101", args={"issued": int(issued), "column": label, "interpreted": st.value,
-                                    "rate": _pct(rate), "target": _pct(target), "quote": quote(st.sentence),
-                                    "basis_zh": f"正文称政策解读 {st.value} 件",
-                                    "basis_en": f"the text reports {st.value} interpretations"},
-                      location=paragraph_location(st.paragraph, st.paragraph_index),
-                      expected=f">= {_pct(target)}", actual=_pct(rate),
-                      data={"issued": issued, "interpreted": st.value, "rate": rate, "target": target,
-                            "sentence": st.sentence})
-        return
-    # no count to compute with: a stated rate below the target still says it
-    if not table or table[0] <= 0:
-        return
-    for rate, sent, para, idx in stated_rates(report):
+            yield Hit("I101", args={"issued": int(base.count), "interpreted": f.value, "rate": _pct(rate),
+                                    "target": _pct(target), "quote": quote(f.sentence), "base": base.zh + "，",
+                                    "base_en": base.en + "; ",
+                                    "basis_zh": f"正文称政策解读 {f.value} {f.unit or '件'}",
+                                    "basis_en": f"the text reports {f.value} interpretations"},
+                      location=fact_location(f), expected=f">= {_pct(target)}", actual=_pct(rate),
+                      data={"issued": base.count, "interpreted": f.value, "rate": rate, "target": target,
+                            "sentence": f.sentence})
+        return  # the organ's count decides
+    if _own(report, "interpretation_share"):
+        return  # 全部/均 … 解读: 100%
+    for f in _own(report, "interpretation_rate"):
+        rate = float(f.value)
         if rate + 1e-9 < target:
-            yield Hit("I101", args={"issued": int(table[0]), "column": table[2], "interpreted": "?", "rate": _pct(rate), "target": _pct(target),
-                                    "quote": quote(sent), "basis_zh": f"正文称解读率 {_pct(rate)}",
+            base = documents_base(report, f.sentence)
+            yield Hit("I101", args={"issued": int(base.count) if base else "?", "interpreted": "?",
+                                    "rate": _pct(rate), "target": _pct(target), "quote": quote(f.sentence),
+                                    "base": base.zh + "，" if base else "", "base_en": base.en + "; " if base else "",
+                                    "basis_zh": f"正文称解读率 {_pct(rate)}",
                                     "basis_en": f"the text states a rate of {_pct(rate)}"},
-                      location=paragraph_location(para, idx), expected=f">= {_pct(target)}", actual=_pct(rate),
-                      data={"rate": rate, "target": target, "sentence": sent})
-            return
+                      location=fact_location(f), expected=f">= {_pct(target)}", actual=_pct(rate),
+                      data={"rate": rate, "target": target, "sentence": f.sentence})
+        return
 
 
 def check_stated_rate(report: Report, ctx: RuleContext) -> Iterable[Hit]:
-    st = _interpretation_count(report)
-    if st is None:
-        return
-    for rate, sent, para, idx in stated_rates(report):
-        docs = _doc_count(report, sent)
-        source_zh = "正文所述制发件数"
-        if docs is None:
-            table = issued_in_table(report)
-            if not table:
-                continue
-            docs, source_zh = int(table[0]), f"表二“{table[2]}”"
-        if not docs:
+    counts = _counts(report)
+    for f in _own(report, "interpretation_rate"):
+        count = next((c for c in counts if c.sentence == f.sentence), counts[0] if counts else None)
+        base = documents_base(report, f.sentence)
+        if count is None or base is None or base.count <= 0:
             continue
-        computed = min(st.value / docs, 1.0)
+        rate = float(f.value)
+        computed = min(count.value / base.count, 1.0)
         # a stated rate is rounded to whole percent at most
         if abs(computed - rate) > 0.005 + 1e-9:
-            yield Hit("I102", args={"stated": _pct(rate), "interpreted": st.value, "docs": docs,
-                                    "docs_source": source_zh, "computed": _pct(computed), "quote": quote(sent)},
-                      location=paragraph_location(para, idx), expected=_pct(computed), actual=_pct(rate),
-                      data={"stated_rate": rate, "computed_rate": computed, "interpreted": st.value,
-                            "documents": docs, "sentence": sent})
+            source = "正文所述制发件数" if base.column is None else f"表二“{base.column}”"
+            yield Hit("I102", args={"stated": _pct(rate), "interpreted": count.value, "docs": int(base.count),
+                                    "docs_source": source, "computed": _pct(computed), "quote": quote(f.sentence)},
+                      location=fact_location(f), expected=_pct(computed), actual=_pct(rate),
+                      data={"stated_rate": rate, "computed_rate": computed, "interpreted": count.value,
+                            "documents": base.count, "sentence": f.sentence})
         return
 
 
 def check_not_mentioned(report: Report, ctx: RuleContext) -> Iterable[Hit]:
+    if facts_of(report, *_SAID):
+        return
     table = issued_in_table(report)
-    if not table or table[0] <= 0:
+    if table and table[0] > 0:
+        issued, values, label = table
+        part, col = disclosure_first_part(report)
+        yield Hit("I103", args={"issued": int(issued), "column": label, "source": f"表二规章和规范性文件的“{label}”",
+                                "source_en": f"表二 “{label}” of regulations and normative documents"},
+                  location=FindingLocation(section=2, table="disclosure", row="normative_documents", column=col),
+                  actual=int(issued), data={"issued": values})
         return
-    texts = [s.text for s in report.sections] + [p.text for p in report.paragraphs]
-    if any("解读" in t for t in texts):
-        return
-    issued, values, label = table
-    yield Hit("I103", args={"issued": int(issued), "column": label},
-              location=_table_location(report), actual=int(issued),
-              data={"issued": values})
+    stated = _own(report, *_ISSUED)
+    n = _text_issued(stated)
+    if n:
+        yield Hit("I103", args={"issued": n, "column": "", "source": "正文所述本年制发规章和规范性文件",
+                                "source_en": "the documents the text says were issued"},
+                  location=fact_location(stated[0]), actual=n, data={"issued": {f.kind: f.value for f in stated}})
 
 
 @hookimpl

@@ -23,21 +23,26 @@ def _describe(t: Template) -> str:
     return f"{t.id}年格式《{t.name}》（{t.basis}）"
 
 
-def _distinguishing_label(key: str, own: Template, other: Optional[Template]) -> Optional[str]:
-    """A row or column label of `own`'s table that `other`'s table lacks: what gives the table away."""
-    spec = own.table(key)
+def _distinguishing_labels(key: str, own: Template, other: Optional[Template]) -> list[str]:
+    """Row and column labels of `own`'s table that `other`'s table lacks: what gives the table away."""
     if other is None:
-        return None
+        return []
     theirs = other.table(key)
     their_labels = ({c.label for _, cols in theirs.row_columns() for c in cols}
                     | {r.label for r, _ in theirs.row_columns()})
-    for r, cols in spec.row_columns():
-        for c in cols:
-            if c.label not in their_labels:
-                return c.label
-        if r.label not in their_labels:
-            return r.label
-    return None
+    out = []
+    for r, cols in own.table(key).row_columns():
+        out += [c.label for c in cols if c.label not in their_labels and c.label not in out]
+        if r.label not in their_labels and r.label not in out:
+            out.append(r.label)
+    return out
+
+
+def _shown(report: Report, key: str, own: Template, other: Optional[Template]) -> Optional[str]:
+    """A label that gives the table away *and* that recognition found in the report (listed in
+    meta.template_evidence): a finding quotes only what the report says."""
+    found = report.meta.template_evidence.get(key, "")
+    return next((lab for lab in _distinguishing_labels(key, own, other) if lab in found), None)
 
 
 def check_year_mismatch(report: Report, ctx: RuleContext) -> Iterable[Hit]:
@@ -49,7 +54,7 @@ def check_year_mismatch(report: Report, ctx: RuleContext) -> Iterable[Hit]:
         return
     evidence = ""
     for key in TABLE_KEYS:
-        label = _distinguishing_label(key, used, expected)
+        label = _shown(report, key, used, expected)
         if label and getattr(report.tables, key) is not None:
             evidence = f"{TABLE_ZH[key]}出现“{label}”"
             break
@@ -61,42 +66,39 @@ def check_year_mismatch(report: Report, ctx: RuleContext) -> Iterable[Hit]:
 
 
 def check_hybrid(report: Report, ctx: RuleContext) -> Iterable[Hit]:
+    """One report, two formats: a table mixing both formats' labels (SPEC VER-2: 2021 （一） columns with
+    2019 （五） columns in one 表二, report.mixed_labels), and tables that each follow another format."""
     if report.meta.template != "hybrid":
         return
     expected = template_for_year(report.meta.year) if report.meta.year else None
     by_table = {k: get_template(v) for k, v in report.table_templates.items()
                 if k in TABLE_KEYS and getattr(report.tables, k) is not None and get_template(v)}
     mixed = {k: v for k, v in report.mixed_labels.items() if len(v) > 1}
-    if mixed and len({t.id for t in by_table.values()}) < 2:
-        # one table mixes the formats' columns (SPEC VER-2: 2021 （一） columns with 2019 （五） columns)
-        key, found = next(iter(mixed.items()))
-        expected = template_for_year(report.meta.year) if report.meta.year else None
-        zh = "、".join(f"{tid}年格式的“{labs[0]}”" for tid, labs in sorted(found.items()))
-        en = ", ".join(f"'{labs[0]}' of the {tid} format" for tid, labs in sorted(found.items()))
-        target_zh = f"{report.meta.year}年度报告应统一使用{_describe(expected)}" if expected else "同一份报告应统一使用一种格式"
-        target_en = (f"a {report.meta.year} report must use the {expected.id} format ({expected.basis}) throughout"
-                     if expected else "one report must use one format throughout")
-        yield Hit("V102", args={"tables": f"{TABLE_ZH[key]}同时有{zh}等栏目", "tables_en": f"{TABLE_ZH[key]} mixes {en}",
-                                "target": target_zh, "target_en": target_en},
-                  location=FindingLocation(table=key), data={"mixed_labels": found})
-        return
-    if len({t.id for t in by_table.values()}) < 2:
-        return  # the builder said hybrid but the tables name one format: nothing to point at
     ids = sorted({t.id for t in by_table.values()})
     parts_zh, parts_en = [], []
-    first_odd = None
+    first = None
     for key in TABLE_KEYS:
+        if key in mixed:
+            found = mixed[key]
+            zh = "、".join(f"{tid}年格式的“{labs[0]}”" for tid, labs in sorted(found.items()))
+            en = ", ".join(f"'{labs[0]}' of the {tid} format" for tid, labs in sorted(found.items()))
+            parts_zh.append(f"{TABLE_ZH[key]}同时有{zh}等栏目")
+            parts_en.append(f"{TABLE_ZH[key]} mixes {en}")
+            first = first or key
+            continue
         t = by_table.get(key)
-        if t is None:
+        if t is None or len(ids) < 2:
             continue
         others = [get_template(i) for i in ids if i != t.id]
-        label = _distinguishing_label(key, t, others[0] if others else None)
-        if label is None:
+        if not _distinguishing_labels(key, t, others[0] if others else None):
             continue  # this table reads the same in every format (表四): it proves nothing
-        parts_zh.append(f"{TABLE_ZH[key]}按{t.id}年格式（如“{label}”）")
-        parts_en.append(f"{TABLE_ZH[key]} follows the {t.id} format (e.g. '{label}')")
-        if first_odd is None and expected is not None and t.id != expected.id:
-            first_odd = key
+        label = _shown(report, key, t, others[0] if others else None)
+        parts_zh.append(f"{TABLE_ZH[key]}按{t.id}年格式" + (f"（如“{label}”）" if label else ""))
+        parts_en.append(f"{TABLE_ZH[key]} follows the {t.id} format" + (f" (e.g. '{label}')" if label else ""))
+        if first is None and expected is not None and t.id != expected.id:
+            first = key
+    if not parts_zh or (not mixed and len(parts_zh) < 2):
+        return  # the builder said hybrid but the tables name one format: nothing to point at
     if expected is not None:
         target_zh, target_en = f"{report.meta.year}年度报告应统一使用{_describe(expected)}", \
             f"a {report.meta.year} report must use the {expected.id} format ({expected.basis}) throughout"
@@ -104,8 +106,8 @@ def check_hybrid(report: Report, ctx: RuleContext) -> Iterable[Hit]:
         target_zh, target_en = "同一份报告应统一使用一种格式", "one report must use one format throughout"
     yield Hit("V102", args={"tables": "，".join(parts_zh), "tables_en": "; ".join(parts_en),
                             "target": target_zh, "target_en": target_en},
-              location=FindingLocation(table=first_odd) if first_odd else None,
-              data={"table_templates": {k: t.id for k, t in by_table.items()}})
+              location=FindingLocation(table=first) if first else None,
+              data={"table_templates": {k: t.id for k, t in by_table.items()}, "mixed_labels": mixed})
 
 
 def check_unknown(report: Report, ctx: RuleContext) -> Iterable[Hit]:

@@ -1,6 +1,8 @@
 """T family — timeliness: publication against the statutory deadline (条例第四十九条), the years of the
 统计期限 and of the report, stale "本年" narrative, and the time limits the text states
 (条例第三十、三十三条). SPEC.md §6 (TIME-1, TIME-2, TEXT-TIME-1), §10.1 (TITLE-2), §10.2 (OPEN-1).
+What the narrative states (the period, 本年 for another year, time limits, dates) comes from
+report.facts (recognise/facts.py).
 
 Deadlines are rule options so users set them per organ kind and per province; working days come from
 the official Chinese holiday calendar (chinese_calendar), which covers a limited range of years: outside
@@ -15,8 +17,7 @@ from typing import Any, Iterable, Optional
 from ..engine.types import Hit, RuleContext, RuleImpl, hookimpl
 from ..errors import ConfigError
 from ..model import Report
-from .helpers import (compact, excerpt, find_stat_periods, narrative_blocks, sentences,
-                           to_finding_location, where_en, where_zh)
+from .helpers import compact, fact_location, fact_where, facts_of, to_finding_location
 
 DEFAULT_DEADLINES = {"department": "01-31", "government": "03-31", "township": "03-31"}
 
@@ -201,13 +202,15 @@ def check_period_year(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     year = report.meta.year
     if year is None:
         return
-    for m, text, section, loc in find_stat_periods(report):
-        years = {int(m.group(2)), int(m.group(6) or m.group(2))}
-        wrong = sorted(y for y in years if y != year)
+    for f in facts_of(report, "statistics_period"):
+        if f.scope in ("example", "plan"):
+            continue
+        wrong = sorted(y for y in f.data.get("years", []) if y != year)
         if wrong:
-            yield Hit("T103", args={"period": compact(m.group(0)), "period_year": wrong[0], "year": year,
-                                    "where": where_zh(report, section, loc), "where_en": where_en(report, section, loc)},
-                      location=to_finding_location(loc, section), expected=year, actual=wrong[0])
+            where_zh, where_en = fact_where(report, f)
+            yield Hit("T103", args={"period": compact(f.text), "period_year": wrong[0], "year": year,
+                                    "where": where_zh, "where_en": where_en},
+                      location=fact_location(f), expected=year, actual=wrong[0])
 
 
 def check_publication_year(report: Report, ctx: RuleContext) -> Iterable[Hit]:
@@ -223,38 +226,23 @@ def check_publication_year(report: Report, ctx: RuleContext) -> Iterable[Hit]:
               severity="info" if source == "signature" else None)
 
 
-# A sentence that opens on another year ("2022年，…") and then calls something 本年: text carried over
-# from last year's report. 本年报/本年度报告 mean "this report"; table labels (本年新收…) are not narrative.
-_OPENING_YEAR = re.compile(r"^\W*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)?(?:在|截至|截止)?\s*(20\d{2})\s*年度?\s*[，,]")
-_BENNIAN = re.compile(r"本年(?!报|度报告|度年报|度政府信息公开|新收|新制作|新公开|增|制发|废止|处理决定|收费金额|度办理结果)")
-_COMPARISON = re.compile(r"同比|相比|比较|较上|增长|下降|减少|增加|上年|去年|上一年")
-
-
 def check_stale_year(report: Report, ctx: RuleContext) -> Iterable[Hit]:
+    """A sentence that opens on another year ("2022年，…") and then calls something 本年: text carried
+    over from last year's report (recognise/facts.py reads it; comparisons are left out there)."""
     year = report.meta.year
     if year is None:
         return
-    for text, section, loc in narrative_blocks(report):
-        for offset, sent in sentences(text):
-            m = _OPENING_YEAR.match(sent)
-            if not m or int(m.group(1)) >= year or f"{year}年" in compact(sent) or _COMPARISON.search(sent):
-                continue
-            b = _BENNIAN.search(sent, m.end())
-            if b is None:
-                continue
-            yield Hit("T105", args={"other_year": m.group(1), "year": year,
-                                    "excerpt": excerpt(text, offset + b.start(), offset + b.end(), 16),
-                                    "where": where_zh(report, section, loc), "where_en": where_en(report, section, loc)},
-                      location=to_finding_location(loc, section), actual=int(m.group(1)), expected=year)
+    for f in facts_of(report, "other_year_as_current"):
+        if int(f.value) >= year or f"{year}年" in compact(f.sentence):
+            continue
+        where_zh, where_en = fact_where(report, f)
+        yield Hit("T105", args={"other_year": f.value, "year": year, "excerpt": f.text, "where": where_zh,
+                                "where_en": where_en},
+                  location=fact_location(f), actual=int(f.value), expected=year)
 
 
 # ---------------------------------------------------------------------------------------------------
 # Stated time limits (TEXT-TIME-1)
-
-_LIMIT = re.compile(r"(?P<ext>延长[^。；，,\d]{0,8}?)?(?P<n>\d{1,3})\s*个\s*工作日\s*(?P<within>[以之]?内)?")
-_LIMIT_CONTEXT = re.compile(r"答复|补正|告知|延长|主动公开")
-# Not a limit on the organ: the third party's 15 days (条例第三十二条), averages, speed-ups.
-_NOT_A_LIMIT = re.compile(r"第三方|征求|平均|压缩|缩短|提速|提前|用时|时长|办结时间")
 
 _BASIS = {
     "correction": ("条例第三十条：申请内容不明确的，应自收到申请之日起7个工作日内一次性告知补正",
@@ -267,72 +255,47 @@ _BASIS = {
 _STATUTORY = {"correction": 7, "reply": 20, "proactive": 20}
 
 
-def _clause(sent: str, start: int, end: int) -> str:
-    a = max(sent.rfind(c, 0, start) for c in "，,：:") + 1
-    ends = [i for i in (sent.find(c, end) for c in "，,。；;") if i >= 0]
-    return sent[a:min(ends) if ends else len(sent)]
-
-
 def check_time_limits(report: Report, ctx: RuleContext) -> Iterable[Hit]:
-    for text, section, loc in narrative_blocks(report):
-        for offset, sent in sentences(text):
-            if not _LIMIT_CONTEXT.search(sent) or _NOT_A_LIMIT.search(sent):
-                continue
-            for m in _LIMIT.finditer(sent):
-                if not (m.group("within") or m.group("ext") or re.search(r"期限|时限", sent[max(0, m.start() - 6):m.start()])):
-                    continue
-                clause = _clause(sent, m.start(), m.end())
-                if "补正" in sent and "告知" in clause and "答复" not in clause:
-                    kind = "correction"
-                elif "主动公开" in sent and "申请" not in sent:
-                    kind = "proactive"
-                else:
-                    kind = "reply"
-                stated, statutory = int(m.group("n")), _STATUTORY[kind]
-                if stated == statutory:
-                    continue
-                yield Hit("T106", args={"stated": stated, "statutory": statutory, "basis": _BASIS[kind][0],
-                                        "basis_en": _BASIS[kind][1],
-                                        "excerpt": excerpt(text, offset + m.start(), offset + m.end(), 14),
-                                        "where": where_zh(report, section, loc),
-                                        "where_en": where_en(report, section, loc)},
-                          location=to_finding_location(loc, section), expected=statutory, actual=stated,
-                          data={"kind": kind})
+    for f in facts_of(report, "time_limit"):
+        kind = f.data.get("limit", "reply")
+        stated, statutory = int(f.value), _STATUTORY[kind]
+        if stated == statutory:
+            continue
+        where_zh, where_en = fact_where(report, f)
+        yield Hit("T106", args={"stated": stated, "statutory": statutory, "basis": _BASIS[kind][0],
+                                "basis_en": _BASIS[kind][1], "excerpt": f.text, "where": where_zh,
+                                "where_en": where_en},
+                  location=fact_location(f), expected=statutory, actual=stated, data={"kind": kind})
 
 
-_DATE = r"(?:(20\d{2})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日"
-_RECEIVED_REPLIED = re.compile(_DATE + r"[^。；]{0,12}?(?:收到|受理|接到)[^。；]{0,60}?" + _DATE
-                               + r"[^。；]{0,12}?(?:答复|回复|办结)")
+def _day(parts: dict, year: Optional[int]) -> Optional[date]:
+    try:
+        return date(parts.get("year") or year, parts["month"], parts["day"])
+    except (TypeError, ValueError, KeyError):
+        return None  # 2月30日, or no year to go by
 
 
 def check_reply_dates(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     """A reply the text dates ("3月1日收到…申请，4月20日予以答复") against 20 (+20 if extended)
     working days, counted on the official calendar."""
-    for text, section, loc in narrative_blocks(report):
-        for offset, sent in sentences(text):
-            if "补正" in sent or _NOT_A_LIMIT.search(sent):
-                continue  # the clock restarts or stops (条例第三十条、第三十三条第二款)
-            for m in _RECEIVED_REPLIED.finditer(sent):
-                base = int(m.group(1)) if m.group(1) else report.meta.year
-                if base is None:
-                    continue
-                try:
-                    received = date(base, int(m.group(2)), int(m.group(3)))
-                    replied = date(int(m.group(4)) if m.group(4) else base, int(m.group(5)), int(m.group(6)))
-                    if replied < received and not m.group(4):
-                        replied = replied.replace(year=replied.year + 1)
-                except ValueError:
-                    continue  # 2月30日: not a date
-                used = workdays_between(received, replied)
-                limit = 40 if "延长" in sent else 20
-                if used is None or used <= limit:
-                    continue
-                yield Hit("T107", args={"received": received.isoformat(), "replied": replied.isoformat(),
-                                        "workdays": used, "limit": limit,
-                                        "excerpt": excerpt(text, offset + m.start(), offset + m.end(), 6),
-                                        "where": where_zh(report, section, loc),
-                                        "where_en": where_en(report, section, loc)},
-                          location=to_finding_location(loc, section), expected=limit, actual=used)
+    for f in facts_of(report, "reply_dates"):
+        got, sent = f.data.get("received") or {}, f.data.get("replied") or {}
+        base = got.get("year") or report.meta.year
+        received = _day(got, base)
+        replied = _day(sent, base)
+        if received is None or replied is None:
+            continue
+        if replied < received and not sent.get("year"):
+            replied = replied.replace(year=replied.year + 1)
+        used = workdays_between(received, replied)
+        limit = 40 if f.data.get("extended") else 20
+        if used is None or used <= limit:
+            continue
+        where_zh, where_en = fact_where(report, f)
+        yield Hit("T107", args={"received": received.isoformat(), "replied": replied.isoformat(),
+                                "workdays": used, "limit": limit, "excerpt": f.text, "where": where_zh,
+                                "where_en": where_en},
+                  location=fact_location(f), expected=limit, actual=used)
 
 
 @hookimpl

@@ -110,6 +110,24 @@ class Paragraph(_Model):
     location: Optional[Location] = None
 
 
+class Fact(_Model):
+    """Something the narrative states that a rule compares with something else: a count, a rate, the
+    statistics period, a fee, a date, a placeholder left from the template (see docs/interchange.md)."""
+
+    kind: str  # stable key, e.g. "normative_issued", "interpretation_rate" (rules/phrasing/*.toml)
+    label: str  # Chinese name of the kind
+    label_en: str
+    value: Optional[Union[int, float, str]] = None  # a count, a rate (0..1), ISO date/period text, or None
+    unit: Optional[str] = None  # 件, %, 元, 万元, 个工作日 …
+    scope: str = "self"  # self | region | other | example | plan (rules/phrasing/scope.toml)
+    approx: bool = False  # 约/近/余/多 or a range
+    text: str = ""  # the phrase that states it, as written (line breaks of wrapped lines left out)
+    sentence: str = ""  # the whole sentence, as written
+    section: Optional[int] = None  # part 1..6, None before the first heading
+    location: Optional[Location] = None
+    data: dict = Field(default_factory=dict)  # kind-specific extras ({"start": …, "end": …}, scope marker …)
+
+
 class ParseProblem(_Model):
     """Something the parser could not read cleanly. Surfaced by the P-family rules."""
 
@@ -148,6 +166,8 @@ class Report(_Model):
     # A table whose own column labels come from more than one template (2021 第二十条第（一）项 columns with
     # 2019 （五） columns, SPEC VER-2): {table: {template id: [labels as found]}}.
     mixed_labels: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
+    # What the narrative states, read once after the parts are known (recognise/facts.py).
+    facts: list[Fact] = Field(default_factory=list)
 
     def section(self, number: int) -> Optional[Section]:
         for s in self.sections:
@@ -166,6 +186,6 @@ class Report(_Model):
 
 
 __all__ = [
-    "SCHEMA_VERSION", "Cell", "CellKind", "Location", "Meta", "Paragraph", "ParseProblem", "Provenance",
+    "SCHEMA_VERSION", "Cell", "CellKind", "Fact", "Location", "Meta", "Paragraph", "ParseProblem", "Provenance",
     "Report", "Section", "Source", "Tables", "TableData",
 ]

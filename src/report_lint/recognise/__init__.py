@@ -8,7 +8,8 @@ from ..document import Document
 from ..errors import InputError
 from ..model import Location, ParseProblem, Report, Source, Tables
 from ..templates import TABLE_KEYS, Template, templates
-from .meta import build_meta
+from .facts import extract_facts
+from .meta import build_meta, complete_meta
 from .normalize import label_regex
 from .sections import build_paragraphs, build_sections, choose_headings, find_headings
 from .stream import Stream, build_stream, footer_mask
@@ -192,7 +193,7 @@ def recognise_report(doc: Document, source: Source, extra_templates: tuple[str, 
     headings = choose_headings(find_headings(s, section_tpl, data_spans))
     sections = build_sections(s, headings, section_tpl)
     paragraphs = build_paragraphs(s, headings, data_spans)
-    meta = build_meta(doc, s.text)
+    meta = build_meta(doc)
     meta.template = template_id
     meta.template_evidence = _evidence(s, chosen, tpls)
 
@@ -212,9 +213,14 @@ def recognise_report(doc: Document, source: Source, extra_templates: tuple[str, 
             code="no-report", severity="error",
             message="文件中没有找到政府信息公开工作年度报告的内容（既无六个部分的标题，也无统计表格）",
             message_en="no annual report found in the file (neither the six part headings nor the tables)"))
-    return Report(source=source, meta=meta, sections=sections, tables=tables, paragraphs=paragraphs,
-                  problems=problems, table_locations=table_locations, table_templates=table_templates,
-                  mixed_labels=mixed)
+    report = Report(source=source, meta=meta, sections=sections, tables=tables, paragraphs=paragraphs,
+                    problems=problems, table_locations=table_locations, table_templates=table_templates,
+                    mixed_labels=mixed)
+    # What the narrative states, read once now that the parts are known; the year and the signature
+    # date fill the metadata's gaps.
+    report.facts = extract_facts(report)
+    complete_meta(report.meta, report.facts)
+    return report
 
 
 __all__ = ["recognise_report"]

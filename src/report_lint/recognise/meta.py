@@ -1,28 +1,39 @@
 """Metadata: title, issuing organ and its kind, report year, publication date — each with where it
-came from (page metadata beats the signature date; SPEC §6: the report's own date line is not reliable)."""
+came from (page metadata beats the signature date; SPEC §6: the report's own date line is not reliable).
+
+`build_meta` reads what the document and its title say; `complete_meta` fills the gaps from the
+narrative facts (the statistics period's year, the signature date) once those are read."""
 from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from typing import Optional
 
 from ..document import Document, Paragraph, Table
-from ..model import Location, Meta, Provenance
+from ..model import Fact, Location, Meta, Provenance
+from ..phrasing import alternation, phrasing
+from ..text import cn_to_int, cn_year
 
-TITLE_RX = re.compile(
-    r"(?P<organ>[^\s。，,；;：:“”《》#]{0,40}?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*"
-    r"(?P<organ2>[^\s。，,；;：:“”《》#\d]{2,30}?)?\s*"
-    r"(?:的)?\s*(?:政府|政务)信息公开(?:工作)?\s*(?:的)?\s*年度?\s*报告")
+
+@lru_cache(maxsize=1)
+def _title_rx() -> re.Pattern:
+    return re.compile(
+        r"(?P<organ>[^\s。，,；;：:“”《》#]{0,40}?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*"
+        r"(?P<organ2>[^\s。，,；;：:“”《》#\d]{2,30}?)?\s*"
+        r"(?:的)?\s*(?:政府|政务)信息公开(?:工作)?\s*(?:的)?\s*年度?\s*报告")
 
 
 def _clean_title(t: str) -> str:
     """Titles are compared and shown without layout spaces ("鸡东县 2020 年…" → "鸡东县2020年…")."""
     return re.sub(r"\s+", "", t.strip().lstrip("#").strip())
-PERIOD_RX = re.compile(r"(?:统计期限|统计时限|统计周期|时间范围|统计时间|统计区间)[^0-9]{0,12}((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
-DATE_RX = re.compile(r"((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
-CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "О": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-             "八": 8, "九": 9}
-CN_DATE_RX = re.compile(r"([〇○零О一二三四五六七八九O]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
+
+
+@lru_cache(maxsize=1)
+def _date_rxs() -> tuple[re.Pattern, re.Pattern]:
+    return (re.compile(r"((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?"),
+            re.compile(r"([〇○零О一二三四五六七八九O]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日"))
+
 
 _GOV_END = ("人民政府", "政府", "管委会", "管理委员会", "行政公署")
 _DEPT_END = ("局", "委", "委员会", "办公室", "办公厅", "办", "厅", "中心", "院", "署", "部", "所", "队", "站", "馆",
@@ -30,31 +41,24 @@ _DEPT_END = ("局", "委", "委员会", "办公室", "办公厅", "办", "厅", 
 _AREA_END = ("省", "市", "县", "区", "旗", "州", "盟", "自治区", "自治州", "自治县", "新区", "实验区", "开发区", "高新区")
 
 
-def _cn_number(s: str) -> int:
-    if s == "十":
-        return 10
-    if s.startswith("十"):
-        return 10 + CN_DIGITS.get(s[1], 0)
-    if s.endswith("十"):
-        return CN_DIGITS.get(s[0], 0) * 10
-    if "十" in s:
-        a, b = s.split("十")
-        return CN_DIGITS.get(a, 0) * 10 + CN_DIGITS.get(b, 0)
-    return CN_DIGITS.get(s, 0)
+def date_matches(text: str) -> list[re.Match]:
+    """Every date written in `text` (2024年1月20日, 2024-01-20, 二〇二四年一月二十日), Arabic first."""
+    arabic, chinese = _date_rxs()
+    return list(arabic.finditer(text)) or list(chinese.finditer(text))
 
 
 def parse_date(text: str) -> Optional[date]:
-    m = DATE_RX.search(text)
+    arabic, chinese = _date_rxs()
+    m = arabic.search(text)
     if m:
         try:
             return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             return None
-    m = CN_DATE_RX.search(text)
+    m = chinese.search(text)
     if m:
         try:
-            y = int("".join(str(CN_DIGITS.get(c, 0)) for c in m.group(1)))
-            return date(y, _cn_number(m.group(2)), _cn_number(m.group(3)))
+            return date(cn_year(m.group(1)) or 0, cn_to_int(m.group(2)) or 0, cn_to_int(m.group(3)) or 0)
         except ValueError:
             return None
     return None
@@ -89,11 +93,29 @@ def _first_texts(doc: Document, limit: int = 12) -> list[tuple[str, Location]]:
     return out
 
 
-def build_meta(doc: Document, full_text: str) -> Meta:
+def clean_organ(organ: str) -> Optional[str]:
+    """The organ's name out of the words around it in a title or a sentence: 平潭综合实验区苏平片区管理局
+    关于报送… → 平潭综合实验区苏平片区管理局, 现公布周至县人民政府办公室 → 周至县人民政府办公室; None when
+    what is left is no name (编制我单位). The wording is data (rules/phrasing/organ.toml)."""
+    words = phrasing()["organ"]
+    o = organ.strip()
+    cut = re.search(alternation(words["cut_before"]), o)
+    if cut and cut.start() >= 2:
+        o = o[:cut.start()]
+    lead = re.match(rf"^.*?(?:{alternation(words['cut_after'])})", o)
+    if lead and len(o) - lead.end() >= 2:
+        o = o[lead.end():]
+    o = o.strip("的之、，,")
+    if len(o) < 2 or any(w in o for w in words["not_a_name"]):
+        return None
+    return o
+
+
+def build_meta(doc: Document) -> Meta:
     meta = Meta()
     prov = meta.provenance
     title_val = doc.meta.get("title")
-    if title_val and TITLE_RX.search(title_val[0].replace(" ", "")):
+    if title_val and _title_rx().search(title_val[0].replace(" ", "")):
         meta.title = _clean_title(title_val[0])
         prov["title"] = Provenance(kind=title_val[1], text=title_val[2])
     else:
@@ -102,7 +124,10 @@ def build_meta(doc: Document, full_text: str) -> Meta:
             # a title may be broken over two or three lines ("2024 年上海市科委政府信息公开工作" / "年度报告")
             for k in (1, 2, 3):
                 joined = "".join(t for t, _ in first[i:i + k])
-                m = TITLE_RX.search(joined[:200].replace(" ", ""))
+                head = joined[:200].replace(" ", "")
+                m = _title_rx().search(head)
+                if m and head[:m.start()].endswith(("《", "<", "〈")):
+                    m = None  # a document the sentence cites (《…办公室关于…年度报告编制工作的通知》)
                 # a joined title must start with a real title line, not a stray "正文"
                 if m and (k == 1 or (len(joined) <= 60 and len(first[i][0].strip()) >= 6)):
                     meta.title = _clean_title(m.group(0) if len(joined) > 80 else joined)
@@ -113,24 +138,23 @@ def build_meta(doc: Document, full_text: str) -> Meta:
         if meta.title is None and title_val:
             meta.title = title_val[0].strip()
             prov["title"] = Provenance(kind=title_val[1], text=title_val[2])
+    recorded = doc.meta.get("organ")  # the page's own record (发布机构, a meta tag)
     if meta.title:
-        m = TITLE_RX.search(meta.title.replace(" ", ""))
+        m = _title_rx().search(meta.title.replace(" ", ""))
         if m:
-            organ = (m.group("organ") or "").strip() or (m.group("organ2") or "").strip()
             meta.year = int(m.group("year"))
             prov["year"] = Provenance(kind="title", text=meta.title)
+            found = (m.group("organ") or "").strip() or (m.group("organ2") or "").strip()
+            organ = clean_organ(found) if found else None
+            if organ and recorded and organ_kind(organ) == "unknown" and organ_kind(recorded[0]) != "unknown" \
+                    and recorded[0] in found:
+                organ = None  # the title wraps the name in more words than it can cut: the record names it
             if organ:
                 meta.organ = organ
                 prov["organ"] = Provenance(kind="title", text=meta.title)
-    if meta.organ is None and doc.meta.get("organ"):
-        o = doc.meta["organ"]
-        meta.organ = o[0]
-        prov["organ"] = Provenance(kind=o[1], text=o[2])
-    if meta.year is None:
-        m = PERIOD_RX.search(full_text)
-        if m:
-            meta.year = int(m.group(1))
-            prov["year"] = Provenance(kind="statistics-period", text=m.group(0))
+    if meta.organ is None and recorded:
+        meta.organ = recorded[0]
+        prov["organ"] = Provenance(kind=recorded[1], text=recorded[2])
     meta.organ_kind = organ_kind(meta.organ)
     pub = doc.meta.get("published_on")
     if pub:
@@ -145,12 +169,24 @@ def build_meta(doc: Document, full_text: str) -> Meta:
         if d:
             meta.published_on = d
             prov["published_on"] = Provenance(kind="signature", text=raw)
-    if meta.published_on is None:
-        d, raw, loc = _signature_date(doc)
-        if d:
-            meta.published_on = d
-            prov["published_on"] = Provenance(kind="signature", text=raw, location=loc)
     return meta
+
+
+def complete_meta(meta: Meta, facts: list[Fact]) -> None:
+    """What the title and the page did not give, from the narrative: the report year from the
+    statistics period, the publication date from the signature (the weakest source, SPEC §6)."""
+    if meta.year is None:
+        period = next((f for f in facts if f.kind == "statistics_period" and f.scope == "self"), None)
+        if period is not None:
+            meta.year = int(period.data["years"][0])
+            meta.provenance["year"] = Provenance(kind="statistics-period", text=period.text,
+                                                 location=period.location)
+    if meta.published_on is None:
+        signed = next((f for f in facts if f.kind == "signature_date"), None)
+        if signed is not None:
+            meta.published_on = date.fromisoformat(str(signed.value))
+            meta.provenance["published_on"] = Provenance(kind="signature", text=signed.text,
+                                                         location=signed.location)
 
 
 def _iso(s: str) -> Optional[date]:
@@ -158,21 +194,3 @@ def _iso(s: str) -> Optional[date]:
         return date.fromisoformat(s[:10])
     except ValueError:
         return None
-
-
-def _signature_date(doc: Document) -> tuple[Optional[date], str, Optional[Location]]:
-    """The date under the signature: the last date in the last few lines of the report."""
-    tail: list[tuple[str, Location]] = []
-    for b in reversed(doc.blocks):
-        if isinstance(b, Paragraph) and b.text.strip():
-            tail.append((b.text.strip(), b.location))
-        if len(tail) >= 4:
-            break
-    for txt, loc in tail:
-        window = txt[-60:]
-        found = list(DATE_RX.finditer(window)) or list(CN_DATE_RX.finditer(window))
-        if found:
-            d = parse_date(found[-1].group(0))
-            if d:
-                return d, found[-1].group(0), loc
-    return None, "", None

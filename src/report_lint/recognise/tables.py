@@ -11,6 +11,7 @@ One algorithm serves every format:
 """
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -209,10 +210,38 @@ class TableReader:
                     f"{self.spec.title}中有一组数值（“{raw[:60]}”）无法对应到模板的任何一行",
                     f"{self.spec.title}: a group of values ('{raw[:60]}') could not be placed in any template row",
                     {"raw": raw}))
+        # a blank row is there, not missing (align charged it −20) — scored like a labelled row read
+        # short (+2), so a 2021 表三 with blank （六）2/3 is not taken for the 2019 single （六） row
+        score += 22.0 * self._keep_blank_rows(plans, anchors, groups, data)
         header_bonus = self._header_evidence(a, b)
         used = [groups[g] for g in used_groups]
         span = (min(g.start for g in used), max(g.end for g in used)) if used else None
         return TableResult(self.template.id, data, score + header_bonus, problems, self.s.location(a), span=span)
+
+    def _keep_blank_rows(self, plans: list[RowPlan], anchors: list[Anchor], groups, data: dict) -> int:
+        """A row whose label stands, in the template's order, between the rows before and after it,
+        with no value before the next label (a flattened page's “…申请2000002 2.申请人逾期未按收费
+        通知…3.其他（七）总计…”), is blank, not missing: keep it as blank cells. Only in a table read for
+        the most part, so a table that failed to read stays missing."""
+        if len(data) * 2 < len(plans):
+            return 0
+        kept = 0
+        columns = {p.spec.key: p.columns for p in plans}
+        index = {p.spec.key: i for i, p in enumerate(plans)}
+        starts = sorted(t.start for g in groups for t in g.tokens)
+        order = sorted(anchors, key=lambda an: an.start)
+        for prev, an, nxt in zip(order, order[1:], order[2:]):
+            if an.key in data or an.key not in columns or prev.key not in data:
+                continue
+            if not index.get(prev.key, len(plans)) < index[an.key] < index.get(nxt.key, -1):
+                continue  # labels out of the table's order: narrative, not this table's rows
+            k = bisect.bisect_left(starts, an.end)
+            if k < len(starts) and starts[k] < nxt.start:
+                continue  # values stand between the labels: not a blank row
+            loc = self.s.location(an.start)
+            data[an.key] = {c.key: Cell(value=None, raw="", kind="blank", location=loc) for c in columns[an.key]}
+            kept += 1
+        return kept
 
     def _choose(self, candidates: dict[str, list[list[str]]], plans: list[RowPlan]) -> dict[str, list[str]]:
         """Pick one candidate per row; where several remain, let the column equations decide."""

@@ -3,8 +3,9 @@ clerk can check the parse before trusting the findings.
 
 Shows the metadata with where each value came from, the six parts (found or missing), the three
 tables laid out with their template's row and column labels (the report's template, or the 2021
-format when unknown/hybrid) with blank / not-applicable / invalid / inferred cells marked, and the
-parse problems.
+format when unknown/hybrid) with blank / not-applicable / invalid / inferred cells marked, the facts
+read from the narrative (what the rules compare with the tables: so a user sees why a rule fired),
+and the parse problems.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..engine.types import FindingLocation
-from ..model import Cell, Location, Report
+from ..model import Cell, Fact, Location, Report
 from . import _common as c
 from ._rich import Wrapped
 
@@ -39,6 +40,9 @@ _T = {
         "row_missing": "（未找到此行）",
         "legend": "图例：（空）= 空白单元格；/ 等 = 不适用；⚠ = 无法识别为数字；* = 由表内勾稽关系推断；— = 无此单元格",
         "unknown": "未识别", "none": "—", "evidence": "模板判断依据",
+        "facts": "正文事实", "no_facts": "正文中未读到可与表格比对的事实", "fact": "事实", "fact_value": "数值",
+        "scope": "主体", "where": "位置", "quote": "原文", "approx": "约", "more_facts": "另有 {n} 项未列出",
+        "scopes": {"self": "本机关", "region": "本地区", "other": "其他主体", "example": "举例", "plan": "计划"},
         "kinds": {"government": "人民政府", "department": "部门", "township": "乡镇（街道）", "unknown": "未识别"},
     },
     "en": {
@@ -52,6 +56,11 @@ _T = {
         "legend": "Legend: (blank) = empty cell; / etc. = not applicable; ⚠ = not a number; * = inferred from "
                   "the table's own equations; — = no such cell",
         "unknown": "unknown", "none": "—", "evidence": "Template evidence",
+        "facts": "Narrative facts", "no_facts": "No fact the rules compare was read from the narrative",
+        "fact": "Fact", "fact_value": "Value", "scope": "Scope", "where": "Where", "quote": "As written",
+        "approx": "about ", "more_facts": "{n} more not listed",
+        "scopes": {"self": "this organ", "region": "the area", "other": "another body", "example": "example",
+                   "plan": "plan"},
         "kinds": {"government": "government", "department": "department", "township": "township",
                   "unknown": "unknown"},
     },
@@ -216,6 +225,52 @@ def _table(report: Report, key: str, lang: str, tpl) -> list:
     return out
 
 
+MAX_FACTS_SHOWN = 200
+
+
+def _fact_value(f: Fact, lang: str) -> str:
+    t = _T[c.lang_key(lang)]
+    v = f.value
+    if v is None:
+        return t["none"]
+    if f.unit == "%" and isinstance(v, (int, float)):
+        text = f"{v * 100:.1f}".rstrip("0").rstrip(".") + "%"
+    elif f.kind == "statistics_period" and isinstance(v, str) and "/" in v:
+        a, b = v.split("/", 1)
+        text = f"{a} 至 {b}" if c.lang_key(lang) == "zh" else f"{a} to {b}"
+    elif f.kind == "interpretation_share":
+        text = f.data.get("word") or "100%"
+    else:
+        text = f"{v}{f.unit or ''}"
+    return (t["approx"] if f.approx else "") + text
+
+
+def _facts(report: Report, lang: str, tpl) -> list:
+    t = _T[c.lang_key(lang)]
+    facts = list(getattr(report, "facts", None) or [])
+    head = Text(t["facts"], style="bold")
+    if not facts:
+        return [head, Text(t["no_facts"], style="dim")]
+    head.append(f"（{len(facts)}）" if c.lang_key(lang) == "zh" else f" ({len(facts)})", style="dim")
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column(t["fact"], overflow="fold", ratio=2)
+    table.add_column(t["fact_value"], overflow="fold", ratio=2)
+    table.add_column(t["scope"], no_wrap=True)
+    table.add_column(t["where"], overflow="fold", ratio=2)
+    table.add_column(t["quote"], overflow="fold", ratio=5)
+    for f in facts[:MAX_FACTS_SHOWN]:
+        label = f.label_en if c.lang_key(lang) == "en" else f.label
+        where = " ".join(x for x in (c.part_title(f.section, lang, tpl) if f.section else "",
+                                     _where(f.location, lang)) if x)
+        scope = Text(t["scopes"].get(f.scope, f.scope), style="" if f.scope in ("self", "region") else "yellow")
+        table.add_row(Text(label), Text(_fact_value(f, lang)), scope, Text(where, style="dim"),
+                      Text(f"“{f.text}”", style="italic"))
+    out: list = [head, table]
+    if len(facts) > MAX_FACTS_SHOWN:
+        out.append(Text(t["more_facts"].format(n=len(facts) - MAX_FACTS_SHOWN), style="dim"))
+    return out
+
+
 def _problems(report: Report, lang: str, tpl) -> list:
     t = _T[c.lang_key(lang)]
     if not report.problems:
@@ -252,6 +307,9 @@ def render_report(report: Report, *, lang: str = "zh", color: bool = False, widt
             console.print(block)
     console.print()
     console.print(Text(t["legend"], style="dim"))
+    console.print()
+    for block in _facts(report, lang, tpl):
+        console.print(block)
     console.print()
     for block in _problems(report, lang, tpl):
         console.print(block)

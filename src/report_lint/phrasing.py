@@ -1,0 +1,36 @@
+"""How reports phrase things, as data: rules/phrasing/*.toml (trigger words, units, scope markers,
+placeholders, organ-name noise). Loaded once, on first use; patterns are compiled on first use too, so
+importing a module that reads prose costs nothing.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from typing import Any
+
+from .resources import rules_dir
+
+
+@lru_cache(maxsize=1)
+def phrasing() -> dict[str, Any]:
+    """{file stem: its data}, e.g. phrasing()["counts"]["count"] is the list of count kinds."""
+    out: dict[str, Any] = {}
+    for path in sorted((rules_dir() / "phrasing").glob("*.toml")):
+        with path.open("rb") as f:
+            out[path.stem] = tomllib.load(f)
+    return out
+
+
+@lru_cache(maxsize=512)
+def rx(pattern: str) -> re.Pattern:
+    """A compiled pattern, compiled once."""
+    return re.compile(pattern)
+
+
+def alternation(words) -> str:
+    """A regex matching any of `words` literally, longest first."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+__all__ = ["alternation", "phrasing", "rx"]

@@ -1,0 +1,141 @@
+"""Text normalisation (SPEC.md §0.1) — the one implementation the recogniser and the checks share.
+
+Full/half width (NFKC), quotes dropped, traditional characters simplified, layout whitespace dropped.
+Table labels and headings are matched with `normalize`; narrative text is read with `fold_map`, which
+also says where each normalised character came from, so a fact can quote the report exactly.
+"""
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+QUOTES = set("“”\"‘’'「」『』〝〞″")
+WHITESPACE = set(" \t\u3000\xa0\u2002\u2003\u2009\u200b\ufeff\r")
+NEWLINES = set("\n\u2028\u2029\x0b\x0c")
+
+_trad_converter = None
+
+
+def _is_gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _simplified(ch: str) -> str:
+    # Characters outside GB2312 are mostly traditional forms (規範 → 规范); zhconv knows them. Loaded
+    # only when such a character appears, which plain simplified reports never trigger.
+    global _trad_converter
+    if _trad_converter is None:
+        import zhconv
+
+        _trad_converter = zhconv.convert
+    out = _trad_converter(ch, "zh-cn")
+    return out if len(out) == 1 else ch
+
+
+@lru_cache(maxsize=8192)
+def norm_char(ch: str) -> str:
+    """Normalised form of one character: '' to drop it. Whitespace is handled by the caller."""
+    if ch in QUOTES:
+        return ""
+    n = unicodedata.normalize("NFKC", ch)
+    if n in QUOTES:
+        return ""
+    if len(n) == 1 and "\u4e00" <= n <= "\u9fff" and not _is_gb2312(n):
+        n = _simplified(n)
+    return n
+
+
+def _is_space(ch: str) -> bool:
+    return ch in WHITESPACE or ch in NEWLINES or ch.isspace()
+
+
+def normalize(text: str) -> str:
+    """A short string (a label, a heading, a title, a keyword) without layout spaces, width or quote
+    differences: what two spellings of the same words have in common."""
+    return "".join(norm_char(c) for c in text if not _is_space(c))
+
+
+def compact(text: str | None) -> str:
+    """Text without whitespace, otherwise as written (report lines are often broken or spaced)."""
+    return "".join(c for c in (text or "") if not _is_space(c))
+
+
+def _enclosed(ch: str) -> bool:
+    # ① ⑴ ⒈ ❶ ㉑: list markers in prose; NFKC would turn them into digits that look like counts
+    o = ord(ch)
+    return 0x2460 <= o <= 0x24FF or 0x2776 <= o <= 0x2793 or 0x3251 <= o <= 0x32BF
+
+
+def fold_map(text: str, keep_newlines: bool = False) -> tuple[str, list[int]]:
+    """Narrative text normalised for reading (as `normalize`, list markers kept as they are) and, for
+    each character of the result, its offset in `text`. Layout whitespace is dropped, except that one
+    space stays between two digits ("10 1" is two numbers, not 101); with `keep_newlines` a line break
+    stays as "\\n"."""
+    out: list[str] = []
+    idx: list[int] = []
+    gap = -1  # offset of the whitespace run just passed, or -1
+    for k, ch in enumerate(text):
+        if keep_newlines and ch in NEWLINES:
+            out.append("\n")
+            idx.append(k)
+            gap = -1
+            continue
+        if _is_space(ch):
+            if gap < 0:
+                gap = k
+            continue
+        n = ch if _enclosed(ch) else norm_char(ch)
+        if not n:
+            continue
+        if gap >= 0 and out and out[-1].isdigit() and n[0].isdigit():
+            out.append(" ")
+            idx.append(gap)
+        gap = -1
+        for c in n:
+            out.append(c)
+            idx.append(k)
+    return "".join(out), idx
+
+
+_CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "О": 0, "O": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+             "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+
+
+def cn_to_int(s: str) -> int | None:
+    """A Chinese numeral as an int: 十一 → 11, 两百零三 → 203, 一万二千 → 12000, 三十一 → 31; None when
+    `s` is not one (二三, 万)."""
+    if not s or not any(c in _CN_DIGIT or c == "十" for c in s):
+        return None
+    if "万" in s:
+        hi, _, lo = s.partition("万")
+        h = cn_to_int(hi) if hi else 1
+        low = cn_to_int(lo) if lo else 0
+        return None if h is None or low is None else h * 10000 + low
+    total, digit = 0, None
+    for ch in s:
+        if ch in _CN_DIGIT:
+            if digit is not None and digit != 0 and _CN_DIGIT[ch] != 0:
+                return None  # 二三 is not a numeral we read
+            digit = _CN_DIGIT[ch]
+        elif ch in _CN_UNIT:
+            total += (digit if digit is not None else 1) * _CN_UNIT[ch]
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)
+
+
+def cn_year(s: str) -> int | None:
+    """A year written digit by digit in Chinese numerals: 二〇二三 → 2023."""
+    if len(s) != 4 or any(c not in _CN_DIGIT for c in s):
+        return None
+    return int("".join(str(_CN_DIGIT[c]) for c in s))
+
+
+__all__ = ["NEWLINES", "QUOTES", "WHITESPACE", "cn_to_int", "cn_year", "compact", "fold_map", "norm_char",
+           "normalize"]
