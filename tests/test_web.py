@@ -25,6 +25,7 @@ with warnings.catch_warnings():  # Starlette ≥ 1.0 prefers httpx2 and warns ab
 
 from report_lint import cli  # noqa: E402
 from report_lint.model import Location, Report  # noqa: E402
+from report_lint.parsing import parse_bytes  # noqa: E402
 from report_lint.testing import valid_report  # noqa: E402
 from report_lint.web import WebSettings, create_app  # noqa: E402
 from report_lint.web.pages import markdown_html  # noqa: E402
@@ -387,8 +388,14 @@ def test_facts_render_from_the_agreed_interface_and_escape():
     assert "本机关" in html and "本地区" in html and "一、总体情况 · 第12行" in html
     assert "&lt;b&gt;" in html and "<b>" not in html
     assert "Normative documents issued" in facts_html(SimpleNamespace(facts=facts), "en")
-    for empty in (SimpleNamespace(facts=[]), SimpleNamespace(), valid_report("2021")):
+    for empty in (SimpleNamespace(facts=[]), SimpleNamespace()):
         assert "正文中没有识别出可核对的数据" in facts_html(empty, "zh")
+
+
+def test_facts_of_a_real_report_are_listed():
+    report = parse_bytes(EXAMPLE.read_bytes(), EXAMPLE.name)
+    html = facts_html(report, "zh")
+    assert "制发规范性文件" in html and "11件" in html and "解读率" in html
 
 
 def test_compare_tab_with_last_years_report(client):
