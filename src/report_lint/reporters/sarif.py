@@ -154,11 +154,11 @@ def _artifact_uri(path: str, root: Optional[str]) -> dict[str, Any]:
     return {"uri": Path(rel).as_uri()}
 
 
-def _logical(f: Finding, lang: str, tpl) -> dict[str, Any]:
+def _logical(f: Finding, lang: str) -> dict[str, Any]:
     loc = f.location
-    part = c.part_of(f, tpl)
+    part = c.part_of(f)
     parts = ([f"section{part}"] if part is not None else []) + [p for p in (loc.table, loc.row, loc.column) if p]
-    name = c.logical_where(loc, lang, tpl) or c.part_title(part, lang, tpl)
+    name = c.logical_where(f, lang) or c.part_title(f, lang)
     kind = "element" if loc.table else "text"
     return {"name": name, "fullyQualifiedName": "/".join(parts) or "document", "kind": kind}
 
@@ -203,16 +203,15 @@ def _properties(f: Finding) -> dict[str, Any]:
 
 def _file_results(fr: FileResult, artifact_index: int, rule_index: dict[str, int], lang: str,
                   root: Optional[str]) -> list[dict[str, Any]]:
-    tpl = c.template_for(fr)
     art = {**_artifact_uri(fr.path, root), "index": artifact_index}
     seen: dict[tuple[str, str], int] = {}
     results = []
     for f in fr.findings:
-        line, page = c.resolve_line_page(fr, f, tpl)
+        line, page = c.resolve_line_page(f)
         region: dict[str, Any] = {"startLine": line}
         if page is not None:
             region["properties"] = {"page": page}
-        logical = _logical(f, lang, tpl)
+        logical = _logical(f, lang)
         key = (f.rule, logical["fullyQualifiedName"], "" if f.location.table else (getattr(f, "fingerprint", None) or ""))
         ordinal = seen.get(key, 0)
         seen[key] = ordinal + 1
@@ -236,8 +235,8 @@ def _file_results(fr: FileResult, artifact_index: int, rule_index: dict[str, int
 
 def _artifact(fr: FileResult, root: Optional[str]) -> dict[str, Any]:
     art: dict[str, Any] = {"location": _artifact_uri(fr.path, root)}
-    if fr.report is not None and fr.report.source.sha256:
-        art["hashes"] = {"sha-256": fr.report.source.sha256}
+    if fr.sha256:
+        art["hashes"] = {"sha-256": fr.sha256}
     props = {k: v for k, v in (("template", fr.template), ("year", fr.year), ("organ", c.organ_of(fr)),
                                ("score", fr.score), ("grade", fr.grade)) if v is not None}
     if fr.categories:
@@ -253,6 +252,9 @@ def _notifications(fr: FileResult, root: Optional[str]) -> list[dict[str, Any]]:
     if fr.error is not None:
         out.append({"level": "error", "message": {"text": fr.error.message},
                     "descriptor": {"id": fr.error.code}, "locations": where})
+    if fr.skipped is not None:
+        out.append({"level": "note", "message": {"text": fr.skipped.message},
+                    "descriptor": {"id": fr.skipped.code}, "locations": where})
     for p in getattr(fr, "internal_errors", None) or []:
         n: dict[str, Any] = {"level": "error", "message": {"text": p.message},
                              "descriptor": {"id": "internal-error"}, "locations": where}
