@@ -382,6 +382,7 @@ class Processor:
             report = self.parse(data, task.path, task.name)
             outcome = self.engine.evaluate(report, task.name)
             fr = self.engine.conclude(report, outcome)
+            fr.sha256 = sha or fr.sha256  # the file's own bytes (a model JSON carries its source's hash)
             key = organ_year_key(report) if fr.skipped is None else None
             if self.spool is not None and outcome.reads_previous and (key is not None or self.spool_all):
                 self.spool.put(task.index, report, outcome)

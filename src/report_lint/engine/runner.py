@@ -303,7 +303,7 @@ class Engine:
             for hit in rule.impl.check(report, ctx) or ():
                 hits.append(hit)  # hits before a crash are kept
             return RuleOutput(rule.meta.id, hits, None, ctx.read_previous)
-        except ConfigError:  # a check found the user's settings unusable: that stops the run (exit 2)
+        except (ConfigError, MemoryError):  # unusable settings stop the run (exit 2); memory is the file's
             raise
         except Exception as e:  # one failing rule must not stop the others
             return RuleOutput(rule.meta.id, hits, _internal(rule.meta.id, e, self.lang), ctx.read_previous)
@@ -418,6 +418,8 @@ class Engine:
             return parse_file(path, published_on=published_on, convert=convert, templates=self.template_paths)
         except ReportLintError as e:
             return FileResult(path=path, error=FileError(code=e.code, message=e.message(self.lang)))
+        except MemoryError:
+            raise
         except Exception as e:  # a parser bug: this file fails, the batch goes on
             prob = _internal(None, e, self.lang)
             return FileResult(path=path, error=FileError(code="internal-error", message=prob.message),
