@@ -162,6 +162,11 @@ def test_walk_skips_report_lint_output_and_the_output_target(tmp_path):
     names = [Path(p).name for p in expand_paths([tmp_path], exclude=[tmp_path / "other.txt"])]
     assert names == ["r.json"]
     assert looks_like_own_output(b'{\n  "schema_version": 1,\n  "tool": {\n    "name": "report-lint"')
+    from report_lint.reporters import console, csv as csv_out, github
+
+    for text in (console.render(run), console.render(run, options={"quiet": True}), csv_out.render(run),
+                 github.render(run, options={"step_summary": False})):
+        assert looks_like_own_output(text.encode()), text[:80]
     assert not looks_like_own_output("2023年政府信息公开工作年度报告".encode())
 
 

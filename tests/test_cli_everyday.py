@@ -221,6 +221,20 @@ def test_gbk_and_control_characters_in_file_names(capsys, tmp_path):
 
 # --- formats, jobs, summary ------------------------------------------------------------------
 
+def test_cache_flag_and_cache_clear(capsys, tmp_path):
+    model(tmp_path / "d" / "a.json", with_error())
+    first = run(capsys, "check", "d", "--cache", "--format", "json")
+    assert first[0] == 1 and list((tmp_path / "cache").rglob("*.json.z"))
+    again = run(capsys, "check", "d", "--cache", "--format", "json")
+    assert again[1] == first[1]
+    code, out, err = run(capsys, "cache", "dir")
+    assert code == 0 and out.strip() == str(tmp_path / "cache")
+    code, out, err = run(capsys, "cache", "clear")
+    assert code == 0 and "已清空缓存" in err and not list((tmp_path / "cache").rglob("*.json.z"))
+    run(capsys, "check", "d", "--no-cache")
+    assert not list((tmp_path / "cache").rglob("*.json.z"))
+
+
 def test_csv_jsonl_and_per_finding(capsys, tmp_path):
     model(tmp_path / "d" / "a.json", with_error())
     model(tmp_path / "d" / "b.json")
