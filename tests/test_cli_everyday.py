@@ -199,6 +199,29 @@ def test_output_never_overwrites_an_input(capsys, tmp_path):
     assert [Path(f["path"]).name for f in json.loads(out)["files"]] == ["b.json"]
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX FIFOs")
+def test_output_to_a_device_fifo_or_symlink_writes_through_it(capsys, tmp_path):
+    """-o /dev/null must stay /dev/null: only a regular file is written via a temporary file + rename."""
+    import stat
+    import threading
+
+    p = model(tmp_path / "r.json")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text("utf-8")))
+    reader.start()
+    code, out, err = run(capsys, "check", str(p), "--format", "json", "-o", str(fifo))
+    reader.join(10)
+    assert code == 0 and stat.S_ISFIFO(os.lstat(fifo).st_mode) and json.loads(got[0])["files"]
+    real = tmp_path / "real.json"
+    real.write_text("old", encoding="utf-8")
+    (tmp_path / "link.json").symlink_to(real)
+    assert run(capsys, "check", str(p), "--format", "json", "-o", "link.json")[0] == 0
+    assert (tmp_path / "link.json").is_symlink() and json.loads(real.read_text("utf-8"))["files"]
+    assert not [f for f in os.listdir(tmp_path) if f.startswith(".")]  # no temporary file left behind
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX file names")
 def test_gbk_and_control_characters_in_file_names(capsys, tmp_path):
     d = tmp_path / "d"

@@ -270,13 +270,30 @@ def _stdout_problem(e: Optional[OSError] = None) -> UsageError:
 
 
 class _Sink:
-    """Where the result goes: stdout, or --output written to a temporary file beside it and moved into
-    place at the end (an interrupted run never leaves half a file, nor truncates the old one)."""
+    """Where the result goes: stdout, or --output. A regular file (or a new one) is written to a temporary
+    file beside it and moved into place at the end, so an interrupted run never leaves half a file nor
+    truncates the old one; anything else — /dev/null, a FIFO, a symlink — is opened and written as it is
+    (replacing it would put a regular file in the place of the device or the link)."""
 
     def __init__(self, output: Optional[str]):
         self.output = output
         self.fh = None
         self.tmp: Optional[str] = None
+
+    def _open(self) -> None:
+        import stat
+        import tempfile
+
+        target = Path(self.output)
+        try:
+            st = os.lstat(target)
+        except FileNotFoundError:
+            st = None
+        if st is not None and not stat.S_ISREG(st.st_mode):
+            self.fh = open(target, "w", encoding="utf-8", newline="")
+            return
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=str(target.parent))
+        self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
 
     def write(self, text: str) -> None:
         if not text:
@@ -294,11 +311,7 @@ class _Sink:
             return
         try:
             if self.fh is None:
-                import tempfile
-
-                target = Path(self.output)
-                fd, self.tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=str(target.parent or "."))
-                self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+                self._open()
             self.fh.write(text)
         except OSError as e:
             self.discard()
@@ -312,7 +325,8 @@ class _Sink:
             self.write("\n")
         try:
             self.fh.close()
-            os.replace(self.tmp, self.output)
+            if self.tmp is not None:
+                os.replace(self.tmp, self.output)
         except OSError as e:
             self.discard()
             raise UsageError("output-unwritable", f"无法写入 {self.output}：{e.strerror}",
