@@ -700,6 +700,31 @@ def _prescan_lang(argv: Sequence[str]) -> str:
     return "zh"
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is so that worker processes and temporary files are cleaned up."""
+
+
+class _terminate_cleanly:
+    """While a command runs, SIGTERM unwinds it like Ctrl-C (exit 143) instead of killing it outright."""
+
+    def __enter__(self) -> None:
+        import signal
+        import threading
+
+        self.old = None
+        if threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGTERM"):
+            def on_term(signum, frame):
+                raise _Terminated()
+
+            self.old = signal.signal(signal.SIGTERM, on_term)
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.old is not None:
+            import signal
+
+            signal.signal(signal.SIGTERM, self.old)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     out = _Out(_prescan_lang(argv))
@@ -727,7 +752,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return EXIT_USAGE
         handler = {"check": cmd_check, "parse": cmd_parse, "rules": cmd_rules, "rule": cmd_rule,
                    "cache": cmd_cache}[args.command]
-        return handler(args, out)
+        with _terminate_cleanly():
+            return handler(args, out)
     except ReportLintError as e:
         from .engine.catalogue import CatalogueError
 
@@ -743,6 +769,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         else:
             out.note(out.t("debug"))
         return EXIT_INTERNAL
+    except _Terminated:
+        return 143
     except KeyboardInterrupt:
         print(file=sys.stderr)
         return 130

@@ -31,7 +31,6 @@ import pickle
 import re
 import shutil
 import stat
-import sys
 import tempfile
 import time
 import zlib
@@ -788,7 +787,6 @@ class Batch:
         self.limits = self.limits or Limits()
         self.tally = Tally(self.engine.config)
         self._baseline: Any = None
-        self.files_total = 0
 
     def summary(self) -> dict[str, Any]:
         s = self.tally.summary(self.engine, self.notices)
@@ -807,7 +805,6 @@ class Batch:
 
         paths = list(paths)
         files = expand_paths(paths, convert=self.convert, exclude=self.exclude)
-        self.files_total = len(files)
         if not files:
             self.notices.append(Notice("no-files", "没有找到可检查的报告文件（支持 " + " ".join(REPORT_EXTENSIONS) + "）",
                                        "no report files found (supported: " + " ".join(REPORT_EXTENSIONS) + ")"))

@@ -200,7 +200,6 @@ def cell_text(cell: Optional[Cell], lang: str) -> tuple[str, str]:
     """(text to show, kind) of a model cell (the parse view). Missing cells show as "—"."""
     if cell is None:
         return "—", "missing"
-    markers = CELL_KIND_LABEL[lang_key(lang)]
     raw = (cell.raw or "").strip()
     if cell.kind == "number":
         v = cell.value
