@@ -242,6 +242,12 @@ def test_gbk_and_control_characters_in_file_names(capsys, tmp_path):
     assert "\x1b" not in out and "evil\\n" in out
 
 
+def test_one_hanging_file_is_stopped_by_the_guard(capsys, tmp_path):
+    model(tmp_path / "slow.json", valid_report(organ="慢局"))
+    code, out, err = run(capsys, "check", "slow.json", "-p", "plugin_pkg.hostile_rule", "--timeout", "2")
+    assert code == 2 and "处理超时（超过 2 秒）" in err and len(err.strip().splitlines()) == 1
+
+
 # --- formats, jobs, summary ------------------------------------------------------------------
 
 def test_cache_flag_and_cache_clear(capsys, tmp_path):

@@ -542,14 +542,17 @@ class InProcess:
         old_handler = signal.signal(signal.SIGALRM, on_alarm)
         old_limit = _set_memory_limit(limits.memory_mb)
         try:
-            if limits.timeout:
-                signal.setitimer(signal.ITIMER_REAL, limits.timeout)
-            return self.processor.handle(task)
+            try:
+                if limits.timeout:
+                    # repeating: a reader whose loop swallows the first exception gets another each second
+                    signal.setitimer(signal.ITIMER_REAL, limits.timeout, 1.0)
+                return self.processor.handle(task)
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
         except GuardTimeout:
-            return (First(task.index, timeout_result(task.name, self.processor.lang, limits.timeout))
-                    if task.kind == "first" else timeout_result(task.name, self.processor.lang, limits.timeout))
+            fr = timeout_result(task.name, self.processor.lang, limits.timeout)
+            return First(task.index, fr) if task.kind == "first" else fr
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, old_handler)
             _restore_memory_limit(old_limit)
 
@@ -818,9 +821,10 @@ class Batch:
                 records.append(_Record(path="-", name=display_path(self.stdin[0]), data=self.stdin[1]))
             else:
                 records.append(_Record(path=f, name=display_path(f)))
-        # one file is checked here (no process to start); plugin objects registered in-process and
-        # parsed reports the caller wants back stay in this process too
-        pooled = (bool(self.jobs) and len(records) > 1 and not self.keep_reports and _can_fork()
+        # worker processes (with their limits) whenever jobs are asked for — also for one file, as a
+        # reader stuck in a loop that swallows exceptions can only be stopped by ending its process; plugin
+        # objects registered in-process and parsed reports the caller wants back stay in this process
+        pooled = (bool(self.jobs) and not self.keep_reports and _can_fork()
                   and not self.engine.build_args.get("in_process_plugins"))
         tmp = tempfile.mkdtemp(prefix="report-lint-") if not self.keep_reports else None
         try:
