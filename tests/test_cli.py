@@ -45,9 +45,7 @@ PLUGIN = ["-p", "plugin_pkg", "--select", "F990,Z990"]
 
 
 def test_version(capsys):
-    with pytest.raises(SystemExit) as ei:
-        main(["--version"])
-    assert ei.value.code == 0
+    assert main(["--version"]) == 0
     assert capsys.readouterr().out.strip() == f"report-lint {__version__}"
 
 
@@ -143,10 +141,12 @@ def test_unreadable_inputs(capsys, tmp_path):
     files = json.loads(out)["files"]
     assert [f["error"]["code"] for f in files] == ["empty-file", "not-found"]
     assert "empty.txt" in err and "Traceback" not in err
-    # one good file among bad ones: the batch is checked, the bad file listed
+    # one good file among bad ones: the batch is checked and reported, and the exit code says 2
     p = model(tmp_path / "r.json")
     code, out, err = run(capsys, "check", "empty.txt", str(p), "--format", "json", *PLUGIN)
-    assert code == 0 and len(json.loads(out)["files"]) == 2
+    assert code == 2 and len(json.loads(out)["files"]) == 2
+    assert json.loads(out)["files"][1]["score"] == 100.0
+    assert len([line for line in err.splitlines() if "empty.txt" in line]) == 1  # one line on stderr
 
 
 def test_internal_error_exit_3_one_line(capsys, tmp_path, monkeypatch):
@@ -163,12 +163,12 @@ def test_internal_error_exit_3_one_line(capsys, tmp_path, monkeypatch):
 
 
 def test_unexpected_exception_in_cli_is_exit_3(capsys, tmp_path, monkeypatch):
-    import report_lint.engine.runner as runner
+    import report_lint.engine.batch as batch
 
     def boom(*a, **k):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(runner, "run_paths", boom)
+    monkeypatch.setattr(batch.Batch, "run", boom)
     code, out, err = run(capsys, "check", "x.json", "--format", "json")
     assert code == 3 and "report-lint 内部错误" in err and "kaboom" in err and "Traceback" not in err
 

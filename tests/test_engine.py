@@ -13,7 +13,8 @@ from report_lint.config import Config
 from report_lint.engine.types import FindingLocation, Hit, RuleImpl, hookimpl
 from report_lint.engine.catalogue import (CatalogueError, RuleMeta, load_catalogue, parse_file, render_message,
                                           render_rule_doc)
-from report_lint.engine.runner import (build_engine, check, check_report, exit_code, expand_paths, fingerprint,
+from report_lint.engine.batch import expand_paths
+from report_lint.engine.runner import (build_engine, check, check_report, exit_code, fingerprint,
                                        is_selected, normalise_selectors, resolve_location)
 from report_lint.model import Location, ParseProblem
 from report_lint.testing import valid_report
@@ -388,11 +389,25 @@ def test_unknown_and_renamed_selectors_warn(tmp_path):
     assert "Q12" in notices[2].zh and "不匹配任何规则" in notices[2].zh
 
 
-def test_unknown_selector_reaches_run_summary(tmp_path):
+def test_unknown_selector_in_select_is_an_error_elsewhere_a_warning(tmp_path):
+    """A select that matches no rule would silently run nothing: a ValueError (exit 2 on the CLI). An
+    ignore that matches nothing leaves its findings visible, so it is only a warning."""
+    from report_lint.engine.runner import UnknownSelector
+    from report_lint.errors import ConfigError
+
     p = tmp_path / "r.json"
     p.write_text(valid_report().to_json(), encoding="utf-8")
-    run = check(p, config=Config(), select=["C", "NOPE"])
+    for sel in (["C", "NOPE"], ["Q"]):
+        with pytest.raises(ValueError, match="NOPE|Q") as ei:
+            check(p, config=Config(), select=sel)
+        assert isinstance(ei.value, UnknownSelector) and isinstance(ei.value, ConfigError)
+    with pytest.raises(ValueError):
+        check(p, config=Config(), extend_select=["Q9"])
+    run = check(p, config=Config(), select=["C"], ignore=["NOPE"])
     assert any("NOPE" in w["message"] for w in run.summary["warnings"])
+    cat = load_catalogue()
+    with pytest.raises(UnknownSelector):
+        normalise_selectors(["Q12"], cat, "select", strict=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -432,8 +447,9 @@ def test_check_batch_continues_past_unreadable_files(tmp_path):
     assert by_name["good.json"].error is None and by_name["good.json"].score == 100.0
     assert by_name["good.json"].template == "2021" and by_name["good.json"].year == 2023
     assert run.summary["files"] == 3 and run.summary["files_unreadable"] == 2
-    assert run.summary["exit_code"] == 0
-    assert exit_code(run) == 0
+    # the good file is checked and reported, and the run still says "some input could not be read"
+    assert run.summary["exit_code"] == 2
+    assert exit_code(run) == 2
 
 
 def test_all_unreadable_or_nothing_found_is_exit_2(tmp_path):
@@ -587,7 +603,7 @@ def test_run_result_json_has_the_interchange_fields(tmp_path):
 
 
 def test_directory_walk_skips_readme_files(tmp_path):
-    from report_lint.engine.runner import expand_paths
+    from report_lint.engine.batch import expand_paths
 
     (tmp_path / "README.md").write_text("# 说明", encoding="utf-8")
     (tmp_path / "a.txt").write_text("x", encoding="utf-8")

@@ -86,8 +86,11 @@ def test_plugin_contributes_config_defaults_and_reporter(third_party):
 def test_block_plugin_by_name(third_party):
     eng = build_engine(Config(), blocked_plugins=["example"])
     assert "example" in eng.plugins.blocked and "F990" not in eng.impls and "F990" not in eng.catalogue
-    fr = check_report(valid_report(organ="示例县统计"), select=["F9"], blocked_plugins=["example"])
-    assert fr.findings == []
+    fr = check_report(valid_report(organ="示例县统计"), select=["F99"], blocked_plugins=[])
+    assert [f.rule for f in fr.findings] == ["F990"]
+    # blocked, its rules are gone: selecting only them matches no rule, a usage error rather than a silent pass
+    with pytest.raises(ValueError, match="F99"):
+        check_report(valid_report(organ="示例县统计"), select=["F99"], blocked_plugins=["example"])
 
 
 def test_block_builtin_plugin_keeps_the_others():

@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from report_lint.engine import places
 from report_lint.engine.types import FileError, FileResult, Finding, FindingLocation, RunResult
 from report_lint.model import Cell, Location, ParseProblem
 from report_lint.reporters import FORMATS, report_lint_reporters
@@ -47,6 +48,8 @@ def make_run() -> RunResult:
     ]
     findings[0].expected, findings[0].actual = 26, 20
     findings[3].data = {"equation": "T3-1"}
+    for f in findings:  # what the engine resolves for every finding (engine/places.py)
+        f.place = places.place(rep, f.location, f.data)
     with_findings = FileResult(path=rep.source.path, template="2021", year=2023, organ="示例县人民政府", score=72.5,
                                grade="C", categories={"completeness": 80.0, "consistency": 60.0},
                                findings=findings, report=rep)
@@ -71,7 +74,8 @@ def render(fmt, run, **kw):
 
 def test_hook_lists_every_format_and_renders_lazily(run):
     reporters = report_lint_reporters()
-    assert set(reporters) == set(FORMATS) == {"console", "json", "sarif", "junit", "github", "markdown", "html"}
+    assert set(reporters) == set(FORMATS) == {"console", "json", "jsonl", "csv", "sarif", "junit", "github",
+                                              "markdown", "html"}
     # the CLI calls render(run, lang=..., options=...); the hookspec's older (run, options) form works too
     out = reporters["json"](run, lang="en", options={"indent": None})
     assert json.loads(out)["files"][0]["findings"][0]["message"].startswith("Table 3")
@@ -330,16 +334,19 @@ def test_parsed_view_hybrid_uses_2021_labels_and_keeps_foreign_rows():
 # --- shared helpers -----------------------------------------------------------------------
 
 def test_line_fallbacks(run):
+    """The engine resolves each finding's line and page once; reporters read them from the finding."""
     from report_lint.reporters import _common as c
 
     fr = run.files[0]
-    tpl = c.template_for(fr)
     by_rule = {f.rule: f for f in fr.findings}
-    assert c.resolve_line_page(fr, by_rule["Z102"], tpl) == (57, None)
-    assert c.resolve_line_page(fr, by_rule["Z101"], tpl) == (30, 3)  # page-only: the part's start line
+    assert c.resolve_line_page(by_rule["Z102"]) == (57, None)
+    assert c.resolve_line_page(by_rule["Z101"]) == (30, 3)  # page-only: the part's start line
     fr.report.sections = [s for s in fr.report.sections if s.number != 6]
-    assert c.resolve_line_page(fr, by_rule["C101"], tpl) == (1, None)  # a missing part points at line 1
-    assert c.resolve_line_page(run.files[1], None) == (1, None)
+    assert places.place(fr.report, by_rule["C101"].location).line == 1  # a missing part points at line 1
+    assert c.resolve_line_page(None) == (1, None)
+    # a finding built by hand without a place still has a line
+    bare = finding("F010", "warning", "x", "x", family="format", line=None)
+    assert c.resolve_line_page(bare) == (1, None)
 
 
 def test_wrap_label():

@@ -7,6 +7,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from report_lint.engine import places
 from report_lint.engine.types import FileError, FileResult, Finding, FindingLocation, RunResult
 from report_lint.reporters import sarif
 from report_lint.testing import valid_report
@@ -38,9 +39,11 @@ def make_run(root: Path, line_shift: int = 0) -> RunResult:
         f("T101", "info", dict(page=4), family="timeliness"),
     ]
     rep.sections = [s for s in rep.sections if s.number != 6]
+    for x in findings:  # the engine resolves every finding's place (engine/places.py)
+        x.place = places.place(rep, x.location, x.data)
     files = [
         FileResult(path=path, template="2021", year=2023, score=70.0, grade="C", findings=findings, report=rep,
-                   categories={"completeness": 75.0}),
+                   categories={"completeness": 75.0}, sha256=rep.source.sha256),
         FileResult(path=str(root / "坏.pdf"), error=FileError(code="empty-file", message="坏.pdf 是空文件")),
         FileResult(path=str(root / "ok.txt"), template="2021", year=2023, score=100.0, grade="A",
                    report=valid_report("2021")),

@@ -158,7 +158,8 @@ def _cli_message(path: Path, capsys) -> str:
     code = cli.main(["check", str(path), "--format", "json"])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and err
-    return err[-1].split("错误: ", 1)[1].split(f"{path}: ", 1)[1]
+    line = err[-1].split("错误: ", 1)[1]
+    return line.split(f"{path}: ", 1)[1] if line.startswith(f"{path}: ") else line
 
 
 @pytest.mark.parametrize("name,data", [

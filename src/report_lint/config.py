@@ -20,7 +20,6 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from .errors import ConfigError
 
 Severity = Literal["error", "warning", "info"]
-OrganKindKey = Literal["department", "government", "township"]
 
 CONFIG_FILES = ("report-lint.toml", ".report-lint.toml")  # checked before pyproject.toml in each dir
 _MMDD = re.compile(r"^(\d{2})-(\d{2})$")
@@ -150,6 +149,17 @@ class ScoreSettings(_Section):
         return v
 
 
+class BatchSettings(_Section):
+    """How a run is carried out (not what it finds — these never change a result; docs/cli.md)."""
+
+    jobs: int = Field(0, ge=0)  # worker processes; 0 = one per core
+    timeout: float = Field(60.0, ge=0)  # seconds per file; 0 = no limit
+    memory_mb: int = Field(1536, ge=0)  # MB a worker may add while handling one file; 0 = no limit
+    cache: bool = False  # reuse results of unchanged files (engine/cache.py)
+    cache_dir: Optional[str] = None  # default: the user cache directory
+    cache_max_mb: int = Field(256, ge=1)
+
+
 class Config(_Section):
     """The validated `[tool.report-lint]` table."""
 
@@ -167,6 +177,7 @@ class Config(_Section):
     rule_options: dict[str, dict[str, Any]] = Field(default_factory=dict)  # rule id -> {option: value}
     reporter_options: dict[str, dict[str, Any]] = Field(default_factory=dict)  # format -> options
     score: ScoreSettings = Field(default_factory=ScoreSettings)
+    batch: BatchSettings = Field(default_factory=BatchSettings)
 
     _source: Optional[str] = PrivateAttr(default=None)
 
@@ -183,6 +194,7 @@ _STRUCT_KEYS = {  # nested tables whose *keys* are option names (normalised to k
     "deadlines": {"provinces": "per-entry"},
     "interpretation": {},
     "score": {},
+    "batch": {},
 }
 
 
@@ -407,6 +419,6 @@ def with_overrides(cfg: Config, defaults: Optional[dict[str, Any]] = None, **ove
 
 
 __all__ = [
-    "Config", "DeadlineOverride", "Deadlines", "Interpretation", "ScoreSettings", "canonical", "deep_merge",
+    "BatchSettings", "Config", "DeadlineOverride", "Deadlines", "Interpretation", "ScoreSettings", "canonical", "deep_merge",
     "discover", "load_config", "read_config_table", "validate", "with_overrides",
 ]

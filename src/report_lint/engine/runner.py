@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import heapq
 import json
 import re
 import traceback
@@ -30,16 +31,21 @@ from typing import Any, Iterable, Optional, Union
 from .. import __version__
 from ..config import Config, load_config, validate as validate_config, with_overrides
 from ..errors import ConfigError, ReportLintError
-from ..model import Location, Report
-from ..scoring import CATEGORY_OF_FAMILY, RuleRun, profile, round_score, score_file
+from ..model import Report
+from ..scoring import CATEGORY_OF_FAMILY, LABELS as SCORE_LABELS, RuleRun, profile, round_score, score_file
+from . import places
 from .types import (SEVERITY_ORDER, FileError, FileResult, Finding, FindingLocation, Hit, InternalProblem,
-                  RuleContext, RuleImpl, RunResult)
+                    RuleContext, RuleImpl, RunResult, Skipped)
 from .catalogue import Catalogue, RuleMeta, cached_catalogue, display, help_uri, render_message
 from .plugins import Notice, PluginSet, create_plugin_manager
 
 REPORT_EXTENSIONS = (".html", ".htm", ".txt", ".md", ".pdf", ".docx", ".json")
 CONVERT_EXTENSIONS = (".doc", ".wps")
-TABLE_SECTION = {"disclosure": 2, "applications": 3, "reviews": 4}
+
+
+class UnknownSelector(ConfigError, ValueError):
+    """A rule selector in select / extend-select that matches no rule: a typo that would silently run
+    nothing (exit 2 on the command line; a ValueError for library callers)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -66,9 +72,12 @@ def _known_selector(selector: str, cat: Catalogue) -> bool:
     return any(_specificity(selector, r) is not None for r in cat)
 
 
-def normalise_selectors(selectors: Iterable[str], cat: Catalogue, option: str) -> tuple[list[str], list[Notice]]:
-    """Follow id redirects (old -> new) and flag selectors that match nothing (loudly: a typo that
-    silently does nothing is the most resented linter failure)."""
+def normalise_selectors(selectors: Iterable[str], cat: Catalogue, option: str,
+                        strict: bool = False) -> tuple[list[str], list[Notice]]:
+    """Follow id redirects (old -> new) and flag selectors that match nothing. With `strict` (select,
+    extend-select) a selector matching no rule raises UnknownSelector: a typo there silently runs
+    nothing, the most resented linter failure. Elsewhere (ignore, severity, per-file-ignores) it is a
+    warning — the findings it meant to hide still show, so the typo is visible."""
     out, notices = [], []
     for sel in selectors:
         s = sel.strip()
@@ -79,15 +88,19 @@ def normalise_selectors(selectors: Iterable[str], cat: Catalogue, option: str) -
                                   f"{option}: rule {up} was renamed to {new}; use the new id"))
             out.append(new)
         elif up in cat.deleted:
+            if strict:
+                raise UnknownSelector("unknown-selector", f"{option}：规则 {up} 已删除，不能选择",
+                                      f"{option}: rule {up} was removed and cannot be selected")
             notices.append(Notice("rule-deleted", f"{option}：规则 {up} 已删除，该选择器无效",
                                   f"{option}: rule {up} was removed; the selector has no effect"))
         elif not s:
             continue
         elif not _known_selector(s, cat):
-            notices.append(Notice("unknown-selector",
-                                  f"{option}：“{s}”不匹配任何规则（可用编号、前缀如 Z 或 Z1、家族名、规则名）",
-                                  f"{option}: '{s}' matches no rule (use an id, a prefix like Z or Z1, a family "
-                                  f"or a rule name)"))
+            zh = f"{option}：“{s}”不匹配任何规则（可用编号、前缀如 Z 或 Z1、家族名、规则名）"
+            en = f"{option}: '{s}' matches no rule (use an id, a prefix like Z or Z1, a family or a rule name)"
+            if strict:
+                raise UnknownSelector("unknown-selector", zh, en)
+            notices.append(Notice("unknown-selector", zh, en))
             out.append(s)
         else:
             out.append(s)
@@ -144,10 +157,12 @@ class _Rule:
 
 
 class Engine:
-    """Plugins + catalogue + configuration, resolved once; `run_file`/`run_report` per file."""
+    """Plugins + catalogue + configuration, resolved once; `run_report` (= `evaluate` + `conclude`) per report."""
 
     def __init__(self, config: Config, plugins: PluginSet, *, config_overrides: Optional[dict] = None):
         self.plugins = plugins
+        self._identity: Optional[str] = None
+        self.build_args: dict[str, Any] = {}
         self.notices: list[Notice] = []
         defaults: dict[str, Any] = {}
         for name, d in plugins.call_each("report_lint_config_defaults"):
@@ -208,8 +223,8 @@ class Engine:
 
     def _select(self) -> list[_Rule]:
         cfg, cat = self.config, self.catalogue
-        select, n1 = normalise_selectors(cfg.select if cfg.select is not None else ["ALL"], cat, "select")
-        extend, n2 = normalise_selectors(cfg.extend_select, cat, "extend-select")
+        select, n1 = normalise_selectors(cfg.select if cfg.select is not None else ["ALL"], cat, "select", strict=True)
+        extend, n2 = normalise_selectors(cfg.extend_select, cat, "extend-select", strict=True)
         ignore, n3 = normalise_selectors(cfg.ignore, cat, "ignore")
         self.notices += n1 + n2 + n3
         for glob, sels in cfg.per_file_ignores.items():
@@ -225,7 +240,6 @@ class Engine:
                 missing.append(meta.id)
                 continue
             chosen.append(_Rule(meta, impl, _most_specific(cfg.severity, meta), self._options(meta)))
-        self.unimplemented = missing
         if missing:
             shown = ", ".join(missing[:20]) + (" …" if len(missing) > 20 else "")
             self.notices.append(Notice(
@@ -281,78 +295,128 @@ class Engine:
             return self.rules
         return [r for r in self.rules if not any(_specificity(s, r.meta) is not None for s in ignored)]
 
-    def run_report(self, report: Report, path: Optional[str] = None, previous: Optional[Report] = None) -> FileResult:
+    def _run_rule(self, rule: _Rule, report: Report, previous: Optional[Report],
+                  selected: frozenset[str]) -> RuleOutput:
+        ctx = _TrackingContext(options=deepcopy(rule.options), settings=self.config, lang=self.lang,
+                               rule=rule.meta.id, previous=previous, selected=selected)
+        hits: list = []
+        try:
+            for hit in rule.impl.check(report, ctx) or ():
+                hits.append(hit)  # hits before a crash are kept
+            return RuleOutput(rule.meta.id, hits, None, ctx.read_previous)
+        except (ConfigError, MemoryError):  # unusable settings stop the run (exit 2); memory is the file's
+            raise
+        except Exception as e:  # one failing rule must not stop the others
+            return RuleOutput(rule.meta.id, hits, _internal(rule.meta.id, e, self.lang), ctx.read_previous)
+
+    def evaluate(self, report: Report, path: Optional[str] = None, previous: Optional[Report] = None) -> Outcome:
+        """Run the selected rules on a report. Rules marked `fatal` in the catalogue run first: when one of
+        them finds an error (P109: no annual report in the file) nothing else runs."""
         path = path or report.source.path
         rules = self.rules_for(path)
+        fatal = [r for r in rules if r.meta.fatal]
+        selected = frozenset(r.meta.id for r in rules)
+        outputs = [self._run_rule(r, report, previous, selected) for r in fatal]
         by_id = {r.meta.id: r for r in rules}
-        hits: list[tuple[_Rule, Hit]] = []
+        for out in outputs:
+            for hit in out.hits:
+                target = by_id.get(getattr(hit, "rule", None))
+                if target is not None and self._severity(target, hit) == "error":
+                    return Outcome(path, [r.meta.id for r in rules], outputs, fatal=out.rule)
+        outputs += [self._run_rule(r, report, previous, selected) for r in rules if not r.meta.fatal]
+        return Outcome(path, [r.meta.id for r in rules], outputs)
+
+    def with_previous(self, report: Report, outcome: Outcome, previous: Report) -> Outcome:
+        """The outcome with every rule that looked for the previous year's report run again with it; the
+        other rules' results stand (a rule that never read `ctx.previous` cannot depend on it)."""
+        by_id = {r.meta.id: r for r in self.rules}
+        selected = frozenset(outcome.rules)
+        outputs = [self._run_rule(by_id[o.rule], report, previous, selected) if o.read_previous else o
+                   for o in outcome.outputs]
+        return Outcome(outcome.path, outcome.rules, outputs, fatal=outcome.fatal)
+
+    def conclude(self, report: Report, outcome: Outcome) -> FileResult:
+        """Hits → findings (catalogue metadata, messages, resolved places), score, FileResult."""
+        path = outcome.path
+        by_id = {r.meta.id: r for r in self.rules}
         problems: list[InternalProblem] = []
-        ran: list[RuleRun] = []
-        selected = frozenset(by_id)
-        for rule in rules:
-            ctx = RuleContext(options=deepcopy(rule.options), settings=self.config, lang=self.lang, rule=rule.meta.id,
-                              previous=previous, selected=selected)
-            ran.append(RuleRun(rule.meta.id, rule.meta.family, rule.meta.weight, rule.meta.fatal))
-            try:
-                result = rule.impl.check(report, ctx)
-                for hit in result or ():
-                    hits.append((rule, hit))
-            except ConfigError:  # a check found the user's settings unusable: that stops the run (exit 2)
-                raise
-            except Exception as e:  # one failing rule must not stop the others
-                problems.append(_internal(rule.meta.id, e, self.lang))
         findings: list[Finding] = []
         seen: set[tuple] = set()
-        for rule, hit in hits:
-            if not isinstance(hit, Hit):
-                problems.append(InternalProblem(
-                    rule=rule.meta.id,
-                    message=(f"规则 {rule.meta.id} 的检查返回了 {type(hit).__name__}，而不是 Hit" if self.lang == "zh"
-                             else f"the check of rule {rule.meta.id} yielded a {type(hit).__name__}, not a Hit")))
-                continue
-            target = by_id.get(hit.rule)
-            if target is None:
-                if hit.rule not in self.catalogue:
+        tpl = places.template_of(report)
+        meta = report.meta
+        for out in outcome.outputs:
+            if out.problem is not None:
+                problems.append(out.problem)
+            for hit in out.hits:
+                if not isinstance(hit, Hit):
                     problems.append(InternalProblem(
-                        rule=rule.meta.id,
-                        message=(f"规则 {rule.meta.id} 的检查报告了目录中不存在的编号 {hit.rule!r}" if self.lang == "zh"
-                                 else f"the check of rule {rule.meta.id} reported an unknown rule id {hit.rule!r}")))
-                continue  # a rule this check also serves, but not selected for this file
-            try:
-                f = self._finding(report, target, hit)
-            except Exception as e:
-                problems.append(_internal(target.meta.id, e, self.lang))
-                continue
-            key = (f.rule, f.message, f.location.model_dump_json())
-            if key in seen:
-                continue
-            seen.add(key)
-            findings.append(f)
+                        rule=out.rule,
+                        message=(f"规则 {out.rule} 的检查返回了 {type(hit).__name__}，而不是 Hit" if self.lang == "zh"
+                                 else f"the check of rule {out.rule} yielded a {type(hit).__name__}, not a Hit")))
+                    continue
+                target = by_id.get(hit.rule) if hit.rule in outcome.rules else None
+                if target is None:
+                    if hit.rule not in self.catalogue:
+                        problems.append(InternalProblem(
+                            rule=out.rule,
+                            message=(f"规则 {out.rule} 的检查报告了目录中不存在的编号 {hit.rule!r}" if self.lang == "zh"
+                                     else f"the check of rule {out.rule} reported an unknown rule id {hit.rule!r}")))
+                    continue  # a rule this check also serves, but not selected for this file
+                try:
+                    f = self._finding(report, target, hit, tpl)
+                except Exception as e:
+                    problems.append(_internal(target.meta.id, e, self.lang))
+                    continue
+                key = (f.rule, f.message, f.location.model_dump_json())
+                if key in seen:
+                    continue
+                seen.add(key)
+                findings.append(f)
         findings.sort(key=_finding_order)
+        base = dict(path=path, template=meta.template, year=meta.year, organ=meta.organ,
+                    sha256=report.source.sha256, internal_errors=problems, report=report)
+        if outcome.fatal is not None:
+            why = next((f for f in findings if f.rule == outcome.fatal and f.severity == "error"), None)
+            head = "不是年度报告，已跳过" if self.lang == "zh" else "not a report, skipped"
+            detail = why.message if why is not None else ""
+            return FileResult(**base, skipped=Skipped(
+                code="not-a-report", rule=outcome.fatal,
+                message=f"{head}：{detail}" if detail and self.lang == "zh" else (f"{head}: {detail}" if detail else head)))
+        ran = [RuleRun(r.meta.id, r.meta.family, r.meta.weight, r.meta.fatal) for r in self.rules
+               if r.meta.id in set(outcome.rules)]
         sc = score_file(findings, ran, self.config.score.category_weights, report=report,
                         parts=self.config.score.part_shares, template_paths=self.template_paths)
-        meta = report.meta
-        return FileResult(path=path, template=meta.template, year=meta.year, organ=meta.organ, score=sc.score,
-                          grade=sc.grade, categories=sc.categories,
-                          deductions={k: round(v, 4) for k, v in sc.deductions.items()},
-                          findings=findings, internal_errors=problems, report=report)
+        return FileResult(**base, score=sc.score, grade=sc.grade, categories=sc.categories,
+                          deductions={k: round(v, 4) for k, v in sc.deductions.items()}, findings=findings)
 
-    def _finding(self, report: Report, rule: _Rule, hit: Hit) -> Finding:
-        meta = rule.meta
-        severity = rule.severity or hit.severity or meta.severity
-        if rule.severity is None and severity == "error" and meta.evidence == "M":
+    def run_report(self, report: Report, path: Optional[str] = None, previous: Optional[Report] = None) -> FileResult:
+        """Check one parsed report (with the same organ's previous-year report, when known)."""
+        return self.conclude(report, self.evaluate(report, path, previous))
+
+    def _severity(self, rule: _Rule, hit: Hit) -> str:
+        severity = rule.severity or hit.severity or rule.meta.severity
+        if rule.severity is None and severity == "error" and rule.meta.evidence == "M":
             severity = "warning"  # grade-M rules never ship as errors (SPEC.md §0)
+        return severity
+
+    def _finding(self, report: Report, rule: _Rule, hit: Hit, tpl) -> Finding:
+        meta = rule.meta
         args = dict(hit.args or {})
         shape = meta.variants.get(hit.variant, meta) if hit.variant else meta
         msg_zh = render_message(shape.message_zh, args, "zh")
         msg_en = render_message(shape.message_en, args, "en")
-        location = resolve_location(report, hit.location)
+        location = places.resolve_location(report, hit.location)
+        data = _jsonable(dict(hit.data or {}))
+        for item in data.get("related") or ():  # the other places of one root cause, resolved like the finding
+            if isinstance(item, dict):
+                item.update(places.related_place(report, item, tpl))
         return Finding(
-            rule=meta.id, name=meta.name, family=meta.family, severity=severity,
+            rule=meta.id, name=meta.name, family=meta.family, severity=self._severity(rule, hit),
             message=msg_zh if self.lang == "zh" else msg_en, message_zh=msg_zh, message_en=msg_en,
             location=location, expected=_jsonable(hit.expected), actual=_jsonable(hit.actual),
-            weight=meta.weight, basis=meta.basis, help_uri=help_uri(meta.id), data=_jsonable(dict(hit.data or {})),
+            weight=meta.weight, basis=meta.basis, help_uri=help_uri(meta.id), data=data,
             category=CATEGORY_OF_FAMILY.get(meta.family), fingerprint=fingerprint(meta.id, location, args),
+            tags=list(meta.tags), place=places.place(report, location, data, tpl),
         )
 
     def parse_or_fail(self, path: str, *, published_on: Optional[date] = None,
@@ -362,54 +426,196 @@ class Engine:
             return parse_file(path, published_on=published_on, convert=convert, templates=self.template_paths)
         except ReportLintError as e:
             return FileResult(path=path, error=FileError(code=e.code, message=e.message(self.lang)))
+        except MemoryError:
+            raise
         except Exception as e:  # a parser bug: this file fails, the batch goes on
             prob = _internal(None, e, self.lang)
             return FileResult(path=path, error=FileError(code="internal-error", message=prob.message),
                               internal_errors=[prob])
 
-    def run_file(self, path: str, *, published_on: Optional[date] = None, convert: bool = False,
-                 previous: Optional[Report] = None) -> FileResult:
-        parsed = self.parse_or_fail(path, published_on=published_on, convert=convert)
-        if isinstance(parsed, FileResult):
-            return parsed
-        return self.run_report(parsed, path=path, previous=previous)
+    @property
+    def identity(self) -> str:
+        """What a check result depends on besides the file: report-lint's version, the configuration,
+        the plugins (names and versions) and the rule and template data files (by content). A result
+        cache keys on it (engine/cache.py)."""
+        if self._identity is None:
+            h = hashlib.sha256()
+            settings = self.config.model_dump(mode="json", exclude={"batch", "reporter_options"})
+            h.update(json.dumps([__version__, settings,
+                                 sorted((p.name, p.value, p.status, p.version or "") for p in self.plugins.plugins),
+                                 sorted(self.impls)], ensure_ascii=False).encode())
+            from .catalogue import builtin_files
+            from ..resources import rules_dir
+
+            data_files = [*builtin_files(), *self._paths("report_lint_catalogue_paths"),
+                          *sorted((rules_dir() / "templates").glob("*.toml")), *map(Path, self.template_paths)]
+            for f in data_files:
+                h.update(str(f).encode(errors="surrogateescape"))
+                try:
+                    h.update(hashlib.sha256(Path(f).read_bytes()).digest())
+                except OSError:
+                    h.update(b"-")
+            self._identity = h.hexdigest()
+        return self._identity
 
     def result(self, files: list[FileResult], extra_notices: Iterable[Notice] = ()) -> RunResult:
-        notices = _unique([*self.notices, *extra_notices])
-        run = RunResult(tool={"name": "report-lint", "version": __version__}, files=files)
-        by_sev = {"error": 0, "warning": 0, "info": 0}
-        by_rule: dict[str, int] = {}
+        tally = Tally(self.config)
         for fr in files:
-            for f in fr.findings:
-                by_sev[f.severity] += 1
-                by_rule[f.rule] = by_rule.get(f.rule, 0) + 1
-        scored = [fr.score for fr in files if fr.score is not None]
+            tally.add(fr)
+        return RunResult(tool=self.tool, files=files, summary=tally.summary(self, extra_notices))
+
+    @property
+    def tool(self) -> dict[str, str]:
+        return {"name": "report-lint", "version": __version__}
+
+
+class _TrackingContext(RuleContext):
+    """A RuleContext that notes whether the check looked at the previous year's report."""
+
+    read_previous: bool = False
+
+    @property  # type: ignore[override]
+    def previous(self) -> Optional[Report]:
+        self.read_previous = True
+        return self._previous
+
+    @previous.setter
+    def previous(self, value: Optional[Report]) -> None:
+        self._previous = value
+
+
+@dataclass
+class RuleOutput:
+    rule: str
+    hits: list
+    problem: Optional[InternalProblem]
+    read_previous: bool
+
+
+@dataclass
+class Outcome:
+    """What the selected rules said about one report, before it becomes a FileResult."""
+
+    path: Optional[str]
+    rules: list[str]  # the ids selected for this file
+    outputs: list[RuleOutput]
+    fatal: Optional[str] = None  # the fatal rule that stopped the run (the file is not a report)
+
+    @property
+    def reads_previous(self) -> bool:
+        return any(o.read_previous for o in self.outputs)
+
+
+class Tally:
+    """The run's summary, built one FileResult at a time (a batch keeps no results to summarise)."""
+
+    WORST = 10
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.files = self.checked = self.unreadable = self.skipped = self.baselined = 0
+        self.by_sev = {"error": 0, "warning": 0, "info": 0}
+        self.by_rule: dict[str, int] = {}
+        self.rule_names: dict[str, str] = {}
+        self.by_family: dict[str, int] = {}
+        self.grades: dict[str, int] = {}
+        self.bands = {"<60": 0, "60-70": 0, "70-80": 0, "80-90": 0, "90-100": 0}
+        self.score_sum, self.score_n, self.min_score = 0.0, 0, None
+        self.worst: list[tuple[float, int, str]] = []  # a bounded max-heap on (-score)
+        self.fail_level_hit = False
+        self.below: list[str] = []
+        self.internal: list[dict[str, Any]] = []  # the first 200 (each is also printed when it happens)
+        self.internal_count = 0
+        self.unreadable_paths: list[tuple[str, str]] = []  # the first 1000
+
+    def add(self, fr: FileResult) -> None:
         cfg = self.config
-        run.summary = {
-            "files": len(files),
-            "files_checked": sum(1 for fr in files if fr.error is None),
-            "files_unreadable": sum(1 for fr in files if fr.error is not None),
-            "findings": sum(by_sev.values()),
-            "by_severity": by_sev,
-            "by_rule": dict(sorted(by_rule.items())),
-            "score": round_score(sum(scored) / len(scored)) if scored else None,
-            "min_score": min(scored) if scored else None,
-            "rules_run": len(self.rules),
-            "lang": self.lang,
+        self.files += 1
+        self.baselined += fr.baselined
+        for p in fr.internal_errors:
+            self.internal_count += 1
+            if len(self.internal) < 200:
+                self.internal.append({"path": fr.path, "rule": p.rule, "message": p.message})
+        if fr.error is not None:
+            self.unreadable += 1
+            if len(self.unreadable_paths) < 1000:
+                self.unreadable_paths.append((fr.path, fr.error.code))
+            return
+        if fr.skipped is not None:
+            self.skipped += 1
+            return
+        self.checked += 1
+        threshold = SEVERITY_ORDER[cfg.fail_level]
+        for f in fr.findings:
+            self.by_sev[f.severity] = self.by_sev.get(f.severity, 0) + 1
+            self.by_rule[f.rule] = self.by_rule.get(f.rule, 0) + 1
+            self.rule_names.setdefault(f.rule, f.name)
+            self.by_family[f.family] = self.by_family.get(f.family, 0) + 1
+            if SEVERITY_ORDER[f.severity] >= threshold:
+                self.fail_level_hit = True
+        if fr.score is not None:
+            s = fr.score
+            self.score_sum += s
+            self.score_n += 1
+            self.min_score = s if self.min_score is None else min(self.min_score, s)
+            band = "<60" if s < 60 else "90-100" if s >= 90 else f"{int(s // 10) * 10}-{int(s // 10) * 10 + 10}"
+            self.bands[band] += 1
+            if fr.grade:
+                self.grades[fr.grade] = self.grades.get(fr.grade, 0) + 1
+            item = (-s, -self.files, fr.path)
+            if len(self.worst) < self.WORST:
+                heapq.heappush(self.worst, item)
+            elif item > self.worst[0]:
+                heapq.heapreplace(self.worst, item)
+            if cfg.fail_under is not None and round_score(s) < cfg.fail_under:
+                self.below.append(fr.path)
+
+    def exit_code(self) -> int:
+        """3 internal error; 2 a file could not be read, or no report was checked at all; 1 a finding at/above
+        fail_level or a (rounded) score under fail_under; else 0."""
+        if self.internal_count:
+            return 3
+        if self.unreadable or not self.checked:
+            return 2
+        if self.fail_level_hit or self.below:
+            return 1
+        return 0
+
+    def summary(self, engine: "Engine", extra_notices: Iterable[Notice] = ()) -> dict[str, Any]:
+        cfg = self.config
+        notices = _unique([*engine.notices, *extra_notices])
+        worst = sorted(self.worst, reverse=True)
+        return {
+            "files": self.files,
+            "files_checked": self.checked,
+            "files_unreadable": self.unreadable,
+            "files_skipped": self.skipped,
+            "findings": sum(self.by_sev.values()),
+            "by_severity": dict(self.by_sev),
+            "by_rule": dict(sorted(self.by_rule.items())),
+            "by_family": dict(sorted(self.by_family.items())),
+            "rule_names": dict(sorted(self.rule_names.items())),
+            "score": round_score(self.score_sum / self.score_n) if self.score_n else None,
+            "min_score": self.min_score,
+            "score_bands": dict(self.bands),
+            "grades": dict(sorted(self.grades.items())),
+            "worst": [{"path": p, "score": -s} for s, _, p in worst],
+            "unreadable": [{"path": p, "code": c} for p, c in self.unreadable_paths],
+            "baselined": self.baselined,
+            "rules_run": len(engine.rules),
+            "lang": engine.lang,
             "fail_level": cfg.fail_level,
             "fail_under": cfg.fail_under,
-            "below_fail_under": [fr.path for fr in files
-                                 if cfg.fail_under is not None and fr.score is not None and fr.score < cfg.fail_under],
+            "below_fail_under": list(self.below),
             "config": cfg.source,
-            "plugins": {"loaded": self.plugins.loaded, "failed": self.plugins.failed,
-                        "blocked": self.plugins.blocked},
+            "plugins": {"loaded": engine.plugins.loaded, "failed": engine.plugins.failed,
+                        "blocked": engine.plugins.blocked},
             "scoring": profile(cfg.score.category_weights, cfg.score.part_shares),
-            "warnings": [n.as_dict(self.lang) for n in notices],
-            "internal_errors": [{"path": fr.path, "rule": p.rule, "message": p.message}
-                                for fr in files for p in fr.internal_errors],
+            "category_labels": {k: {"zh": zh, "en": en} for k, (zh, en) in SCORE_LABELS.items()},
+            "warnings": [n.as_dict(engine.lang) for n in notices],
+            "internal_errors": list(self.internal),
+            "exit_code": self.exit_code(),
         }
-        run.summary["exit_code"] = exit_code(run, fail_level=cfg.fail_level, fail_under=cfg.fail_under)
-        return run
 
 
 def _unique(notices: Iterable[Notice]) -> list[Notice]:
@@ -464,108 +670,7 @@ def _finding_order(f: Finding) -> tuple:
             loc.paragraph if loc.paragraph is not None else big, f.rule, f.message)
 
 
-# ---------------------------------------------------------------------------------------------
-# locations
-
-_PHYSICAL = ("line", "page", "grid_table", "grid_row", "grid_column", "paragraph")
-
-
-def _fill(loc: FindingLocation, src: Optional[Location]) -> bool:
-    if src is None:
-        return False
-    pairs = {"line": src.line, "page": src.page, "grid_table": src.table, "grid_row": src.row,
-             "grid_column": src.column, "paragraph": src.paragraph}
-    if all(v is None for v in pairs.values()):
-        return False
-    for k, v in pairs.items():
-        if getattr(loc, k) is None and v is not None:
-            setattr(loc, k, v)
-    return True
-
-
-def _table_section(table: str) -> Optional[int]:
-    return TABLE_SECTION.get(table)
-
-
-def resolve_location(report: Report, where: Union[FindingLocation, dict, None]) -> FindingLocation:
-    """Fill the source position (line/page/grid cell/paragraph) from what the check named (section/table/
-    row/column). The cell's own location first, then its row, then the table's start, then the section's
-    start; when nothing is known (a missing part) line 1, so every finding has a region."""
-    if isinstance(where, dict):
-        where = FindingLocation.model_validate(where)
-    loc = where.model_copy() if where is not None else FindingLocation()
-    if any(getattr(loc, k) is not None for k in _PHYSICAL):
-        if loc.table and loc.section is None:
-            loc.section = _table_section(loc.table)
-        return loc
-    table = getattr(report.tables, loc.table, None) if loc.table in TABLE_SECTION else None
-    done = False
-    if loc.table:
-        if loc.section is None:
-            loc.section = _table_section(loc.table)
-        if table:
-            if loc.row and loc.column:
-                cell = (table.get(loc.row) or {}).get(loc.column)
-                done = cell is not None and _fill(loc, cell.location)
-            if not done and loc.row:
-                for cell in (table.get(loc.row) or {}).values():
-                    if _fill(loc, cell.location):
-                        done = True
-                        break
-            if not done and loc.column and not loc.row:
-                for row in table.values():
-                    cell = row.get(loc.column)
-                    if cell is not None and _fill(loc, cell.location):
-                        done = True
-                        break
-        if not done:
-            done = _fill(loc, report.table_locations.get(loc.table))
-    if not done and loc.section is not None:
-        sec = report.section(loc.section)
-        done = sec is not None and _fill(loc, sec.start)
-    if not done:
-        loc.line = 1
-    return loc
-
-
-# ---------------------------------------------------------------------------------------------
-# files
-
-PROJECT_FILES = {"README", "CHANGELOG", "CHANGES", "LICENSE", "NOTICE", "CONTRIBUTING"}
-
-
-def expand_paths(paths: Iterable[Union[str, Path]], *, convert: bool = False) -> list[str]:
-    """Files as given, directories walked recursively (sorted; hidden entries skipped) for report files.
-    In a directory a .json file counts only when it looks like a parsed-report export."""
-    exts = REPORT_EXTENSIONS + (CONVERT_EXTENSIONS if convert else ())
-    out: list[str] = []
-    for p in paths:
-        p = Path(p)
-        if not p.is_dir():
-            out.append(str(p))
-            continue
-        for f in sorted(p.rglob("*")):
-            rel = f.relative_to(p)
-            if any(part.startswith(".") for part in rel.parts) or not f.is_file():
-                continue
-            if f.suffix.lower() not in exts:
-                continue
-            if f.suffix.lower() == ".json" and not _looks_like_model(f):
-                continue
-            if f.stem.upper() in PROJECT_FILES:  # a folder's README is not a report (name it to check it)
-                continue
-            out.append(str(f))
-    seen: set[str] = set()
-    return [x for x in out if not (x in seen or seen.add(x))]
-
-
-def _looks_like_model(path: Path) -> bool:
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(65536)
-    except OSError:
-        return True  # let the parser report the problem
-    return b'"tables"' in head and b'"meta"' in head
+resolve_location = places.resolve_location
 
 
 def parse_file(path: str, *, published_on: Optional[date] = None, convert: bool = False,
@@ -585,9 +690,10 @@ def parse_file(path: str, *, published_on: Optional[date] = None, convert: bool 
 # ---------------------------------------------------------------------------------------------
 # public entry points
 
-RUN_OPTIONS = ("published_on", "convert", "blocked_plugins", "plugins", "plugin_modules", "autoload", "previous")
+RUN_OPTIONS = ("published_on", "convert", "blocked_plugins", "plugins", "plugin_modules", "autoload", "previous",
+               "jobs", "limits", "cache", "baseline")
 CONFIG_OVERRIDES = ("select", "extend_select", "ignore", "per_file_ignores", "severity", "lang", "fail_under",
-                    "fail_level", "deadlines", "interpretation", "rule_options", "reporter_options", "score")
+                    "fail_level", "deadlines", "interpretation", "rule_options", "reporter_options", "score", "batch")
 
 
 def _as_config(config: Union[Config, str, Path, dict, None], start: Optional[Union[str, Path]]) -> Config:
@@ -619,7 +725,9 @@ def build_engine(config: Union[Config, str, Path, dict, None] = None, *, start: 
                  blocked_plugins: Iterable[str] = (), plugins: Iterable[Any] = (), plugin_modules: Iterable[str] = (),
                  autoload: Optional[bool] = None, **config_overrides: Any) -> Engine:
     """Resolve plugins, catalogue and configuration. Engines built only from entry points and an
-    unchanged configuration are reused (tests and library users call check_report many times)."""
+    unchanged configuration are reused (tests and library users call check_report many times).
+    Raises ConfigError for an invalid configuration or a rule selector that matches no rule
+    (UnknownSelector, also a ValueError)."""
     cfg = _as_config(config, start)
     plugins, plugin_modules, blocked = tuple(plugins), tuple(plugin_modules), tuple(sorted(blocked_plugins))
     from .plugins import autoload_disabled, discover_entry_points
@@ -633,6 +741,8 @@ def build_engine(config: Union[Config, str, Path, dict, None] = None, *, start: 
             return _ENGINE_CACHE[key]
     ps = create_plugin_manager(blocked=blocked, autoload=autoload, extra=plugins, extra_modules=plugin_modules)
     engine = Engine(cfg, ps, config_overrides=config_overrides)
+    engine.build_args = {"blocked_plugins": blocked, "plugin_modules": plugin_modules, "autoload": autoload,
+                         "in_process_plugins": bool(plugins)}
     if key is not None:
         if len(_ENGINE_CACHE) > 32:
             _ENGINE_CACHE.clear()
@@ -660,63 +770,74 @@ def _as_date(v: Union[date, str, None]) -> Optional[date]:
                           f"invalid date: {v} (expected YYYY-MM-DD)") from None
 
 
-def check(*paths: Union[str, Path], config: Union[Config, str, Path, dict, None] = None, **overrides: Any) -> RunResult:
-    """Check report files and directories.
+def _engine_for(config, start, run_opts: dict[str, Any], cfg_over: dict[str, Any]) -> Engine:
+    return build_engine(config, start=start, blocked_plugins=run_opts.get("blocked_plugins", ()),
+                        plugins=run_opts.get("plugins", ()), plugin_modules=run_opts.get("plugin_modules", ()),
+                        autoload=run_opts.get("autoload"), **cfg_over)
+
+
+def check(*paths: Union[str, Path, Report], config: Union[Config, str, Path, dict, None] = None,
+          **overrides: Any) -> RunResult:
+    """Check report files, directories or already-parsed `Report`s; returns a RunResult.
 
     config: a Config, a config file path, a dict shaped like [tool.report-lint], or None to discover
     report-lint.toml / pyproject.toml upward from the first path (or the CWD).
     overrides: configuration keys (select, extend_select, ignore, severity, lang, fail_under, fail_level,
-    rule_options, …) and run options: published_on (date or "YYYY-MM-DD"), convert (bool),
-    blocked_plugins (names, like -p no:NAME), plugins (plugin objects registered in-process),
-    plugin_modules (module names to import as plugins), autoload (bool).
-    Raises ConfigError for an invalid configuration; unreadable files are reported per file.
+    rule_options, …) and run options: published_on (date or "YYYY-MM-DD"), convert (bool), previous
+    (the previous year's report: a path or a Report), jobs (worker processes; default none: all in this
+    process), limits (engine.batch.Limits: per-file time and memory in worker processes), cache (bool),
+    baseline (a baseline file path), blocked_plugins (names, like -p no:NAME), plugins (plugin objects
+    registered in-process), plugin_modules (module names to import as plugins), autoload (bool).
+
+    Raises ConfigError for an invalid configuration and UnknownSelector (a ValueError) for a rule
+    selector that matches no rule; unreadable files are reported per file (FileResult.error).
+    Without jobs each FileResult keeps its parsed `report`.
     """
     run_opts, cfg_over = _split(overrides)
     flat = _flatten(paths)
-    start = flat[0] if flat else None
-    engine = build_engine(config, start=start, blocked_plugins=run_opts.get("blocked_plugins", ()),
-                          plugins=run_opts.get("plugins", ()), plugin_modules=run_opts.get("plugin_modules", ()),
-                          autoload=run_opts.get("autoload"), **cfg_over)
-    return run_paths(engine, flat, published_on=_as_date(run_opts.get("published_on")),
-                     convert=bool(run_opts.get("convert", False)), previous=run_opts.get("previous"))
+    start = next((p for p in flat if not isinstance(p, Report)), None)
+    engine = _engine_for(config, start, run_opts, cfg_over)
+    reports = [p for p in flat if isinstance(p, Report)]
+    files = [p for p in flat if not isinstance(p, Report)]
+    if reports and not files:
+        previous = run_opts.get("previous")
+        if previous is not None and not isinstance(previous, Report):
+            previous = parse_file(str(previous), templates=engine.template_paths)
+        return engine.result([engine.run_report(r, previous=previous) for r in reports])
+    if reports:
+        raise TypeError("check() takes either paths or Report objects, not both")
+    return run_paths(engine, files, published_on=_as_date(run_opts.get("published_on")),
+                     convert=bool(run_opts.get("convert", False)), previous=run_opts.get("previous"),
+                     jobs=run_opts.get("jobs"), limits=run_opts.get("limits"), cache=run_opts.get("cache"),
+                     baseline=run_opts.get("baseline"))
 
 
 def run_paths(engine: Engine, paths: Iterable[Union[str, Path]], *, published_on: Optional[date] = None,
-              convert: bool = False, previous: Optional[Union[str, Path]] = None) -> RunResult:
-    """Run a built engine over files and directories."""
-    files = expand_paths(paths, convert=convert)
-    notices = []
-    if not files:
-        notices.append(Notice("no-files", "没有找到可检查的报告文件（支持 " + " ".join(REPORT_EXTENSIONS) + "）",
-                              "no report files found (supported: " + " ".join(REPORT_EXTENSIONS) + ")"))
-    # Parse everything first so each report can meet its predecessor (same organ, year before) when the
-    # batch holds it — a supervising office's folder of several years needs no extra option.
-    parsed = [engine.parse_or_fail(f, published_on=published_on, convert=convert) for f in files]
-    by_key = {}
-    for item in parsed:
-        if isinstance(item, Report):
-            key = organ_year_key(item)
-            if key is not None:
-                by_key.setdefault(key, item)
-    prev_report = None
-    if previous is not None:
-        prev = engine.parse_or_fail(str(previous), convert=convert)
-        if isinstance(prev, FileResult):
-            notices.append(Notice("previous-unreadable", f"上一年度报告无法读取：{prev.error.message}",
-                                  f"the previous year's report cannot be read: {prev.error.message}"))
-        else:
-            prev_report = prev
-    results = []
-    for f, item in zip(files, parsed):
-        if isinstance(item, FileResult):
-            results.append(item)
-            continue
-        before = prev_report
-        key = organ_year_key(item)
-        if before is None and key is not None:
-            before = by_key.get((key[0], key[1] - 1))
-        results.append(engine.run_report(item, path=f, previous=before))
-    return engine.result(results, notices)
+              convert: bool = False, previous: Union[str, Path, Report, None] = None, jobs: Optional[int] = None,
+              limits: Any = None, cache: Optional[bool] = None, baseline: Optional[Union[str, Path]] = None) -> RunResult:
+    """Run a built engine over files and directories and collect every result (engine/batch.py streams
+    them instead). Reports of the same organ one year apart are paired for the Y rules."""
+    from .batch import Batch
+
+    batch = Batch(engine, published_on=published_on, convert=convert, previous=previous, jobs=jobs,
+                  limits=limits, cache=cache, baseline=baseline, keep_reports=not jobs)
+    files = list(batch.run(paths))
+    return RunResult(tool=engine.tool, files=files, summary=batch.summary())
+
+
+def check_bytes(data: bytes, name: str, *, config: Union[Config, str, Path, dict, None] = None,
+                previous: Optional[Report] = None, **overrides: Any) -> FileResult:
+    """Check one report given as bytes: a pure function of (bytes, name, configuration) — nothing is read
+    from disk but the configuration and rule data — so it maps over a folder with any engine
+    (multiprocessing, Dask, Ray; docs/cli.md "Beyond one machine"). `name` gives the format (by its
+    extension) and the path shown. With config=None the built-in defaults apply (no discovery).
+    An unreadable input is a FileResult with `error`, never an exception."""
+    from .batch import Processor
+
+    run_opts, cfg_over = _split(overrides)
+    engine = _engine_for(config if config is not None else Config(), None, run_opts, cfg_over)
+    proc = Processor(engine, published_on=_as_date(run_opts.get("published_on")))
+    return proc.check_data(data, name, previous=previous)
 
 
 def organ_year_key(report: Report) -> Optional[tuple[str, int]]:
@@ -731,30 +852,22 @@ def check_report(report: Report, config: Union[Config, str, Path, dict, None] = 
     """Run the selected rules on an already-parsed Report. With config=None the built-in defaults are used
     (no config file discovery: the result does not depend on the current directory)."""
     run_opts, cfg_over = _split(overrides)
-    engine = build_engine(config if config is not None else Config(),
-                          blocked_plugins=run_opts.get("blocked_plugins", ()), plugins=run_opts.get("plugins", ()),
-                          plugin_modules=run_opts.get("plugin_modules", ()), autoload=run_opts.get("autoload"),
-                          **cfg_over)
+    engine = _engine_for(config if config is not None else Config(), None, run_opts, cfg_over)
     previous = run_opts.get("previous")
     if previous is not None and not isinstance(previous, Report):
-        previous = parse_file(str(previous))
+        previous = parse_file(str(previous), templates=engine.template_paths)
     return engine.run_report(report, previous=previous)
 
 
 def exit_code(run: RunResult, *, fail_level: str = "error", fail_under: Optional[float] = None) -> int:
-    """3 internal error; 2 nothing could be read; 1 a finding at/above fail_level or a file's (rounded)
-    score under fail_under; else 0."""
-    if any(fr.internal_errors for fr in run.files):
-        return 3
-    if not run.files or all(fr.error is not None for fr in run.files):
-        return 2
-    threshold = SEVERITY_ORDER[fail_level]
-    if any(SEVERITY_ORDER[f.severity] >= threshold for fr in run.files for f in fr.findings):
-        return 1
-    if fail_under is not None and any(fr.score is not None and round_score(fr.score) < fail_under for fr in run.files):
-        return 1
-    return 0
+    """3 internal error; 2 a file could not be read, or no report was checked; 1 a finding at/above
+    fail_level or a file's (rounded) score under fail_under; else 0."""
+    tally = Tally(Config(fail_level=fail_level, fail_under=fail_under))
+    for fr in run.files:
+        tally.add(fr)
+    return tally.exit_code()
 
 
-__all__ = ["Engine", "build_engine", "check", "check_report", "exit_code", "expand_paths", "fingerprint",
-           "is_selected", "normalise_selectors", "parse_file", "resolve_location", "run_paths"]
+__all__ = ["Engine", "Outcome", "Tally", "UnknownSelector", "build_engine", "check", "check_bytes", "check_report",
+           "exit_code", "fingerprint", "is_selected", "normalise_selectors", "organ_year_key", "parse_file",
+           "resolve_location", "run_paths"]

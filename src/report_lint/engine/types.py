@@ -32,6 +32,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 hookspec = pluggy.HookspecMarker(PROJECT)
 
 Severity = Literal["error", "warning", "info"]
+PARSE_NOTE = "parse-note"  # catalogue tag: a note on how the parser coped, not a defect of the report
 SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
 
 FAMILIES = {
@@ -111,6 +112,48 @@ class RuleImpl:
     check: CheckFn
 
 
+class Labels(BaseModel):
+    """One display name in both languages."""
+
+    zh: str = ""
+    en: str = ""
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+class CellContext(BaseModel):
+    """One cell of a row shown next to a finding: the text as the report has it (a number's digits,
+    a not-applicable mark, unreadable text) and its kind (number | blank | not_applicable | invalid |
+    missing); reporters add their own marker for blank and missing cells."""
+
+    key: str
+    label: Labels
+    text: str = ""
+    kind: str = "number"
+    highlight: bool = False
+
+
+class RowContext(BaseModel):
+    table: str
+    row: str
+    label: Labels
+    cells: list[CellContext] = Field(default_factory=list)
+
+
+class Place(BaseModel):
+    """Where a finding is, resolved once by the engine (engine/places.py) for every output format:
+    a physical line (≥ 1) and page to go to, the part (1..6, None = outside the parts), the part's title
+    and the logical place (表三“（七）总计”行“自然人”列) in both languages, and the table rows involved."""
+
+    line: int = 1
+    page: Optional[int] = None
+    part: Optional[int] = None
+    part_title: Labels = Field(default_factory=Labels)
+    where: Labels = Field(default_factory=Labels)
+    rows: list[RowContext] = Field(default_factory=list)
+
+
 class Finding(BaseModel):
     """interchange.md §2 finding. `message` is in the run's language; both languages are kept."""
 
@@ -133,11 +176,30 @@ class Finding(BaseModel):
     # (rule, logical location, message args) — independent of line numbers, for SARIF/baselines.
     category: Optional[str] = None
     fingerprint: Optional[str] = None
+    # The catalogue's tags for the rule (e.g. "parse-note": how the parser coped, not a defect; hidden
+    # from console and GitHub output unless asked for) and the resolved place (None when a finding was
+    # built by hand rather than by the engine).
+    tags: list[str] = Field(default_factory=list)
+    place: Optional[Place] = None
+
+    @property
+    def is_parse_note(self) -> bool:
+        return PARSE_NOTE in self.tags
 
 
 class FileError(BaseModel):
     code: str
     message: str
+
+
+class Skipped(BaseModel):
+    """Why a readable file was not checked: code "not-a-report" (a catalogue rule marked `fatal` — P109 —
+    found no annual report in it: a README, meeting minutes, report-lint's own output). Such a file has
+    no score and no findings and is left out of the score statistics."""
+
+    code: str
+    message: str
+    rule: Optional[str] = None
 
 
 class InternalProblem(BaseModel):
@@ -163,9 +225,22 @@ class FileResult(BaseModel):
     # rule id -> the fraction (0..1) of its category's score that rule removed (docs/scoring.md)
     deductions: dict[str, float] = Field(default_factory=dict)
     error: Optional[FileError] = None
+    skipped: Optional[Skipped] = None
     findings: list[Finding] = Field(default_factory=list)
     internal_errors: list[InternalProblem] = Field(default_factory=list)
-    report: Optional[Report] = Field(default=None, exclude=True)  # the parsed model, for reporters
+    sha256: Optional[str] = None  # of the file's bytes
+    # findings hidden because a --baseline file accepts them (not part of `findings`)
+    baselined: int = 0
+    report: Optional[Report] = Field(default=None, exclude=True)  # the parsed model, for library callers
+
+    @property
+    def status(self) -> str:
+        """checked | unreadable | skipped"""
+        if self.error is not None:
+            return "unreadable"
+        if self.skipped is not None:
+            return "skipped"
+        return "checked"
 
 
 class RunResult(BaseModel):
@@ -176,7 +251,7 @@ class RunResult(BaseModel):
 
 
 __all__ = [
-    "CheckFn", "FAMILIES", "FileError", "FileResult", "Finding", "FindingLocation", "Hit", "InternalProblem",
-    "PROJECT",
+    "CellContext", "CheckFn", "FAMILIES", "FileError", "FileResult", "Finding", "FindingLocation", "Hit",
+    "InternalProblem", "Labels", "PARSE_NOTE", "PROJECT", "Place", "RowContext", "Skipped",
     "RuleContext", "RuleImpl", "RunResult", "SEVERITY_ORDER", "Severity", "hookimpl", "hookspec",
 ]

@@ -9,116 +9,18 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Optional
 
+from ..engine import places
+from ..engine.places import TABLE_SECTION, lang_key, numeral
 from ..engine.types import SEVERITY_ORDER, FileResult, Finding, FindingLocation, RunResult
-from ..model import Cell, Report
+from ..model import Cell
 
 SEVERITIES = ("error", "warning", "info")
-NUMERALS = "一二三四五六七八九十"
-DEFAULT_TEMPLATE = "2021"  # labels for unknown/hybrid reports: the current national format
 
 SEVERITY_LABEL = {
     "zh": {"error": "错误", "warning": "警告", "info": "提示"},
     "en": {"error": "error", "warning": "warning", "info": "info"},
 }
 
-TABLE_SHORT = {
-    "zh": {"disclosure": "表二", "applications": "表三", "reviews": "表四"},
-    "en": {"disclosure": "Table 2", "applications": "Table 3", "reviews": "Table 4"},
-}
-TABLE_TITLE_EN = {
-    "disclosure": "Table 2 — proactive disclosure",
-    "applications": "Table 3 — applications received and handled",
-    "reviews": "Table 4 — administrative review and litigation",
-}
-TABLE_SECTION = {"disclosure": 2, "applications": 3, "reviews": 4}  # fallback when no template loads
-
-PART_TITLE_EN = {
-    1: "1. Overview",
-    2: "2. Proactive disclosure",
-    3: "3. Applications received and handled",
-    4: "4. Administrative review and litigation",
-    5: "5. Main problems and improvements",
-    6: "6. Other matters",
-}
-WHOLE_DOCUMENT = {"zh": "全文/表格外", "en": "Whole document / outside the tables"}
-
-# English labels for the interchange keys (the templates carry the Chinese ones).
-ROW_EN: dict[str, dict[str, str]] = {
-    "applications": {
-        "new_received": "1. New applications this year",
-        "carried_over": "2. Carried over from last year",
-        "granted": "(1) Disclosed",
-        "partially_granted": "(2) Partially disclosed",
-        "denied_state_secret": "(3)1 Withheld: state secret",
-        "denied_prohibited_by_law": "(3)2 Withheld: barred by other laws",
-        "denied_three_securities": "(3)3 Withheld: 'three securities, one stability'",
-        "denied_third_party": "(3)4 Withheld: third-party rights",
-        "denied_internal_affairs": "(3)5 Withheld: internal affairs",
-        "denied_process_info": "(3)6 Withheld: process information",
-        "denied_enforcement_file": "(3)7 Withheld: enforcement case file",
-        "denied_admin_inquiry": "(3)8 Withheld: administrative inquiry",
-        "unavailable_not_held": "(4)1 Unavailable: not held",
-        "unavailable_needs_creation": "(4)2 Unavailable: would have to be created",
-        "unavailable_unclear": "(4)3 Unavailable: still unclear after correction",
-        "not_processed_petition": "(5)1 Not processed: petition or complaint",
-        "not_processed_repeated": "(5)2 Not processed: repeated application",
-        "not_processed_publication": "(5)3 Not processed: publication requested",
-        "not_processed_excessive": "(5)4 Not processed: excessive repeated applications",
-        "not_processed_confirmation": "(5)5 Not processed: confirmation or reissue",
-        "other_handling": "(6) Other handling",
-        "other_no_correction": "(6)1 No correction in time",
-        "other_unpaid_fee": "(6)2 Fee not paid in time",
-        "other_misc": "(6)3 Other",
-        "total": "(7) Total",
-        "carried_forward": "4. Carried forward to next year",
-    },
-    "reviews": {
-        "review": "Administrative review",
-        "litigation_direct": "Litigation without prior review",
-        "litigation_after_review": "Litigation after review",
-    },
-    "disclosure": {
-        "regulations": "Rules (规章)",
-        "normative_documents": "Normative documents",
-        "licensing": "Administrative licensing",
-        "other_services": "Other external services",
-        "punishment": "Administrative penalties",
-        "coercion": "Administrative coercion",
-        "fees": "Administrative fees",
-        "procurement": "Centralised procurement",
-    },
-}
-COLUMN_EN: dict[str, dict[str, str]] = {
-    "applications": {
-        "natural_person": "Individuals",
-        "commercial": "Businesses",
-        "research": "Research orgs",
-        "social_welfare": "Non-profits",
-        "legal_service": "Legal services",
-        "other_org": "Other",
-        "total": "Total",
-    },
-    "reviews": {
-        "upheld": "Upheld",
-        "corrected": "Corrected",
-        "other": "Other result",
-        "pending": "Pending",
-        "total": "Total",
-    },
-    "disclosure": {
-        "issued": "Issued this year",
-        "repealed": "Repealed this year",
-        "in_force": "In force",
-        "made": "Made this year",
-        "published": "Published this year",
-        "total_public": "Total public",
-        "prev_items": "Items last year",
-        "change": "Change this year",
-        "decisions": "Decisions",
-        "projects": "Procurement projects",
-        "amount": "Amount",
-    },
-}
 CATEGORY_LABEL = {
     "zh": {
         "completeness": "完整性", "consistency": "数据一致性", "arithmetic": "数据一致性",
@@ -139,10 +41,6 @@ CELL_KIND_LABEL = {
 }
 
 
-def lang_key(lang: Optional[str]) -> str:
-    return "en" if (lang or "zh").lower().startswith("en") else "zh"
-
-
 def options_of(options: Optional[dict]) -> dict:
     """The format's options; kebab-case keys from a TOML config (help-base-uri) read as snake_case."""
     return {(k.replace("-", "_") if isinstance(k, str) else k): v for k, v in (options or {}).items()}
@@ -158,148 +56,36 @@ def message(f: Finding, lang: str) -> str:
     return f.message_zh or f.message or f.message_en
 
 
-def category_label(key: str, lang: str) -> str:
-    try:  # the scoring module owns the category names; the table here covers older/other keys
-        from ..scoring import LABELS
-
-        label = LABELS.get(key)
-        if label is not None:
-            return label[1] if lang_key(lang) == "en" else label[0]
-    except Exception:
-        pass
+def category_label(key: str, lang: str, labels: Optional[dict] = None) -> str:
+    """A scoring category's name: from the run's summary (`category_labels`, set by the engine from the
+    scoring module), else the table above."""
+    found = (labels or {}).get(key)
+    if isinstance(found, dict) and found.get(lang_key(lang)):
+        return found[lang_key(lang)]
     return CATEGORY_LABEL[lang_key(lang)].get(key, key)
-
-
-def numeral(n: int) -> str:
-    return NUMERALS[n - 1] if 1 <= n <= len(NUMERALS) else str(n)
 
 
 def fmt_score(score: Optional[float]) -> str:
     return "—" if score is None else f"{score:.1f}"
 
 
-# --- templates -------------------------------------------------------------------------------
-
-def _template(template_id: Optional[str]):
-    """The template used for labels: the report's own, else the current national one. None if the
-    template data cannot be loaded at all (labels then fall back to the keys)."""
-    try:
-        from ..templates import get_template
-
-        return get_template(template_id or DEFAULT_TEMPLATE) or get_template(DEFAULT_TEMPLATE)
-    except Exception:  # a broken data install must not stop a report from being printed
-        return None
-
-
-def _all_templates():
-    try:
-        from ..templates import templates
-
-        return templates()
-    except Exception:
-        return ()
-
-
-def template_for(file: Optional[FileResult] = None, report: Optional[Report] = None):
-    report = report if report is not None else (file.report if file is not None else None)
-    tid = report.meta.template if report is not None else (file.template if file is not None else None)
-    return _template(tid)
-
-
-def _table_spec(tpl, table: str):
-    if tpl is None:
-        return None
-    try:
-        return tpl.table(table)
-    except AttributeError:
-        return None
-
-
-def _row_spec(tpl, table: str, row: str):
-    """(RowSpec, columns) for a row key, looking in the report's template first, then in the others
-    (a hybrid report carries a 2019 row inside a 2021 table)."""
-    for t in [tpl, *_all_templates()]:
-        spec = _table_spec(t, table)
-        if spec is None:
-            continue
-        for r, cols in spec.row_columns():
-            if r.key == row:
-                return r, cols
-    return None, ()
-
-
-def table_title(table: str, lang: str, tpl=None) -> str:
-    if lang_key(lang) == "en":
-        return TABLE_TITLE_EN.get(table, table)
-    spec = _table_spec(tpl or _template(None), table)
-    return spec.title if spec is not None else TABLE_SHORT["zh"].get(table, table)
-
-
-def table_short(table: str, lang: str) -> str:
-    return TABLE_SHORT[lang_key(lang)].get(table, table)
-
-
-def row_label(table: str, row: str, lang: str, tpl=None) -> str:
-    if lang_key(lang) == "en":
-        return ROW_EN.get(table, {}).get(row, row)
-    spec, _ = _row_spec(tpl, table, row)
-    return spec.label if spec is not None else row
-
-
-def columns_for(table: str, row: Optional[str], tpl=None) -> list[tuple[str, str]]:
-    """(key, Chinese label) of the columns a row carries (表二's parts each have their own)."""
-    if row is not None:
-        _, cols = _row_spec(tpl, table, row)
-        if cols:
-            return [(c.key, c.label) for c in cols]
-    spec = _table_spec(tpl, table)
-    if spec is None:
-        return []
-    if spec.columns:
-        return [(c.key, c.label) for c in spec.columns]
-    seen: dict[str, str] = {}
-    for _, cols in spec.row_columns():
-        for c in cols:
-            seen.setdefault(c.key, c.label)
-    return list(seen.items())
-
-
-def column_label(table: str, column: str, lang: str, tpl=None, row: Optional[str] = None) -> str:
-    if lang_key(lang) == "en":
-        return COLUMN_EN.get(table, {}).get(column, column)
-    for key, label in columns_for(table, row, tpl):
-        if key == column:
-            return label
-    for t in _all_templates():
-        for key, label in columns_for(table, None, t):
-            if key == column:
-                return label
-    return column
-
-
-def part_title(number: Optional[int], lang: str, tpl=None) -> str:
-    if number is None:
-        return WHOLE_DOCUMENT[lang_key(lang)]
-    if lang_key(lang) == "en":
-        return PART_TITLE_EN.get(number, f"Part {number}")
-    if tpl is not None:
-        for s in tpl.sections:
-            if s.number == number:
-                return s.title
-    return f"{numeral(number)}、"
-
-
 # --- findings ------------------------------------------------------------------------------
+# Where a finding is and what its table row holds were resolved by the engine (Finding.place); a
+# finding built by hand without a place falls back to its bare location.
 
-def part_of(f: Finding, tpl=None) -> Optional[int]:
-    """The part (1..6) a finding belongs to: its section, else the section its table sits in."""
+def part_of(f: Finding) -> Optional[int]:
+    """The part (1..6) a finding belongs to, None outside the parts."""
+    if f.place is not None:
+        return f.place.part
     loc = f.location
-    if loc.section is not None:
-        return loc.section
-    if loc.table:
-        spec = _table_spec(tpl, loc.table)
-        return spec.section if spec is not None else TABLE_SECTION.get(loc.table)
-    return None
+    return loc.section if loc.section is not None else TABLE_SECTION.get(loc.table or "")
+
+
+def part_title(f: Finding, lang: str) -> str:
+    if f.place is not None and f.place.part_title.zh:
+        return f.place.part_title.get(lang_key(lang))
+    part = part_of(f)
+    return places.part_title(part, lang)  # the generic title (一、 / "3. Applications …")
 
 
 def sort_key(f: Finding) -> tuple:
@@ -307,13 +93,18 @@ def sort_key(f: Finding) -> tuple:
     return (-SEVERITY_ORDER.get(f.severity, 0), loc.page or 0, loc.line or 0, f.rule)
 
 
-def group_by_part(findings: Iterable[Finding], tpl=None) -> list[tuple[Optional[int], list[Finding]]]:
-    """Findings grouped by part 一…六 in order, then those outside any part ("全文/表格外")."""
+def group_by_part(findings: Iterable[Finding], lang: str) -> list[tuple[Optional[int], str, list[Finding]]]:
+    """(part, part title, findings) for parts 一…六 in order, then those outside any part ("全文/表格外")."""
     groups: dict[Optional[int], list[Finding]] = {}
     for f in findings:
-        groups.setdefault(part_of(f, tpl), []).append(f)
+        groups.setdefault(part_of(f), []).append(f)
     order = sorted((k for k in groups if k is not None)) + ([None] if None in groups else [])
-    return [(k, sorted(groups[k], key=sort_key)) for k in order]
+    return [(k, part_title(groups[k][0], lang), sorted(groups[k], key=sort_key)) for k in order]
+
+
+def visible(fr: FileResult, show_parse_notes: bool) -> list[Finding]:
+    """The findings to show: parse notes (catalogue tag "parse-note") only when asked for."""
+    return list(fr.findings) if show_parse_notes else [f for f in fr.findings if not f.is_parse_note]
 
 
 def counts(findings: Iterable[Finding]) -> dict[str, int]:
@@ -324,7 +115,7 @@ def counts(findings: Iterable[Finding]) -> dict[str, int]:
 
 
 def run_stats(run: RunResult) -> dict[str, Any]:
-    """Totals for a summary line: files, unreadable files, findings by severity, mean score."""
+    """Totals for a summary line: files, unreadable and skipped files, findings by severity, mean score."""
     total = {s: 0 for s in SEVERITIES}
     scores = []
     for fr in run.files:
@@ -335,6 +126,7 @@ def run_stats(run: RunResult) -> dict[str, Any]:
     return {
         "files": len(run.files),
         "unreadable": sum(1 for fr in run.files if fr.error is not None),
+        "skipped": sum(1 for fr in run.files if fr.skipped is not None),
         "findings": total,
         "mean_score": round(sum(scores) / len(scores), 1) if scores else None,
     }
@@ -346,20 +138,16 @@ def organ_of(fr: FileResult) -> Optional[str]:
     return fr.report.meta.organ if fr.report is not None else None
 
 
-def logical_where(loc: FindingLocation, lang: str, tpl=None) -> str:
+def logical_where(f: Finding, lang: str) -> str:
     """Where in the report's structure: 表三“（七）总计”行“自然人”列 / 第三部分."""
-    en = lang_key(lang) == "en"
-    if loc.table:
-        parts = [table_short(loc.table, lang)]
-        if loc.row:
-            lbl = row_label(loc.table, loc.row, lang, tpl)
-            parts.append(f"row “{lbl}”" if en else f"“{lbl}”行")
-        if loc.column:
-            lbl = column_label(loc.table, loc.column, lang, tpl, loc.row)
-            parts.append(f"column “{lbl}”" if en else f"“{lbl}”列")
-        return (", " if en else "").join(parts)
+    if f.place is not None:
+        return f.place.where.get(lang_key(lang))
+    loc = f.location
+    parts = [p for p in (loc.table, loc.row, loc.column) if p]
+    if parts:
+        return "/".join(parts)
     if loc.section is not None:
-        return f"part {loc.section}" if en else f"第{numeral(loc.section)}部分"
+        return f"part {loc.section}" if lang_key(lang) == "en" else f"第{numeral(loc.section)}部分"
     return ""
 
 
@@ -383,8 +171,8 @@ def physical_where(loc: FindingLocation, lang: str) -> str:
     return (", " if en else "，").join(parts)
 
 
-def where(loc: FindingLocation, lang: str, tpl=None) -> str:
-    pieces = [p for p in (logical_where(loc, lang, tpl), physical_where(loc, lang)) if p]
+def where(f: Finding, lang: str) -> str:
+    pieces = [p for p in (logical_where(f, lang), physical_where(f.location, lang)) if p]
     return " · ".join(pieces)
 
 
@@ -409,112 +197,51 @@ class RowView:
 
 
 def cell_text(cell: Optional[Cell], lang: str) -> tuple[str, str]:
-    """(text to show, kind). Missing cells show as "—" with kind "missing"."""
+    """(text to show, kind) of a model cell (the parse view). Missing cells show as "—"."""
     if cell is None:
         return "—", "missing"
-    markers = CELL_KIND_LABEL[lang_key(lang)]
     raw = (cell.raw or "").strip()
     if cell.kind == "number":
-        return (raw or _number(cell.value)), "number"
-    if cell.kind == "blank":
-        return markers["blank"], "blank"
-    if cell.kind == "not_applicable":
-        return (raw or markers["not_applicable"]), "not_applicable"
-    return (f"{raw}（{markers['invalid']}）" if lang_key(lang) == "zh" else f"{raw} ({markers['invalid']})"), "invalid"
+        v = cell.value
+        return (raw or (str(int(v)) if isinstance(v, float) and v.is_integer() else "" if v is None else str(v))), "number"
+    return _marked(raw, cell.kind, lang), cell.kind
 
 
-def _number(v: Any) -> str:
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return "" if v is None else str(v)
+def _marked(raw: str, kind: str, lang: str) -> str:
+    markers = CELL_KIND_LABEL[lang_key(lang)]
+    if kind == "missing":
+        return "—"
+    if kind == "blank":
+        return markers["blank"]
+    if kind == "not_applicable":
+        return raw or markers["not_applicable"]
+    if kind == "invalid":
+        return f"{raw}（{markers['invalid']}）" if lang_key(lang) == "zh" else f"{raw} ({markers['invalid']})"
+    return raw
 
 
-def row_view(report: Report, table: str, row: str, lang: str, tpl=None,
-             highlight_column: Optional[str] = None) -> Optional[RowView]:
-    data = getattr(report.tables, table, None)
-    if not data or row not in data:
-        return None
-    cells = data[row]
-    keys = [k for k, _ in columns_for(table, row, tpl)]
-    keys += [k for k in cells if k not in keys]  # columns the template lacks still show
-    out = RowView(table=table, row=row, label=row_label(table, row, lang, tpl))
-    for k in keys:
-        text, kind = cell_text(cells.get(k), lang)
-        out.cells.append(CellView(k, column_label(table, k, lang, tpl, row), text, kind, k == highlight_column))
-    return out
-
-
-def _equation_rows(tpl, table: str, eq_id: Any) -> list[str]:
-    spec = _table_spec(tpl, table)
-    if spec is None or not isinstance(eq_id, str):
+def table_rows_for(f: Finding, lang: str) -> list[RowView]:
+    """The table row(s) a finding is about, as the engine recorded them (Finding.place.rows)."""
+    if f.place is None:
         return []
-    for eq in spec.equations:
-        if eq.id == eq_id and eq.kind == "per_column":
-            rows = list(eq.left) + list(eq.right)
-            return rows if len(rows) <= 6 else list(eq.left)
-    return []
-
-
-def table_rows_for(f: Finding, report: Optional[Report], lang: str, tpl=None) -> list[RowView]:
-    """The table row(s) a finding is about, for showing next to it. A row finding shows its row with
-    the cell highlighted; a column finding (e.g. 表三 column identity) shows the rows of its equation."""
-    loc = f.location
-    if report is None or not loc.table:
-        return []
-    if loc.row:
-        rv = row_view(report, loc.table, loc.row, lang, tpl, loc.column)
-        return [rv] if rv else []
-    if not loc.column:
-        return []
-    rows = f.data.get("rows")
-    if not (isinstance(rows, list) and all(isinstance(r, str) for r in rows)):
-        rows = _equation_rows(tpl, loc.table, f.data.get("equation"))
+    key = lang_key(lang)
     out = []
-    for r in rows[:8]:
-        rv = row_view(report, loc.table, r, lang, tpl, loc.column)
-        if rv:
-            out.append(rv)
+    for rc in f.place.rows:
+        rv = RowView(table=rc.table, row=rc.row, label=rc.label.get(key))
+        for cc in rc.cells:
+            rv.cells.append(CellView(cc.key, cc.label.get(key), _marked(cc.text, cc.kind, lang), cc.kind, cc.highlight))
+        out.append(rv)
     return out
 
 
-# --- physical fallbacks (SARIF / GitHub need a line for everything) ---------------------------
-
-def _cell_location(report: Report, loc: FindingLocation):
-    if not (loc.table and loc.row):
-        return None
-    cells = (getattr(report.tables, loc.table, None) or {}).get(loc.row) or {}
-    if loc.column and cells.get(loc.column) is not None and cells[loc.column].location is not None:
-        return cells[loc.column].location
-    for c in cells.values():
-        if c.location is not None:
-            return c.location
-    return None
-
-
-def resolve_line_page(fr: FileResult, f: Optional[Finding], tpl=None) -> tuple[int, Optional[int]]:
-    """(line ≥ 1, page) for a finding: its own line, else the cell's, the table's, the part's start,
-    else line 1 — so a missing part or table still points somewhere in the file."""
-    loc = f.location if f is not None else FindingLocation()
-    line, page = loc.line, loc.page
-    report = fr.report
-    if report is not None and (line is None or page is None):
-        candidates = [_cell_location(report, loc)]
-        if loc.table:
-            candidates.append(report.table_locations.get(loc.table))
-        part = part_of(f, tpl) if f is not None else None
-        sec = report.section(part) if part is not None else None
-        if sec is not None:
-            candidates.append(sec.start)
-        for c in candidates:
-            if c is None:
-                continue
-            if line is None and c.line is not None:
-                line = c.line
-            if page is None and c.page is not None:
-                page = c.page
-            if line is not None and page is not None:
-                break
-    return (line if line is not None and line >= 1 else 1), page
+def resolve_line_page(f: Optional[Finding]) -> tuple[int, Optional[int]]:
+    """(line ≥ 1, page) to point a SARIF result or a GitHub annotation at (resolved by the engine)."""
+    if f is None:
+        return 1, None
+    if f.place is not None:
+        return f.place.line, f.place.page
+    line = f.location.line
+    return (line if line is not None and line >= 1 else 1), f.location.page
 
 
 def relative_path(path: str, root: Optional[str] = None) -> tuple[str, bool]:

@@ -34,41 +34,36 @@ def _path(fr: FileResult, root: Optional[str]) -> str:
     return rel if inside else fr.path
 
 
-def _file_lines(fr: FileResult, lang: str, root: Optional[str]) -> list[str]:
+def _file_lines(fr: FileResult, lang: str, root: Optional[str], show_notes: bool = False) -> list[str]:
     zh = c.lang_key(lang) == "zh"
     path = _path(fr, root)
     if fr.error is not None:
         title = "无法读取" if zh else "Cannot read"
         return [command("error", f"{fr.error.message} ({fr.error.code})", file=path, title=title)]
+    if fr.skipped is not None:
+        return [command("notice", fr.skipped.message, file=path, title="不是年度报告" if zh else "Not a report")]
+    shown = c.visible(fr, show_notes)
     head = path
     if fr.score is not None:
         grade = f"（{fr.grade}）" if zh and fr.grade else (f" ({fr.grade})" if fr.grade else "")
         head += f" — 得分 {c.fmt_score(fr.score)}{grade}" if zh else f" — score {c.fmt_score(fr.score)}{grade}"
-    n = c.counts(fr.findings)
+    n = c.counts(shown)
     head += (f"：错误 {n['error']}，警告 {n['warning']}，提示 {n['info']}" if zh
              else f": {n['error']} errors, {n['warning']} warnings, {n['info']} info")
     out = [f"::group::{escape_data(head)}"]
-    tpl = c.template_for(fr)
     for p in getattr(fr, "internal_errors", None) or []:
         out.append(command("error", p.message, file=path, title=(("内部错误 " if zh else "internal error ") + (p.rule or "")).strip()))
-    for part, findings in c.group_by_part(fr.findings, tpl):
+    for part, title, findings in c.group_by_part(shown, lang):
         for f in findings:
-            line, page = c.resolve_line_page(fr, f, tpl)
+            line, page = c.resolve_line_page(f)
             text = c.message(f, lang)
-            where = c.where(f.location, lang, tpl)
+            where = c.where(f, lang)
             if where:
                 text += f"\n位置：{where}" if zh else f"\nWhere: {where}"
             out.append(command(COMMAND.get(f.severity, "warning"), text, file=path, line=line,
                                title=f"{f.rule} {f.name}".strip()))
     out.append("::endgroup::")
     return out
-
-
-def step_summary(run: RunResult, lang: str) -> str:
-    from .markdown import summary_table
-
-    title = "## report-lint 检查结果" if c.lang_key(lang) == "zh" else "## report-lint results"
-    return f"{title}\n\n{summary_table(run, lang)}\n"
 
 
 def _write_summary(target: str, text: str, lang: str) -> Optional[str]:
@@ -82,25 +77,56 @@ def _write_summary(target: str, text: str, lang: str) -> Optional[str]:
     return None
 
 
+class Writer:
+    """Annotations one file at a time; the closing line and the step summary at the end. Parse notes
+    (catalogue tag "parse-note") are left out unless options["show_parse_notes"]."""
+
+    def __init__(self, *, lang: str = "zh", options: Optional[dict] = None):
+        self.lang = lang
+        self.opts = c.options_of(options)
+        self.rows: list[str] = []  # the step summary's table rows (one short line per file)
+
+    def begin(self, run: RunResult) -> str:
+        return ""
+
+    def file(self, fr: FileResult) -> str:
+        from .markdown import summary_row
+
+        if self._summary_target():
+            self.rows.append(summary_row(fr, self.lang))
+        return "\n".join(_file_lines(fr, self.lang, self.opts.get("srcroot"),
+                                     bool(self.opts.get("show_parse_notes")))) + "\n"
+
+    def _summary_target(self) -> Optional[str]:
+        target = self.opts.get("step_summary")
+        if target is None:
+            target = os.environ.get("GITHUB_STEP_SUMMARY")
+        return str(target) if target else None
+
+    def end(self, run: RunResult) -> str:
+        s = run.summary if "files_checked" in (run.summary or {}) else None
+        stats = c.run_stats(run)
+        files = s["files"] if s else stats["files"]
+        n = s["by_severity"] if s else stats["findings"]
+        mean = s["score"] if s else stats["mean_score"]
+        if c.lang_key(self.lang) == "zh":
+            lines = [f"report-lint：共 {files} 个文件，错误 {n['error']}，警告 {n['warning']}，"
+                     f"提示 {n['info']}，平均得分 {c.fmt_score(mean)}"]
+        else:
+            lines = [f"report-lint: {files} files, {n['error']} errors, {n['warning']} warnings, "
+                     f"{n['info']} info, mean score {c.fmt_score(mean)}"]
+        target = self._summary_target()
+        if target:
+            from .markdown import summary_table_from_rows
+
+            title = "## report-lint 检查结果" if c.lang_key(self.lang) == "zh" else "## report-lint results"
+            text = f"{title}\n\n{summary_table_from_rows(self.rows, run, self.lang)}\n"
+            problem = _write_summary(target, text, self.lang)
+            if problem:
+                lines.append(problem)
+        return "\n".join(lines) + "\n"
+
+
 def render(run: RunResult, *, lang: str = "zh", options: Optional[dict] = None) -> str:
-    opts = c.options_of(options)
-    root = opts.get("srcroot")
-    lines: list[str] = []
-    for fr in run.files:
-        lines += _file_lines(fr, lang, root)
-    s = c.run_stats(run)
-    n = s["findings"]
-    if c.lang_key(lang) == "zh":
-        lines.append(f"report-lint：共 {s['files']} 个文件，错误 {n['error']}，警告 {n['warning']}，"
-                     f"提示 {n['info']}，平均得分 {c.fmt_score(s['mean_score'])}")
-    else:
-        lines.append(f"report-lint: {s['files']} files, {n['error']} errors, {n['warning']} warnings, "
-                     f"{n['info']} info, mean score {c.fmt_score(s['mean_score'])}")
-    target = opts.get("step_summary")
-    if target is None:
-        target = os.environ.get("GITHUB_STEP_SUMMARY")
-    if target:
-        problem = _write_summary(str(target), step_summary(run, lang), lang)
-        if problem:
-            lines.append(problem)
-    return "\n".join(lines) + "\n"
+    w = Writer(lang=lang, options=options)
+    return w.begin(run) + "".join(w.file(fr) for fr in run.files) + w.end(run)

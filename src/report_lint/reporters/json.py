@@ -48,25 +48,78 @@ def file_dict(fr: FileResult, lang: str) -> dict[str, Any]:
         "grade": fr.grade,
         "categories": dict(fr.categories),
         "error": fr.error.model_dump(mode="json") if fr.error is not None else None,
+        "status": fr.status,
+        "skipped": fr.skipped.model_dump(mode="json") if fr.skipped is not None else None,
         "counts": c.counts(fr.findings),
         "findings": [finding_dict(f, lang) for f in fr.findings],
         "internal_errors": [{"rule": p.rule, "message": p.message} for p in getattr(fr, "internal_errors", None) or []],
     }
 
 
+def summary_dict(run: RunResult) -> dict[str, Any]:
+    engine = json.loads(json.dumps(run.summary, ensure_ascii=False, default=str))
+    if "files_checked" in engine:  # the engine's summary (a streamed run holds no files to count)
+        summary = {"files": engine.get("files"), "unreadable": engine.get("files_unreadable"),
+                   "skipped": engine.get("files_skipped"), "mean_score": engine.get("score")}
+    else:
+        summary = c.run_stats(run)
+    summary.update(engine)  # the engine's own keys win
+    return summary
+
+
+def tool_dict(run: RunResult) -> dict[str, Any]:
+    return {"name": run.tool.get("name", "report-lint"), "version": run.tool.get("version", ""),
+            **{k: v for k, v in run.tool.items() if k not in ("name", "version")}}
+
+
 def run_dict(run: RunResult, lang: str = "zh") -> dict[str, Any]:
-    summary = c.run_stats(run)
-    summary.update(json.loads(json.dumps(run.summary, ensure_ascii=False, default=str)))  # the engine's own keys win
     return {
         "schema_version": run.schema_version,
-        "tool": {"name": run.tool.get("name", "report-lint"), "version": run.tool.get("version", ""),
-                 **{k: v for k, v in run.tool.items() if k not in ("name", "version")}},
+        "tool": tool_dict(run),
         "files": [file_dict(fr, lang) for fr in run.files],
-        "summary": summary,
+        "summary": summary_dict(run),
     }
 
 
+def _dumps(value: Any, indent: Optional[int], level: int) -> str:
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    if indent is None or level == 0:
+        return text
+    return text.replace("\n", "\n" + " " * (indent * level))
+
+
+class Writer:
+    """The same JSON document written one file at a time (`begin`, `file`, `end`), so a batch of
+    thousands of reports never holds them all: byte for byte what `render` gives."""
+
+    def __init__(self, *, lang: str = "zh", options: Optional[dict] = None):
+        self.lang = lang
+        opts = c.options_of(options)
+        self.indent = opts.get("indent", 2)
+        self.n = 0
+
+    def _nl(self, level: int) -> str:
+        return "" if self.indent is None else "\n" + " " * (self.indent * level)
+
+    def begin(self, run: RunResult) -> str:
+        sep = ", " if self.indent is None else ","
+        colon = ": "
+        return ("{" + self._nl(1) + f'"schema_version"{colon}{json.dumps(run.schema_version)}{sep}' + self._nl(1)
+                + f'"tool"{colon}{_dumps(tool_dict(run), self.indent, 1)}{sep}' + self._nl(1) + f'"files"{colon}[')
+
+    def file(self, fr: FileResult) -> str:
+        lead = ("," if self.n else "") + ("" if self.indent is None else "\n" + " " * (self.indent * 2))
+        if self.indent is None and self.n:
+            lead = ", "
+        self.n += 1
+        return lead + _dumps(file_dict(fr, self.lang), self.indent, 2)
+
+    def end(self, run: RunResult) -> str:
+        sep = ", " if self.indent is None else ","
+        close = (self._nl(1) if self.n else "") + "]"
+        return close + sep + self._nl(1) + f'"summary": {_dumps(summary_dict(run), self.indent, 1)}' + self._nl(0) + "}\n"
+
+
 def render(run: RunResult, *, lang: str = "zh", options: Optional[dict] = None) -> str:
-    opts = c.options_of(options)
-    indent = opts.get("indent", 2)
-    return json.dumps(run_dict(run, lang), ensure_ascii=False, indent=indent) + "\n"
+    w = Writer(lang=lang, options=options)
+    return w.begin(run) + "".join(w.file(fr) for fr in run.files) + w.end(run)

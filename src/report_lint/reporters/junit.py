@@ -16,8 +16,8 @@ from . import _common as c
 FAILING = ("error", "warning")
 
 
-def _finding_text(f: Finding, lang: str, tpl) -> str:
-    where = c.where(f.location, lang, tpl)
+def _finding_text(f: Finding, lang: str) -> str:
+    where = c.where(f, lang)
     sev = c.severity_label(f.severity, lang)
     return f"[{sev}] {f.rule} {c.message(f, lang)}" + (f" — {where}" if where else "")
 
@@ -30,7 +30,7 @@ def _rule_id(meta: Any) -> Optional[str]:
     return meta.get("id") if isinstance(meta, dict) else getattr(meta, "id", None)
 
 
-def _add_case(suite: ET.Element, classname: str, name: str, findings: list[Finding], lang: str, tpl) -> dict:
+def _add_case(suite: ET.Element, classname: str, name: str, findings: list[Finding], lang: str) -> dict:
     case = ET.SubElement(suite, "testcase", classname=classname, name=name, time="0")
     failing = [f for f in findings if f.severity in FAILING]
     if failing:
@@ -39,10 +39,10 @@ def _add_case(suite: ET.Element, classname: str, name: str, findings: list[Findi
         msg = first if len(failing) == 1 else (
             f"{first}（等 {len(failing)} 项）" if c.lang_key(lang) == "zh" else f"{first} (and {len(failing) - 1} more)")
         fail = ET.SubElement(case, "failure", message=msg, type=worst.severity)
-        fail.text = "\n".join(_finding_text(f, lang, tpl) for f in failing)
+        fail.text = "\n".join(_finding_text(f, lang) for f in failing)
     rest = [f for f in findings if f.severity not in FAILING]
     if rest:
-        ET.SubElement(case, "system-out").text = "\n".join(_finding_text(f, lang, tpl) for f in rest)
+        ET.SubElement(case, "system-out").text = "\n".join(_finding_text(f, lang) for f in rest)
     return {"tests": 1, "failures": 1 if failing else 0}
 
 
@@ -56,7 +56,6 @@ def _suite(root: ET.Element, fr: FileResult, rules: list[Any], lang: str) -> dic
     for key, value in fr.categories.items():
         ET.SubElement(props, "property", name=f"category.{key}", value=str(value))
     tally = {"tests": 0, "failures": 0, "errors": 0}
-    tpl = c.template_for(fr)
     unreadable = "无法读取" if c.lang_key(lang) == "zh" else "unreadable"
     if fr.error is not None:
         case = ET.SubElement(suite, "testcase", classname=fr.path, name=unreadable, time="0")
@@ -70,7 +69,12 @@ def _suite(root: ET.Element, fr: FileResult, rules: list[Any], lang: str) -> dic
         ET.SubElement(case, "error", message=p.message, type="internal-error").text = p.message
         tally["tests"] += 1
         tally["errors"] += 1
-    if fr.error is None:
+    if fr.skipped is not None:
+        case = ET.SubElement(suite, "testcase", classname=fr.path, name="report-lint", time="0")
+        ET.SubElement(case, "skipped", message=fr.skipped.message)
+        tally["tests"] += 1
+        tally["skipped"] = tally.get("skipped", 0) + 1
+    elif fr.error is None:
         by_rule: dict[str, list[Finding]] = {}
         for f in fr.findings:
             by_rule.setdefault(f.rule, []).append(f)
@@ -81,23 +85,23 @@ def _suite(root: ET.Element, fr: FileResult, rules: list[Any], lang: str) -> dic
             for rid in sorted(set(ids)):
                 found = by_rule.get(rid, [])
                 name = names.get(rid) or (found[0].name if found else None)
-                got = _add_case(suite, fr.path, f"{rid} {name}" if name else rid, found, lang, tpl)
+                got = _add_case(suite, fr.path, f"{rid} {name}" if name else rid, found, lang)
                 for k in got:
                     tally[k] += got[k]
         elif fr.findings:
             for f in sorted(fr.findings, key=c.sort_key):
-                where = c.where(f.location, lang, tpl)
-                got = _add_case(suite, fr.path, f"{f.rule} {where}".strip(), [f], lang, tpl)
+                where = c.where(f, lang)
+                got = _add_case(suite, fr.path, f"{f.rule} {where}".strip(), [f], lang)
                 for k in got:
                     tally[k] += got[k]
         else:
-            got = _add_case(suite, fr.path, "report-lint", [], lang, tpl)  # checked and clean
+            got = _add_case(suite, fr.path, "report-lint", [], lang)  # checked and clean
             for k in got:
                 tally[k] += got[k]
     suite.set("tests", str(tally["tests"]))
     suite.set("failures", str(tally["failures"]))
     suite.set("errors", str(tally["errors"]))
-    suite.set("skipped", "0")
+    suite.set("skipped", str(tally.get("skipped", 0)))
     suite.set("time", "0")
     return tally
 

@@ -21,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..engine.types import FindingLocation
+from ..engine import places
 from ..model import Cell, Fact, Location, Report
 from . import _common as c
 from ._rich import Wrapped
@@ -108,7 +109,7 @@ def _meta(report: Report, lang: str) -> Table:
         for i, (k, v) in enumerate(m.template_evidence.items()):
             if i:
                 ev.append("；" if c.lang_key(lang) == "zh" else "; ")
-            ev.append(f"{c.table_short(k, lang) if k in TABLE_KEYS else k}: {v}")
+            ev.append(f"{places.table_short(k, lang) if k in TABLE_KEYS else k}: {v}")
         table.add_row(t["evidence"], ev, Text(""))
     table.add_row(t["source"], Text(report.source.path), Text(""))
     table.add_row(t["format"], Text(report.source.format), Text(""))
@@ -125,7 +126,7 @@ def _parts(report: Report, lang: str, tpl) -> Table:
     table.add_column("", overflow="fold")
     for n in range(1, 7):
         sec = report.section(n)
-        label = Text(c.part_title(n, lang, tpl), style="bold")
+        label = Text(places.part_title(n, lang, tpl), style="bold")
         if sec is None or not sec.present:
             table.add_row(label, Text(t["missing"], style="bold red"), Text(""))
             continue
@@ -133,7 +134,7 @@ def _parts(report: Report, lang: str, tpl) -> Table:
         if sec.title:
             detail.append(f"“{sec.title}”")
         if sec.numbered_as is not None and sec.numbered_as != n:
-            detail.append("  " + t["numbered_as"].format(n=c.numeral(sec.numbered_as)), style="yellow")
+            detail.append("  " + t["numbered_as"].format(n=places.numeral(sec.numbered_as)), style="yellow")
         where = _where(sec.start, lang)
         if where:
             detail.append(f"  {where}", style="dim")
@@ -166,7 +167,7 @@ def _grid(report: Report, key: str, lang: str, tpl, rows: list[str], columns: li
     # unbreakable CJK headers); the row labels take what is left and wrap.
     table.add_column(t["row"], overflow="fold")
     for i, (ckey, label) in enumerate(columns):
-        head = c.column_label(key, ckey, lang, tpl) if c.lang_key(lang) == "en" else c.wrap_label(label)
+        head = places.column_label(key, ckey, lang, tpl) if c.lang_key(lang) == "en" else c.wrap_label(label)
         if c.lang_key(lang) == "en":
             head = "\n".join(head.split(" ")) if cell_len(head) > 10 else head
         widest = max((cell_len(cells[i].plain) for cells in body.values()), default=1)
@@ -174,7 +175,7 @@ def _grid(report: Report, key: str, lang: str, tpl, rows: list[str], columns: li
                          width=max([widest] + [cell_len(x) for x in head.split("\n")]))
     for row in rows:
         cells = data.get(row)
-        label = Text(c.row_label(key, row, lang, tpl))
+        label = Text(places.row_label(key, row, lang, tpl))
         if cells is None:
             label.append(" " + t["row_missing"], style="red")
             table.add_row(label, *[Text("—", style="dim") for _ in columns])
@@ -185,7 +186,7 @@ def _grid(report: Report, key: str, lang: str, tpl, rows: list[str], columns: li
 
 def _table(report: Report, key: str, lang: str, tpl) -> list:
     t = _T[c.lang_key(lang)]
-    head = Text(c.table_title(key, lang, tpl), style="bold")
+    head = Text(places.table_title(key, lang, tpl), style="bold")
     data = getattr(report.tables, key)
     if data is None:
         head.append(f"  {t['not_found']}", style="bold red")
@@ -209,7 +210,7 @@ def _table(report: Report, key: str, lang: str, tpl) -> list:
         known = [r.key for r in spec.rows]
         columns = [(col.key, col.label) for col in spec.columns]
         extra_cols = [k for cells in data.values() for k in cells if k not in dict(columns)]
-        columns += [(k, c.column_label(key, k, "zh", tpl)) for k in dict.fromkeys(extra_cols)]
+        columns += [(k, places.column_label(key, k, "zh", tpl)) for k in dict.fromkeys(extra_cols)]
         rows = list(known)
         # rows of another template (a hybrid's single 2019 （六）其他处理 row) go where they belong: before 总计
         extra = [r for r in data if r not in known]
@@ -221,7 +222,7 @@ def _table(report: Report, key: str, lang: str, tpl) -> list:
     extra = [r for r in data if r not in known]
     if extra:  # no template data, or rows the template lacks: show them with whatever columns they carry
         cols = list(dict.fromkeys(k for r in extra for k in data[r]))
-        out.append(_grid(report, key, lang, tpl, extra, [(k, c.column_label(key, k, "zh", tpl)) for k in cols], None))
+        out.append(_grid(report, key, lang, tpl, extra, [(k, places.column_label(key, k, "zh", tpl)) for k in cols], None))
     return out
 
 
@@ -260,7 +261,7 @@ def _facts(report: Report, lang: str, tpl) -> list:
     table.add_column(t["quote"], overflow="fold", ratio=5)
     for f in facts[:MAX_FACTS_SHOWN]:
         label = f.label_en if c.lang_key(lang) == "en" else f.label
-        where = " ".join(x for x in (c.part_title(f.section, lang, tpl) if f.section else "",
+        where = " ".join(x for x in (places.part_title(f.section, lang, tpl) if f.section else "",
                                      _where(f.location, lang)) if x)
         scope = Text(t["scopes"].get(f.scope, f.scope), style="" if f.scope in ("self", "region") else "yellow")
         table.add_row(Text(label), Text(_fact_value(f, lang)), scope, Text(where, style="dim"),
@@ -282,7 +283,7 @@ def _problems(report: Report, lang: str, tpl) -> list:
         line.append(c.severity_label(p.severity, lang) + " ", style=SEVERITY_STYLE.get(p.severity, ""))
         line.append(p.code + " ", style="bold")
         line.append(p.message_en if c.lang_key(lang) == "en" else p.message)
-        where = [w for w in (c.logical_where(FindingLocation(table=p.table, row=p.row, column=p.column), lang, tpl),
+        where = [w for w in (places.logical_where(FindingLocation(table=p.table, row=p.row, column=p.column), lang, tpl),
                              _where(p.location, lang)) if w]
         if where:
             line.append("  (" + " · ".join(where) + ")", style="dim")
@@ -294,7 +295,7 @@ def render_report(report: Report, *, lang: str = "zh", color: bool = False, widt
     t = _T[c.lang_key(lang)]
     console = Console(file=StringIO(), force_terminal=color, color_system="256" if color else None, width=width,
                       highlight=False, emoji=False, legacy_windows=False)
-    tpl = c.template_for(report=report)
+    tpl = places.template_of(report)
     console.rule(Text(report.meta.title or report.source.path, style="bold"), align="left")
     console.print(_meta(report, lang))
     console.print()

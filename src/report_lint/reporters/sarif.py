@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 from urllib.parse import quote
 
-from ..engine.types import FileResult, Finding, FindingLocation, RunResult
+from ..engine.types import FileResult, Finding, RunResult
 from . import _common as c
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -154,11 +154,11 @@ def _artifact_uri(path: str, root: Optional[str]) -> dict[str, Any]:
     return {"uri": Path(rel).as_uri()}
 
 
-def _logical(f: Finding, lang: str, tpl) -> dict[str, Any]:
+def _logical(f: Finding, lang: str) -> dict[str, Any]:
     loc = f.location
-    part = c.part_of(f, tpl)
+    part = c.part_of(f)
     parts = ([f"section{part}"] if part is not None else []) + [p for p in (loc.table, loc.row, loc.column) if p]
-    name = c.logical_where(loc, lang, tpl) or c.part_title(part, lang, tpl)
+    name = c.logical_where(f, lang) or c.part_title(f, lang)
     kind = "element" if loc.table else "text"
     return {"name": name, "fullyQualifiedName": "/".join(parts) or "document", "kind": kind}
 
@@ -203,16 +203,15 @@ def _properties(f: Finding) -> dict[str, Any]:
 
 def _file_results(fr: FileResult, artifact_index: int, rule_index: dict[str, int], lang: str,
                   root: Optional[str]) -> list[dict[str, Any]]:
-    tpl = c.template_for(fr)
     art = {**_artifact_uri(fr.path, root), "index": artifact_index}
     seen: dict[tuple[str, str], int] = {}
     results = []
     for f in fr.findings:
-        line, page = c.resolve_line_page(fr, f, tpl)
+        line, page = c.resolve_line_page(f)
         region: dict[str, Any] = {"startLine": line}
         if page is not None:
             region["properties"] = {"page": page}
-        logical = _logical(f, lang, tpl)
+        logical = _logical(f, lang)
         key = (f.rule, logical["fullyQualifiedName"], "" if f.location.table else (getattr(f, "fingerprint", None) or ""))
         ordinal = seen.get(key, 0)
         seen[key] = ordinal + 1
@@ -231,37 +230,39 @@ def _file_results(fr: FileResult, artifact_index: int, rule_index: dict[str, int
             "partialFingerprints": {FINGERPRINT_KEY: _fingerprint(f, art["uri"], logical["fullyQualifiedName"], ordinal)},
             "properties": _properties(f),
         }
-        related = _related(fr, f, art, lang, tpl)
+        related = _related(f, art, lang)
         if related:
             result["relatedLocations"] = related
         results.append(result)
     return results
 
 
-def _related(fr: FileResult, f: Finding, art: dict, lang: str, tpl) -> list[dict[str, Any]]:
+def _related(f: Finding, art: dict, lang: str) -> list[dict[str, Any]]:
     """The other places one root cause shows (Finding.data["related"]: e.g. the further equations one
-    wrong cell breaks), as SARIF relatedLocations rather than separate results."""
+    wrong cell breaks, placed by the engine), as SARIF relatedLocations rather than separate results."""
     out = []
+    en = c.lang_key(lang) == "en"
     for k, item in enumerate(f.data.get("related") or ()):
         if not isinstance(item, dict):
             continue
-        loc = FindingLocation(**{key: item.get(key) for key in ("section", "table", "row", "column", "line", "page")})
-        placed = f.model_copy(update={"location": loc})
-        line, page = c.resolve_line_page(fr, placed, tpl)
-        region: dict[str, Any] = {"startLine": line}
-        if page is not None:
-            region["properties"] = {"page": page}
-        text = item.get("message_en" if c.lang_key(lang) == "en" else "message_zh") or c.logical_where(loc, lang, tpl)
+        region: dict[str, Any] = {"startLine": int(item.get("line") or 1)}
+        if item.get("page") is not None:
+            region["properties"] = {"page": item["page"]}
+        where = item.get("where_en" if en else "where_zh") or ""
+        text = item.get("message_en" if en else "message_zh") or where
+        parts = [p for p in (item.get("table"), item.get("row"), item.get("column")) if p]
         out.append({"id": k + 1, "message": {"text": str(text)},
                     "physicalLocation": {"artifactLocation": dict(art), "region": region},
-                    "logicalLocations": [_logical(placed, lang, tpl)]})
+                    "logicalLocations": [{"name": where or "/".join(parts) or "document",
+                                          "fullyQualifiedName": "/".join(parts) or "document",
+                                          "kind": "element" if item.get("table") else "text"}]})
     return out
 
 
 def _artifact(fr: FileResult, root: Optional[str]) -> dict[str, Any]:
     art: dict[str, Any] = {"location": _artifact_uri(fr.path, root)}
-    if fr.report is not None and fr.report.source.sha256:
-        art["hashes"] = {"sha-256": fr.report.source.sha256}
+    if fr.sha256:
+        art["hashes"] = {"sha-256": fr.sha256}
     props = {k: v for k, v in (("template", fr.template), ("year", fr.year), ("organ", c.organ_of(fr)),
                                ("score", fr.score), ("grade", fr.grade)) if v is not None}
     if fr.categories:
@@ -277,6 +278,9 @@ def _notifications(fr: FileResult, root: Optional[str]) -> list[dict[str, Any]]:
     if fr.error is not None:
         out.append({"level": "error", "message": {"text": fr.error.message},
                     "descriptor": {"id": fr.error.code}, "locations": where})
+    if fr.skipped is not None:
+        out.append({"level": "note", "message": {"text": fr.skipped.message},
+                    "descriptor": {"id": fr.skipped.code}, "locations": where})
     for p in getattr(fr, "internal_errors", None) or []:
         n: dict[str, Any] = {"level": "error", "message": {"text": p.message},
                              "descriptor": {"id": "internal-error"}, "locations": where}

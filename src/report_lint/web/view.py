@@ -15,6 +15,7 @@ from typing import Any, Optional
 from ..engine.catalogue import display
 from ..engine.types import SEVERITY_ORDER, FileResult, Finding
 from ..model import Report
+from ..engine import places as P
 from ..reporters import _common as c
 from ..templates import TableSpec, Template, get_template
 from .text import t
@@ -198,13 +199,13 @@ def _disclosure(report: Report, tpl: Template, marks: Marks, lang: str) -> str:
         heads = [f'<th scope="col">{h(tx["info_content"])}</th>']
         for i, col in enumerate(part.columns):
             span = width - n + 1 if i == n - 1 else 1
-            label = c.column_label("disclosure", col.key, lang, tpl, part.rows[0].key if part.rows else None)
+            label = P.column_label("disclosure", col.key, lang, tpl, part.rows[0].key if part.rows else None)
             heads.append(_col_th("disclosure", col.key, label, marks, lang, _span(span, "colspan")))
         out.append(f"<tr>{''.join(heads)}</tr>")
         for row in part.rows:
             tds = [_td(data, "disclosure", row.key, col.key, marks, lang,
                        _span(width - n + 1 if i == n - 1 else 1, "colspan")) for i, col in enumerate(part.columns)]
-            out.append(f"<tr>{_row_th('disclosure', row.key, c.row_label('disclosure', row.key, lang, tpl), marks, lang)}"
+            out.append(f"<tr>{_row_th('disclosure', row.key, P.row_label('disclosure', row.key, lang, tpl), marks, lang)}"
                        f"{''.join(tds)}</tr>")
     out += _extra_rows_html(report, spec, "disclosure", data, marks, lang, width)
     return "".join(out)
@@ -221,7 +222,7 @@ def _extra_rows_html(report: Report, spec: TableSpec, table: str, data: Optional
     for row in extra:
         cols = list(data[row])
         tds = "".join(_td(data, table, row, col, marks, lang) for col in cols[:width])
-        label = f"{c.row_label(table, row, lang)}（{'、'.join(c.column_label(table, k, lang) for k in cols[:width])}）"
+        label = f"{P.row_label(table, row, lang)}（{'、'.join(P.column_label(table, k, lang) for k in cols[:width])}）"
         out.append(f"<tr>{_row_th(table, row, label, marks, lang, _span(label_span, 'colspan'))}{tds}</tr>")
     return out
 
@@ -229,7 +230,7 @@ def _extra_rows_html(report: Report, spec: TableSpec, table: str, data: Optional
 def _applications(report: Report, tpl: Template, marks: Marks, lang: str) -> str:
     spec, data, tx = tpl.tables.applications, report.tables.applications, t(lang)
     cols = list(spec.columns)
-    labels = [c.column_label("applications", col.key, lang, tpl) for col in cols]
+    labels = [P.column_label("applications", col.key, lang, tpl) for col in cols]
     eq = next((e for e in spec.equations if e.kind == "per_column"), None)
     note = tx["note"].format(text=(eq.description_en if lang == "en" else eq.description)) if eq else ""
     out = []
@@ -257,7 +258,7 @@ def _applications(report: Report, tpl: Template, marks: Marks, lang: str) -> str
             groups[m.group(0)] = groups.get(m.group(0), 0) + 1
     seen_groups: set[str] = set()
     for i, r in enumerate(rows):
-        label = c.row_label("applications", r.key, lang, tpl)
+        label = P.row_label("applications", r.key, lang, tpl)
         heads = []
         m = SUB_ROW.match(r.label)
         if m and first_sub <= i <= last_sub:
@@ -306,7 +307,7 @@ def _reviews(report: Report, tpl: Template, marks: Marks, lang: str) -> str:
             top.append(f'<th colspan="{n * len(rows)}" scope="colgroup">{h(label)}</th>')
         if len(rows) == 1:
             for col in cols:
-                mid.append(_col_th("reviews", col.key, c.column_label("reviews", col.key, lang, tpl), marks, lang,
+                mid.append(_col_th("reviews", col.key, P.column_label("reviews", col.key, lang, tpl), marks, lang,
                                    ' rowspan="2"'))
         else:
             for r in rows:
@@ -319,7 +320,7 @@ def _reviews(report: Report, tpl: Template, marks: Marks, lang: str) -> str:
                                f'{_marked(anchor, h(sub), findings, marks, lang, t(lang)["row_note"])}</th>')
                 else:
                     mid.append(f'<th colspan="{n}" scope="colgroup" id="{anchor}">{h(sub)}</th>')
-                low += [f'<th scope="col">{h(c.column_label("reviews", col.key, lang, tpl))}</th>' for col in cols]
+                low += [f'<th scope="col">{h(P.column_label("reviews", col.key, lang, tpl))}</th>' for col in cols]
         for r in rows:
             values += [_td(data, "reviews", r.key, col.key, marks, lang) for col in cols]
     out = [f"<tr>{''.join(top)}</tr>", f"<tr>{''.join(mid)}</tr>"]
@@ -341,7 +342,7 @@ def tables_html(report: Report, marks: Marks, lang: str) -> str:
     out = [f'<p class="legend">{h(tx["legend"])}</p>']
     for key, draw in DRAW.items():
         tpl = _table_template(report, key)
-        title = c.table_title(key, lang, tpl)
+        title = P.table_title(key, lang, tpl)
         present = getattr(report.tables, key) is not None
         table_findings = marks.table.get(key, [])
         notes = ""
@@ -434,13 +435,13 @@ def parts_html(report: Report, tpl: Template, lang: str) -> str:
     items = []
     for spec in tpl.sections:
         s = by_number.get(spec.number)
-        title = c.part_title(spec.number, lang, tpl)
+        title = P.part_title(spec.number, lang, tpl)
         if s is None or not s.present:
             cls, mark, status = "missing", "✗", tx["missing"]
         else:
             problems = []
             if s.numbered_as is not None and s.numbered_as != s.number:
-                problems.append(tx["misnumbered"].format(n=c.numeral(s.numbered_as)))
+                problems.append(tx["misnumbered"].format(n=P.numeral(s.numbered_as)))
             if s.order is not None:
                 if s.order < last_order:
                     problems.append(tx["misordered"])
@@ -470,7 +471,7 @@ def _fact_value(fact: Any, lang: str) -> str:
 def facts_html(report: Report, lang: str, tpl: Optional[Template] = None) -> str:
     """The narrative facts (report.facts, when the parser provides them); an empty or absent list is fine."""
     tx = t(lang)
-    tpl = tpl or c.template_for()
+    tpl = tpl or P.template(None)
     facts = list(getattr(report, "facts", None) or [])
     head = f'<section id="facts" aria-labelledby="facts-h"><h2 id="facts-h">{h(tx["facts"])}</h2>'
     if not facts:
@@ -482,7 +483,7 @@ def facts_html(report: Report, lang: str, tpl: Optional[Template] = None) -> str
         scope = getattr(f, "scope", "") or ""
         section = getattr(f, "section", None)
         loc = getattr(f, "location", None)
-        where = [c.part_title(section, lang, tpl) if section else ""]
+        where = [P.part_title(section, lang, tpl) if section else ""]
         if loc is not None and hasattr(loc, "describe"):
             where.append(loc.describe(lang))
         rows.append(f"<tr><th scope=\"row\">{h(label)}</th><td class=\"num\">{h(_fact_value(f, lang))}</td>"
@@ -503,10 +504,10 @@ def findings_html(groups: list[tuple[Optional[int], list[Finding]]], marks: Mark
         return f'<section class="findings" aria-labelledby="{heading_id}">{head}<p class="clean">✓ {h(tx["no_findings"])}</p></section>'
     out = [f'<section class="findings" aria-labelledby="{heading_id}">{head}']
     for part, findings in groups:
-        out.append(f"<h3>{h(c.part_title(part, lang, tpl))} <span class=\"n\">({len(findings)})</span></h3><ol class=\"findings\">")
+        out.append(f"<h3>{h(P.part_title(part, lang, tpl))} <span class=\"n\">({len(findings)})</span></h3><ol class=\"findings\">")
         for f in findings:
             n = marks.number.get(id(f), 0)
-            where = c.where(f.location, lang, tpl)
+            where = c.where(f, lang)
             anchor = marks.anchor(f)
             jump = (f' <a class="jump" href="#{anchor}">{h(tx["in_table"])}</a>'
                     if id_prefix == "finding-" and anchor in marks.drawn else "")
@@ -547,16 +548,15 @@ def downloads_html(downloads: dict[str, tuple[str, str, str]], lang: str) -> str
 def checklist_text(fr: FileResult, report: Report, lang: str, tool: str) -> str:
     """Every finding that names the value to write, as a tick list a clerk prints or keeps open in Word."""
     tx = t(lang)
-    tpl = c.template_for(fr)
     title = f"{report.meta.title or fr.path} — {tx['checklist_title']}"
     lines = [tx["checklist_head"].format(title=title, tool=tool)]
     n = 0
-    for _, findings in c.group_by_part(fr.findings, tpl):
+    for _, _, findings in c.group_by_part(fr.findings, lang):
         for f in findings:
             if not correctable(f):
                 continue
             n += 1
-            where = c.where(f.location, lang, tpl) or c.part_title(c.part_of(f, tpl), lang, tpl)
+            where = c.where(f, lang) or c.part_title(f, lang)
             lines.append(tx["checklist_line"].format(n=n, where=where, actual=display(f.actual, lang),
                                                      expected=display(f.expected, lang), rule=f.rule,
                                                      message=c.message(f, lang)))
@@ -583,14 +583,14 @@ def compare_html(now: FileResult, prev: FileResult, names: tuple[str, str], mark
                  why_not: Optional[str]) -> str:
     tx = t(lang)
     rn, rp = now.report, prev.report
-    tpl = c.template_for(now)
+    tpl = P.template_of(now.report)
     out = [f'<p class="lead">{h(tx["compare_lead"].format(now=_describe(rn, names[0]), prev=_describe(rp, names[1])))}</p>']
     if why_not:
         out.append(f'<p class="verdict neutral"><span class="mark" aria-hidden="true">ⓘ</span> '
                    f'{h(tx["compare_not_pair"].format(why=why_not))}</p>')
     yoy = [f for f in now.findings if f.family == "year-over-year"]
     if yoy:
-        out.append(findings_html(c.group_by_part(yoy, tpl), marks, tpl, lang, heading_id="compare-findings-h",
+        out.append(findings_html([(p, fs) for p, _, fs in c.group_by_part(yoy, lang)], marks, tpl, lang, heading_id="compare-findings-h",
                                  title=tx["findings"], id_prefix="compare-finding-"))
     elif not why_not:
         out.append(f'<p class="verdict ok"><span class="mark" aria-hidden="true">✓</span> {h(tx["compare_clean"])}</p>')
@@ -605,7 +605,7 @@ def compare_html(now: FileResult, prev: FileResult, names: tuple[str, str], mark
         tb, _ = c.cell_text(b, lang)
         same = a is not None and b is not None and a.value == b.value and a.kind == b.kind
         mark = f'<span class="ok">✓ {h(tx["match"])}</span>' if same else f'<span class="bad">✗ {h(tx["mismatch"])}</span>'
-        rows.append(f'<tr><th scope="row">{h(c.column_label("applications", col.key, lang, tpl))}</th>'
+        rows.append(f'<tr><th scope="row">{h(P.column_label("applications", col.key, lang, tpl))}</th>'
                     f'<td class="num">{h(ta)}</td><td class="num">{h(tb)}</td><td>{mark}</td></tr>')
     out.append(f'<h3>{h(tx["carry_title"])}</h3><table class="compare"><thead><tr><th scope="col">{h(tx["column"])}</th>'
                f'<th scope="col">{h(tx["carry_prev"])}</th><th scope="col">{h(tx["carry_now"])}</th><th scope="col"></th>'
@@ -614,7 +614,7 @@ def compare_html(now: FileResult, prev: FileResult, names: tuple[str, str], mark
     for table, row, col in KEY_FIGURES:
         pa = c.cell_text(((getattr(rp.tables, table) or {}).get(row) or {}).get(col), lang)[0]
         na = c.cell_text(((getattr(rn.tables, table) or {}).get(row) or {}).get(col), lang)[0]
-        label = f"{c.table_short(table, lang)} {c.row_label(table, row, lang, tpl)} · {c.column_label(table, col, lang, tpl)}"
+        label = f"{P.table_short(table, lang)} {P.row_label(table, row, lang, tpl)} · {P.column_label(table, col, lang, tpl)}"
         figs.append(f'<tr><th scope="row">{h(label)}</th><td class="num">{h(pa)}</td><td class="num">{h(na)}</td></tr>')
     figs.append(f'<tr><th scope="row">{h(tx["score"])}</th><td class="num">{h(c.fmt_score(prev.score))}</td>'
                 f'<td class="num">{h(c.fmt_score(now.score))}</td></tr>')
@@ -633,8 +633,8 @@ def result_html(fr: FileResult, *, name: str, lang: str, verdict: dict, download
                 previous_name: str = "", why_not_pair: Optional[str] = None) -> str:
     tx = t(lang)
     report = fr.report
-    tpl = c.template_for(fr)
-    groups = c.group_by_part(fr.findings, tpl)
+    tpl = P.template_of(fr.report)
+    groups = [(p, fs) for p, _, fs in c.group_by_part(fr.findings, lang)]
     marks = Marks.of([f for _, fs in groups for f in fs])
     # Draw the tables first: the findings list links only to cells that were drawn.
     tables = tables_html(report, marks, lang)

@@ -1,0 +1,917 @@
+"""Batch runs: many files, bounded memory, a time and memory budget per file, stable results.
+
+    batch = Batch(engine, jobs=4)
+    for fr in batch.run(["reports/"]):      # FileResults in file order (or by score with sort="score")
+        ...
+    batch.summary()                         # the run's summary (engine.runner.Tally)
+
+How a folder is checked (docs/cli.md "Batch runs"):
+
+1. The walk (`expand_paths`) lists report files once each — directories by their real path, so symlink
+   loops end — skipping hidden entries, README-like files, report-lint's own output and the `-o` target.
+2. Phase 1, over a pool of worker processes (`--jobs`): each file is read, parsed and checked without a
+   previous-year report. The worker runs under a memory limit (RLIMIT_AS) and the parent kills and
+   replaces one that overruns its time budget, so a hostile file becomes one "unreadable: too slow / too
+   large" result and the batch goes on. Results go to a temporary file, not to memory; a report some
+   rule wanted the previous year for (the Y rules) is kept there too, pickled, with what each rule said.
+3. Phase 2: the organ/year index built in phase 1 pairs each such report with the same organ's report
+   for the year before (the first file in walk order with that key — or `--previous FILE`); only the
+   rules that looked for the previous report run again, on the reports re-loaded from the spool.
+4. The results are read back one at a time, in file order, filtered by a baseline, summarised (Tally)
+   and handed to the output format.
+
+Memory is flat in the number of files: no Report and no FileResult is held beyond the one in hand.
+Results are identical whatever the number of jobs. An optional cache (engine/cache.py) skips files
+whose content, configuration and rule data are unchanged.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import re
+import shutil
+import stat
+import tempfile
+import time
+import zlib
+from collections import OrderedDict, deque
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Optional, Union
+
+from ..errors import ConfigError, InputError, ReportLintError
+from ..model import Report
+from .plugins import Notice
+from .runner import (CONVERT_EXTENSIONS, REPORT_EXTENSIONS, Engine, Outcome, Tally, _internal, organ_year_key)
+from .types import FileError, FileResult
+
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_MEMORY_MB = 1536
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-file budget: wall-clock seconds for reading, parsing and checking one file, and how much memory
+    (MB of address space) a worker may add while doing it. None turns a limit off."""
+
+    timeout: Optional[float] = DEFAULT_TIMEOUT
+    memory_mb: Optional[int] = DEFAULT_MEMORY_MB
+
+
+# ---------------------------------------------------------------------------------------------
+# names and the walk
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def display_path(path: Union[str, Path]) -> str:
+    """The path as shown in every output: valid UTF-8 (bytes that are not UTF-8 — a GBK file name — as
+    \\xNN escapes) and no control characters (a newline or an escape sequence in a file name is written
+    as \\n, \\x1b), so a file name can neither break JSON/SARIF nor drive the terminal."""
+    text = os.fsencode(str(path)).decode("utf-8", "backslashreplace")
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+PROJECT_FILES = {"README", "CHANGELOG", "CHANGES", "LICENSE", "NOTICE", "CONTRIBUTING"}
+# What report-lint's own output files start with (so a folder run never lints last run's output).
+_OWN_OUTPUT = (
+    re.compile(rb'^\s*\{\s*"schema_version"\s*:\s*\d+\s*,\s*"tool"\s*:\s*\{\s*"name"\s*:\s*"report-lint"'),  # json
+    re.compile(rb'^\s*\{\s*"\$schema"[^\n]*sarif'),  # sarif (checked with the driver name below)
+    re.compile(rb'^<\?xml[^>]*>\s*<testsuites name="report-lint"'),  # junit
+    re.compile(rb'<meta name="generator" content="report-lint'),  # html
+    re.compile(rb'^# (\xe6\x94\xbf\xe5\xba\x9c\xe4\xbf\xa1\xe6\x81\xaf\xe5\x85\xac\xe5\xbc\x80\xe5\xb7\xa5\xe4\xbd\x9c'
+               rb'\xe5\xb9\xb4\xe5\xba\xa6\xe6\x8a\xa5\xe5\x91\x8a\xe6\xa3\x80\xe6\x9f\xa5\xe7\xbb\x93\xe6\x9e\x9c'
+               rb'|Annual disclosure report check results)\s*\n'),  # markdown
+    re.compile(rb'^(::group::|::(error|warning|notice) )'),  # github
+    re.compile(rb'^(\xef\xbb\xbf)?path,organ,year,template,score,grade,'),  # csv
+    re.compile(rb'^\{"type": ?"(file|summary)"'),  # jsonl
+    re.compile(rb"^[^\n]{1,400}? (?:\xe2\x94\x80){8,}\r?\n"),  # console: the rule line (U+2500) above a file
+    re.compile("^(\u6c47\u603b\uff1a|Summary: |report-lint[ :])".encode()),  # console -q, github's last line
+)
+
+
+def looks_like_own_output(head: bytes) -> bool:
+    for rx in _OWN_OUTPUT:
+        if rx.search(head):
+            return not rx.pattern.startswith(rb'^\s*\{\s*"$schema"') or b'"report-lint"' in head
+    return False
+
+
+def _head(path: str, n: int = 4096) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(n)
+    except OSError:
+        return b""
+
+
+def _looks_like_model(path: str) -> bool:
+    head = _head(path, 65536)
+    return not head or (b'"tables"' in head and b'"meta"' in head)
+
+
+def same_file(a: Union[str, Path], b: Union[str, Path]) -> bool:
+    """Same file by inode (hard links, symlinks) or, when either does not exist, by resolved path."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def expand_paths(paths: Iterable[Union[str, Path]], *, convert: bool = False,
+                 exclude: Iterable[Union[str, Path]] = ()) -> list[str]:
+    """Files as given, directories walked recursively (sorted; hidden entries skipped) for report files.
+    In a directory a .json file counts only when it looks like a parsed-report export; a README-like file,
+    report-lint's own output and the `exclude`d files (the -o target) are skipped. Each directory is
+    entered once by its real path, so symlink loops end. A file named explicitly is always listed."""
+    exts = REPORT_EXTENSIONS + (CONVERT_EXTENSIONS if convert else ())
+    excluded = [str(e) for e in exclude]
+    out: list[str] = []
+    seen_files: set[str] = set()
+
+    def add(p: str) -> None:
+        if p not in seen_files:
+            seen_files.add(p)
+            out.append(p)
+
+    def walk(directory: str, visited: set[tuple[int, int]]) -> None:
+        try:
+            st = os.stat(directory)
+        except OSError:
+            return
+        ident = (st.st_dev, st.st_ino)
+        if ident in visited:
+            return  # a symlink back into a directory already walked
+        visited.add(ident)
+        try:
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            return
+        for e in entries:
+            if e.name.startswith("."):
+                continue
+            try:
+                is_dir = e.is_dir()  # follows symlinks; a loop raises or says False
+            except OSError:
+                is_dir = False
+            if is_dir:
+                walk(e.path, visited)
+                continue
+            suffix = os.path.splitext(e.name)[1].lower()
+            if suffix not in exts or os.path.splitext(e.name)[0].upper() in PROJECT_FILES:
+                continue
+            try:
+                regular = e.is_file()
+            except OSError:
+                regular = False
+            if not regular and not e.is_symlink():
+                continue  # sockets, fifos…; a looping or dangling symlink is listed and reported unreadable
+            if any(same_file(e.path, x) for x in excluded):
+                continue
+            if regular and suffix == ".json" and not _looks_like_model(e.path):
+                continue
+            if regular and looks_like_own_output(_head(e.path)):
+                continue
+            add(e.path)
+
+    for p in paths:
+        p = str(p)
+        if p != "-" and os.path.isdir(p):
+            walk(p, set())
+        else:
+            add(p)
+    return out
+
+
+def read_input(path: str, name: str) -> bytes:
+    """The file's bytes, or an InputError that says in one line why not. Read-only."""
+    from ..readers import MAX_INPUT_BYTES
+
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        if e.errno == 40:  # ELOOP
+            raise InputError("symlink-loop", f"{name} 是指向自身的符号链接", f"{name} is a symlink loop") from None
+        if isinstance(e, FileNotFoundError):
+            raise InputError("not-found", f"文件不存在：{name}", f"file not found: {name}") from None
+        raise InputError("unreadable", f"无法读取 {name}：{e.strerror}", f"cannot read {name}: {e.strerror}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError("is-directory", f"{name} 是目录，不是文件", f"{name} is a directory, not a file")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError("not-a-file", f"{name} 不是普通文件", f"{name} is not a regular file")
+    if st.st_size == 0:
+        raise InputError("empty-file", f"{name} 是空文件", f"{name} is empty")
+    if st.st_size > MAX_INPUT_BYTES:
+        mb, cap = st.st_size // 1048576, MAX_INPUT_BYTES // 1048576
+        raise InputError("too-large", f"{name} 过大（{mb} MB），超过 {cap} MB 上限",
+                         f"{name} is too large ({mb} MB > {cap} MB)")
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(MAX_INPUT_BYTES + 1)
+    except OSError as e:
+        raise InputError("unreadable", f"无法读取 {name}：{e.strerror}", f"cannot read {name}: {e.strerror}") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# one file
+
+@dataclass
+class PrevRef:
+    """The previous year's report for a pairing: another file of the batch (`index`), a file named with
+    --previous (`path`), or a Report object (`report`, library use)."""
+
+    index: Optional[int] = None
+    path: Optional[str] = None
+    name: Optional[str] = None
+    sha256: Optional[str] = None
+    report: Optional[Report] = None
+
+    @property
+    def key(self) -> tuple:
+        return (self.index, self.path, id(self.report) if self.report is not None else None)
+
+
+@dataclass
+class Task:
+    kind: str  # "first" (phase 1) or "pair" (phase 2)
+    index: int
+    path: str  # to open (may hold undecodable bytes as surrogates)
+    name: str  # to show (display_path)
+    data: Optional[bytes] = None  # stdin
+    prev: Optional[PrevRef] = None
+    sha256: Optional[str] = None  # known after phase 1
+
+
+@dataclass
+class First:
+    """Phase 1 of one file: its result (final unless it gets paired), its organ/year key, and whether
+    a rule looked for the previous year's report."""
+
+    index: int
+    result: FileResult
+    key: Optional[tuple[str, int]] = None
+    reads_previous: bool = False
+
+
+class Spool:
+    """Reports and rule outcomes kept between phase 1 and phase 2: in memory (one process) or as
+    compressed pickles in a directory that every worker reads and writes."""
+
+    def __init__(self, directory: Optional[str] = None):
+        self.directory = directory
+        self.memory: dict[int, tuple[Report, Outcome]] = {}
+
+    def put(self, index: int, report: Report, outcome: Outcome) -> None:
+        if self.directory is None:
+            self.memory[index] = (report, outcome)
+            return
+        try:  # the report as its model JSON (lossless, and 2-3× faster than pickling pydantic objects)
+            hits = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # a plugin's unpicklable hit: phase 2 parses the file again instead
+            return
+        blob = zlib.compress(report.model_dump_json().encode("utf-8", "surrogatepass"), 1)
+        tmp = os.path.join(self.directory, f"{index}.tmp{os.getpid()}")
+        with open(tmp, "wb") as fh:
+            fh.write(len(blob).to_bytes(8, "little") + blob + hits)
+        os.replace(tmp, os.path.join(self.directory, f"{index}.spool"))
+
+    def get(self, index: int) -> Optional[tuple[Report, Outcome]]:
+        if self.directory is None:
+            return self.memory.get(index)
+        try:
+            with open(os.path.join(self.directory, f"{index}.spool"), "rb") as fh:
+                data = fh.read()
+        except OSError:
+            return None
+        n = int.from_bytes(data[:8], "little")
+        report = Report.model_validate_json(zlib.decompress(data[8:8 + n]))
+        return report, pickle.loads(data[8 + n:])
+
+
+def _error(name: str, code: str, zh: str, en: str, lang: str, sha: Optional[str] = None) -> FileResult:
+    return FileResult(path=name, error=FileError(code=code, message=zh if lang == "zh" else en), sha256=sha)
+
+
+def timeout_result(name: str, lang: str, seconds: Optional[float]) -> FileResult:
+    s = f"{seconds:g}" if seconds else "?"
+    return _error(name, "timeout", f"无法读取 {name}：处理超时（超过 {s} 秒）",
+                  f"cannot read {name}: took too long (over {s} s)", lang)
+
+
+def memory_result(name: str, lang: str, mb: Optional[int]) -> FileResult:
+    m = f"{mb} MB" if mb else "?"
+    return _error(name, "too-much-memory", f"无法读取 {name}：超出内存上限（{m}）",
+                  f"cannot read {name}: needs too much memory (limit {m})", lang)
+
+
+def crash_result(name: str, lang: str, how: str) -> FileResult:
+    return _error(name, "worker-died", f"无法读取 {name}：处理该文件的进程异常退出（{how}）",
+                  f"cannot read {name}: the process handling it died ({how})", lang)
+
+
+class Processor:
+    """Reads, parses and checks one file — the same code in this process and in a worker."""
+
+    def __init__(self, engine: Engine, *, published_on: Optional[date] = None, convert: bool = False,
+                 spool: Optional[Spool] = None, cache: Any = None, keep_reports: bool = False,
+                 spool_all: bool = False, limits: Optional[Limits] = None):
+        self.engine = engine
+        self.published_on = published_on
+        self.convert = convert
+        self.spool = spool
+        self.cache = cache
+        self.keep_reports = keep_reports
+        self.spool_all = spool_all  # --previous given: every report may be paired
+        self.limits = limits or Limits()
+        self._previous: OrderedDict[tuple, Optional[Report]] = OrderedDict()  # a few previous-year reports
+
+    @property
+    def lang(self) -> str:
+        return self.engine.lang
+
+    def _options(self) -> list:
+        return [self.published_on.isoformat() if self.published_on else None, self.convert]
+
+    def parse(self, data: Optional[bytes], path: str, name: str) -> Report:
+        from ..parsing import parse_bytes
+
+        if self.convert and Path(path).suffix.lower() in CONVERT_EXTENSIONS:
+            from ..readers import docx as docx_reader
+
+            return parse_bytes(docx_reader.convert_with_libreoffice(path), name, fmt="docx",
+                               published_on=self.published_on, templates=self.engine.template_paths)
+        if data is None:
+            data = read_input(path, name)
+        return parse_bytes(data, name, published_on=self.published_on, templates=self.engine.template_paths)
+
+    def _guarded(self, name: str, fn: Callable[[], Any], sha: Optional[str] = None) -> Any:
+        """fn(), with what can go wrong with one file turned into that file's result."""
+        try:
+            return fn()
+        except ConfigError:  # the user's settings are unusable: the run stops (exit 2)
+            raise
+        except ReportLintError as e:
+            return FileResult(path=name, error=FileError(code=e.code, message=e.message(self.lang)), sha256=sha)
+        except MemoryError:
+            return memory_result(name, self.lang, self.limits.memory_mb)
+        except GuardTimeout:
+            return timeout_result(name, self.lang, self.limits.timeout)
+        except Exception as e:  # a parser or reporter bug: this file fails, the batch goes on
+            prob = _internal(None, e, self.lang)
+            return FileResult(path=name, error=FileError(code="internal-error", message=prob.message),
+                              internal_errors=[prob], sha256=sha)
+
+    def first(self, task: Task) -> First:
+        sha = None
+
+        def run() -> First:
+            nonlocal sha
+            data = task.data
+            if data is None and not (self.convert and Path(task.path).suffix.lower() in CONVERT_EXTENSIONS):
+                data = read_input(task.path, task.name)
+            if data is not None:
+                import hashlib
+
+                sha = hashlib.sha256(data).hexdigest()
+            ckey = self.cache.key("first", task.name, sha, *self._options()) if self.cache and sha else None
+            if ckey is not None:
+                hit = self.cache.get(ckey)
+                if hit is not None:
+                    fr = FileResult.model_validate(hit["result"])
+                    key = tuple(hit["key"]) if hit.get("key") else None
+                    return First(task.index, fr, key, bool(hit.get("reads_previous")))
+            report = self.parse(data, task.path, task.name)
+            outcome = self.engine.evaluate(report, task.name)
+            fr = self.engine.conclude(report, outcome)
+            fr.sha256 = sha or fr.sha256  # the file's own bytes (a model JSON carries its source's hash)
+            key = organ_year_key(report) if fr.skipped is None else None
+            if self.spool is not None and outcome.reads_previous and (key is not None or self.spool_all):
+                self.spool.put(task.index, report, outcome)
+            if ckey is not None and not fr.internal_errors:
+                self.cache.put(ckey, {"result": fr.model_dump(mode="json"), "key": list(key) if key else None,
+                                      "reads_previous": outcome.reads_previous})
+            if not self.keep_reports:
+                fr.report = None
+            return First(task.index, fr, key, outcome.reads_previous)
+
+        got = self._guarded(task.name, run)
+        if isinstance(got, FileResult):
+            got.sha256 = got.sha256 or sha
+            return First(task.index, got)
+        return got
+
+    def previous_report(self, ref: PrevRef) -> Optional[Report]:
+        if ref.report is not None:
+            return ref.report
+        if ref.key in self._previous:
+            self._previous.move_to_end(ref.key)
+            return self._previous[ref.key]
+        report: Optional[Report] = None
+        if ref.index is not None and self.spool is not None:
+            got = self.spool.get(ref.index)
+            report = got[0] if got is not None else None
+        if report is None and ref.path is not None:
+            try:
+                report = self.parse(None, ref.path, ref.name or display_path(ref.path))
+            except ReportLintError:
+                report = None
+        self._previous[ref.key] = report
+        if len(self._previous) > 4:
+            self._previous.popitem(last=False)
+        return report
+
+    def pair(self, task: Task) -> FileResult:
+        """Phase 2: the file checked again with the previous year's report (only the rules that looked
+        for it run again, when the file's outcome is in the spool)."""
+        ref = task.prev
+        assert ref is not None
+        ckey = None
+        if self.cache and task.sha256 and ref.sha256 and ref.report is None:
+            ckey = self.cache.key("pair", task.name, task.sha256, ref.name, ref.sha256, *self._options())
+            hit = self.cache.get(ckey)
+            if hit is not None:
+                return FileResult.model_validate(hit["result"])
+
+        def run() -> FileResult:
+            previous = self.previous_report(ref)
+            got = self.spool.get(task.index) if self.spool is not None else None
+            if got is not None:
+                report, outcome = got
+                if previous is None:
+                    return self.engine.conclude(report, outcome)
+                fr = self.engine.conclude(report, self.engine.with_previous(report, outcome, previous))
+            else:
+                report = self.parse(task.data, task.path, task.name)
+                fr = self.engine.run_report(report, task.name, previous)
+            fr.sha256 = task.sha256 or fr.sha256
+            if ckey is not None and not fr.internal_errors:
+                self.cache.put(ckey, {"result": fr.model_dump(mode="json")})
+            if not self.keep_reports:
+                fr.report = None
+            return fr
+
+        return self._guarded(task.name, run, task.sha256)
+
+    def handle(self, task: Task) -> Union[First, FileResult]:
+        return self.first(task) if task.kind == "first" else self.pair(task)
+
+    def check_data(self, data: bytes, name: str, previous: Optional[Report] = None) -> FileResult:
+        first = self.first(Task("first", 0, name, display_path(name), data=data))
+        if previous is None or not first.reads_previous or first.result.status != "checked":
+            return first.result
+        report = self.parse(data, name, display_path(name))
+        return self.engine.run_report(report, display_path(name), previous)
+
+
+# ---------------------------------------------------------------------------------------------
+# the guard: worker processes with limits, or (one file) this process with a timer
+
+class GuardTimeout(BaseException):
+    """Raised by the in-process timer; a BaseException so that no `except Exception` in a reader eats it."""
+
+
+def _set_memory_limit(mb: Optional[int]) -> Optional[tuple[int, int]]:
+    """Lower this process's address-space limit to its current size + `mb`; returns the old limits."""
+    if not mb:
+        return None
+    try:
+        import resource
+    except ImportError:  # not POSIX: no memory limit
+        return None
+    try:
+        with open("/proc/self/statm") as fh:
+            current = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, AttributeError):
+        current = 0
+    old = resource.getrlimit(resource.RLIMIT_AS)
+    want = current + mb * 1048576
+    hard = old[1]
+    if hard != resource.RLIM_INFINITY:
+        want = min(want, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (want, hard))
+    except (ValueError, OSError):
+        return None
+    return old
+
+
+def _restore_memory_limit(old: Optional[tuple[int, int]]) -> None:
+    if old is None:
+        return
+    import resource
+
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, old)
+    except (ValueError, OSError):
+        pass
+
+
+class InProcess:
+    """Runs tasks here, one at a time; with `guard`, under a timer (SIGALRM) and a temporary memory limit
+    (only in the main thread on POSIX — elsewhere unguarded)."""
+
+    def __init__(self, processor: Processor, guard: bool):
+        self.processor = processor
+        self.guard = guard
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, Any]]:
+        for task in tasks:
+            yield task, self._one(task)
+
+    def close(self) -> None:
+        pass
+
+    def _one(self, task: Task) -> Any:
+        import threading
+
+        limits = self.processor.limits
+        if not self.guard or threading.current_thread() is not threading.main_thread():
+            return self.processor.handle(task)
+        try:
+            import signal
+        except ImportError:
+            return self.processor.handle(task)
+        if not hasattr(signal, "setitimer"):
+            return self.processor.handle(task)
+
+        def on_alarm(signum, frame):
+            raise GuardTimeout()
+
+        old_handler = signal.signal(signal.SIGALRM, on_alarm)
+        old_limit = _set_memory_limit(limits.memory_mb)
+        try:
+            try:
+                if limits.timeout:
+                    # repeating: a reader whose loop swallows the first exception gets another each second
+                    signal.setitimer(signal.ITIMER_REAL, limits.timeout, 1.0)
+                return self.processor.handle(task)
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        except GuardTimeout:
+            fr = timeout_result(task.name, self.processor.lang, limits.timeout)
+            return First(task.index, fr) if task.kind == "first" else fr
+        finally:
+            signal.signal(signal.SIGALRM, old_handler)
+            _restore_memory_limit(old_limit)
+
+
+def _worker_main(conn, processor: Processor) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and ends the workers
+    _set_memory_limit(processor.limits.memory_mb)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        try:
+            result = processor.handle(task)
+        except MemoryError:
+            fr = memory_result(task.name, processor.lang, processor.limits.memory_mb)
+            conn.send(("exit", First(task.index, fr) if task.kind == "first" else fr))
+            os._exit(0)  # after a MemoryError this process is not to be trusted: the parent starts another
+        except BaseException as e:  # ConfigError from a check and the like: the parent re-raises it
+            try:
+                conn.send(("raise", e))
+            except Exception:
+                conn.send(("raise", ReportLintError("worker", str(e), str(e))))
+            continue
+        fr = result.result if isinstance(result, First) else result
+        if fr.error is not None and fr.error.code == "too-much-memory":
+            conn.send(("exit", result))
+            os._exit(0)
+        conn.send(result)
+
+
+def _can_fork() -> bool:
+    import multiprocessing as mp
+
+    return "fork" in mp.get_all_start_methods()
+
+
+class _Worker:
+    def __init__(self, ctx, processor: Processor):
+        parent, child = ctx.Pipe()
+        self.conn = parent
+        self.process = ctx.Process(target=_worker_main, args=(child, processor), daemon=True)
+        self.process.start()
+        child.close()
+        self.task: Optional[Task] = None
+        self.deadline = 0.0
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            try:
+                self.conn.send(None)
+            except OSError:
+                self.process.kill()
+        self.process.join(5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+
+class Pool:
+    """Worker processes with per-file limits; a worker that overruns its time is killed and replaced.
+    Results come back in completion order (the batch orders them)."""
+
+    def __init__(self, processor: Processor, jobs: int):
+        import multiprocessing as mp
+
+        self.processor = processor
+        self.jobs = max(1, jobs)
+        # fork: the workers inherit the built engine (no start-up cost, nothing to pickle)
+        self.ctx = mp.get_context("fork")
+        self.workers: list[_Worker] = []
+
+    def _spawn(self) -> _Worker:
+        return _Worker(self.ctx, self.processor)
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, Any]]:
+        from multiprocessing.connection import wait
+
+        pending = deque(tasks)
+        limits = self.processor.limits
+        lang = self.processor.lang
+        while len(self.workers) < min(self.jobs, len(pending)):
+            self.workers.append(self._spawn())
+        while pending or any(w.task is not None for w in self.workers):
+            for w in list(self.workers):
+                if w.task is None and pending:
+                    task = pending.popleft()
+                    try:
+                        w.conn.send(task)
+                    except OSError:  # the worker is gone: another takes the task
+                        pending.appendleft(task)
+                        self._replace(w, kill=True)
+                        continue
+                    w.task = task
+                    w.deadline = time.monotonic() + (limits.timeout or 1e9)
+            busy = [w for w in self.workers if w.task is not None]
+            timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+            ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout))
+            for w in busy:
+                task = w.task
+                assert task is not None
+                failed: Optional[FileResult] = None
+                if w.conn in ready:
+                    try:
+                        result = w.conn.recv()
+                    except (EOFError, OSError):
+                        result = None
+                    if result is not None:
+                        w.task = None
+                        if isinstance(result, tuple) and result[0] == "raise":
+                            raise result[1]
+                        if isinstance(result, tuple) and result[0] == "exit":
+                            self._replace(w, kill=True)
+                            result = result[1]
+                        yield task, result
+                        continue
+                    failed = crash_result(task.name, lang, _exit_text(w.process, lang))
+                elif w.process.sentinel in ready:
+                    w.process.join(1)
+                    failed = (memory_result(task.name, lang, limits.memory_mb) if w.process.exitcode == -9
+                              else crash_result(task.name, lang, _exit_text(w.process, lang)))
+                elif time.monotonic() >= w.deadline:
+                    failed = timeout_result(task.name, lang, limits.timeout)
+                if failed is not None:
+                    w.task = None
+                    self._replace(w, kill=True)
+                    yield task, (First(task.index, failed) if task.kind == "first" else failed)
+
+    def _replace(self, w: _Worker, kill: bool = False) -> None:
+        w.stop(kill=kill or not w.process.is_alive())
+        i = self.workers.index(w)
+        self.workers[i] = self._spawn()
+
+    def close(self) -> None:
+        for w in self.workers:
+            w.stop(kill=w.task is not None)  # a worker still busy (Ctrl-C, an error) is not waited for
+        self.workers = []
+
+
+def _exit_text(process, lang: str) -> str:
+    code = process.exitcode
+    if code is not None and code < 0:
+        import signal
+
+        try:
+            sig = signal.Signals(-code).name
+        except ValueError:
+            sig = str(-code)
+        return f"信号 {sig}" if lang == "zh" else f"signal {sig}"
+    return f"退出码 {code}" if lang == "zh" else f"exit code {code}"
+
+
+# ---------------------------------------------------------------------------------------------
+# results between the phases
+
+class _Store:
+    """FileResults by index: in memory, or pickled into a temporary file (memory flat in the number of
+    files); a later put for the same index (phase 2) replaces the earlier."""
+
+    def __init__(self, directory: Optional[str]):
+        self.memory: Optional[dict[int, FileResult]] = {} if directory is None else None
+        self.offsets: dict[int, tuple[int, int]] = {}
+        self.fh = open(os.path.join(directory, "results.bin"), "w+b") if directory is not None else None
+
+    def put(self, index: int, fr: FileResult) -> None:
+        if self.memory is not None:
+            self.memory[index] = fr
+            return
+        assert self.fh is not None
+        fr.report = None
+        if fr.internal_errors:  # pickled, to keep the tracebacks (REPORT_LINT_DEBUG) that JSON leaves out
+            blob = b"P" + pickle.dumps(fr, protocol=pickle.HIGHEST_PROTOCOL)
+        else:
+            blob = b"J" + fr.model_dump_json().encode("utf-8", "surrogatepass")
+        self.fh.seek(0, os.SEEK_END)
+        self.offsets[index] = (self.fh.tell(), len(blob))
+        self.fh.write(blob)
+
+    def get(self, index: int) -> FileResult:
+        if self.memory is not None:
+            return self.memory.pop(index)
+        assert self.fh is not None
+        offset, size = self.offsets[index]
+        self.fh.seek(offset)
+        blob = self.fh.read(size)
+        return pickle.loads(blob[1:]) if blob[:1] == b"P" else FileResult.model_validate_json(blob[1:])
+
+    def close(self) -> None:
+        if self.fh is not None:
+            self.fh.close()
+
+
+@dataclass
+class _Record:
+    """What the parent keeps per file between the phases (small)."""
+
+    path: str
+    name: str
+    key: Optional[tuple[str, int]] = None
+    reads_previous: bool = False
+    sha256: Optional[str] = None
+    score: Optional[float] = None
+    data: Optional[bytes] = None  # stdin only
+
+
+@dataclass
+class Batch:
+    """One run over files and directories (see the module docstring)."""
+
+    engine: Engine
+    published_on: Optional[date] = None
+    convert: bool = False
+    previous: Union[str, Path, Report, None] = None
+    jobs: Optional[int] = None  # worker processes; None/0: everything in this process
+    limits: Optional[Limits] = None
+    cache: Optional[bool] = None
+    baseline: Optional[Union[str, Path]] = None
+    write_baseline: bool = False
+    keep_reports: bool = False
+    guard: bool = False  # in this process: a timer and a memory limit per file (worker processes always have them)
+    exclude: tuple = ()
+    stdin: Optional[tuple[str, bytes]] = None  # ("-" stands for it in paths) → (name, bytes)
+    sort: Optional[str] = None  # None (file order) | "score" (worst first)
+    progress: Optional[Callable[[str, int, int], None]] = None  # (phase, done, total)
+    notices: list[Notice] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.limits = self.limits or Limits()
+        self.tally = Tally(self.engine.config)
+        self._baseline: Any = None
+
+    def summary(self) -> dict[str, Any]:
+        s = self.tally.summary(self.engine, self.notices)
+        if self._baseline is not None:
+            s["baseline"] = self._baseline.report()
+        return s
+
+    def exit_code(self) -> int:
+        return self.tally.exit_code()
+
+    # -- the run ---------------------------------------------------------------------------------
+    def run(self, paths: Iterable[Union[str, Path]]) -> Iterator[FileResult]:
+        """FileResults one at a time, in file order (or worst score first); the summary is complete when
+        the iterator ends."""
+        from .cache import ResultCache
+
+        paths = list(paths)
+        files = expand_paths(paths, convert=self.convert, exclude=self.exclude)
+        if not files:
+            self.notices.append(Notice("no-files", "没有找到可检查的报告文件（支持 " + " ".join(REPORT_EXTENSIONS) + "）",
+                                       "no report files found (supported: " + " ".join(REPORT_EXTENSIONS) + ")"))
+        if self.baseline is not None:
+            from .baseline import Baseline
+
+            self._baseline = Baseline.open(self.baseline, write=self.write_baseline, lang=self.engine.lang)
+        records = []
+        for f in files:
+            if f == "-" and self.stdin is not None:
+                records.append(_Record(path="-", name=display_path(self.stdin[0]), data=self.stdin[1]))
+            else:
+                records.append(_Record(path=f, name=display_path(f)))
+        # worker processes (with their limits) whenever jobs are asked for — also for one file, as a
+        # reader stuck in a loop that swallows exceptions can only be stopped by ending its process; plugin
+        # objects registered in-process and parsed reports the caller wants back stay in this process
+        pooled = (bool(self.jobs) and not self.keep_reports and _can_fork()
+                  and not self.engine.build_args.get("in_process_plugins"))
+        tmp = tempfile.mkdtemp(prefix="report-lint-") if not self.keep_reports else None
+        try:
+            spool = Spool(os.path.join(tmp, "spool") if tmp and pooled else None)
+            if spool.directory:
+                os.mkdir(spool.directory)
+            cache = ResultCache.for_engine(self.engine) if self.cache else None
+            prev_ref = self._previous_ref()
+            processor = Processor(self.engine, published_on=self.published_on, convert=self.convert, spool=spool,
+                                  cache=cache, keep_reports=self.keep_reports, spool_all=prev_ref is not None,
+                                  limits=self.limits)
+            executor: Any = Pool(processor, self.jobs or 1) if pooled else InProcess(processor, self.guard)
+            store = _Store(tmp if not self.keep_reports else None)
+            try:
+                self._phases(records, executor, store, prev_ref)
+            finally:
+                executor.close()
+                if cache is not None:
+                    cache.prune()
+            order = range(len(records))
+            if self.sort == "score":
+                order = sorted(order, key=lambda i: (records[i].score is None, records[i].score or 0.0, i))
+            for i in order:
+                fr = store.get(i)
+                if self._baseline is not None:
+                    self._baseline.apply(fr)
+                self.tally.add(fr)
+                yield fr
+            store.close()
+            if self._baseline is not None:
+                self._baseline.finish()
+        finally:
+            if tmp:
+                shutil.rmtree(tmp, ignore_errors=True)
+
+    def _previous_ref(self) -> Optional[PrevRef]:
+        if self.previous is None:
+            return None
+        if isinstance(self.previous, Report):
+            return PrevRef(report=self.previous)
+        path = str(self.previous)
+        name = display_path(path)
+        try:
+            import hashlib
+
+            sha = hashlib.sha256(read_input(path, name)).hexdigest()
+        except InputError as e:
+            self.notices.append(Notice("previous-unreadable", f"上一年度报告无法读取：{e.zh}",
+                                       f"the previous year's report cannot be read: {e.en}"))
+            return None
+        return PrevRef(path=path, name=name, sha256=sha)
+
+    def _phases(self, records: list[_Record], executor: Any, store: _Store, prev_ref: Optional[PrevRef]) -> None:
+        total = len(records)
+        first_tasks = (Task("first", i, r.path, r.name, data=r.data) for i, r in enumerate(records))
+        index: dict[tuple[str, int], int] = {}
+        done = 0
+        for task, got in executor.run(first_tasks):
+            rec = records[task.index]
+            rec.key, rec.reads_previous = got.key, got.reads_previous
+            rec.sha256, rec.score = got.result.sha256, got.result.score
+            if got.key is not None:
+                index[got.key] = min(index.get(got.key, task.index), task.index)  # the first in walk order
+            store.put(task.index, got.result)
+            done += 1
+            if self.progress:
+                self.progress("check", done, total)
+        pairs = []
+        for i, rec in enumerate(records):
+            if not rec.reads_previous:
+                continue
+            ref = prev_ref
+            if ref is None and rec.key is not None:
+                j = index.get((rec.key[0], rec.key[1] - 1))
+                if j is not None:
+                    ref = PrevRef(index=j, path=records[j].path if records[j].data is None else None,
+                                  name=records[j].name, sha256=records[j].sha256)
+            if ref is not None:
+                pairs.append(Task("pair", i, rec.path, rec.name, data=rec.data, prev=ref, sha256=rec.sha256))
+        done = 0
+        for task, fr in executor.run(pairs):
+            records[task.index].score = fr.score
+            store.put(task.index, fr)
+            done += 1
+            if self.progress:
+                self.progress("pair", done, len(pairs))
+
+
+__all__ = ["Batch", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "GuardTimeout", "Limits", "Pool", "Processor",
+           "display_path", "expand_paths", "looks_like_own_output", "read_input", "same_file"]
