@@ -5,6 +5,7 @@ file with the same shape (see docs/templates.md).
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -107,6 +108,17 @@ class Template(_Spec):
 
 
 TABLE_KEYS = ("disclosure", "applications", "reviews")
+
+
+def short_label(label: str) -> str:
+    """A label short enough to quote inside a sentence: without the template's bracketed note, and the
+    long 2021 （六） sub-row texts cut at their first comma."""
+    s = re.sub(r"（[^（）]*）$", "", label) if not re.fullmatch(r"（[^（）]*）", label) else label
+    if len(s) > 18:
+        m = re.search(r"[、，,]", s[4:])
+        if m:
+            s = s[: 4 + m.start()]
+    return s or label
 
 
 def load_template(path: Path) -> Template:

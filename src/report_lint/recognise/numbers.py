@@ -1,5 +1,10 @@
 """Run-together digits: every way to cut a row's digits into its cells that keeps the row's own
-equations (total-first when the last cell of each group is their sum), and the tie-breaks."""
+equations (total-first when the last cell of each group is their sum), and the tie-breaks.
+
+The search is bounded twice: each row by ROW_STEPS, and every row of one document together by
+DOCUMENT_STEPS (a `DigitSplitter` per document), so a page of digit junk stays a bounded cost. The same row
+read against two templates with the same columns and equations is cut once.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,10 +17,33 @@ from .tokens import Token
 MAX_SOLUTIONS = 400
 
 
-MAX_STEPS = 200_000
+ROW_STEPS = 20_000  # one row; a real row needs well under a thousand
+
+
+DOCUMENT_STEPS = 100_000  # every row of one document together
 
 
 MAX_PART = 13  # digits of one cell, decimals included: a count or a 万元 amount never needs more
+
+
+class StepBudget:
+    """Search steps left: for one row, within what is left for the whole document."""
+
+    def __init__(self, row_steps: int, document: Optional["StepBudget"] = None):
+        self.left = row_steps if document is None else min(row_steps, max(document.left, 0))
+        self.document = document
+        self.used = 0
+
+    def take(self) -> bool:
+        """Count one step; False once the budget is spent (the search then stops)."""
+        self.used += 1
+        if self.document is not None:
+            self.document.left -= 1
+        return self.used <= self.left
+
+    @property
+    def spent(self) -> bool:
+        return self.used > self.left
 
 
 def _valid_part(p: str, first: bool, signed: bool) -> bool:
@@ -59,9 +87,11 @@ def _sum_groups(layout: Layout, n: int) -> Optional[list[tuple[int, int]]]:
     return groups if groups and pos == n else None
 
 
-def _split_by_sums(tokens: list[Token], groups: list[tuple[int, int]], limit: int) -> list[list[str]]:
+def _split_by_sums(tokens: list[Token], groups: list[tuple[int, int]], limit: int,
+                   budget: StepBudget) -> list[list[str]]:
     """Cut plain digit runs group by group: pick each group's total first, then cut the digits before it
-    into parts that add up to it (no part can exceed the total). Far fewer tries than cutting blindly."""
+    into parts that add up to it (`_parts_summing_to`). Numbers add up only if their digit sums do modulo 9
+    (n ≡ its digit sum, mod 9), which rules out most totals before any cutting."""
     digits = "".join(t.digits for t in tokens)
     forced = set()  # token boundaries are cuts the writer made
     pos = 0
@@ -69,45 +99,13 @@ def _split_by_sums(tokens: list[Token], groups: list[tuple[int, int]], limit: in
         pos += len(t.digits)
         forced.add(pos)
     L = len(digits)
+    digit_sum = [0] * (L + 1)
+    for i, ch in enumerate(digits):
+        digit_sum[i + 1] = digit_sum[i] + ord(ch) - 48
     sols: list[list[str]] = []
-    steps = 0
-
-    def ok(part: str) -> bool:
-        return part == "0" or not part.startswith("0")
-
-    def no_forced_inside(a: int, b: int) -> bool:
-        return not any(a < f < b for f in forced) if forced else True
-
-    def cut_parts(p: int, end: int, k: int, remaining: int, acc: list[str], out: list[list[str]]):
-        """Cut digits[p:end] into k parts summing to `remaining`."""
-        nonlocal steps
-        steps += 1
-        if steps > MAX_STEPS or len(out) >= limit:
-            return
-        if k == 0:
-            if p == end and remaining == 0:
-                out.append(list(acc))
-            return
-        left = end - p
-        if left < k or left > k * MAX_PART:
-            return
-        for e in range(p + 1, min(end - (k - 1), p + MAX_PART) + 1):
-            part = digits[p:e]
-            if not ok(part):
-                break
-            v = int(part)
-            if v > remaining:
-                break
-            if not no_forced_inside(p, e):
-                break
-            if e < end and k == 1:
-                continue
-            acc.append(part)
-            cut_parts(e, end, k - 1, remaining - v, acc, out)
-            acc.pop()
 
     def rec(gi: int, p: int, acc: list[str]):
-        if len(sols) >= limit or steps > MAX_STEPS:
+        if len(sols) >= limit or budget.spent:
             return
         if gi == len(groups):
             if p == L:
@@ -121,11 +119,12 @@ def _split_by_sums(tokens: list[Token], groups: list[tuple[int, int]], limit: in
                 continue
             for t in range(max(p + q - 1, end - MAX_PART), end):
                 total = digits[t:end]
-                if not ok(total) or not no_forced_inside(t, end):
+                if not _plain(total) or any(t < f < end for f in forced):
                     continue
-                inner: list[list[str]] = []
-                cut_parts(p, t, q - 1, int(total), [], inner)
-                for parts in inner:
+                value = int(total)
+                if (digit_sum[t] - digit_sum[p]) % 9 != value % 9:
+                    continue
+                for parts in _parts_summing_to(digits, forced, p, t, q - 1, value, budget):
                     rec(gi + 1, end, acc + parts + [total])
                     if len(sols) >= limit:
                         return
@@ -134,26 +133,70 @@ def _split_by_sums(tokens: list[Token], groups: list[tuple[int, int]], limit: in
     return sols
 
 
-def split_tokens(tokens: list[Token], layout: Layout, limit: int = MAX_SOLUTIONS) -> list[list[str]]:
+def _plain(part: str) -> bool:
+    return part == "0" or not part.startswith("0")
+
+
+def _parts_summing_to(digits: str, forced: set[int], p: int, end: int, k: int, total: int,
+                      budget: StepBudget) -> list[list[str]]:
+    """Every cut of digits[p:end] into k parts (1..MAX_PART digits, no leading zero, never across a
+    writer's boundary) that add up to `total`, shortest first parts first.
+
+    Meet in the middle: the first k//2 parts are cut from the left, the others from the right, and the
+    two halves meet where their sums complete `total` — about 2·13^(k/2) tries instead of 13^k."""
+    k_left = k // 2
+
+    def halves(start: int, stop: int, n: int, forward: bool) -> dict[int, list[tuple[int, list[str]]]]:
+        """{meeting point: [(sum, parts)]} for n parts cut from `start` towards `stop`."""
+        out: dict[int, list[tuple[int, list[str]]]] = {}
+        stack = [(start, n, 0, [])]
+        while stack:
+            at, n_left, acc_sum, parts = stack.pop()
+            if not budget.take():
+                return out
+            if n_left == 0:
+                out.setdefault(at, []).append((acc_sum, parts))
+                continue
+            room = abs(stop - at) - (n_left - 1) - (k - n if forward else k_left)
+            for width in range(1, min(MAX_PART, room) + 1):
+                x, y = (at, at + width) if forward else (at - width, at)
+                part = digits[x:y]
+                if not _plain(part) or any(x < f < y for f in forced):
+                    continue
+                v = acc_sum + int(part)
+                if v > total:
+                    continue
+                stack.append((y if forward else x, n_left - 1, v, parts + [part] if forward else [part] + parts))
+        return out
+
+    left = halves(p, end, k_left, True)
+    right: dict[int, dict[int, list[list[str]]]] = {}
+    for meet, found in halves(end, p, k - k_left, False).items():
+        for sum_, parts in found:
+            right.setdefault(meet, {}).setdefault(sum_, []).append(parts)
+    cuts = [lp + rp for meet, found in left.items() for sum_, lp in found
+            for rp in right.get(meet, {}).get(total - sum_, ())]
+    cuts.sort(key=lambda c: [len(x) for x in c])
+    return cuts
+
+
+def split_tokens(tokens: list[Token], layout: Layout, limit: int = MAX_SOLUTIONS,
+                 budget: Optional[StepBudget] = None) -> list[list[str]]:
     """Every way to cut the tokens into len(layout.columns) values that satisfies the row equations.
 
-    Hard tokens (whole cells) stay whole; soft tokens (text) may be cut between digits.
+    Hard tokens (whole cells) stay whole; soft tokens (text) may be cut between digits. The search
+    stops when `budget` (default: ROW_STEPS) is spent; `budget.spent` then tells the caller.
     """
+    budget = budget if budget is not None else StepBudget(ROW_STEPS)
     n = len(layout.columns)
     groups = _sum_groups(layout, n)
     if groups and all(t.kind == "num" and not t.hard and t.digits.isdigit() for t in tokens):
-        return _split_by_sums(tokens, groups, limit)
+        return _split_by_sums(tokens, groups, limit, budget)
     sols: list[list[str]] = []
-    steps = 0
     # equations indexed by the largest cell they use, so they are checked as soon as possible
     by_last: dict[int, list[tuple[tuple[int, ...], tuple[int, ...]]]] = {}
     for eq in layout.checks:
         by_last.setdefault(max(eq[0] + eq[1]), []).append(eq)
-    remaining_cap = [0] * (len(tokens) + 1)
-    for t in range(len(tokens) - 1, -1, -1):
-        tk = tokens[t]
-        cap = len(tk.digits.replace("-", "").replace(".", "")) if tk.kind == "num" and not tk.hard else 1
-        remaining_cap[t] = remaining_cap[t + 1] + cap
 
     vals: list[str] = []
 
@@ -169,9 +212,7 @@ def split_tokens(tokens: list[Token], layout: Layout, limit: int = MAX_SOLUTIONS
         return True
 
     def rec(t: int):
-        nonlocal steps
-        steps += 1
-        if steps > MAX_STEPS or len(sols) >= limit:
+        if not budget.take() or len(sols) >= limit:
             return
         if t == len(tokens):
             if len(vals) == n:
@@ -216,12 +257,49 @@ def split_tokens(tokens: list[Token], layout: Layout, limit: int = MAX_SOLUTIONS
                 else:
                     cut(d, e, max_k - 1, t, False)
             vals.pop()
-            if len(sols) >= limit or steps > MAX_STEPS:
+            if len(sols) >= limit or budget.spent:
                 return
 
-    if remaining_cap[0] >= n:
+    if _capacity(tokens) >= n:
         rec(0)
     return sols
+
+
+@dataclass
+class Cuts:
+    """The ways a row's tokens can be cut into its cells; `complete` is False when the step budget ran
+    out first (then other cuts may exist, and none can be called the only one)."""
+
+    solutions: list[list[str]]
+    complete: bool
+
+
+class DigitSplitter:
+    """Cuts run-together digits for one document. A row is cut once, however many templates read it
+    (2019 and 2021 share 表三's columns and equations), and all rows share DOCUMENT_STEPS."""
+
+    def __init__(self, document_steps: int = DOCUMENT_STEPS, row_steps: int = ROW_STEPS):
+        self.budget = StepBudget(document_steps)
+        self.row_steps = row_steps
+        self._done: dict[tuple, Cuts] = {}
+
+    def split(self, tokens: list[Token], layout: Layout) -> Cuts:
+        key = (tuple((t.kind, t.digits, t.hard) for t in tokens),
+               tuple((c.signed, c.money) for c in layout.columns), tuple(layout.checks))
+        done = self._done.get(key)
+        if done is None:
+            row = StepBudget(self.row_steps, self.budget)
+            sols = split_tokens(tokens, layout, budget=row)
+            done = self._done[key] = Cuts(sols, not row.spent)
+        return Cuts(list(done.solutions), done.complete)
+
+    def split_or_cut_freely(self, tokens: list[Token], layout: Layout) -> Cuts:
+        """The cuts that keep the row's equations; when there are none, the cuts without them (the
+        row does not add up by itself, yet its digits still have to be read)."""
+        cuts = self.split(tokens, layout)
+        if cuts.solutions or not layout.checks:
+            return cuts
+        return self.split(tokens, Layout(layout.columns, []))
 
 
 def _num(v: str) -> float:
