@@ -92,16 +92,12 @@ def _split_by_sums(tokens: list[Token], groups: list[tuple[int, int]], limit: in
     """Cut plain digit runs group by group: pick each group's total first, then cut the digits before it
     into parts that add up to it (`_parts_summing_to`). Numbers add up only if their digit sums do modulo 9
     (n ≡ its digit sum, mod 9), which rules out most totals before any cutting."""
-    digits = "".join(t.digits for t in tokens)
-    forced = set()  # token boundaries are cuts the writer made
-    pos = 0
-    for t in tokens[:-1]:
-        pos += len(t.digits)
-        forced.add(pos)
+    digits, forced = _digit_run(tokens)
     L = len(digits)
     digit_sum = [0] * (L + 1)
     for i, ch in enumerate(digits):
         digit_sum[i + 1] = digit_sum[i] + ord(ch) - 48
+    values = _part_values(digits, forced)
     sols: list[list[str]] = []
 
     def rec(gi: int, p: int, acc: list[str]):
@@ -124,7 +120,7 @@ def _split_by_sums(tokens: list[Token], groups: list[tuple[int, int]], limit: in
                 value = int(total)
                 if (digit_sum[t] - digit_sum[p]) % 9 != value % 9:
                     continue
-                for parts in _parts_summing_to(digits, forced, p, t, q - 1, value, budget):
+                for parts in _parts_summing_to(digits, values, p, t, q - 1, value, budget):
                     rec(gi + 1, end, acc + parts + [total])
                     if len(sols) >= limit:
                         return
@@ -137,7 +133,52 @@ def _plain(part: str) -> bool:
     return part == "0" or not part.startswith("0")
 
 
-def _parts_summing_to(digits: str, forced: set[int], p: int, end: int, k: int, total: int,
+def _digit_run(tokens: list[Token]) -> tuple[str, set[int]]:
+    """The tokens' digits as one run, and the boundaries between tokens (cuts the writer made)."""
+    forced, pos = set(), 0
+    for t in tokens[:-1]:
+        pos += len(t.digits)
+        forced.add(pos)
+    return "".join(t.digits for t in tokens), forced
+
+
+def _free_cuts(tokens: list[Token], n: int, limit: int, budget: StepBudget) -> list[list[str]]:
+    """Plain digit runs cut into n cells with no equation to keep, shortest first parts first."""
+    digits, forced = _digit_run(tokens)
+    values = _part_values(digits, forced)
+    L = len(digits)
+    sols: list[list[str]] = []
+    stack: list[tuple[int, tuple[int, ...]]] = [(0, (0,))]
+    while stack and len(sols) < limit and budget.take():
+        at, cuts = stack.pop()
+        parts_left = n - (len(cuts) - 1)
+        if parts_left == 0:
+            if at == L:
+                sols.append([digits[x:y] for x, y in zip(cuts, cuts[1:])])
+            continue
+        if L - at < parts_left or L - at > parts_left * MAX_PART:
+            continue
+        widths = [w for w in range(1, min(MAX_PART, L - at - (parts_left - 1)) + 1) if values[at][w] >= 0]
+        for w in reversed(widths):  # the stack pops the shortest first
+            stack.append((at + w, cuts + (at + w,)))
+    return sols
+
+
+def _part_values(digits: str, forced: set[int]) -> list[list[int]]:
+    """values[x][w]: the number digits[x:x+w] (w = 1..MAX_PART), or -1 where it cannot be one cell
+    (a leading zero, or a writer's boundary inside)."""
+    out = []
+    for x in range(len(digits)):
+        row = [-1] * (MAX_PART + 1)
+        for w in range(1, min(MAX_PART, len(digits) - x) + 1):
+            if w > 1 and (digits[x] == "0" or x + w - 1 in forced):
+                break
+            row[w] = int(digits[x:x + w])
+        out.append(row)
+    return out
+
+
+def _parts_summing_to(digits: str, values: list[list[int]], p: int, end: int, k: int, total: int,
                       budget: StepBudget) -> list[list[str]]:
     """Every cut of digits[p:end] into k parts (1..MAX_PART digits, no leading zero, never across a
     writer's boundary) that add up to `total`, shortest first parts first.
@@ -146,38 +187,43 @@ def _parts_summing_to(digits: str, forced: set[int], p: int, end: int, k: int, t
     two halves meet where their sums complete `total` — about 2·13^(k/2) tries instead of 13^k."""
     k_left = k // 2
 
-    def halves(start: int, stop: int, n: int, forward: bool) -> dict[int, list[tuple[int, list[str]]]]:
-        """{meeting point: [(sum, parts)]} for n parts cut from `start` towards `stop`."""
-        out: dict[int, list[tuple[int, list[str]]]] = {}
-        stack = [(start, n, 0, [])]
+    def halves(start: int, stop: int, n: int, forward: bool) -> dict[int, list[tuple[int, tuple[int, ...]]]]:
+        """{meeting point: [(sum, ends of the parts)]} for n parts cut from `start` towards `stop`."""
+        out: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
+        others = k - n if forward else k_left  # parts the other half still needs, one digit at least
+        stack: list[tuple[int, int, int, tuple[int, ...]]] = [(start, n, 0, ())]
         while stack:
-            at, n_left, acc_sum, parts = stack.pop()
+            at, n_left, acc_sum, cuts = stack.pop()
             if not budget.take():
                 return out
             if n_left == 0:
-                out.setdefault(at, []).append((acc_sum, parts))
+                out.setdefault(at, []).append((acc_sum, cuts))
                 continue
-            room = abs(stop - at) - (n_left - 1) - (k - n if forward else k_left)
-            for width in range(1, min(MAX_PART, room) + 1):
-                x, y = (at, at + width) if forward else (at - width, at)
-                part = digits[x:y]
-                if not _plain(part) or any(x < f < y for f in forced):
+            room = min(MAX_PART, abs(stop - at) - (n_left - 1) - others)
+            for width in range(1, room + 1):
+                x = at if forward else at - width
+                v = values[x][width]
+                if v < 0:
+                    if forward:
+                        break  # a longer part keeps the leading zero or the boundary
                     continue
-                v = acc_sum + int(part)
-                if v > total:
+                if acc_sum + v > total:
+                    if forward:
+                        break
                     continue
-                stack.append((y if forward else x, n_left - 1, v, parts + [part] if forward else [part] + parts))
+                nxt = x + width if forward else x
+                stack.append((nxt, n_left - 1, acc_sum + v, cuts + (nxt,) if forward else (at,) + cuts))
         return out
 
     left = halves(p, end, k_left, True)
-    right: dict[int, dict[int, list[list[str]]]] = {}
+    right: dict[int, dict[int, list[tuple[int, ...]]]] = {}
     for meet, found in halves(end, p, k - k_left, False).items():
-        for sum_, parts in found:
-            right.setdefault(meet, {}).setdefault(sum_, []).append(parts)
-    cuts = [lp + rp for meet, found in left.items() for sum_, lp in found
-            for rp in right.get(meet, {}).get(total - sum_, ())]
-    cuts.sort(key=lambda c: [len(x) for x in c])
-    return cuts
+        for sum_, cuts in found:
+            right.setdefault(meet, {}).setdefault(sum_, []).append(cuts)
+    joined = sorted((p,) + lc + rc for meet, found in left.items() for sum_, lc in found
+                    for rc in right.get(meet, {}).get(total - sum_, ()))
+    # cut points ascending = shortest first part first, as a left-to-right search finds them
+    return [[digits[x:y] for x, y in zip(c, c[1:])] for c in joined]
 
 
 def split_tokens(tokens: list[Token], layout: Layout, limit: int = MAX_SOLUTIONS,
@@ -189,8 +235,11 @@ def split_tokens(tokens: list[Token], layout: Layout, limit: int = MAX_SOLUTIONS
     """
     budget = budget if budget is not None else StepBudget(ROW_STEPS)
     n = len(layout.columns)
+    plain = all(t.kind == "num" and not t.hard and t.digits.isdigit() for t in tokens)
+    if plain and not layout.checks:
+        return _free_cuts(tokens, n, limit, budget)
     groups = _sum_groups(layout, n)
-    if groups and all(t.kind == "num" and not t.hard and t.digits.isdigit() for t in tokens):
+    if plain and groups:
         return _split_by_sums(tokens, groups, limit, budget)
     sols: list[list[str]] = []
     # equations indexed by the largest cell they use, so they are checked as soon as possible
