@@ -74,7 +74,6 @@ class SectionSpec(_Spec):
     number: int
     title: str
     match: tuple[str, ...]
-    variants: tuple[str, ...] = ()
 
 
 class Tables(_Spec):

@@ -325,11 +325,13 @@ class Cuts:
 
 class DigitSplitter:
     """Cuts run-together digits for one document. A row is cut once, however many templates read it
-    (2019 and 2021 share 表三's columns and equations), and all rows share DOCUMENT_STEPS."""
+    (2019 and 2021 share 表三's columns and equations). The searches for cuts that keep the equations
+    share DOCUMENT_STEPS; the fallback without equations (cheap: it stops at MAX_SOLUTIONS) keeps its own
+    ROW_STEPS, so a row after a page of junk is still read."""
 
-    def __init__(self, document_steps: int = DOCUMENT_STEPS, row_steps: int = ROW_STEPS):
-        self.budget = StepBudget(document_steps)
-        self.row_steps = row_steps
+    def __init__(self, document_steps: Optional[int] = None, row_steps: Optional[int] = None):
+        self.budget = StepBudget(DOCUMENT_STEPS if document_steps is None else document_steps)
+        self.row_steps = ROW_STEPS if row_steps is None else row_steps
         self._done: dict[tuple, Cuts] = {}
 
     def split(self, tokens: list[Token], layout: Layout) -> Cuts:
@@ -337,18 +339,19 @@ class DigitSplitter:
                tuple((c.signed, c.money) for c in layout.columns), tuple(layout.checks))
         done = self._done.get(key)
         if done is None:
-            row = StepBudget(self.row_steps, self.budget)
+            row = StepBudget(self.row_steps, self.budget if layout.checks else None)
             sols = split_tokens(tokens, layout, budget=row)
             done = self._done[key] = Cuts(sols, not row.spent)
         return Cuts(list(done.solutions), done.complete)
 
     def split_or_cut_freely(self, tokens: list[Token], layout: Layout) -> Cuts:
-        """The cuts that keep the row's equations; when there are none, the cuts without them (the
+        """The cuts that keep the row's equations; when none was found, the cuts without them (the
         row does not add up by itself, yet its digits still have to be read)."""
         cuts = self.split(tokens, layout)
         if cuts.solutions or not layout.checks:
             return cuts
-        return self.split(tokens, Layout(layout.columns, []))
+        free = self.split(tokens, Layout(layout.columns, []))
+        return Cuts(free.solutions, cuts.complete and free.complete)
 
 
 def _num(v: str) -> float:
