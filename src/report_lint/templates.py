@@ -6,13 +6,13 @@ file with the same shape (see docs/templates.md).
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .datacache import read_toml
 from .resources import rules_dir
 
 
@@ -121,8 +121,8 @@ def short_label(label: str) -> str:
 
 
 def load_template(path: Path) -> Template:
-    with open(path, "rb") as f:
-        data = tomllib.load(f)
+    """A template file, validated strictly (built-in files come through the data cache, datacache.py)."""
+    data = dict(read_toml(path))
     data["source"] = str(path)
     return Template.model_validate(data)
 

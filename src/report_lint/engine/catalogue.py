@@ -22,6 +22,7 @@ from typing import Any, Iterable, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
+from ..datacache import read_toml
 from ..errors import ReportLintError
 from ..messages import display, render_message
 from ..resources import rules_dir
@@ -202,8 +203,7 @@ def parse_file(path: Path) -> tuple[list[RuleMeta], list[Notice]]:
     """Validate one catalogue file. Returns the valid entries and one notice per invalid entry."""
     where = _where(path)
     try:
-        with open(path, "rb") as f:
-            data = tomllib.load(f)
+        data = read_toml(Path(path))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         return [], [_problem(where, None, f"无法读取：{e}", f"cannot be read: {e}")]
     try:
@@ -230,9 +230,8 @@ def _read_redirects(directory: Path) -> _RedirectsFile:
     if not path.is_file():
         return _RedirectsFile()
     try:
-        with open(path, "rb") as f:
-            return _RedirectsFile.model_validate(tomllib.load(f))
-    except (OSError, tomllib.TOMLDecodeError, ValidationError) as e:
+        return _RedirectsFile.model_validate(read_toml(path))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError, ValidationError) as e:
         detail = _err_text(e) if isinstance(e, ValidationError) else (str(e), str(e))
         raise CatalogueError("catalogue-invalid", f"规则目录 {_where(path)}：{detail[0]}",
                              f"rule catalogue {_where(path)}: {detail[1]}") from None

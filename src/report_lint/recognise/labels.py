@@ -72,11 +72,9 @@ _NOT_LABEL = re.compile(r"[\d\u2205]+")  # values and blank cells separate the s
 def _near_spellings(text: str, rows: list[RowSpec], exact: list[Anchor], a: int, b: int) -> list[Anchor]:
     """Occurrences of the rows' canonical labels written with at most `_edits_allowed` wrong, missing or
     extra characters (Levenshtein distance, rapidfuzz), in the stretches of text between values that no
-    exact label covers. Per stretch the closest spelling wins. Bounded: one C comparison per stretch and
-    row, then windows only in the stretches that come close."""
-    from rapidfuzz import fuzz
-    from rapidfuzz.distance import Levenshtein
-
+    exact label covers. Per stretch the closest spelling wins. Bounded: a stretch is compared only when it
+    holds enough of the label's characters (no library needed to rule most out), then once as a whole
+    (rapidfuzz, C++), then window by window only when it comes close."""
     taken = [False] * (b - a)
     for an in exact:
         for i in range(max(an.start, a), min(an.end, b)):
@@ -98,7 +96,13 @@ def _near_spellings(text: str, rows: list[RowSpec], exact: list[Anchor], a: int,
         k = _edits_allowed(phrase)
         cutoff = 100.0 * (1 - 2 * k / len(phrase))
         for x, y in stretches:
-            if y - x < len(phrase) - k or fuzz.partial_ratio(phrase, text[x:y], score_cutoff=cutoff) == 0:
+            # k edits leave at least len - k of the label's characters in place
+            if y - x < len(phrase) - k or sum(ch in text[x:y] for ch in phrase) < len(phrase) - k:
+                continue
+            from rapidfuzz import fuzz
+            from rapidfuzz.distance import Levenshtein
+
+            if fuzz.partial_ratio(phrase, text[x:y], score_cutoff=cutoff) == 0:
                 continue
             best = None  # fewest edits, then the length nearest the label's, then the longer
             for width in range(max(1, len(phrase) - k), min(y - x, len(phrase) + k) + 1):
