@@ -45,7 +45,7 @@ def _key(files: list[Path]) -> list:
     return out
 
 
-_loaded: Optional[dict[str, dict]] = None
+_loaded: Optional[dict[str, Any]] = None  # {"key": …, "files": {path: content}}
 
 
 def builtin_data() -> dict[str, dict]:

@@ -53,7 +53,7 @@ class RuleDoc(BaseModel):
 def _fields_of(template: str) -> list[str]:
     """The placeholder names of a str.format template; ValueError when malformed."""
     names = []
-    for _, name, spec, conv in string.Formatter().parse(template):
+    for _, name, spec, _conversion in string.Formatter().parse(template):
         if name is None:
             continue
         if not re.fullmatch(r"[A-Za-z_]\w*", name):

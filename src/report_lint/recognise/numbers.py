@@ -8,6 +8,7 @@ read against two templates with the same columns and equations is cut once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Optional
 
 from ..templates import ColumnSpec
@@ -30,7 +31,7 @@ class StepBudget:
     """Search steps left: for one row, within what is left for the whole document."""
 
     def __init__(self, row_steps: int, document: Optional["StepBudget"] = None):
-        self.left = row_steps if document is None else min(row_steps, max(document.left, 0))
+        self.left: int = row_steps if document is None else min(row_steps, max(document.left, 0))
         self.document = document
         self.used = 0
 
@@ -154,7 +155,7 @@ def _free_cuts(tokens: list[Token], n: int, limit: int, budget: StepBudget) -> l
         parts_left = n - (len(cuts) - 1)
         if parts_left == 0:
             if at == L:
-                sols.append([digits[x:y] for x, y in zip(cuts, cuts[1:])])
+                sols.append([digits[x:y] for x, y in pairwise(cuts)])
             continue
         if L - at < parts_left or L - at > parts_left * MAX_PART:
             continue
@@ -223,7 +224,7 @@ def _parts_summing_to(digits: str, values: list[list[int]], p: int, end: int, k:
     joined = sorted((p,) + lc + rc for meet, found in left.items() for sum_, lc in found
                     for rc in right.get(meet, {}).get(total - sum_, ()))
     # cut points ascending = shortest first part first, as a left-to-right search finds them
-    return [[digits[x:y] for x, y in zip(c, c[1:])] for c in joined]
+    return [[digits[x:y] for x, y in pairwise(c)] for c in joined]
 
 
 def split_tokens(tokens: list[Token], layout: Layout, limit: int = MAX_SOLUTIONS,

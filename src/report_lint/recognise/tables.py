@@ -163,9 +163,8 @@ class TableReader:
         groups, label_spans = self._groups(a, b, [p.spec for p in plans])
         placement = self._place(groups, plans)
         readings = {plans[j].spec.key: self._cut_row(plans[j], placement.groups, gidx) for j, gidx in placement.rows}
-        problems = [self._label_variant(plans[j], placement.groups, gidx, readings[plans[j].spec.key], a)
-                    for j, gidx in placement.rows]
-        problems = [p for p in problems if p is not None]
+        problems = [p for j, gidx in placement.rows
+                    if (p := self._label_variant(plans[j], placement.groups, gidx, readings[plans[j].spec.key], a))]
         choice = self._choose(readings, plans, (a, b))
         data: dict[str, dict[str, Cell]] = {}
         split_rows: list[tuple[RowReading, list[str]]] = []
@@ -251,11 +250,12 @@ class TableReader:
 
     def _row_cells(self, reading: RowReading, values: list[str]) -> dict[str, Cell]:
         toks = reading.tokens
-        owner = list(range(len(toks))) if reading.direct else _owners(toks, values)
+        owner: list[Optional[int]] = list(range(len(toks))) if reading.direct else _owners(toks, values)
         cells = {}
         for k, col in enumerate(reading.plan.columns):
-            tk = toks[owner[k]] if owner and owner[k] is not None else None
-            cells[col.key] = make_cell(values[k], tk, col, self.s, None if reading.direct else "split")
+            at = owner[k] if owner else None
+            cells[col.key] = make_cell(values[k], toks[at] if at is not None else None, col, self.s,
+                                       None if reading.direct else "split")
         return cells
 
     def _split_note(self, split_rows: list[tuple[RowReading, list[str]]]) -> ParseProblem:
@@ -279,8 +279,11 @@ class TableReader:
         chosen = {k: v[0] for k, v in candidates.items() if len(v) == 1}
         ambiguous = {k for k, r in readings.items() if not r.complete}
         hints = self._text_hints(plans, {k for k, v in candidates.items() if len(v) > 1}, region)
-        multi = {k: sorted(v, key=lambda c, k=k: (-sum(x in hints.get(k, ()) for x in c), _balance(c)))
-                 for k, v in candidates.items() if len(v) > 1}
+
+        def likelier(key: str):  # cuts that state numbers the narrative gives for the row, then balanced ones
+            return lambda cut: (-sum(x in hints.get(key, ()) for x in cut), _balance(cut))
+
+        multi = {k: sorted(v, key=likelier(k)) for k, v in candidates.items() if len(v) > 1}
         if not multi:
             return Choice(chosen, ambiguous)
         violations = self._violations(chosen, multi, plans)
@@ -292,13 +295,14 @@ class TableReader:
             best, best_bad, n_best = None, None, 0
             for combo in itertools.product(*(multi[k] for k in keys)):
                 assign = dict(chosen)
-                assign.update(zip(keys, combo))
+                assign.update(zip(keys, combo, strict=True))
                 bad = violations(assign)
                 if best_bad is None or bad < best_bad:
                     best, best_bad, n_best = combo, bad, 1
                 elif bad == best_bad:
                     n_best += 1
-            chosen.update(zip(keys, best))
+            assert best is not None  # multi is not empty, so there was a combination
+            chosen.update(zip(keys, best, strict=True))
             if n_best > 1:
                 # which rows actually differ among the equally good choices? mark them ambiguous
                 ambiguous |= set(keys)
@@ -391,7 +395,7 @@ class TableReader:
             (tuple(r * len(cols) + i for i in left), tuple(r * len(cols) + i for i in right))
             for r in range(len(rows)) for left, right in _row_layout(tuple(cols), self.spec.equations)])
         if len(toks) == n:
-            reading = WideReading(_values(toks), list(range(n)), None, None)
+            reading = WideReading(_values(toks), [*range(n)], None, None)
         elif len(toks) < n:
             reading = self._split_wide(toks, layout)
         else:
@@ -404,12 +408,12 @@ class TableReader:
                 if reading.values is None:
                     cells[col.key] = Cell(value=None, raw="", kind="invalid", location=self.s.location(toks[0].start))
                     continue
-                owner = reading.owner
-                tk = toks[owner[idx]] if idx < len(owner) and owner[idx] is not None else None
-                cells[col.key] = make_cell(reading.values[idx], tk, col, self.s, reading.derived)
+                at = reading.owner[idx] if idx < len(reading.owner) else None
+                cells[col.key] = make_cell(reading.values[idx], toks[at] if at is not None else None, col, self.s,
+                                           reading.derived)
             data[row.key] = cells
         # the table is where its values are (the region may start at the part's heading)
-        return TableResult(self.template.id, data, 10.0 * len(rows), [p for p in (reading.problem,) if p],
+        return TableResult(self.template.id, data, 10.0 * len(rows), [reading.problem] if reading.problem else [],
                            self.s.location(toks[0].start), span=(toks[0].start, toks[-1].end), region=(a, b),
                            label_spans=tuple(label_spans))
 
@@ -464,7 +468,9 @@ class TableReader:
         found = len(toks)
         if len(options) == 1 and len(toks) == n + 1:
             values: Optional[list[str]] = list(next(iter(options)))
-            owner, derived, toks = list(range(n)), "extra-dropped", toks[:n]
+            owner: list[Optional[int]] = list(range(n))
+            derived: Optional[str] = "extra-dropped"
+            toks = toks[:n]
         else:
             values, owner, derived = None, [], None
         problem = self._problem("extra-values", None, toks[0].start, raw=raw, expected_count=n, found=found,

@@ -173,7 +173,7 @@ class _Tokenizer:
         if right_glued and text[end] == "年" and end - i > 4 and _YEAR.fullmatch(text[end - 4:end]):
             # "…2000002" + "2025年，我局…": the year that starts the next sentence is not a value
             end -= 4
-            mm = _NUM.match(text[i:end])
+            mm = _NUM.match(text[i:end]) or mm  # the digits before the year still start the stretch
             right_glued = False
         if left_glued or right_glued:
             self.out.append("TEXT")
