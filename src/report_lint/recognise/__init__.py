@@ -11,16 +11,16 @@ from ..model import Location, ParseProblem, Report, Source, Tables
 from ..problems import make_problem
 from ..templates import TABLE_KEYS, Template, templates
 from .meta import build_meta
-from .normalize import label_regex
 from .sections import build_paragraphs, build_sections, choose_headings, find_headings
 from .stream import Stream, build_stream, footer_mask
+from .labels import label_pattern
 from .tables import Scan, TableReader, TableResult, find_anchors, settles
 
 
 def _first(s: Stream, phrases, a: int = 0, b: Optional[int] = None) -> Optional[int]:
     best = None
     for p in phrases:
-        m = re.compile(label_regex(p)).search(s.text, a, len(s.text) if b is None else b)
+        m = label_pattern(p).search(s.text, a, len(s.text) if b is None else b)
         if m and (best is None or m.start() < best):
             best = m.start()
     return best
@@ -48,8 +48,8 @@ def _raw_regions(s: Stream, tpl: Template, n: int) -> dict[str, tuple[int, int]]
     rev = tpl.tables.reviews
     r_start = None
     search_from = a_start or 0
-    for m in re.finditer(label_regex(rev.start[0]), s.text[search_from:]):
-        pos = search_from + m.start()
+    for m in label_pattern(rev.start[0]).finditer(s.text, search_from):
+        pos = m.start()
         # the header words come before the first value, however long a conversion made the header
         window = s.text[pos:pos + 600]
         digit = re.search(r"\d", window)
@@ -106,7 +106,7 @@ def _mixed_labels(s: Stream, key: str, tpls: tuple[Template, ...], region: tuple
     for tid, labs in labels.items():
         others = set().union(*(v for k, v in labels.items() if k != tid))
         for lab in labs - others:
-            for m in re.finditer(label_regex(lab), s.text[region[0]:region[1]]):
+            for m in label_pattern(lab).finditer(s.text, region[0], region[1]):
                 hits.append((m.start(), m.end(), tid, lab))
     kept = [h for h in hits if not any(o[0] <= h[0] and h[1] <= o[1] and (o[1] - o[0]) > (h[1] - h[0])
                                        for o in hits)]

@@ -21,6 +21,18 @@ class Anchor:
     variant: bool  # matched through a typo/variant pattern, not the canonical label
 
 
+@lru_cache(maxsize=4096)
+def normal(text: str) -> str:
+    """normalize() of a label or a matched label (the same few hundred strings, in every report)."""
+    return normalize(text)
+
+
+@lru_cache(maxsize=2048)
+def label_pattern(label: str) -> re.Pattern:
+    """A label's compiled §0.1-tolerant pattern, compiled once per process."""
+    return re.compile(label_regex(label))
+
+
 @lru_cache(maxsize=256)
 def _compile(patterns: tuple[str, ...], index: Optional[str], required: bool) -> tuple[re.Pattern, ...]:
     return tuple(re.compile(label_regex(p, index, required)) for p in patterns)
@@ -41,13 +53,13 @@ def find_anchors(text: str, rows: list[RowSpec], a: int, b: int) -> list[Anchor]
     found: list[Anchor] = []
     missing: list[RowSpec] = []
     for row in rows:
-        canonical = normalize(row.match[0])
+        canonical = normal(row.match[0])
         hits = 0
         for k, rx in enumerate(_compile(tuple(row.match), row.index, row.index_required)):
             for m in rx.finditer(text, a, b):
                 if m.end() == m.start():
                     continue
-                variant = k > 0 and canonical not in normalize(m.group(0)) and not _is_abbrev(row, m.group(0))
+                variant = k > 0 and canonical not in normal(m.group(0)) and not _is_abbrev(row, m.group(0))
                 start, end = _extend(text, m.start(), m.end(), row, a, b)
                 found.append(Anchor(row.key, start, end, variant))
                 hits += 1
@@ -92,7 +104,7 @@ def _near_spellings(text: str, rows: list[RowSpec], exact: list[Anchor], a: int,
         pos = m.end() if m else b
     out = []
     for row in rows:
-        phrase = normalize(row.match[0])
+        phrase = normal(row.match[0])
         k = _edits_allowed(phrase)
         cutoff = 100.0 * (1 - 2 * k / len(phrase))
         for x, y in stretches:
@@ -126,7 +138,7 @@ def _extend(text: str, m_start: int, m_end: int, row: RowSpec, a: int, b: int,
     ("…行政机关不再受理其政府信息公开申请", two slips allowed) and backwards over its head and index
     ("2.其他法律和行政法规禁止公开") — so label text is never mistaken for text glued to a value.
     A near spelling is grown as the phrase it was `written_for`."""
-    full = normalize(row.label)
+    full = normal(row.label)
     core = written_for or text[m_start:m_end]
     core = core[2:] if len(core) > 2 and core[0].isdigit() and core[1] in ".、" else core
     p = full.find(core)
@@ -179,16 +191,15 @@ def _index_digit(text: str, j: int, step: int) -> bool:
 
 def _is_abbrev(row: RowSpec, matched: str) -> bool:
     # A shorter key phrase of the same label (部分公开 for （二）部分公开…) is not a variant spelling.
-    return normalize(matched).lstrip("0123456789.、()") in normalize(row.label)
+    return normal(matched).lstrip("0123456789.、()") in normal(row.label)
 
 
 def header_spans(text: str, labels: list[str], a: int, b: int) -> list[tuple[int, int]]:
     spans = []
     for lab in labels:
-        n = normalize(lab)
-        if len(n) < 2:
+        if len(normal(lab)) < 2:
             continue
-        for m in re.finditer(label_regex(lab), text[a:b]):
+        for m in label_pattern(lab).finditer(text, a, b):
             if m.end() > m.start():
-                spans.append((a + m.start(), a + m.end()))
+                spans.append((m.start(), m.end()))
     return spans

@@ -20,8 +20,7 @@ from ..model import Cell, Location, ParseProblem
 from ..problems import make_problem
 from ..templates import ColumnSpec, Equation, RowSpec, TableSpec, Template
 from .align import RowPlan, _feasible, _trim, align
-from .labels import Anchor, find_anchors, header_spans
-from .normalize import label_regex, normalize
+from .labels import Anchor, find_anchors, header_spans, label_pattern, normal
 from .numbers import DigitSplitter, Layout, _balance, _num, _owners, _to_value
 from .stream import Stream, raw_slice
 from .tokens import Group, Token, group_tokens, tokenize
@@ -357,7 +356,7 @@ class TableReader:
         for p in plans:
             if p.spec.key not in keys:
                 continue
-            label = normalize(p.spec.match[-1] if len(p.spec.match) > 1 else p.spec.match[0])
+            label = normal(p.spec.match[-1] if len(p.spec.match) > 1 else p.spec.match[0])
             found = set()
             for m in re.finditer(re.escape(label) + r"[^0-9。；]{0,12}?(\d{1,7})(?:件|项|个|条|次)", narrative):
                 found.add(m.group(1))
@@ -369,16 +368,15 @@ class TableReader:
 
     def _header_evidence(self, a: int, b: int) -> float:
         """Column labels of this template that appear in the region (e.g. 本年制发件数 vs 本年新制作数量)."""
-        text = self.s.text[a:b]
         bonus = 0.0
         seen = set()
         for _, cols in self.spec.row_columns():
             for c in cols:
-                n = normalize(c.label)
+                n = normal(c.label)
                 if n in seen or len(n) < 4:
                     continue
                 seen.add(n)
-                if re.search(label_regex(c.label), text):
+                if label_pattern(c.label).search(self.s.text, a, b):
                     bonus += 6.0
         return bonus
 
@@ -504,9 +502,8 @@ def settles(first: TableResult, own: TableSpec, other: TableSpec, s: Stream) -> 
     other_rows = {r.key for r, _ in other.row_columns()}
     own_cols = _column_labels(own) - _column_labels(other)
     other_cols = _column_labels(other) - _column_labels(own)
-    text = s.text[a:b]
     if not (first.labelled & (own_rows - other_rows)) and \
-            not any(re.search(label_regex(c), text) for c in own_cols):
+            not any(label_pattern(c).search(s.text, a, b) for c in own_cols):
         return False
 
     def unexplained(x: int, y: int) -> bool:
@@ -515,10 +512,10 @@ def settles(first: TableResult, own: TableSpec, other: TableSpec, s: Stream) -> 
     other_only = [r for r, _ in other.row_columns() if r.key not in own_rows]
     if any(unexplained(an.start, an.end) for an in find_anchors(s.text, other_only, a, b)):
         return False
-    return not any(unexplained(a + m.start(), a + m.end())
-                   for c in other_cols for m in re.finditer(label_regex(c), text) if m.end() > m.start())
+    return not any(unexplained(m.start(), m.end())
+                   for c in other_cols for m in label_pattern(c).finditer(s.text, a, b) if m.end() > m.start())
 
 
 def _column_labels(spec: TableSpec) -> set[str]:
     """The table's column labels long enough to tell templates apart (本年制发件数, 本年新制作数量)."""
-    return {c.label for _, cols in spec.row_columns() for c in cols if len(normalize(c.label)) >= 4}
+    return {c.label for _, cols in spec.row_columns() for c in cols if len(normal(c.label)) >= 4}
