@@ -78,6 +78,7 @@ def _signed(sign: Optional[str], digits: str) -> str:
 
 # A stand-alone "not applicable" mark, longest first.
 NA_MARKS = ("不适用", "——", "--", "—", "–", "-", "/", "无", "－")
+_NA_FIRST = frozenset(m[0] for m in NA_MARKS)
 
 
 class _Tokenizer:
@@ -189,7 +190,7 @@ class _Tokenizer:
 
     def _mark_or_text(self, i: int) -> int:
         s, text, a, b, blocked = self.s, self.text, self.a, self.b, self.blocked
-        for na in NA_MARKS:
+        for na in NA_MARKS if text[i] in _NA_FIRST else ():
             if text.startswith(na, i) and (i == a or s.brk[i] >= SPACE or blocked[i - 1]) and \
                     (i + len(na) >= b or s.brk[i + len(na)] >= SPACE or blocked[i + len(na)]):
                 self.out.append(Token("na", "", na, i, i + len(na), True))
