@@ -7,6 +7,8 @@ usage: python benchmarks/run.py [--n 50] [--repeat 3] [--corpus ../shared/corpus
   written by the renderers of tests/synth in layouts drawn from a seeded generator (tab, space and
   run-together text, wrapped labels, page footers, crawler pages; Word-style HTML spans; Markdown with
   broken tables; Word drafts), plus every report of the corpus (PDF included, partial openings excluded);
+- N flattened run-together pages, and the same pages with one 表三 row of 40 random digits (the cost of a
+  row no cut makes add up, against the same report without it);
 - per report, CPU time (time.process_time, so other processes on the machine do not count) of parse
   (read + recognise) and rules (every built-in rule), and the bare `lxml.html.parse` of the same HTML file
   as the floor; reported as p50 / p99 / max over the reports, with reports per CPU second;
@@ -76,6 +78,28 @@ def _render(fmt: str, report, rng: random.Random) -> bytes:
 
         return render_docx(report, Layout(wrap_labels=rng.random() < 0.5, blank_zeros=rng.random() < 0.3))
     raise ValueError(fmt)
+
+
+def run_together(n: int, out: Path, junk: bool) -> list[Path]:
+    """N flattened crawler pages whose table digits run together (`21710000218`); with `junk`, the 表三
+    row 一、本年新收… holds 40 random digits instead, which no cut makes add up."""
+    sys.path.insert(0, str(REPO / "tests"))
+    import re
+
+    from report_lint.testing import valid_report
+    from synth.render_text import TextLayout, render_text
+
+    paths = []
+    for i in range(n):
+        rng = random.Random(f"run-{i}")
+        text = render_text(valid_report("2021", seed=i), TextLayout(sep="run", flatten=True))
+        if junk:
+            digits = "".join(rng.choice("0123456789") for _ in range(40))
+            text = re.sub(r"(一、本年新收政府信息公开申请数量 ?)\d+", lambda m, d=digits: m.group(1) + d, text, count=1)
+        path = out / f"run-together-{'junk-' if junk else ''}{i:04d}.txt"
+        path.write_text(text, "utf-8")
+        paths.append(path)
+    return paths
 
 
 def corpus(root: Path) -> list[Path]:
@@ -169,6 +193,8 @@ def main() -> None:
         sets: dict[str, list[Path]] = {}
         for fmt in a.formats.split(","):
             sets[f"synthetic {fmt}"] = synthetic(fmt, a.n, tmpdir)
+        sets["run-together txt"] = run_together(a.n, tmpdir, junk=False)
+        sets["run-together txt, one 40-digit row"] = run_together(a.n, tmpdir, junk=True)
         for p in corpus(Path(a.corpus)):
             sets.setdefault(f"corpus {p.suffix.lstrip('.')}", []).append(p)
         files = [str(p) for ps in sets.values() for p in ps]
@@ -202,12 +228,18 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|")
     for name, paths in sets.items():
         print(row(name, {str(p): per_file[str(p)] for p in paths}))
-    text_html = {f: v for f, v in per_file.items() if f.endswith((".txt", ".html"))}
+    text_html = {f: v for f, v in per_file.items() if f.endswith((".txt", ".html"))
+                 and not Path(f).name.startswith("run-together")}
     print(row("all text + HTML", text_html))
     worst = sorted(((v[0] + v[1], f) for f, v in per_file.items() if not Path(f).name.startswith("synthetic")),
                    reverse=True)[:5]
     print("\nslowest real reports (parse + rules, ms): " +
           ", ".join(f"{os.path.relpath(f, a.corpus)} {ms:.0f}" for ms, f in worst))
+    plain = [per_file[str(p)][0] for p in sets["run-together txt"]]
+    junk = [per_file[str(p)][0] for p in sets["run-together txt, one 40-digit row"]]
+    print(f"a 40-digit run-together row: parse p50 {pct(junk, 50):.1f} ms against {pct(plain, 50):.1f} ms for the "
+          f"same reports without it ({pct(junk, 50) / pct(plain, 50):.2f}×; worst pair "
+          f"{max(j / p for j, p in zip(junk, plain, strict=True)):.2f}×)")
     print(f"peak RSS of a worker (every file above in one process): {max(peaks):.0f} MB")
     print(f"whole processes, CPU ms (median of 7): `report-lint --version` {version_ms:.0f}; "
           f"`report-lint check examples/jidong-2020.txt` {one_file_ms:.0f}; bare interpreter {bare_ms:.0f}")

@@ -422,3 +422,29 @@ def test_forty_run_together_digits_in_a_report_are_read_and_reported():
     assert "".join(c.raw for c in cells.values()) == junk  # every digit kept, none invented
     assert {p.code for p in r.problems if p.row == "carried_over" or "carried_over" in p.data.get("rows", {})} \
         & {"split-digits", "ambiguous-split"}
+
+
+def test_weighing_cuts_depth_first_agrees_with_trying_every_combination():
+    """ColumnEquations.best_combination (each equation counted once its last row is chosen) picks the
+    same first best combination, with the same number of ties, as trying every combination in order."""
+    import itertools
+    import random
+
+    from report_lint.recognise.tables import ColumnEquations
+
+    rng = random.Random(7)
+    for _ in range(200):
+        keys = [f"r{i}" for i in range(rng.randint(1, 4))]
+        width = rng.randint(1, 3)
+        multi = {k: [[str(rng.randint(0, 3)) for _ in range(width)] for _ in range(rng.randint(2, 4))] for k in keys}
+        equations = []
+        for _ in range(rng.randint(1, 3)):
+            rows = rng.sample(keys, rng.randint(1, len(keys)))
+            equations.append(([float(rng.randint(-3, 3)) for _ in range(width)],
+                              [(r, rng.choice((1.0, -1.0))) for r in rows]))
+        weigh = ColumnEquations(equations, {k: {id(c): [float(v) for v in c] for c in cuts} for k, cuts in multi.items()})
+        scores = [(weigh.broken(dict(zip(keys, combo, strict=True))), combo)
+                  for combo in itertools.product(*(multi[k] for k in keys))]
+        fewest = min(s for s, _ in scores)
+        expected = next(list(c) for s, c in scores if s == fewest)
+        assert weigh.best_combination(keys, multi) == (expected, sum(s == fewest for s, _ in scores))

@@ -119,7 +119,7 @@ def _split_by_sums(tokens: list[Token], groups: list[tuple[int, int]], limit: in
                 if not _plain(total) or any(t < f < end for f in forced):
                     continue
                 value = int(total)
-                if (digit_sum[t] - digit_sum[p]) % 9 != value % 9:
+                if (digit_sum[t] - digit_sum[p]) % 9 != value % 9 or not _can_add_up(value, t - p, q - 1):
                     continue
                 for parts in _parts_summing_to(digits, values, p, t, q - 1, value, budget):
                     rec(gi + 1, end, acc + parts + [total])
@@ -157,9 +157,9 @@ def _free_cuts(tokens: list[Token], n: int, limit: int, budget: StepBudget) -> l
             if at == L:
                 sols.append([digits[x:y] for x, y in pairwise(cuts)])
             continue
-        if L - at < parts_left or L - at > parts_left * MAX_PART:
-            continue
-        widths = [w for w in range(1, min(MAX_PART, L - at - (parts_left - 1)) + 1) if values[at][w] >= 0]
+        # a part leaves the parts after it between one and MAX_PART digits each
+        shortest = max(1, L - at - (parts_left - 1) * MAX_PART)
+        widths = [w for w in range(shortest, min(MAX_PART, L - at - (parts_left - 1)) + 1) if values[at][w] >= 0]
         for w in reversed(widths):  # the stack pops the shortest first
             stack.append((at + w, cuts + (at + w,)))
     return sols
@@ -179,13 +179,26 @@ def _part_values(digits: str, forced: set[int]) -> list[list[int]]:
     return out
 
 
+def _can_add_up(total: int, n_digits: int, parts: int) -> bool:
+    """Whether `parts` numbers written with `n_digits` digits in all can add up to `total`: they add up to
+    less than 10^(n-r+1) + 10·r (one long part, the others single digits), and to at least 10^(⌈n/r⌉-1)
+    (the longest part has ⌈n/r⌉ digits and no leading zero)."""
+    if parts == 0:
+        return n_digits == 0 and total == 0
+    if total < 0 or n_digits < parts:
+        return False
+    longest = -(-n_digits // parts)
+    return (longest == 1 or total >= 10 ** (longest - 1)) and total < 10 ** (n_digits - parts + 1) + 10 * parts
+
+
 def _parts_summing_to(digits: str, values: list[list[int]], p: int, end: int, k: int, total: int,
                       budget: StepBudget) -> list[list[str]]:
     """Every cut of digits[p:end] into k parts (1..MAX_PART digits, no leading zero, never across a
     writer's boundary) that add up to `total`, shortest first parts first.
 
     Meet in the middle: the first k//2 parts are cut from the left, the others from the right, and the
-    two halves meet where their sums complete `total` — about 2·13^(k/2) tries instead of 13^k."""
+    two halves meet where their sums complete `total` — about 2·13^(k/2) tries instead of 13^k. A half is
+    not grown where the digits still to cut cannot make up what is missing (`_can_add_up`)."""
     k_left = k // 2
 
     def halves(start: int, stop: int, n: int, forward: bool) -> dict[int, list[tuple[int, tuple[int, ...]]]]:
@@ -213,6 +226,8 @@ def _parts_summing_to(digits: str, values: list[list[int]], p: int, end: int, k:
                         break
                     continue
                 nxt = x + width if forward else x
+                if not _can_add_up(total - acc_sum - v, abs(nxt - stop), n_left - 1 + others):
+                    continue
                 stack.append((nxt, n_left - 1, acc_sum + v, cuts + (nxt,) if forward else (at,) + cuts))
         return out
 
@@ -363,7 +378,7 @@ def _num(v: str) -> float:
 
 def _balance(sol: list[str]) -> tuple:
     # Prefer cuts that keep parts of similar length ("898989" → 89 89 89), then shorter early parts.
-    lens = [len(x.lstrip("-").split(".")[0]) for x in sol]
+    lens = [len(x) if x.isdigit() else len(x.lstrip("-").split(".")[0]) for x in sol]
     return (sum(x * x for x in lens), lens)
 
 

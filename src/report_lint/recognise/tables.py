@@ -11,7 +11,6 @@ One algorithm serves every format:
 """
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
@@ -104,6 +103,11 @@ class RowReading:
     @property
     def direct(self) -> bool:
         return len(self.tokens) == len(self.plan.columns)
+
+
+# Cuts of one row weighed against the column equations: the likeliest (numbers the narrative states,
+# then balanced parts). Real rows have a few dozen at most; a row of digit junk has hundreds, all guesses.
+WEIGHED_CUTS = 50
 
 
 @dataclass
@@ -280,41 +284,35 @@ class TableReader:
         hints = self._text_hints(plans, {k for k, v in candidates.items() if len(v) > 1}, region)
 
         def likelier(key: str):  # cuts that state numbers the narrative gives for the row, then balanced ones
-            return lambda cut: (-sum(x in hints.get(key, ()) for x in cut), _balance(cut))
+            stated = hints.get(key)
+            return (lambda cut: (-sum(x in stated for x in cut), _balance(cut))) if stated else \
+                (lambda cut: (0, _balance(cut)))
 
-        multi = {k: sorted(v, key=likelier(k)) for k, v in candidates.items() if len(v) > 1}
+        multi = {k: sorted(v, key=likelier(k))[:WEIGHED_CUTS] for k, v in candidates.items() if len(v) > 1}
         if not multi:
             return Choice(chosen, ambiguous)
-        violations = self._violations(chosen, multi, plans)
+        weigh = self._column_equations(chosen, multi, plans)
         keys = list(multi)
         total = 1
         for k in keys:
             total *= len(multi[k])
         if total <= 20000:
-            best, best_bad, n_best = None, None, 0
-            for combo in itertools.product(*(multi[k] for k in keys)):
-                assign = dict(chosen)
-                assign.update(zip(keys, combo, strict=True))
-                bad = violations(assign)
-                if best_bad is None or bad < best_bad:
-                    best, best_bad, n_best = combo, bad, 1
-                elif bad == best_bad:
-                    n_best += 1
-            assert best is not None  # multi is not empty, so there was a combination
+            best, n_best = weigh.best_combination(keys, multi)
             chosen.update(zip(keys, best, strict=True))
             if n_best > 1:
                 # which rows actually differ among the equally good choices? mark them ambiguous
                 ambiguous |= set(keys)
             return Choice(chosen, ambiguous)
         for k in keys:  # too many combinations: greedy, row by row
-            chosen[k] = min(multi[k], key=lambda c: (violations({**chosen, k: c}), _balance(c)))
+            chosen[k] = min(multi[k], key=lambda c: (weigh.broken({**chosen, k: c}), _balance(c)))
             ambiguous.add(k)
         return Choice(chosen, ambiguous)
 
-    def _violations(self, fixed: dict[str, list[str]], multi: dict[str, list[list[str]]], plans: list[RowPlan]):
-        """A counter of the column equations (cell by cell) an assignment of cuts breaks. Only equations
-        that involve a row with several cuts are counted: the others break the same way whatever is
-        chosen, so leaving them out changes no comparison."""
+    def _column_equations(self, fixed: dict[str, list[str]], multi: dict[str, list[list[str]]],
+                          plans: list[RowPlan]) -> ColumnEquations:
+        """The column equations that involve a row with several cuts, with the rows already decided
+        summed in. The others break the same way whatever is chosen, so leaving them out changes no
+        comparison."""
         ncols = {p.spec.key: len(p.columns) for p in plans}
         equations = []
         for eq in self.spec.equations:
@@ -328,21 +326,8 @@ class TableReader:
                     - sum(_num(fixed[r][c]) for r in eq.right if r not in multi) for c in range(width)]
             signs = [(r, 1.0) for r in eq.left if r in multi] + [(r, -1.0) for r in eq.right if r in multi]
             equations.append((base, signs))
-        numbers = {k: {id(cut): [_num(v) for v in cut] for cut in cuts} for k, cuts in multi.items()}
-
-        def violations(assign: dict[str, list[str]]) -> int:
-            bad = 0
-            for base, signs in equations:
-                if any(r not in assign for r, _ in signs):
-                    continue  # greedy choice: a row not chosen yet
-                diff = list(base)
-                for r, sign in signs:
-                    vals = numbers[r][id(assign[r])]
-                    for c in range(len(diff)):
-                        diff[c] += sign * vals[c]
-                bad += sum(abs(d) > 1e-6 for d in diff)
-            return bad
-        return violations
+        return ColumnEquations(equations, {k: {id(cut): [_num(v) for v in cut] for cut in cuts}
+                                           for k, cuts in multi.items()})
 
     def _text_hints(self, plans: list[RowPlan], keys: set[str], region: tuple[int, int]) -> dict[str, set[str]]:
         """Numbers the narrative states next to a row's label ("制发规范性文件34件") — used only to
@@ -474,6 +459,63 @@ class TableReader:
         problem = self._problem("extra-values", None, toks[0].start, raw=raw, expected_count=n, found=found,
                                 dropped=values is not None)
         return WideReading(values, owner, derived, problem), toks
+
+
+@dataclass
+class ColumnEquations:
+    """Column equations as (what the decided rows leave over per column, the undecided rows with their
+    signs), and each candidate cut as numbers."""
+
+    equations: list[tuple[list[float], list[tuple[str, float]]]]
+    numbers: dict[str, dict[int, list[float]]]  # row -> id(cut) -> values
+
+    def broken(self, assign: dict[str, list[str]]) -> int:
+        """Cells broken by an assignment; equations with a row not assigned yet are left out."""
+        bad = 0
+        for base, signs in self.equations:
+            if any(r not in assign for r, _ in signs):
+                continue
+            diff = list(base)
+            for r, sign in signs:
+                vals = self.numbers[r][id(assign[r])]
+                for c in range(len(diff)):
+                    diff[c] += sign * vals[c]
+            bad += sum(abs(d) > 1e-6 for d in diff)
+        return bad
+
+    def best_combination(self, keys: list[str], multi: dict[str, list[list[str]]]) -> tuple[list[list[str]], int]:
+        """The first combination (rows in `keys` order, each row's cuts in order) that breaks the fewest
+        cells, and how many combinations break as few. Depth first, each equation counted once its last
+        row is chosen, so a combination costs the equations of its last row, not all of them."""
+        depth = {k: d for d, k in enumerate(keys)}
+        adds: list[list[tuple[int, float]]] = [[] for _ in keys]
+        completes: list[list[int]] = [[] for _ in keys]
+        for e, (_, signs) in enumerate(self.equations):
+            for r, sign in signs:
+                adds[depth[r]].append((e, sign))
+            completes[max(depth[r] for r, _ in signs)].append(e)
+        vectors = [[self.numbers[k][id(cut)] for cut in multi[k]] for k in keys]
+        best: list[int] = []
+        best_bad, n_best = -1, 0
+        picked = [0] * len(keys)
+
+        def visit(d: int, diffs: list[list[float]], bad: int) -> None:
+            nonlocal best, best_bad, n_best
+            if d == len(keys):
+                if best_bad < 0 or bad < best_bad:
+                    best, best_bad, n_best = list(picked), bad, 1
+                elif bad == best_bad:
+                    n_best += 1
+                return
+            for i, vec in enumerate(vectors[d]):
+                now = list(diffs)
+                for e, sign in adds[d]:
+                    now[e] = [x + sign * v for x, v in zip(now[e], vec, strict=True)]
+                picked[d] = i
+                visit(d + 1, now, bad + sum(abs(x) > 1e-6 for e in completes[d] for x in now[e]))
+
+        visit(0, [list(base) for base, _ in self.equations], 0)
+        return [multi[k][i] for k, i in zip(keys, best, strict=True)], n_best
 
 
 @dataclass
