@@ -157,7 +157,8 @@ def test_parse_notes_hidden_from_console_and_github_kept_in_json(capsys, tmp_pat
     from report_lint.model import ParseProblem
 
     r.problems.append(ParseProblem(code="split-digits", severity="info", table="applications", row="total",
-                                   column="natural_person", message="连写的数字已拆分", message_en="split"))
+                                   column="natural_person", message="连写的数字已拆分", message_en="split",
+                                   data={"rows": {"total": {"raw": "2012", "values": ["20", "12"]}}}))
     p = model(tmp_path / "r.json", r)
     code, out, err = run(capsys, "check", str(p))
     assert "P103" not in out and "解析说明未显示" in out

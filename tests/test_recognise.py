@@ -159,15 +159,43 @@ def test_wrapped_label_with_numbers_on_the_next_line():
         assert values(r, "applications", key) == v
 
 
-def test_label_variants_traditional_fullwidth_and_typos():
-    app = app_rows().replace("2.其他法律行政法规禁止公开", "2.其他法律行政止公开") \
-        .replace("7.属于行政执法案卷", "7.属于行政執法案卷") \
-        .replace("（七）总计\t10", "（七）總計\t１０")
+def test_label_variants_traditional_and_fullwidth():
+    app = app_rows().replace("7.属于行政执法案卷", "7.属于行政執法案卷").replace("（七）总计\t10", "（七）總計\t１０")
     r = parse_text(report_text(app=app))
     assert values(r, "applications", "total")[0] == 10
-    assert values(r, "applications", "denied_prohibited_by_law") == [0] * 7
-    assert any(p.code == "label-variant" and p.row == "denied_prohibited_by_law" for p in r.problems)
+    assert values(r, "applications", "denied_enforcement_file") == [0] * 7
+    assert not [p for p in r.problems if p.code == "label-variant"]  # §0.1 variations are the label itself
     assert normalize("（三）2．危及“三安全一稳定”") == "(三)2.危及三安全一稳定"
+
+
+# Typos seen in real reports, read by near spelling (no list of typos in the template data).
+OBSERVED_TYPOS = [
+    ("2.其他法律行政法规禁止公开", "2.其他法律行政止公开", "denied_prohibited_by_law"),  # 洪泽区 2023/2024, r001, r002
+    ("7.属于行政执法案卷", "7.属于行政执法案件", "denied_enforcement_file"),  # pingtan/104786
+]
+
+
+@pytest.mark.parametrize("label,written,row", OBSERVED_TYPOS)
+@pytest.mark.parametrize("sep", ["\t", ""])
+def test_observed_label_typos_are_read_by_near_spelling_and_reported(label, written, row, sep):
+    vals = dict(VALUES, **{row: [1, 0, 0, 0, 0, 0, 1]}, granted=[5, 1, 0, 0, 0, 0, 6])
+    app = app_rows(sep=sep, values=vals).replace(label, written)
+    r = parse_text(report_text(app=app.replace("\n", "") if not sep else app))
+    for key, v in vals.items():
+        assert values(r, "applications", key) == v, key  # the index digit is not read as a value either
+    [note] = [p for p in r.problems if p.code == "label-variant"]
+    assert note.row == row and note.data["written"] == written and note.severity == "info"
+    assert f"标签写作“{written}”" in note.message
+
+
+def test_near_spelling_is_bounded():
+    # one wrong character in four at most, and only for labels of six characters or more
+    app = app_rows().replace("2.其他法律行政法规禁止公开", "2.其他规定禁止的信息")
+    r = parse_text(report_text(app=app))
+    assert not [p for p in r.problems if p.code == "label-variant"]
+    app = app_rows().replace("2.重复申请", "2.重复的申请")  # four characters: never near-spelt
+    r = parse_text(report_text(app=app))
+    assert not [p for p in r.problems if p.code == "label-variant"]
 
 
 def test_sixteen_values_for_fifteen_cells_is_a_problem_never_truncated():
@@ -321,3 +349,102 @@ def test_a_disclosure_table_mixing_both_formats_is_hybrid():
     assert r.meta.template == "hybrid"
     assert set(r.mixed_labels["disclosure"]) == {"2019", "2021"}
     assert parse_text(report_text()).mixed_labels == {}
+
+
+# -- run-together digits: one search per row, bounded per row and per document
+
+def _digits_row(text: str):
+    from report_lint.recognise.numbers import Layout
+    from report_lint.recognise.tables import _row_layout
+    from report_lint.recognise.tokens import Token
+    from report_lint.templates import get_template
+
+    spec = get_template("2021").table("applications")
+    return [Token("num", text, text, 0, len(text), False)], Layout(list(spec.columns), _row_layout(spec.columns, spec.equations))
+
+
+def test_a_row_is_cut_once_whichever_template_asks():
+    from report_lint.recognise.numbers import DigitSplitter
+
+    splitter = DigitSplitter()
+    tokens, layout = _digits_row("21710000218")
+    first = splitter.split(tokens, layout)
+    spent = splitter.budget.left
+    again = splitter.split(list(tokens), layout)  # 表三 has the same columns and equations in 2019 and 2021
+    assert first.solutions == again.solutions == [["217", "1", "0", "0", "0", "0", "218"]]
+    assert first.complete and splitter.budget.left == spent
+
+
+def test_a_row_of_forty_run_together_digits_is_a_small_bounded_search():
+    from report_lint.recognise.numbers import ROW_STEPS, StepBudget, split_tokens
+
+    tokens, layout = _digits_row("8305829476105738291046573829104657382910")
+    budget = StepBudget(ROW_STEPS)
+    assert split_tokens(tokens, layout, budget=budget) == []  # no cut adds up: the search says so completely
+    assert not budget.spent and budget.used < ROW_STEPS // 2
+    parts = ["48213", "907", "15", "3318", "66", "12009"]
+    tokens, layout = _digits_row("".join(parts) + str(sum(map(int, parts))))
+    assert parts + [str(sum(map(int, parts)))] in split_tokens(tokens, layout)
+
+
+def test_the_document_budget_is_shared_and_an_unfinished_search_is_never_called_unique():
+    from report_lint.recognise.numbers import DigitSplitter
+
+    splitter = DigitSplitter(document_steps=30, row_steps=1000)
+    tokens, layout = _digits_row("8305829476105738291046573829104657382910")
+    assert not splitter.split(tokens, layout).complete  # the document's 30 steps ran out in this row
+    tokens, layout = _digits_row("21710000218")
+    assert not splitter.split(tokens, layout).complete and splitter.budget.left <= 0
+    # the cut without equations still reads the row, but never as the only possible one
+    cut = splitter.split_or_cut_freely(tokens, layout)
+    assert cut.solutions and not cut.complete
+
+
+def test_rows_after_a_page_of_junk_are_read_and_flagged_when_the_budget_is_spent(monkeypatch):
+    from report_lint.recognise import numbers
+
+    monkeypatch.setattr(numbers, "DOCUMENT_STEPS", 0)  # as if earlier rows had spent it all
+    flat = app_rows(sep="").replace("\n", "")
+    r = parse_text(report_text(app=flat))
+    assert values(r, "applications", "total") == VALUES["total"]  # read by the cut without equations
+    unsure = {p.row for p in r.problems if p.code == "ambiguous-split"}
+    assert "total" in unsure and not [p for p in r.problems if p.code == "split-digits"]
+
+
+def test_forty_run_together_digits_in_a_report_are_read_and_reported():
+    junk = "8305829476105738291046573829104657382910"
+    flat = app_rows(sep="").replace("\n", "")
+    flat = flat.replace("二、上年结转政府信息公开申请数量1000001", "二、上年结转政府信息公开申请数量" + junk)
+    r = parse_text(report_text(app=flat))
+    assert values(r, "applications", "new_received") == VALUES["new_received"]
+    assert values(r, "applications", "total") == VALUES["total"]
+    cells = r.tables.applications["carried_over"]
+    assert "".join(c.raw for c in cells.values()) == junk  # every digit kept, none invented
+    assert {p.code for p in r.problems if p.row == "carried_over" or "carried_over" in p.data.get("rows", {})} \
+        & {"split-digits", "ambiguous-split"}
+
+
+def test_weighing_cuts_depth_first_agrees_with_trying_every_combination():
+    """ColumnEquations.best_combination (each equation counted once its last row is chosen) picks the
+    same first best combination, with the same number of ties, as trying every combination in order."""
+    import itertools
+    import random
+
+    from report_lint.recognise.tables import ColumnEquations
+
+    rng = random.Random(7)
+    for _ in range(200):
+        keys = [f"r{i}" for i in range(rng.randint(1, 4))]
+        width = rng.randint(1, 3)
+        multi = {k: [[str(rng.randint(0, 3)) for _ in range(width)] for _ in range(rng.randint(2, 4))] for k in keys}
+        equations = []
+        for _ in range(rng.randint(1, 3)):
+            rows = rng.sample(keys, rng.randint(1, len(keys)))
+            equations.append(([float(rng.randint(-3, 3)) for _ in range(width)],
+                              [(r, rng.choice((1.0, -1.0))) for r in rows]))
+        weigh = ColumnEquations(equations, {k: {id(c): [float(v) for v in c] for c in cuts} for k, cuts in multi.items()})
+        scores = [(weigh.broken(dict(zip(keys, combo, strict=True))), combo)
+                  for combo in itertools.product(*(multi[k] for k in keys))]
+        fewest = min(s for s, _ in scores)
+        expected = next(list(c) for s, c in scores if s == fewest)
+        assert weigh.best_combination(keys, multi) == (expected, sum(s == fewest for s, _ in scores))

@@ -16,12 +16,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable, Optional
 
-import pytest
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
 from report_lint.parsing import parse_bytes
 from report_lint.model import Cell, Report, Tables
+from report_lint.engine.runner import check_report
 from report_lint.templates import TABLE_KEYS, get_template
 from report_lint.testing import num, valid_report
 
@@ -408,31 +408,6 @@ def test_minimal_examples_parse_once_the_shapes_are_avoided():
 
 # ------------------------------------------------------------------------------------------ one changed cell
 
-def _check_report():
-    """The engine's check_report when the engine and the Z rules are installed, else None."""
-    try:
-        from report_lint.engine.runner import check_report
-    except ImportError:
-        return None
-    return check_report
-
-
-CHECK_REPORT = _check_report()
-
-
-def _z_rules_present() -> bool:
-    if CHECK_REPORT is None:
-        return False
-    try:
-        import report_lint.checks.zero_sum  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-Z_RULES = _z_rules_present()
-
-
 def _render_any(report: Report, how: tuple) -> tuple[bytes, str, Callable[[str], bool], str]:
     fmt, layout = how
     if fmt == "txt":
@@ -453,7 +428,7 @@ renderings = st.one_of(st.tuples(st.just("txt"), text_layouts), st.tuples(st.jus
 @given(case=reports(), how=renderings, data=st.data())
 def test_changed_cell_is_read_and_pointed_at(case, how, data):
     """Break one 表三 cell before rendering: the parser reads the changed value, every other cell is
-    unchanged, and (with the engine installed) a Z finding points at exactly that row and column."""
+    unchanged, and a Z finding points at exactly that row and column."""
     report = case.report
     spec = get_template(report.meta.template).tables.applications
     row = data.draw(st.sampled_from([r.key for r in spec.rows]), label="row")
@@ -467,18 +442,13 @@ def test_changed_cell_is_read_and_pointed_at(case, how, data):
     parsed = _parse(raw, fmt)
     assert_roundtrip(report, parsed, blank=blank, shown=shown)
     assert parsed.cell("applications", row, col).value == (None if blank(str(new)) else new)
-    if not Z_RULES:
-        return
-    findings = CHECK_REPORT(parsed).findings
+    findings = check_report(parsed).findings
     z = [(f.rule, f.location.table, f.location.row, f.location.column) for f in findings if f.rule.startswith("Z")]
     assert any(t == "applications" and r == row and c == col for _, t, r, c in z), \
         (f"no Z finding at applications/{row}/{col}", z)
 
 
-def test_engine_present_for_the_z_check():
-    """The changed-cell property checks Z findings only when the engine and the Z rules exist."""
-    if not Z_RULES:
-        pytest.skip("report_lint.engine / the Z rules are not installed: the Z part of the changed-cell "
-                    "property was not run")
-    fr = CHECK_REPORT(valid_report("2021", seed=1))
+def test_a_consistent_report_has_no_z_finding():
+    """The other half of the changed-cell property: without the change, no Z finding at all."""
+    fr = check_report(valid_report("2021", seed=1))
     assert not [f.rule for f in fr.findings if f.rule.startswith("Z")]

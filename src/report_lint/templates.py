@@ -5,13 +5,14 @@ file with the same shape (see docs/templates.md).
 """
 from __future__ import annotations
 
-import tomllib
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .datacache import read_toml
 from .resources import rules_dir
 
 
@@ -73,7 +74,6 @@ class SectionSpec(_Spec):
     number: int
     title: str
     match: tuple[str, ...]
-    variants: tuple[str, ...] = ()
 
 
 class Tables(_Spec):
@@ -109,9 +109,20 @@ class Template(_Spec):
 TABLE_KEYS = ("disclosure", "applications", "reviews")
 
 
+def short_label(label: str) -> str:
+    """A label short enough to quote inside a sentence: without the template's bracketed note, and the
+    long 2021 （六） sub-row texts cut at their first comma."""
+    s = re.sub(r"（[^（）]*）$", "", label) if not re.fullmatch(r"（[^（）]*）", label) else label
+    if len(s) > 18:
+        m = re.search(r"[、，,]", s[4:])
+        if m:
+            s = s[: 4 + m.start()]
+    return s or label
+
+
 def load_template(path: Path) -> Template:
-    with open(path, "rb") as f:
-        data = tomllib.load(f)
+    """A template file, validated strictly (built-in files come through the data cache, datacache.py)."""
+    data = dict(read_toml(path))
     data["source"] = str(path)
     return Template.model_validate(data)
 

@@ -1,55 +1,33 @@
 """P family: what the parser could not read cleanly (report.problems), one rule per problem code.
 
-The message is the problem's own (the parser knows best what went wrong); the catalogue adds where
-it happened. A code this module does not know yet goes to the generic rule P199, which keeps the
-parser's severity, so a new parser diagnostic is never silently dropped.
+The rule named "parse.<code>" words the problem: its catalogue template is filled from the problem's
+structured data and the template's labels (report_lint.problems), exactly as the recogniser filled
+Report.problems[].message. A problem whose code has no rule, or whose data cannot fill its rule's
+template (a problem made by hand or by an older version), goes to the generic rule P199 with the
+parser's own words and severity, so a parser diagnostic is never silently dropped.
 """
 from __future__ import annotations
 
-from typing import Iterable
+import string
+from typing import Iterable, Optional
 
 from ..engine.types import FindingLocation, Hit, RuleContext, RuleImpl, hookimpl
 from ..model import ParseProblem, Report
-from ..templates import get_template
-from .helpers import TABLE_NAMES, column_label, resolve_table, row_label, short_label
+from ..problems import codes, problem_args, wording
+from ..templates import Template, get_template, templates
 
-CODE_RULES = {
-    "extra-values": "P101",
-    "missing-values": "P102",
-    "split-digits": "P103",
-    "ambiguous-split": "P104",
-    "unplaced-values": "P105",
-    "label-variant": "P106",
-    "reader-warning": "P107",
-    "table-not-found": "P108",
-    "no-report": "P109",
-}
 GENERIC_RULE = "P199"
 _SECTION_OF = {"disclosure": 2, "applications": 3, "reviews": 4}
 
 
-def _labels(report: Report, p: ParseProblem) -> tuple[str, str]:
-    """“表三“（七）总计”行“自然人”列：” for the message, from the template labels."""
-    if not p.table:
-        return "", ""
-    name = TABLE_NAMES.get(p.table, p.table)
-    spec = None
-    if getattr(report.tables, p.table, None):
-        resolved = resolve_table(report, p.table)
-        spec = resolved[1] if resolved else None
-    if spec is None:
-        tpl = get_template(report.table_templates.get(p.table) or report.meta.template)
-        spec = tpl.table(p.table) if tpl and p.table in _SECTION_OF else None
-    zh, en = name, name
-    if p.row:
-        row = short_label(row_label(spec, p.row)) if spec else p.row
-        zh += f"“{row}”行" if p.table != "reviews" else f"“{row}”"
-        en += f" row “{row}”"
-    if p.column:
-        col = column_label(spec, p.column, p.row) if spec else p.column
-        zh += f"“{col}”列"
-        en += f", column “{col}”"
-    return zh + "：", en + ": "
+def _template(report: Report, p: ParseProblem) -> Optional[Template]:
+    """The template the problem's table was read with (else the report's, else the latest)."""
+    tid = report.table_templates.get(p.table or "") or report.meta.template
+    return get_template(tid) or templates()[-1]
+
+
+def _fills(template: str, args: dict) -> bool:
+    return all(name in args for _, name, _, _ in string.Formatter().parse(template) if name)
 
 
 def _location(p: ParseProblem) -> FindingLocation:
@@ -63,21 +41,17 @@ def _location(p: ParseProblem) -> FindingLocation:
 
 
 def _hits(report: Report, rule: str) -> Iterable[Hit]:
+    rules = codes()
     for p in report.problems:
-        code_rule = CODE_RULES.get(p.code, GENERIC_RULE)
-        if code_rule != rule:
+        args = problem_args(p, _template(report, p))
+        words = wording(p.code)
+        own = rules.get(p.code) if words and all(_fills(w, args) for w in words) else None
+        if (own or GENERIC_RULE) != rule:
             continue
-        where, where_en = _labels(report, p)
-        if p.table and TABLE_NAMES.get(p.table, "\0") in (p.message or ""):
-            where, where_en = "", ""  # the parser's message already says where
         yield Hit(
-            rule,
-            args={"where": where, "where_en": where_en, "detail": p.message, "detail_en": p.message_en,
-                  "code": p.code},
-            location=_location(p),
-            data={"code": p.code, **p.data},
+            rule, args=args, location=_location(p), data={"code": p.code, **p.data},
             # only the catch-all follows the parser's own judgement; known codes have catalogue severities
-            severity=p.severity if rule == GENERIC_RULE else None,
+            severity=p.severity if own is None else None,
         )
 
 
@@ -90,4 +64,4 @@ def _rule(rule: str):
 
 @hookimpl
 def report_lint_rules():
-    return [RuleImpl(rule, _rule(rule)) for rule in [*CODE_RULES.values(), GENERIC_RULE]]
+    return [RuleImpl(rule, _rule(rule)) for rule in sorted({*codes().values(), GENERIC_RULE})]

@@ -22,7 +22,9 @@ from typing import Any, Iterable, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
+from ..datacache import read_toml
 from ..errors import ReportLintError
+from ..messages import display, render_message
 from ..resources import rules_dir
 from .types import FAMILIES
 from .plugins import Notice
@@ -51,7 +53,7 @@ class RuleDoc(BaseModel):
 def _fields_of(template: str) -> list[str]:
     """The placeholder names of a str.format template; ValueError when malformed."""
     names = []
-    for _, name, spec, conv in string.Formatter().parse(template):
+    for _, name, spec, _conversion in string.Formatter().parse(template):
         if name is None:
             continue
         if not re.fullmatch(r"[A-Za-z_]\w*", name):
@@ -216,8 +218,7 @@ def parse_file(path: Path) -> tuple[list[RuleMeta], list[Notice]]:
     """Validate one catalogue file. Returns the valid entries and one notice per invalid entry."""
     where = _where(path)
     try:
-        with open(path, "rb") as f:
-            data = tomllib.load(f)
+        data = read_toml(Path(path))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         return [], [_problem(where, None, f"无法读取：{e}", f"cannot be read: {e}")]
     try:
@@ -244,9 +245,8 @@ def _read_redirects(directory: Path) -> _RedirectsFile:
     if not path.is_file():
         return _RedirectsFile()
     try:
-        with open(path, "rb") as f:
-            return _RedirectsFile.model_validate(tomllib.load(f))
-    except (OSError, tomllib.TOMLDecodeError, ValidationError) as e:
+        return _RedirectsFile.model_validate(read_toml(path))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError, ValidationError) as e:
         detail = _err_text(e) if isinstance(e, ValidationError) else (str(e), str(e))
         raise CatalogueError("catalogue-invalid", f"规则目录 {_where(path)}：{detail[0]}",
                              f"rule catalogue {_where(path)}: {detail[1]}") from None
@@ -336,67 +336,6 @@ def cached_catalogue(extra_paths: Iterable[Union[str, Path]] = ()) -> Catalogue:
     paths = [*builtin_files(), rules_dir() / "catalogue" / REDIRECTS_FILE, *map(Path, extra)]
     stamp = tuple((str(p), p.stat().st_mtime_ns if p.exists() else 0) for p in paths)
     return _cached(extra, stamp)
-
-
-# ---------------------------------------------------------------------------------------------
-# messages
-
-class _Missing:
-    __slots__ = ("key",)
-
-    def __init__(self, key: str):
-        self.key = key
-
-
-def display(value: Any, lang: str = "zh") -> str:
-    """A value as a clerk reads it: 20 not 20.0, lists joined with 、."""
-    if value is None:
-        return "（空）" if lang == "zh" else "(blank)"
-    if isinstance(value, bool):
-        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return format(value, ".10g")
-    if isinstance(value, (list, tuple, set, frozenset)):
-        items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
-        return ("、" if lang == "zh" else ", ").join(display(v, lang) for v in items)
-    return str(value)
-
-
-class _SafeFormatter(string.Formatter):
-    """format_map that never raises: a missing argument stays as {name}; a format spec that does not
-    fit the value falls back to the plain display."""
-
-    def __init__(self, lang: str):
-        self.lang = lang
-
-    def get_value(self, key, args, kwargs):
-        if isinstance(key, int):
-            return _Missing(str(key))
-        return kwargs[key] if key in kwargs else _Missing(key)
-
-    def convert_field(self, value, conversion):
-        if isinstance(value, _Missing):
-            return value
-        return super().convert_field(value, conversion)
-
-    def format_field(self, value, format_spec):
-        if isinstance(value, _Missing):
-            return "{" + value.key + (":" + format_spec if format_spec else "") + "}"
-        if format_spec:
-            try:
-                return format(value, format_spec)
-            except (ValueError, TypeError):
-                pass
-        return display(value, self.lang)
-
-
-def render_message(template: str, args: dict[str, Any], lang: str = "zh") -> str:
-    try:
-        return _SafeFormatter(lang).vformat(template, (), dict(args or {}))
-    except (ValueError, IndexError, KeyError, AttributeError):  # malformed template slipped through
-        return template
 
 
 # ---------------------------------------------------------------------------------------------

@@ -94,22 +94,33 @@ def _one_line(e: BaseException) -> str:
     return re.sub(r"\s+", " ", text).strip()[:300]
 
 
-def _dist_name(ep: EntryPoint) -> Optional[str]:
+_DIST_FACTS: dict[str, tuple[Optional[str], Optional[str]]] = {}
+
+
+def _dist_facts(ep: EntryPoint) -> tuple[Optional[str], Optional[str]]:
+    """(normalised name, version) of the distribution that declares the entry point. Reading a
+    distribution's metadata parses its METADATA file, so it is done once per distribution."""
     dist = getattr(ep, "dist", None)
     if dist is None:
-        return None
-    try:
-        return re.sub(r"[-_.]+", "-", dist.metadata["Name"]).lower()
-    except Exception:
-        return None
+        return None, None
+    key = str(getattr(dist, "_path", id(dist)))
+    facts = _DIST_FACTS.get(key)
+    if facts is None:
+        try:
+            md = dist.metadata
+            facts = (re.sub(r"[-_.]+", "-", md["Name"]).lower(), md["Version"])
+        except (OSError, TypeError, ValueError):  # no or broken metadata: judged by the module name
+            facts = (None, None)
+        _DIST_FACTS[key] = facts
+    return facts
+
+
+def _dist_name(ep: EntryPoint) -> Optional[str]:
+    return _dist_facts(ep)[0]
 
 
 def _dist_version(ep: EntryPoint) -> Optional[str]:
-    dist = getattr(ep, "dist", None)
-    try:
-        return dist.version if dist is not None else None
-    except Exception:
-        return None
+    return _dist_facts(ep)[1]
 
 
 def is_builtin(ep: EntryPoint) -> bool:

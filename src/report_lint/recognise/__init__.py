@@ -2,24 +2,26 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Optional
 
 from ..document import Document
 from ..errors import InputError
 from ..model import Location, ParseProblem, Report, Source, Tables
+from ..problems import make_problem
 from ..templates import TABLE_KEYS, Template, templates
 from .facts import extract_facts
 from .meta import build_meta, complete_meta
-from .normalize import label_regex
 from .sections import build_paragraphs, build_sections, choose_headings, find_headings
 from .stream import Stream, build_stream, footer_mask
-from .tables import TableReader, TableResult, find_anchors
+from .labels import label_pattern
+from .tables import Scan, TableReader, TableResult, find_anchors, settles
 
 
 def _first(s: Stream, phrases, a: int = 0, b: Optional[int] = None) -> Optional[int]:
     best = None
     for p in phrases:
-        m = re.compile(label_regex(p)).search(s.text, a, len(s.text) if b is None else b)
+        m = label_pattern(p).search(s.text, a, len(s.text) if b is None else b)
         if m and (best is None or m.start() < best):
             best = m.start()
     return best
@@ -47,8 +49,8 @@ def _raw_regions(s: Stream, tpl: Template, n: int) -> dict[str, tuple[int, int]]
     rev = tpl.tables.reviews
     r_start = None
     search_from = a_start or 0
-    for m in re.finditer(label_regex(rev.start[0]), s.text[search_from:]):
-        pos = search_from + m.start()
+    for m in label_pattern(rev.start[0]).finditer(s.text, search_from):
+        pos = m.start()
         # the header words come before the first value, however long a conversion made the header
         window = s.text[pos:pos + 600]
         digit = re.search(r"\d", window)
@@ -74,11 +76,9 @@ def _raw_regions(s: Stream, tpl: Template, n: int) -> dict[str, tuple[int, int]]
     return out
 
 
-def _read_table(key: str, tpl: Template, s: Stream, mask, region) -> TableResult:
-    reader = TableReader(key, tpl.table(key), tpl, s, mask)
-    res = reader.read_wide(*region) if tpl.table(key).layout == "wide" else reader.read_rows(*region)
-    res.region = region
-    return res
+def _read_table(key: str, tpl: Template, scan: Scan, region: tuple[int, int]) -> TableResult:
+    reader = TableReader(key, tpl.table(key), tpl, scan)
+    return reader.read_wide(*region) if tpl.table(key).layout == "wide" else reader.read_rows(*region)
 
 
 def _evidence(s: Stream, chosen: dict[str, TableResult], tpls: tuple[Template, ...]) -> dict[str, str]:
@@ -107,7 +107,7 @@ def _mixed_labels(s: Stream, key: str, tpls: tuple[Template, ...], region: tuple
     for tid, labs in labels.items():
         others = set().union(*(v for k, v in labels.items() if k != tid))
         for lab in labs - others:
-            for m in re.finditer(label_regex(lab), s.text[region[0]:region[1]]):
+            for m in label_pattern(lab).finditer(s.text, region[0], region[1]):
                 hits.append((m.start(), m.end(), tid, lab))
     kept = [h for h in hits if not any(o[0] <= h[0] and h[1] <= o[1] and (o[1] - o[0]) > (h[1] - h[0])
                                        for o in hits)]
@@ -116,6 +116,44 @@ def _mixed_labels(s: Stream, key: str, tpls: tuple[Template, ...], region: tuple
         if lab not in out.setdefault(tid, []):
             out[tid].append(lab)
     return out
+
+
+def _reading_order(tpls: tuple[Template, ...], year: Optional[int]) -> list[Template]:
+    """The report year's national format first (the newest when the year is unknown), then the others."""
+    first = next((t for t in reversed(tpls) if t.variant_of is None and year is not None and t.applies_to(year)),
+                 tpls[-1])
+    return [first] + [t for t in tpls if t is not first]
+
+
+def _read_tables(scan: Scan, tpls: tuple[Template, ...],
+                 order: list[Template]) -> tuple[dict[str, list[TableResult]], dict[str, str]]:
+    """Each table read against the templates, in `order`, until one settles it.
+
+    A template whose table spec and region are the same as one already read shares that reading (表四 is
+    the same in 2019 and 2021). Once a reading settles the table (`settles`: rows or columns only its
+    template has were read, nothing only another has is written there) the other templates are not read;
+    otherwise every template reads it and the best fit wins. Returns the readings per table, in the
+    templates' own order, and the tables settled by one template."""
+    regions = {t.id: _regions(scan.stream, t) for t in tpls}
+    results: dict[str, list[TableResult]] = {k: [] for k in TABLE_KEYS}
+    settled: dict[str, str] = {}
+    for key in TABLE_KEYS:
+        done: list[tuple[Template, TableResult]] = []
+        for tpl in order:
+            region = regions[tpl.id].get(key)
+            if region is None:
+                continue
+            same = next((r for t, r in done if t.table(key) == tpl.table(key) and r.region == region), None)
+            if same is not None:
+                done.append((tpl, replace(same, template=tpl.id)))
+                continue
+            if done and done[0][1].data and settles(done[0][1], done[0][0].table(key), tpl.table(key), scan.stream):
+                settled[key] = done[0][0].id
+                continue
+            done.append((tpl, _read_table(key, tpl, scan, region)))
+        rank = {t.id: i for i, t in enumerate(tpls)}
+        results[key] = [r for t, r in sorted(done, key=lambda x: rank[x[0].id]) if r.data]
+    return results, settled
 
 
 MAX_CHARS = 3_000_000  # a 年报 is ~10⁴–10⁵ characters; far beyond that is not a report
@@ -128,24 +166,16 @@ def recognise_report(doc: Document, source: Source, extra_templates: tuple[str, 
         raise InputError("too-much-text", f"{source.path} 含 {size // 10000} 万字，远超一份年度报告的篇幅，已拒绝处理",
                          f"{source.path} holds {size:,} characters, far more than an annual report; refused")
     s = build_stream(doc)
-    mask = footer_mask(s)
+    scan = Scan(s, footer_mask(s))
     tpls = templates(extra_templates)
     problems: list[ParseProblem] = [
         ParseProblem(code="reader-warning", message=zh, message_en=en, severity="warning", data={"reader_code": code})
         for code, zh, en in doc.warnings]
 
-    # Read every table with every template; the best fit per table wins.
-    results: dict[str, list[TableResult]] = {k: [] for k in TABLE_KEYS}
-    for tpl in tpls:
-        regions = _regions(s, tpl)
-        for key in TABLE_KEYS:
-            if key in regions:
-                res = _read_table(key, tpl, s, mask, regions[key])
-                if res.data:
-                    results[key].append(res)
-
+    meta = build_meta(doc)
+    results, settled = _read_tables(scan, tpls, _reading_order(tpls, meta.year))
     chosen: dict[str, TableResult] = {}
-    evidence: dict[str, str] = {}
+    evidence: dict[str, str] = dict(settled)
     for key, lst in results.items():
         if not lst:
             continue
@@ -193,26 +223,19 @@ def recognise_report(doc: Document, source: Source, extra_templates: tuple[str, 
     headings = choose_headings(find_headings(s, section_tpl, data_spans))
     sections = build_sections(s, headings, section_tpl)
     paragraphs = build_paragraphs(s, headings, data_spans)
-    meta = build_meta(doc)
     meta.template = template_id
     meta.template_evidence = _evidence(s, chosen, tpls)
 
     for key in TABLE_KEYS:
         if getattr(tables, key) is None:
-            spec = section_tpl.table(key)
-            problems.append(ParseProblem(
-                code="table-not-found", severity="info", table=key,
-                message=f"未找到{spec.title}", message_en=f"{spec.title} was not found"))
+            problems.append(make_problem("table-not-found", section_tpl, table=key))
     def mostly_read(key: str) -> bool:
         spec = section_tpl.table(key)
         return len(getattr(tables, key) or {}) * 2 >= len(spec.row_columns() if spec.layout == "rows" else spec.rows)
 
     # No part heading and only scraps of tables (a README quoting labels, a notice citing rows): not a report.
     if not headings and not any(mostly_read(k) for k in chosen):
-        problems.append(ParseProblem(
-            code="no-report", severity="error",
-            message="文件中没有找到政府信息公开工作年度报告的内容（既无六个部分的标题，也无统计表格）",
-            message_en="no annual report found in the file (neither the six part headings nor the tables)"))
+        problems.append(make_problem("no-report", section_tpl))
     report = Report(source=source, meta=meta, sections=sections, tables=tables, paragraphs=paragraphs,
                     problems=problems, table_locations=table_locations, table_templates=table_templates,
                     mixed_labels=mixed)

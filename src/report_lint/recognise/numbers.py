@@ -1,8 +1,14 @@
 """Run-together digits: every way to cut a row's digits into its cells that keeps the row's own
-equations (total-first when the last cell of each group is their sum), and the tie-breaks."""
+equations (total-first when the last cell of each group is their sum), and the tie-breaks.
+
+The search is bounded twice: each row by ROW_STEPS, and every row of one document together by
+DOCUMENT_STEPS (a `DigitSplitter` per document), so a page of digit junk stays a bounded cost. The same row
+read against two templates with the same columns and equations is cut once.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Optional
 
 from ..templates import ColumnSpec
@@ -12,10 +18,33 @@ from .tokens import Token
 MAX_SOLUTIONS = 400
 
 
-MAX_STEPS = 200_000
+ROW_STEPS = 20_000  # one row; a real row needs well under a thousand
+
+
+DOCUMENT_STEPS = 100_000  # every row of one document together
 
 
 MAX_PART = 13  # digits of one cell, decimals included: a count or a 万元 amount never needs more
+
+
+class StepBudget:
+    """Search steps left: for one row, within what is left for the whole document."""
+
+    def __init__(self, row_steps: int, document: Optional["StepBudget"] = None):
+        self.left: int = row_steps if document is None else min(row_steps, max(document.left, 0))
+        self.document = document
+        self.used = 0
+
+    def take(self) -> bool:
+        """Count one step; False once the budget is spent (the search then stops)."""
+        self.used += 1
+        if self.document is not None:
+            self.document.left -= 1
+        return self.used <= self.left
+
+    @property
+    def spent(self) -> bool:
+        return self.used > self.left
 
 
 def _valid_part(p: str, first: bool, signed: bool) -> bool:
@@ -59,55 +88,21 @@ def _sum_groups(layout: Layout, n: int) -> Optional[list[tuple[int, int]]]:
     return groups if groups and pos == n else None
 
 
-def _split_by_sums(tokens: list[Token], groups: list[tuple[int, int]], limit: int) -> list[list[str]]:
+def _split_by_sums(tokens: list[Token], groups: list[tuple[int, int]], limit: int,
+                   budget: StepBudget) -> list[list[str]]:
     """Cut plain digit runs group by group: pick each group's total first, then cut the digits before it
-    into parts that add up to it (no part can exceed the total). Far fewer tries than cutting blindly."""
-    digits = "".join(t.digits for t in tokens)
-    forced = set()  # token boundaries are cuts the writer made
-    pos = 0
-    for t in tokens[:-1]:
-        pos += len(t.digits)
-        forced.add(pos)
+    into parts that add up to it (`_parts_summing_to`). Numbers add up only if their digit sums do modulo 9
+    (n ≡ its digit sum, mod 9), which rules out most totals before any cutting."""
+    digits, forced = _digit_run(tokens)
     L = len(digits)
+    digit_sum = [0] * (L + 1)
+    for i, ch in enumerate(digits):
+        digit_sum[i + 1] = digit_sum[i] + ord(ch) - 48
+    values = _part_values(digits, forced)
     sols: list[list[str]] = []
-    steps = 0
-
-    def ok(part: str) -> bool:
-        return part == "0" or not part.startswith("0")
-
-    def no_forced_inside(a: int, b: int) -> bool:
-        return not any(a < f < b for f in forced) if forced else True
-
-    def cut_parts(p: int, end: int, k: int, remaining: int, acc: list[str], out: list[list[str]]):
-        """Cut digits[p:end] into k parts summing to `remaining`."""
-        nonlocal steps
-        steps += 1
-        if steps > MAX_STEPS or len(out) >= limit:
-            return
-        if k == 0:
-            if p == end and remaining == 0:
-                out.append(list(acc))
-            return
-        left = end - p
-        if left < k or left > k * MAX_PART:
-            return
-        for e in range(p + 1, min(end - (k - 1), p + MAX_PART) + 1):
-            part = digits[p:e]
-            if not ok(part):
-                break
-            v = int(part)
-            if v > remaining:
-                break
-            if not no_forced_inside(p, e):
-                break
-            if e < end and k == 1:
-                continue
-            acc.append(part)
-            cut_parts(e, end, k - 1, remaining - v, acc, out)
-            acc.pop()
 
     def rec(gi: int, p: int, acc: list[str]):
-        if len(sols) >= limit or steps > MAX_STEPS:
+        if len(sols) >= limit or budget.spent:
             return
         if gi == len(groups):
             if p == L:
@@ -121,11 +116,12 @@ def _split_by_sums(tokens: list[Token], groups: list[tuple[int, int]], limit: in
                 continue
             for t in range(max(p + q - 1, end - MAX_PART), end):
                 total = digits[t:end]
-                if not ok(total) or not no_forced_inside(t, end):
+                if not _plain(total) or any(t < f < end for f in forced):
                     continue
-                inner: list[list[str]] = []
-                cut_parts(p, t, q - 1, int(total), [], inner)
-                for parts in inner:
+                value = int(total)
+                if (digit_sum[t] - digit_sum[p]) % 9 != value % 9 or not _can_add_up(value, t - p, q - 1):
+                    continue
+                for parts in _parts_summing_to(digits, values, p, t, q - 1, value, budget):
                     rec(gi + 1, end, acc + parts + [total])
                     if len(sols) >= limit:
                         return
@@ -134,26 +130,138 @@ def _split_by_sums(tokens: list[Token], groups: list[tuple[int, int]], limit: in
     return sols
 
 
-def split_tokens(tokens: list[Token], layout: Layout, limit: int = MAX_SOLUTIONS) -> list[list[str]]:
+def _plain(part: str) -> bool:
+    return part == "0" or not part.startswith("0")
+
+
+def _digit_run(tokens: list[Token]) -> tuple[str, set[int]]:
+    """The tokens' digits as one run, and the boundaries between tokens (cuts the writer made)."""
+    forced, pos = set(), 0
+    for t in tokens[:-1]:
+        pos += len(t.digits)
+        forced.add(pos)
+    return "".join(t.digits for t in tokens), forced
+
+
+def _free_cuts(tokens: list[Token], n: int, limit: int, budget: StepBudget) -> list[list[str]]:
+    """Plain digit runs cut into n cells with no equation to keep, shortest first parts first."""
+    digits, forced = _digit_run(tokens)
+    values = _part_values(digits, forced)
+    L = len(digits)
+    sols: list[list[str]] = []
+    stack: list[tuple[int, tuple[int, ...]]] = [(0, (0,))]
+    while stack and len(sols) < limit and budget.take():
+        at, cuts = stack.pop()
+        parts_left = n - (len(cuts) - 1)
+        if parts_left == 0:
+            if at == L:
+                sols.append([digits[x:y] for x, y in pairwise(cuts)])
+            continue
+        # a part leaves the parts after it between one and MAX_PART digits each
+        shortest = max(1, L - at - (parts_left - 1) * MAX_PART)
+        widths = [w for w in range(shortest, min(MAX_PART, L - at - (parts_left - 1)) + 1) if values[at][w] >= 0]
+        for w in reversed(widths):  # the stack pops the shortest first
+            stack.append((at + w, cuts + (at + w,)))
+    return sols
+
+
+def _part_values(digits: str, forced: set[int]) -> list[list[int]]:
+    """values[x][w]: the number digits[x:x+w] (w = 1..MAX_PART), or -1 where it cannot be one cell
+    (a leading zero, or a writer's boundary inside)."""
+    out = []
+    for x in range(len(digits)):
+        row = [-1] * (MAX_PART + 1)
+        for w in range(1, min(MAX_PART, len(digits) - x) + 1):
+            if w > 1 and (digits[x] == "0" or x + w - 1 in forced):
+                break
+            row[w] = int(digits[x:x + w])
+        out.append(row)
+    return out
+
+
+def _can_add_up(total: int, n_digits: int, parts: int) -> bool:
+    """Whether `parts` numbers written with `n_digits` digits in all can add up to `total`: they add up to
+    less than 10^(n-r+1) + 10·r (one long part, the others single digits), and to at least 10^(⌈n/r⌉-1)
+    (the longest part has ⌈n/r⌉ digits and no leading zero)."""
+    if parts == 0:
+        return n_digits == 0 and total == 0
+    if total < 0 or n_digits < parts:
+        return False
+    longest = -(-n_digits // parts)
+    return (longest == 1 or total >= 10 ** (longest - 1)) and total < 10 ** (n_digits - parts + 1) + 10 * parts
+
+
+def _parts_summing_to(digits: str, values: list[list[int]], p: int, end: int, k: int, total: int,
+                      budget: StepBudget) -> list[list[str]]:
+    """Every cut of digits[p:end] into k parts (1..MAX_PART digits, no leading zero, never across a
+    writer's boundary) that add up to `total`, shortest first parts first.
+
+    Meet in the middle: the first k//2 parts are cut from the left, the others from the right, and the
+    two halves meet where their sums complete `total` — about 2·13^(k/2) tries instead of 13^k. A half is
+    not grown where the digits still to cut cannot make up what is missing (`_can_add_up`)."""
+    k_left = k // 2
+
+    def halves(start: int, stop: int, n: int, forward: bool) -> dict[int, list[tuple[int, tuple[int, ...]]]]:
+        """{meeting point: [(sum, ends of the parts)]} for n parts cut from `start` towards `stop`."""
+        out: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
+        others = k - n if forward else k_left  # parts the other half still needs, one digit at least
+        stack: list[tuple[int, int, int, tuple[int, ...]]] = [(start, n, 0, ())]
+        while stack:
+            at, n_left, acc_sum, cuts = stack.pop()
+            if not budget.take():
+                return out
+            if n_left == 0:
+                out.setdefault(at, []).append((acc_sum, cuts))
+                continue
+            room = min(MAX_PART, abs(stop - at) - (n_left - 1) - others)
+            for width in range(1, room + 1):
+                x = at if forward else at - width
+                v = values[x][width]
+                if v < 0:
+                    if forward:
+                        break  # a longer part keeps the leading zero or the boundary
+                    continue
+                if acc_sum + v > total:
+                    if forward:
+                        break
+                    continue
+                nxt = x + width if forward else x
+                if not _can_add_up(total - acc_sum - v, abs(nxt - stop), n_left - 1 + others):
+                    continue
+                stack.append((nxt, n_left - 1, acc_sum + v, cuts + (nxt,) if forward else (at,) + cuts))
+        return out
+
+    left = halves(p, end, k_left, True)
+    right: dict[int, dict[int, list[tuple[int, ...]]]] = {}
+    for meet, found in halves(end, p, k - k_left, False).items():
+        for sum_, cuts in found:
+            right.setdefault(meet, {}).setdefault(sum_, []).append(cuts)
+    joined = sorted((p,) + lc + rc for meet, found in left.items() for sum_, lc in found
+                    for rc in right.get(meet, {}).get(total - sum_, ()))
+    # cut points ascending = shortest first part first, as a left-to-right search finds them
+    return [[digits[x:y] for x, y in pairwise(c)] for c in joined]
+
+
+def split_tokens(tokens: list[Token], layout: Layout, limit: int = MAX_SOLUTIONS,
+                 budget: Optional[StepBudget] = None) -> list[list[str]]:
     """Every way to cut the tokens into len(layout.columns) values that satisfies the row equations.
 
-    Hard tokens (whole cells) stay whole; soft tokens (text) may be cut between digits.
+    Hard tokens (whole cells) stay whole; soft tokens (text) may be cut between digits. The search
+    stops when `budget` (default: ROW_STEPS) is spent; `budget.spent` then tells the caller.
     """
+    budget = budget if budget is not None else StepBudget(ROW_STEPS)
     n = len(layout.columns)
+    plain = all(t.kind == "num" and not t.hard and t.digits.isdigit() for t in tokens)
+    if plain and not layout.checks:
+        return _free_cuts(tokens, n, limit, budget)
     groups = _sum_groups(layout, n)
-    if groups and all(t.kind == "num" and not t.hard and t.digits.isdigit() for t in tokens):
-        return _split_by_sums(tokens, groups, limit)
+    if plain and groups:
+        return _split_by_sums(tokens, groups, limit, budget)
     sols: list[list[str]] = []
-    steps = 0
     # equations indexed by the largest cell they use, so they are checked as soon as possible
     by_last: dict[int, list[tuple[tuple[int, ...], tuple[int, ...]]]] = {}
     for eq in layout.checks:
         by_last.setdefault(max(eq[0] + eq[1]), []).append(eq)
-    remaining_cap = [0] * (len(tokens) + 1)
-    for t in range(len(tokens) - 1, -1, -1):
-        tk = tokens[t]
-        cap = len(tk.digits.replace("-", "").replace(".", "")) if tk.kind == "num" and not tk.hard else 1
-        remaining_cap[t] = remaining_cap[t + 1] + cap
 
     vals: list[str] = []
 
@@ -169,9 +277,7 @@ def split_tokens(tokens: list[Token], layout: Layout, limit: int = MAX_SOLUTIONS
         return True
 
     def rec(t: int):
-        nonlocal steps
-        steps += 1
-        if steps > MAX_STEPS or len(sols) >= limit:
+        if not budget.take() or len(sols) >= limit:
             return
         if t == len(tokens):
             if len(vals) == n:
@@ -216,12 +322,52 @@ def split_tokens(tokens: list[Token], layout: Layout, limit: int = MAX_SOLUTIONS
                 else:
                     cut(d, e, max_k - 1, t, False)
             vals.pop()
-            if len(sols) >= limit or steps > MAX_STEPS:
+            if len(sols) >= limit or budget.spent:
                 return
 
-    if remaining_cap[0] >= n:
+    if _capacity(tokens) >= n:
         rec(0)
     return sols
+
+
+@dataclass
+class Cuts:
+    """The ways a row's tokens can be cut into its cells; `complete` is False when the step budget ran
+    out first (then other cuts may exist, and none can be called the only one)."""
+
+    solutions: list[list[str]]
+    complete: bool
+
+
+class DigitSplitter:
+    """Cuts run-together digits for one document. A row is cut once, however many templates read it
+    (2019 and 2021 share 表三's columns and equations). The searches for cuts that keep the equations
+    share DOCUMENT_STEPS; the fallback without equations (cheap: it stops at MAX_SOLUTIONS) keeps its own
+    ROW_STEPS, so a row after a page of junk is still read."""
+
+    def __init__(self, document_steps: Optional[int] = None, row_steps: Optional[int] = None):
+        self.budget = StepBudget(DOCUMENT_STEPS if document_steps is None else document_steps)
+        self.row_steps = ROW_STEPS if row_steps is None else row_steps
+        self._done: dict[tuple, Cuts] = {}
+
+    def split(self, tokens: list[Token], layout: Layout) -> Cuts:
+        key = (tuple((t.kind, t.digits, t.hard) for t in tokens),
+               tuple((c.signed, c.money) for c in layout.columns), tuple(layout.checks))
+        done = self._done.get(key)
+        if done is None:
+            row = StepBudget(self.row_steps, self.budget if layout.checks else None)
+            sols = split_tokens(tokens, layout, budget=row)
+            done = self._done[key] = Cuts(sols, not row.spent)
+        return Cuts(list(done.solutions), done.complete)
+
+    def split_or_cut_freely(self, tokens: list[Token], layout: Layout) -> Cuts:
+        """The cuts that keep the row's equations; when none was found, the cuts without them (the
+        row does not add up by itself, yet its digits still have to be read)."""
+        cuts = self.split(tokens, layout)
+        if cuts.solutions or not layout.checks:
+            return cuts
+        free = self.split(tokens, Layout(layout.columns, []))
+        return Cuts(free.solutions, cuts.complete and free.complete)
 
 
 def _num(v: str) -> float:
@@ -232,7 +378,7 @@ def _num(v: str) -> float:
 
 def _balance(sol: list[str]) -> tuple:
     # Prefer cuts that keep parts of similar length ("898989" → 89 89 89), then shorter early parts.
-    lens = [len(x.lstrip("-").split(".")[0]) for x in sol]
+    lens = [len(x) if x.isdigit() else len(x.lstrip("-").split(".")[0]) for x in sol]
     return (sum(x * x for x in lens), lens)
 
 

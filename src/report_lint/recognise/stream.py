@@ -33,28 +33,28 @@ class Stream:
         self.units.append(loc)
         self.unit_is_cell.append(is_cell)
         self.unit_raw.append(raw)
+        chars, brk, off = self.chars, self.brk, self.off
+        first = len(chars)
         pending = boundary
-        emitted = False
         for k, ch in enumerate(raw):
             if ch in NEWLINES:
-                pending = max(pending, ROW)
+                if pending < ROW:
+                    pending = ROW
                 continue
             if ch in WHITESPACE or ch.isspace():
-                pending = max(pending, SPACE)
+                if pending < SPACE:
+                    pending = SPACE
                 continue
-            n = norm_char(ch)
-            for c in n:
-                self.chars.append(c)
-                self.brk.append(pending)
-                self.unit.append(u)
-                self.off.append(k)
+            for c in norm_char(ch):
+                chars.append(c)
+                brk.append(pending)
+                off.append(k)
                 pending = NONE
-                emitted = True
-        if not emitted and blank_mark:
-            self.chars.append(BLANK_MARK)
-            self.brk.append(pending)
-            self.unit.append(u)
-            self.off.append(0)
+        if len(chars) == first and blank_mark:
+            chars.append(BLANK_MARK)
+            brk.append(pending)
+            off.append(0)
+        self.unit.extend([u] * (len(chars) - first))
         # a boundary that ends the unit is carried by the next unit's own boundary
 
     def finish(self) -> "Stream":

@@ -12,22 +12,21 @@ One algorithm serves every format:
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Optional
 
 from ..model import Cell, Location, ParseProblem
+from ..problems import make_problem
 from ..templates import ColumnSpec, Equation, RowSpec, TableSpec, Template
 from .align import RowPlan, _feasible, _trim, align
-from .labels import Anchor, find_anchors, header_spans
-from .normalize import label_regex, normalize
-from .numbers import Layout, _balance, _num, _owners, _to_value, split_tokens
-from .stream import Stream
-from .tokens import Token, group_tokens, tokenize
+from .labels import Anchor, find_anchors, header_spans, label_pattern, normal
+from .numbers import DigitSplitter, Layout, _balance, _num, _owners, _to_value
+from .stream import Stream, raw_slice
+from .tokens import Group, Token, group_tokens, tokenize
+
 
 MAX_CUTS_KEPT = 64  # an ambiguous split's alternative cuts kept in the problem's data (bounded output)
-
 
 @dataclass
 class TableResult:
@@ -38,6 +37,18 @@ class TableResult:
     location: Optional[Location] = None
     span: Optional[tuple[int, int]] = None  # stream positions of the cells read
     region: Optional[tuple[int, int]] = None  # the stream region the table was read from
+    labelled: frozenset[str] = frozenset()  # rows whose values were found after their own label
+    label_spans: tuple[tuple[int, int], ...] = ()  # where the template's labels and headers are written
+
+
+@dataclass
+class Scan:
+    """What every table reading of one document shares: the stream, its page-footer mask, and one digit
+    splitter (one step budget for the document; a row read against two templates is cut once)."""
+
+    stream: Stream
+    mask: list[bool]
+    splitter: DigitSplitter = field(default_factory=DigitSplitter)
 
 
 def _row_layout(columns: tuple[ColumnSpec, ...],
@@ -69,24 +80,66 @@ def make_cell(value: str, tok: Optional[Token], col: ColumnSpec, s: Stream, deri
     return Cell(value=v, raw=raw, kind="number", location=loc, derived=derived)
 
 
+def _values(tokens: list[Token]) -> list[str]:
+    """Each token as one cell's value (blank, not-applicable and invalid slots read as "")."""
+    return [t.digits if t.kind == "num" else "" for t in tokens]
+
+
+@dataclass
+class Placement:
+    """Which value groups fill which template rows, and how well that fits."""
+
+    groups: list[Group]
+    rows: list[tuple[int, list[int]]]  # (plan index, group indexes) in reading order
+    score: float
+
+
+@dataclass
+class RowReading:
+    """One template row's tokens and every way they can be its cells."""
+
+    plan: RowPlan
+    tokens: list[Token]
+    cuts: list[list[str]]  # [] inside: no way found; one cut when the tokens are the cells
+    complete: bool = True  # False: the digit search ran out of steps, other cuts may exist
+
+    @property
+    def direct(self) -> bool:
+        return len(self.tokens) == len(self.plan.columns)
+
+
+# Cuts of one row weighed against the column equations: the likeliest (numbers the narrative states,
+# then balanced parts). Real rows have a few dozen at most; a row of digit junk has hundreds, all guesses.
+WEIGHED_CUTS = 50
+
+
+@dataclass
+class Choice:
+    """The cut taken for each row, and the rows where the equations could not decide."""
+
+    values: dict[str, list[str]]
+    ambiguous: set[str]
+
+
 class TableReader:
     """Reads one table (one TableSpec of one template) out of a stream region."""
 
-    def __init__(self, key: str, spec: TableSpec, template: Template, s: Stream, mask: list[bool]):
+    def __init__(self, key: str, spec: TableSpec, template: Template, scan: Scan):
         self.key = key
         self.spec = spec
         self.template = template
-        self.s = s
-        self.mask = mask
-        self.region: Optional[tuple[int, int]] = None
-        self._ambiguous: set[str] = set()  # rows whose cut the equations could not decide
+        self.scan = scan
+        self.s = scan.stream
 
     # -- shared
-    def _prepare(self, a: int, b: int, rows: list[RowSpec]):
+    def _groups(self, a: int, b: int, rows: list[RowSpec]) -> tuple[list[Group], list[tuple[int, int]], list[Anchor]]:
+        """The region's value tokens grouped into physical rows, each with the row label before it;
+        where the labels and headers are written; and the row labels found."""
         text = self.s.text
         anchors = find_anchors(text, rows, a, b)
         blocked = [False] * len(text)
         anchors_at: dict[int, Anchor] = {}
+        spans = [(an.start, an.end) for an in anchors]
         for an in anchors:
             for k in range(an.start, an.end):
                 blocked[k] = True
@@ -96,19 +149,71 @@ class TableReader:
         for x, y in header_spans(text, headers, a, b):
             if any(blocked[x:y]):
                 continue
+            spans.append((x, y))
             for k in range(x, y):
                 blocked[k] = True
-        items = tokenize(self.s, a, b, blocked, self.mask, frozenset(anchors_at))
-        # tokenize reports a label by its first character; map label starts for anchors only
-        return anchors, group_tokens(items, anchors_at)
+        items = tokenize(self.s, a, b, blocked, self.scan.mask, frozenset(anchors_at))
+        return group_tokens(items, anchors_at), spans, anchors
 
+    def _problem(self, code: str, row: Optional[str], pos: int, **data: Any) -> ParseProblem:
+        return make_problem(code, self.template, table=self.key, row=row, location=self.s.location(pos), **data)
+
+    def _ambiguous_split(self, row: Optional[str], raw: str, values: list[str], cuts: list[list[str]],
+                         pos: int) -> ParseProblem:
+        """Several cuts of run-together digits fit: say which one was read and ask for a check. Every cut
+        (up to MAX_CUTS_KEPT) goes into the data, so a check with other evidence (the neighbouring year's
+        report) can settle it."""
+        return self._problem("ambiguous-split", row, pos, raw=raw, values=values, alternatives=len(cuts),
+                             cuts=[list(c) for c in cuts[:MAX_CUTS_KEPT]])
+
+    # -- tables of rows (表二, 表三)
     def read_rows(self, a: int, b: int) -> TableResult:
-        self.region = (a, b)
         plans = [RowPlan(r, cols) for r, cols in self.spec.row_columns()]
-        anchors, groups = self._prepare(a, b, [p.spec for p in plans])
+        groups, label_spans, anchors = self._groups(a, b, [p.spec for p in plans])
+        placement = self._place(groups, plans)
+        readings = {plans[j].spec.key: self._cut_row(plans[j], placement.groups, gidx) for j, gidx in placement.rows}
+        problems = [p for j, gidx in placement.rows
+                    if (p := self._label_variant(plans[j], placement.groups, gidx, readings[plans[j].spec.key], a))]
+        choice = self._choose(readings, plans, (a, b))
+        data: dict[str, dict[str, Cell]] = {}
+        split_rows: list[tuple[RowReading, list[str]]] = []
+        for plan in plans:
+            key = plan.spec.key
+            if key not in choice.values:
+                continue
+            reading, values = readings[key], choice.values[key]
+            if not values:
+                data[key], missing = self._short_row(reading, a)
+                problems.append(missing)
+                continue
+            data[key] = self._row_cells(reading, values)
+            if reading.direct:
+                continue
+            if key in choice.ambiguous and (len(reading.cuts) > 1 or not reading.complete):
+                problems.append(self._ambiguous_split(key, _raw(reading.tokens), values, reading.cuts,
+                                                      reading.tokens[0].start))
+            else:
+                split_rows.append((reading, values))
+        if split_rows:
+            problems.append(self._split_note(split_rows))
+        used_groups = {g for _, gidx in placement.rows for g in gidx}
+        problems.extend(self._unplaced(placement.groups, used_groups))
+        used = [placement.groups[g] for g in sorted(used_groups)]
+        span = (min(g.start for g in used), max(g.end for g in used)) if used else None
+        labelled = frozenset(plans[j].spec.key for j, gidx in placement.rows
+                             if any(groups[g].label == plans[j].spec.key for g in gidx))
+        # a blank row is there, not missing (the alignment charged it −20) — scored like a labelled row read
+        # short (+2), so a 2021 表三 with blank （六）2/3 is not taken for the 2019 single （六） row
+        kept = self._keep_blank_rows(plans, anchors, placement.groups, data)
+        return TableResult(self.template.id, data, placement.score + 22.0 * kept + self._header_evidence(a, b),
+                           problems,
+                           self.s.location(a), span=span, region=(a, b), labelled=labelled,
+                           label_spans=tuple(label_spans))
+
+    def _place(self, groups: list[Group], plans: list[RowPlan]) -> Placement:
+        """Align groups to rows in order; then a labelled group that order could not place (a converter
+        moved a sub-table) still takes its own row when that row is otherwise empty."""
         score, path = align(groups, plans)
-        # A labelled group that order could not place (a converter moved a sub-table) still belongs
-        # to its row when that row is otherwise empty.
         placed_rows = {j for j, _ in path}
         placed_groups = {g for _, gi in path for g in gi}
         for g, grp in enumerate(groups):
@@ -119,106 +224,9 @@ class TableReader:
                 path.append((j, [g]))
                 placed_rows.add(j)
                 score += 5.0
-        data: dict[str, dict[str, Cell]] = {}
-        problems: list[ParseProblem] = []
-        per_row_eqs = {p.spec.key: _row_layout(p.columns, self.spec.equations) for p in plans}
-        candidates: dict[str, list[list[str]]] = {}
-        row_tokens: dict[str, list[Token]] = {}
-        used_groups = set()
-        split_rows: list = []
-        for j, gidx in path:
-            plan = plans[j]
-            used_groups.update(gidx)
-            toks = _trim([t for g in gidx for t in groups[g].tokens], len(plan.columns))
-            row_tokens[plan.spec.key] = toks
-            if len(toks) == len(plan.columns):
-                candidates[plan.spec.key] = [[t.digits if t.kind == "num" else "" for t in toks]]
-            else:
-                sols = split_tokens(toks, Layout(list(plan.columns), per_row_eqs[plan.spec.key]))
-                if not sols:  # the row does not add up by itself: cut without its equation
-                    sols = split_tokens(toks, Layout(list(plan.columns), []))
-                candidates[plan.spec.key] = sols or [[]]
-            for g in gidx:
-                if groups[g].label_variant and groups[g].label == plan.spec.key:
-                    problems.append(self._problem(
-                        "label-variant", plan.spec.key, None, toks[0].start if toks else a, "info",
-                        f"{self.spec.title}“{plan.spec.label}”行的标签写法与模板不一致（按已知的错写/变体识别）",
-                        f"{self.spec.title} row '{plan.spec.label}': label written differently from the template "
-                        f"(recognised as a known variant)"))
-        chosen = self._choose(candidates, plans)
-        for plan in plans:
-            key = plan.spec.key
-            if key not in chosen:
-                continue
-            vals = chosen[key]
-            toks = row_tokens[key]
-            direct = len(toks) == len(plan.columns)
-            if not vals:
-                if all(t.kind == "num" and not t.hard and t.digits.isdigit() for t in toks):
-                    # fewer digits than cells: each digit is a cell ("0 00000" → 0|0|0|0|0|0|□)
-                    toks = [Token("num", ch, ch, t.start + k, t.start + k + 1, True)
-                            for t in toks for k, ch in enumerate(t.digits)]
-                problems.append(self._problem(
-                    "missing-values", key, None, toks[0].start if toks else a, "warning",
-                    f"{self.spec.title}“{plan.spec.label}”行只读到 {len(toks)} 个数值，少于应有的 {len(plan.columns)} 个，"
-                    f"缺少的单元格按空白处理",
-                    f"{self.spec.title} row '{plan.spec.label}': found {len(toks)} values for "
-                    f"{len(plan.columns)} cells; the missing cells are treated as blank"))
-                vals = [t.digits if t.kind == "num" else "" for t in toks] + [""] * (len(plan.columns) - len(toks))
-                cells = {}
-                for k, col in enumerate(plan.columns):
-                    tk = toks[k] if k < len(toks) else None
-                    if tk is None:
-                        cells[col.key] = Cell(value=None, raw="", kind="blank", location=None)
-                    else:
-                        cells[col.key] = make_cell(vals[k], tk, col, self.s, None)
-                data[key] = cells
-                continue
-            cells = {}
-            owner = _owners(toks, vals) if not direct else list(range(len(toks)))
-            for k, col in enumerate(plan.columns):
-                tk = toks[owner[k]] if owner and owner[k] is not None else None
-                cells[col.key] = make_cell(vals[k], tk, col, self.s, None if direct else "split")
-            data[key] = cells
-            if not direct:
-                n_alt = len(candidates[key])
-                raw = " ".join(t.raw for t in toks)
-                if n_alt > 1 and key in self._ambiguous:
-                    problems.append(self._ambiguous_split(key, plan.spec.label, raw, vals, candidates[key],
-                                                          toks[0].start))
-                else:
-                    split_rows.append((plan, raw, vals, toks[0].start))
-        if split_rows:
-            # one note per table: which rows had run-together digits and how they were read
-            first = split_rows[0]
-            shown = "；".join(f"“{p.spec.label}”{raw}→{'|'.join(v)}" for p, raw, v, _ in split_rows[:3])
-            shown_en = "; ".join(f"'{p.spec.label}' {raw}→{'|'.join(v)}" for p, raw, v, _ in split_rows[:3])
-            more = f"等 {len(split_rows)} 行" if len(split_rows) > 3 else ""
-            problems.append(self._problem(
-                "split-digits", first[0].spec.key, None, first[3], "info",
-                f"{self.spec.title}中{len(split_rows)}行的数字连在一起，已按表内勾稽关系拆分（{shown}{more}）",
-                f"{self.spec.title}: run-together digits in {len(split_rows)} row(s) were split using the table's "
-                f"own equations ({shown_en}{' …' if len(split_rows) > 3 else ''})",
-                {"rows": {p.spec.key: {"raw": raw, "values": v} for p, raw, v, _ in split_rows}}))
-        for g, grp in enumerate(groups):
-            if g in used_groups or all(t.kind == "blank" for t in grp.tokens) or len(grp.tokens) < 2:
-                continue
-            if any(t.kind == "num" for t in grp.tokens):
-                raw = " ".join(t.raw for t in grp.tokens)
-                problems.append(self._problem(
-                    "unplaced-values", grp.label, None, grp.start, "warning",
-                    f"{self.spec.title}中有一组数值（“{raw[:60]}”）无法对应到模板的任何一行",
-                    f"{self.spec.title}: a group of values ('{raw[:60]}') could not be placed in any template row",
-                    {"raw": raw}))
-        # a blank row is there, not missing (align charged it −20) — scored like a labelled row read
-        # short (+2), so a 2021 表三 with blank （六）2/3 is not taken for the 2019 single （六） row
-        score += 22.0 * self._keep_blank_rows(plans, anchors, groups, data)
-        header_bonus = self._header_evidence(a, b)
-        used = [groups[g] for g in used_groups]
-        span = (min(g.start for g in used), max(g.end for g in used)) if used else None
-        return TableResult(self.template.id, data, score + header_bonus, problems, self.s.location(a), span=span)
+        return Placement(groups, path, score)
 
-    def _keep_blank_rows(self, plans: list[RowPlan], anchors: list[Anchor], groups, data: dict) -> int:
+    def _keep_blank_rows(self, plans: list[RowPlan], anchors: list[Anchor], groups: list[Group], data: dict) -> int:
         """A row whose label stands, in the template's order, between the rows before and after it,
         with no value before the next label (a flattened page's “…申请2000002 2.申请人逾期未按收费
         通知…3.其他（七）总计…”), is blank, not missing: keep it as blank cells. Only in a table read for
@@ -243,68 +251,132 @@ class TableReader:
             kept += 1
         return kept
 
-    def _choose(self, candidates: dict[str, list[list[str]]], plans: list[RowPlan]) -> dict[str, list[str]]:
-        """Pick one candidate per row; where several remain, let the column equations decide."""
-        self._ambiguous = set()
+    def _cut_row(self, plan: RowPlan, groups: list[Group], gidx: list[int]) -> RowReading:
+        tokens = _trim([t for g in gidx for t in groups[g].tokens], len(plan.columns))
+        if len(tokens) == len(plan.columns):
+            return RowReading(plan, tokens, [_values(tokens)])
+        cuts = self.scan.splitter.split_or_cut_freely(
+            tokens, Layout(list(plan.columns), _row_layout(plan.columns, self.spec.equations)))
+        return RowReading(plan, tokens, cuts.solutions or [[]], cuts.complete)
+
+    def _label_variant(self, plan: RowPlan, groups: list[Group], gidx: list[int], reading: RowReading,
+                       a: int) -> Optional[ParseProblem]:
+        for g in gidx:
+            grp = groups[g]
+            if grp.label_variant and grp.label == plan.spec.key and grp.anchor is not None:
+                pos = reading.tokens[0].start if reading.tokens else a
+                return self._problem("label-variant", plan.spec.key, pos,
+                                     written=raw_slice(self.s, grp.anchor[0], grp.anchor[1]))
+        return None
+
+    def _short_row(self, reading: RowReading, a: int) -> tuple[dict[str, Cell], ParseProblem]:
+        """A row with fewer values than cells: what was read, the rest blank."""
+        toks, ncols = reading.tokens, len(reading.plan.columns)
+        if all(t.kind == "num" and not t.hard and t.digits.isdigit() for t in toks):
+            # fewer digits than cells: each digit is a cell ("0 00000" → 0|0|0|0|0|0|□)
+            toks = [Token("num", ch, ch, t.start + k, t.start + k + 1, True)
+                    for t in toks for k, ch in enumerate(t.digits)]
+        problem = self._problem("missing-values", reading.plan.spec.key, toks[0].start if toks else a,
+                                found=len(toks), expected=ncols, blank=True)
+        values = _values(toks) + [""] * (ncols - len(toks))
+        cells = {}
+        for k, col in enumerate(reading.plan.columns):
+            tk = toks[k] if k < len(toks) else None
+            cells[col.key] = (Cell(value=None, raw="", kind="blank", location=None) if tk is None
+                              else make_cell(values[k], tk, col, self.s, None))
+        return cells, problem
+
+    def _row_cells(self, reading: RowReading, values: list[str]) -> dict[str, Cell]:
+        toks = reading.tokens
+        owner: list[Optional[int]] = list(range(len(toks))) if reading.direct else _owners(toks, values)
+        cells = {}
+        for k, col in enumerate(reading.plan.columns):
+            at = owner[k] if owner else None
+            cells[col.key] = make_cell(values[k], toks[at] if at is not None else None, col, self.s,
+                                       None if reading.direct else "split")
+        return cells
+
+    def _split_note(self, split_rows: list[tuple[RowReading, list[str]]]) -> ParseProblem:
+        """One note per table: which rows had run-together digits and how they were read."""
+        first = split_rows[0][0]
+        rows = {r.plan.spec.key: {"raw": _raw(r.tokens), "values": v} for r, v in split_rows}
+        return self._problem("split-digits", first.plan.spec.key, first.tokens[0].start, rows=rows)
+
+    def _unplaced(self, groups: list[Group], used_groups: set[int]) -> list[ParseProblem]:
+        out = []
+        for g, grp in enumerate(groups):
+            if g in used_groups or all(t.kind == "blank" for t in grp.tokens) or len(grp.tokens) < 2:
+                continue
+            if any(t.kind == "num" for t in grp.tokens):
+                out.append(self._problem("unplaced-values", grp.label, grp.start, raw=_raw(grp.tokens)))
+        return out
+
+    def _choose(self, readings: dict[str, RowReading], plans: list[RowPlan], region: tuple[int, int]) -> Choice:
+        """Pick one cut per row; where several remain, let the column equations decide."""
+        candidates = {k: r.cuts for k, r in readings.items()}
         chosen = {k: v[0] for k, v in candidates.items() if len(v) == 1}
-        hints = self._text_hints(plans, {k for k, v in candidates.items() if len(v) > 1})
-        multi = {k: sorted(v, key=lambda c, k=k: (-sum(x in hints.get(k, ()) for x in c), _balance(c)))
-                 for k, v in candidates.items() if len(v) > 1}
+        ambiguous = {k for k, r in readings.items() if not r.complete}
+        hints = self._text_hints(plans, {k for k, v in candidates.items() if len(v) > 1}, region)
+
+        def likelier(key: str):  # cuts that state numbers the narrative gives for the row, then balanced ones
+            stated = hints.get(key)
+            return (lambda cut: (-sum(x in stated for x in cut), _balance(cut))) if stated else \
+                (lambda cut: (0, _balance(cut)))
+
+        multi = {k: sorted(v, key=likelier(k))[:WEIGHED_CUTS] for k, v in candidates.items() if len(v) > 1}
         if not multi:
-            return chosen
-        col_eqs = [e for e in self.spec.equations if e.kind == "per_column"]
-        cols = {p.spec.key: [c.key for c in p.columns] for p in plans}
-
-        def violations(assign: dict[str, list[str]]) -> int:
-            bad = 0
-            for eq in col_eqs:
-                rows = eq.left + eq.right
-                if not all(r in assign and assign[r] for r in rows):
-                    continue
-                for ci in range(len(cols[eq.left[0]])):
-                    lv = sum(_num(assign[r][ci]) for r in eq.left)
-                    rv = sum(_num(assign[r][ci]) for r in eq.right)
-                    bad += abs(lv - rv) > 1e-6
-            return bad
-
+            return Choice(chosen, ambiguous)
+        weigh = self._column_equations(chosen, multi, plans)
         keys = list(multi)
         total = 1
         for k in keys:
             total *= len(multi[k])
         if total <= 20000:
-            best, best_bad, n_best = None, None, 0
-            for combo in itertools.product(*(multi[k] for k in keys)):
-                assign = dict(chosen)
-                assign.update(zip(keys, combo))
-                bad = violations(assign)
-                if best_bad is None or bad < best_bad:
-                    best, best_bad, n_best = combo, bad, 1
-                elif bad == best_bad:
-                    n_best += 1
-            chosen.update(zip(keys, best))
+            best, n_best = weigh.best_combination(keys, multi)
+            chosen.update(zip(keys, best, strict=True))
             if n_best > 1:
                 # which rows actually differ among the equally good choices? mark them ambiguous
-                self._ambiguous = set(keys)
-            return chosen
+                ambiguous |= set(keys)
+            return Choice(chosen, ambiguous)
         for k in keys:  # too many combinations: greedy, row by row
-            best = min(multi[k], key=lambda c: (violations({**chosen, k: c}), _balance(c)))
-            chosen[k] = best
-            self._ambiguous.add(k)
-        return chosen
+            chosen[k] = min(multi[k], key=lambda c: (weigh.broken({**chosen, k: c}), _balance(c)))
+            ambiguous.add(k)
+        return Choice(chosen, ambiguous)
 
-    def _text_hints(self, plans: list[RowPlan], keys: set[str]) -> dict[str, set[str]]:
+    def _column_equations(self, fixed: dict[str, list[str]], multi: dict[str, list[list[str]]],
+                          plans: list[RowPlan]) -> ColumnEquations:
+        """The column equations that involve a row with several cuts, with the rows already decided
+        summed in. The others break the same way whatever is chosen, so leaving them out changes no
+        comparison."""
+        ncols = {p.spec.key: len(p.columns) for p in plans}
+        equations = []
+        for eq in self.spec.equations:
+            rows = eq.left + eq.right
+            if eq.kind != "per_column" or not any(r in multi for r in rows):
+                continue
+            if not all(r in multi or fixed.get(r) for r in rows):
+                continue  # a row of it was not read: the equation cannot be checked
+            width = ncols[eq.left[0]]
+            base = [sum(_num(fixed[r][c]) for r in eq.left if r not in multi)
+                    - sum(_num(fixed[r][c]) for r in eq.right if r not in multi) for c in range(width)]
+            signs = [(r, 1.0) for r in eq.left if r in multi] + [(r, -1.0) for r in eq.right if r in multi]
+            equations.append((base, signs))
+        return ColumnEquations(equations, {k: {id(cut): [_num(v) for v in cut] for cut in cuts}
+                                           for k, cuts in multi.items()})
+
+    def _text_hints(self, plans: list[RowPlan], keys: set[str], region: tuple[int, int]) -> dict[str, set[str]]:
         """Numbers the narrative states next to a row's label ("制发规范性文件34件") — used only to
         choose between cuts of run-together digits that the equations cannot decide."""
-        if not keys or not self.region:
+        if not keys:
             return {}
         text = self.s.text
-        a, b = self.region
+        a, b = region
         narrative = text[:a] + "\n" + text[b:]
         out: dict[str, set[str]] = {}
         for p in plans:
             if p.spec.key not in keys:
                 continue
-            label = normalize(p.spec.match[-1] if len(p.spec.match) > 1 else p.spec.match[0])
+            label = normal(p.spec.match[-1] if len(p.spec.match) > 1 else p.spec.match[0])
             found = set()
             for m in re.finditer(re.escape(label) + r"[^0-9。；]{0,12}?(\d{1,7})(?:件|项|个|条|次)", narrative):
                 found.add(m.group(1))
@@ -316,142 +388,211 @@ class TableReader:
 
     def _header_evidence(self, a: int, b: int) -> float:
         """Column labels of this template that appear in the region (e.g. 本年制发件数 vs 本年新制作数量)."""
-        text = self.s.text[a:b]
         bonus = 0.0
         seen = set()
         for _, cols in self.spec.row_columns():
             for c in cols:
-                n = normalize(c.label)
+                n = normal(c.label)
                 if n in seen or len(n) < 4:
                     continue
                 seen.add(n)
-                if re.search(label_regex(c.label), text):
+                if label_pattern(c.label).search(self.s.text, a, b):
                     bonus += 6.0
         return bonus
 
+    # -- the wide table (表四): every group's cells in one sequence
     def read_wide(self, a: int, b: int) -> TableResult:
-        """表四: all groups' cells in one sequence (15 values)."""
-        rows = list(self.spec.rows)
-        anchors, groups = self._prepare(a, b, rows)
-        cols = list(self.spec.columns)
-        # the values run until narrative text follows (split tables are separated by headers only)
-        toks: list[Token] = []
-        # empty header slots (merged cells a conversion left blank) come before the data: the values
-        # start at the first group holding something; a blank form has only blank groups — take the last
-        filled = [k for k, g in enumerate(groups) if any(t.kind != "blank" for t in g.tokens)]
-        if filled:
-            groups = groups[filled[0]:]
-        else:
-            tail, count = [], 0
-            for g in reversed(groups):
-                if count >= len(rows) * len(cols):
-                    break
-                tail.insert(0, g)
-                count += len(g.tokens)
-            groups = tail
-        for g in groups:
-            if toks and (g.after_text or len(toks) >= len(rows) * len(cols)):
-                if g.after_text or len(toks) > len(rows) * len(cols):
-                    break
-            toks.extend(g.tokens)
-        layout_cols = [c for _ in rows for c in cols]
-        n = len(layout_cols)
-        checks = []
-        for r in range(len(rows)):
-            for left, right in _row_layout(tuple(cols), self.spec.equations):
-                checks.append((tuple(r * len(cols) + i for i in left), tuple(r * len(cols) + i for i in right)))
-        problems: list[ParseProblem] = []
-        data: dict[str, dict[str, Cell]] = {}
+        rows, cols = list(self.spec.rows), list(self.spec.columns)
+        n = len(rows) * len(cols)
+        groups, label_spans, _ = self._groups(a, b, rows)
+        toks = self._wide_tokens(groups, n)
         if not toks:
-            return TableResult(self.template.id, {}, -100.0, [], self.s.location(a))
+            return TableResult(self.template.id, {}, -100.0, [], self.s.location(a), region=(a, b))
         toks = _trim(toks, n)
-        values: Optional[list[str]] = None
-        derived = None
-        owner: list[Optional[int]] = []
+        layout = Layout([c for _ in rows for c in cols], [
+            (tuple(r * len(cols) + i for i in left), tuple(r * len(cols) + i for i in right))
+            for r in range(len(rows)) for left, right in _row_layout(tuple(cols), self.spec.equations)])
         if len(toks) == n:
-            values = [t.digits if t.kind == "num" else "" for t in toks]
-            owner = list(range(n))
+            reading = WideReading(_values(toks), [*range(n)], None, None)
         elif len(toks) < n:
-            sols = split_tokens(toks, Layout(layout_cols, checks)) or split_tokens(toks, Layout(layout_cols, []))
-            if sols:
-                sols.sort(key=_balance)
-                values = sols[0]
-                derived = "split"
-                owner = _owners(toks, values)
-                raw = " ".join(t.raw for t in toks)
-                if len(sols) > 1:
-                    problems.append(self._ambiguous_split(None, None, raw, values, sols, toks[0].start))
-                else:
-                    problems.append(self._problem(
-                        "split-digits", None, None, toks[0].start, "info",
-                        f"{self.spec.title}的数字连在一起（“{raw}”），已按表内勾稽关系拆分为 {' | '.join(values)}",
-                        f"{self.spec.title}: run-together digits '{raw}' were split using the table's equations "
-                        f"into {' | '.join(values)}", {"raw": raw, "values": values}))
-            else:
-                problems.append(self._problem(
-                    "missing-values", None, None, toks[0].start, "warning",
-                    f"{self.spec.title}只读到 {len(toks)} 个数值，应有 {n} 个",
-                    f"{self.spec.title}: found {len(toks)} values for {n} cells"))
+            reading = self._split_wide(toks, layout)
         else:
-            # More values than cells (the seed's 16 for 15): never truncate silently.
-            raw = " ".join(t.raw or "□" for t in toks)
-            options = set()
-            for drop in range(len(toks)):
-                rest = toks[:drop] + toks[drop + 1:]
-                if len(rest) != n:
-                    continue
-                vals = [t.digits if t.kind == "num" else "" for t in rest]
-                if all(abs(sum(_num(vals[i]) for i in l) - sum(_num(vals[i]) for i in r)) < 1e-6 for l, r in checks):
-                    options.add(tuple(vals))
-            if len(options) == 1 and len(toks) == n + 1:
-                values = list(next(iter(options)))
-                owner = list(range(n))
-                derived = "extra-dropped"
-                note_zh = "多出的一个数值无论去掉哪一个，结果都相同，已据此读取；请删除多余的数值"
-                note_en = "whichever extra value is dropped the cells are the same, so they were read that way; " \
-                          "remove the extra value"
-                toks = toks[:n]
-            else:
-                note_zh = "无法确定哪个是多余的，表四各单元格按无效处理"
-                note_en = "it cannot be told which value is extra, so the 表四 cells are marked invalid"
-            problems.append(self._problem(
-                "extra-values", None, None, toks[0].start, "error",
-                f"{self.spec.title}数据行有 {len(toks) if derived is None else n + 1} 个数值（“{raw}”），"
-                f"但表格只有 {n} 个单元格；{note_zh}",
-                f"{self.spec.title}: the data row has {len(toks) if derived is None else n + 1} values ('{raw}') "
-                f"for {n} cells; {note_en}",
-                {"raw": raw, "expected_count": n}))
+            reading, toks = self._drop_extra(toks, layout)
+        data: dict[str, dict[str, Cell]] = {}
         for r, row in enumerate(rows):
             cells = {}
             for k, col in enumerate(cols):
                 idx = r * len(cols) + k
-                if values is None:
+                if reading.values is None:
                     cells[col.key] = Cell(value=None, raw="", kind="invalid", location=self.s.location(toks[0].start))
                     continue
-                tk = toks[owner[idx]] if idx < len(owner) and owner[idx] is not None else None
-                cells[col.key] = make_cell(values[idx], tk, col, self.s, derived if derived == "split" else
-                                           (derived if derived else None))
+                at = reading.owner[idx] if idx < len(reading.owner) else None
+                cells[col.key] = make_cell(reading.values[idx], toks[at] if at is not None else None, col, self.s,
+                                           reading.derived)
             data[row.key] = cells
         # the table is where its values are (the region may start at the part's heading)
-        return TableResult(self.template.id, data, 10.0 * len(rows), problems, self.s.location(toks[0].start),
-                           span=(toks[0].start, toks[-1].end))
+        return TableResult(self.template.id, data, 10.0 * len(rows), [reading.problem] if reading.problem else [],
+                           self.s.location(toks[0].start), span=(toks[0].start, toks[-1].end), region=(a, b),
+                           label_spans=tuple(label_spans))
 
-    def _ambiguous_split(self, row: Optional[str], label: Optional[str], raw: str, values: list[str],
-                         cuts: list[list[str]], pos: int) -> ParseProblem:
-        """Several cuts of run-together digits fit: say which one was read and ask for a check. Every cut
-        (up to MAX_CUTS_KEPT) goes into the data, so a check with other evidence can settle it."""
-        alternatives = len(cuts)
-        where_zh = f"{self.spec.title}“{label}”行" if label else self.spec.title
-        where_en = f"{self.spec.title} row '{label}'" if label else self.spec.title
-        shown = " | ".join(values)
-        return self._problem(
-            "ambiguous-split", row, None, pos, "warning",
-            f"{where_zh}的数字连在一起（“{raw}”），有 {alternatives} 种拆分方式都说得通，暂按 {shown} 读取，请核对原文",
-            f"{where_en}: run-together digits '{raw}' can be split {alternatives} ways; read as {shown} — "
-            f"please check the source",
-            {"raw": raw, "values": values, "alternatives": alternatives,
-             "cuts": [list(c) for c in cuts[:MAX_CUTS_KEPT]]})
+    @staticmethod
+    def _wide_tokens(groups: list[Group], n: int) -> list[Token]:
+        """The data row's tokens: from the first group holding something (empty header slots come first)
+        until narrative text follows; a blank form has only blank groups — take the last n slots."""
+        filled = [k for k, g in enumerate(groups) if any(t.kind != "blank" for t in g.tokens)]
+        if filled:
+            groups = groups[filled[0]:]
+        else:
+            tail: list[Group] = []
+            count = 0
+            for g in reversed(groups):
+                if count >= n:
+                    break
+                tail.insert(0, g)
+                count += len(g.tokens)
+            groups = tail
+        toks: list[Token] = []
+        for g in groups:
+            if toks and (g.after_text or len(toks) > n):
+                break
+            toks.extend(g.tokens)
+        return toks
 
-    def _problem(self, code, row, column, pos, severity, zh, en, data=None) -> ParseProblem:
-        return ParseProblem(code=code, message=zh, message_en=en, table=self.key, row=row, column=column,
-                            location=self.s.location(pos), severity=severity, data=data or {})
+    def _split_wide(self, toks: list[Token], layout: Layout) -> WideReading:
+        """Fewer tokens than cells: cut run-together digits with the groups' equations."""
+        sols = sorted(self.scan.splitter.split_or_cut_freely(toks, layout).solutions, key=_balance)
+        if not sols:
+            return WideReading(None, [], None, self._problem(
+                "missing-values", None, toks[0].start, found=len(toks), expected=len(layout.columns), blank=False))
+        values, raw = sols[0], _raw(toks)
+        problem = (self._ambiguous_split(None, raw, values, sols, toks[0].start) if len(sols) > 1
+                   else self._problem("split-digits", None, toks[0].start, raw=raw, values=values))
+        return WideReading(values, _owners(toks, values), "split", problem)
+
+    def _drop_extra(self, toks: list[Token], layout: Layout) -> tuple[WideReading, list[Token]]:
+        """More values than cells (the seed's 16 for 15): never truncate silently. When dropping any
+        one of them gives the same cells, read those; otherwise every cell is invalid."""
+        n = len(layout.columns)
+        raw = " ".join(t.raw or "□" for t in toks)
+        options = set()
+        for drop in range(len(toks)):
+            rest = toks[:drop] + toks[drop + 1:]
+            if len(rest) != n:
+                continue
+            vals = _values(rest)
+            if all(abs(sum(_num(vals[i]) for i in l) - sum(_num(vals[i]) for i in r)) < 1e-6
+                   for l, r in layout.checks):
+                options.add(tuple(vals))
+        found = len(toks)
+        if len(options) == 1 and len(toks) == n + 1:
+            values: Optional[list[str]] = list(next(iter(options)))
+            owner: list[Optional[int]] = list(range(n))
+            derived: Optional[str] = "extra-dropped"
+            toks = toks[:n]
+        else:
+            values, owner, derived = None, [], None
+        problem = self._problem("extra-values", None, toks[0].start, raw=raw, expected_count=n, found=found,
+                                dropped=values is not None)
+        return WideReading(values, owner, derived, problem), toks
+
+
+@dataclass
+class ColumnEquations:
+    """Column equations as (what the decided rows leave over per column, the undecided rows with their
+    signs), and each candidate cut as numbers."""
+
+    equations: list[tuple[list[float], list[tuple[str, float]]]]
+    numbers: dict[str, dict[int, list[float]]]  # row -> id(cut) -> values
+
+    def broken(self, assign: dict[str, list[str]]) -> int:
+        """Cells broken by an assignment; equations with a row not assigned yet are left out."""
+        bad = 0
+        for base, signs in self.equations:
+            if any(r not in assign for r, _ in signs):
+                continue
+            diff = list(base)
+            for r, sign in signs:
+                vals = self.numbers[r][id(assign[r])]
+                for c in range(len(diff)):
+                    diff[c] += sign * vals[c]
+            bad += sum(abs(d) > 1e-6 for d in diff)
+        return bad
+
+    def best_combination(self, keys: list[str], multi: dict[str, list[list[str]]]) -> tuple[list[list[str]], int]:
+        """The first combination (rows in `keys` order, each row's cuts in order) that breaks the fewest
+        cells, and how many combinations break as few. Depth first, each equation counted once its last
+        row is chosen, so a combination costs the equations of its last row, not all of them."""
+        depth = {k: d for d, k in enumerate(keys)}
+        adds: list[list[tuple[int, float]]] = [[] for _ in keys]
+        completes: list[list[int]] = [[] for _ in keys]
+        for e, (_, signs) in enumerate(self.equations):
+            for r, sign in signs:
+                adds[depth[r]].append((e, sign))
+            completes[max(depth[r] for r, _ in signs)].append(e)
+        vectors = [[self.numbers[k][id(cut)] for cut in multi[k]] for k in keys]
+        best: list[int] = []
+        best_bad, n_best = -1, 0
+        picked = [0] * len(keys)
+
+        def visit(d: int, diffs: list[list[float]], bad: int) -> None:
+            nonlocal best, best_bad, n_best
+            if d == len(keys):
+                if best_bad < 0 or bad < best_bad:
+                    best, best_bad, n_best = list(picked), bad, 1
+                elif bad == best_bad:
+                    n_best += 1
+                return
+            for i, vec in enumerate(vectors[d]):
+                now = list(diffs)
+                for e, sign in adds[d]:
+                    now[e] = [x + sign * v for x, v in zip(now[e], vec, strict=True)]
+                picked[d] = i
+                visit(d + 1, now, bad + sum(abs(x) > 1e-6 for e in completes[d] for x in now[e]))
+
+        visit(0, [list(base) for base, _ in self.equations], 0)
+        return [multi[k][i] for k, i in zip(keys, best, strict=True)], n_best
+
+
+@dataclass
+class WideReading:
+    """表四's cells as read: the values (None: unreadable, every cell invalid), which token each came
+    from, how they were derived, and what the parser has to say about it."""
+
+    values: Optional[list[str]]
+    owner: list[Optional[int]]
+    derived: Optional[str]
+    problem: Optional[ParseProblem]
+
+
+def _raw(tokens: list[Token]) -> str:
+    return " ".join(t.raw for t in tokens)
+
+
+def settles(first: TableResult, own: TableSpec, other: TableSpec, s: Stream) -> bool:
+    """Whether the first reading settles which template the table follows, so `other` need not be read:
+    rows or column labels that only `own` has were read, and nothing that only `other` has is written in
+    the region (outside the labels and headers the first reading already explained)."""
+    if first.region is None:
+        return False
+    a, b = first.region
+    own_rows = {r.key for r, _ in own.row_columns()}
+    other_rows = {r.key for r, _ in other.row_columns()}
+    own_cols = _column_labels(own) - _column_labels(other)
+    other_cols = _column_labels(other) - _column_labels(own)
+    if not (first.labelled & (own_rows - other_rows)) and \
+            not any(label_pattern(c).search(s.text, a, b) for c in own_cols):
+        return False
+
+    def unexplained(x: int, y: int) -> bool:
+        return not any(x < q and p < y for p, q in first.label_spans)
+
+    other_only = [r for r, _ in other.row_columns() if r.key not in own_rows]
+    if any(unexplained(an.start, an.end) for an in find_anchors(s.text, other_only, a, b)):
+        return False
+    return not any(unexplained(m.start(), m.end())
+                   for c in other_cols for m in label_pattern(c).finditer(s.text, a, b) if m.end() > m.start())
+
+
+def _column_labels(spec: TableSpec) -> set[str]:
+    """The table's column labels long enough to tell templates apart (本年制发件数, 本年新制作数量)."""
+    return {c.label for _, cols in spec.row_columns() for c in cols if len(normal(c.label)) >= 4}

@@ -18,6 +18,9 @@ _NUM = re.compile(r"(增|减|\+|-|−)?(\d{1,64}(?:\.\d{1,16})?)(万元|元|件|
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_ALNUM = re.compile(r"[0-9A-Za-z]")
+_DIGIT = re.compile(r"\d")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 @dataclass
@@ -39,6 +42,7 @@ class Group:
     start: int = 0
     end: int = 0
     after_text: bool = False  # narrative text (not labels) stood between this group and the previous
+    anchor: Optional[tuple[int, int]] = None  # where the label this group follows is written
 
 
 def _cell_token(s: Stream, unit: int, start: int, end: int) -> Optional[Token]:
@@ -72,108 +76,141 @@ def _signed(sign: Optional[str], digits: str) -> str:
     return ("-" + digits) if sign in ("减", "-", "−") else digits
 
 
+# A stand-alone "not applicable" mark, longest first.
+NA_MARKS = ("不适用", "——", "--", "—", "–", "-", "/", "无", "－")
+_NA_FIRST = frozenset(m[0] for m in NA_MARKS)
+
+
+class _Tokenizer:
+    """One pass over [a, b): at each position, in order, a row break, a page footer, a label, a
+    whole grid cell, a blank mark, a number, a not-applicable mark, else text."""
+
+    def __init__(self, s: Stream, a: int, b: int, blocked: list[bool], mask: list[bool], label_starts: frozenset):
+        self.s, self.text = s, s.text
+        self.a, self.b = a, b
+        self.blocked, self.mask, self.label_starts = blocked, mask, label_starts
+        self.out: list[object] = []
+        self.prev_unit = -1  # the grid cell last read whole (or looked at), so it is not read twice
+
+    def run(self) -> list[object]:
+        i = self.a
+        while i < self.b:
+            if i > self.a and self.s.brk[i] >= ROW:
+                self.out.append("ROW")
+            if self.mask[i]:
+                i += 1
+            elif self.blocked[i]:
+                i = self._label(i)
+            else:
+                i = self._value(i)
+        return self.out
+
+    def _label(self, i: int) -> int:
+        """Skip a label or header; a row label right after a header word is reported too."""
+        self.out.append(("LABEL", i))
+        i += 1
+        while i < self.b and self.blocked[i]:
+            if i in self.label_starts:
+                self.out.append(("LABEL", i))
+            i += 1
+        return i
+
+    def _value(self, i: int) -> int:
+        u = self.s.unit[i]
+        if self.s.unit_is_cell[u] and u != self.prev_unit and (i == 0 or self.s.unit[i - 1] != u):
+            end = self._whole_cell(i, u)
+            if end is not None:
+                return end
+        self.prev_unit = u
+        if self.text[i] == BLANK_MARK:
+            self.out.append(Token("blank", "", "", i, i + 1, True))
+            return i + 1
+        end = self._number(i)
+        if end is not None:
+            return end
+        return self._mark_or_text(i)
+
+    def _whole_cell(self, i: int, u: int) -> Optional[int]:
+        """A grid cell that is one value (or a slot holding something that is not a number, "1O", "2l",
+        which keeps its place as invalid) is read whole; returns where reading goes on, or None."""
+        s, text, blocked = self.s, self.text, self.blocked
+        j = i
+        while j < self.b and s.unit[j] == u:
+            j += 1
+        if any(blocked[i:j]):
+            return None
+        tok = _cell_token(s, u, i, j)
+        if tok is None and not _CJK.search(text[i:j]) and _ALNUM.search(text[i:j]) and \
+                (not _DIGIT.search(text[i:j]) or not _NUM.search(text[i:j])):
+            tok = Token("invalid", "", s.unit_raw[u].strip(), i, j, True)
+        if tok is None:
+            return None
+        self.out.append(tok)
+        self.prev_unit = u
+        return j
+
+    def _number(self, i: int) -> Optional[int]:
+        """A number starting at i (sign, digits, unit), cut at whitespace, labels and footers; digits
+        glued to ordinary text ("数据1", "2019年") are text. Returns where reading goes on, or None."""
+        s, text, a, b = self.s, self.text, self.a, self.b
+        m = _NUM.match(text, i)
+        if not (m and m.group(2) and _starts_value(s, text, i, m, self.blocked, a)):
+            return None
+        left_glued = i > a and s.brk[i] == 0 and not self.blocked[i - 1] and not self.mask[i - 1] \
+            and _CJK.match(text[i - 1]) is not None and m.group(1) not in ("增", "减") \
+            and not (text[i - 1] in "个件项元" and i > a + 1 and text[i - 2].isdigit())  # "1个246900元"
+        end = m.end()
+        for k in range(i + 1, m.end()):  # whitespace, labels and footers end a value
+            sign_gap = k == m.start(2) and m.group(1) in ("增", "减") and s.brk[k] == SPACE  # "增 78"
+            if (s.brk[k] >= SPACE and not sign_gap) or self.blocked[k] or self.mask[k]:
+                end = k
+                break
+        mm = _NUM.match(text[i:end])
+        if mm is None or not mm.group(2):
+            self.out.append("TEXT")
+            return i + 1
+        end = i + mm.end()
+        right_glued = end < b and s.brk[end] == 0 and not self.blocked[end] and text[end] in "年月日号条款页"
+        if right_glued and text[end] == "年" and end - i > 4 and _YEAR.fullmatch(text[end - 4:end]):
+            # "…2000002" + "2025年，我局…": the year that starts the next sentence is not a value
+            end -= 4
+            mm = _NUM.match(text[i:end]) or mm  # the digits before the year still start the stretch
+            right_glued = False
+        if left_glued or right_glued:
+            self.out.append("TEXT")
+            return end
+        unit = mm.group(3) or ""
+        if not unit and end < b and s.brk[end] == SPACE:  # "20009.5483 万元"
+            for u in ("万元", "元"):
+                if text.startswith(u, end):
+                    unit, end = u, end + len(u)
+                    break
+        self.out.append(Token("num", _signed(mm.group(1), mm.group(2)), raw_slice(s, i, end), i, end, False, unit))
+        return end
+
+    def _mark_or_text(self, i: int) -> int:
+        s, text, a, b, blocked = self.s, self.text, self.a, self.b, self.blocked
+        for na in NA_MARKS if text[i] in _NA_FIRST else ():
+            if text.startswith(na, i) and (i == a or s.brk[i] >= SPACE or blocked[i - 1]) and \
+                    (i + len(na) >= b or s.brk[i + len(na)] >= SPACE or blocked[i + len(na)]):
+                self.out.append(Token("na", "", na, i, i + len(na), True))
+                return i + len(na)
+        if text.startswith("---", i):  # a Markdown separator row
+            while i < b and text[i] == "-":
+                i += 1
+            return i
+        if text[i] not in ",.:;、。()|#*":
+            self.out.append("TEXT")
+        return i + 1
+
+
 def tokenize(s: Stream, a: int, b: int, blocked: list[bool], mask: list[bool],
              label_starts: frozenset = frozenset()) -> list[object]:
     """Value tokens and separators in [a, b). Returns a list of Token | "TEXT" | "ROW" | ("LABEL", i).
 
     blocked[i] marks characters inside labels/headers; mask[i] marks page footers.
     """
-    out: list[object] = []
-    text = s.text
-    i = a
-    prev_unit = -1
-    while i < b:
-        if i > a and s.brk[i] >= ROW:
-            out.append("ROW")
-        if mask[i]:
-            i += 1
-            continue
-        if blocked[i]:
-            out.append(("LABEL", i))
-            i += 1
-            while i < b and blocked[i]:
-                if i in label_starts:  # a row label right after a header word
-                    out.append(("LABEL", i))
-                i += 1
-            continue
-        u = s.unit[i]
-        if s.unit_is_cell[u] and u != prev_unit and (i == 0 or s.unit[i - 1] != u):
-            # whole-cell value?
-            j = i
-            while j < b and s.unit[j] == u:
-                j += 1
-            tok = _cell_token(s, u, i, j)
-            if tok is not None and not any(blocked[i:j]):
-                out.append(tok)
-                prev_unit = u
-                i = j
-                continue
-            if not any(blocked[i:j]) and not _CJK.search(text[i:j]) and re.search(r"[0-9A-Za-z]", text[i:j]):
-                # a value slot holding something that is not a number ("1O", "2l"): keep its place
-                if not re.search(r"\d", text[i:j]) or not _NUM.search(text[i:j]):
-                    out.append(Token("invalid", "", s.unit_raw[u].strip(), i, j, True))
-                    prev_unit = u
-                    i = j
-                    continue
-        prev_unit = u
-        ch = text[i]
-        if ch == BLANK_MARK:
-            out.append(Token("blank", "", "", i, i + 1, True))
-            i += 1
-            continue
-        m = _NUM.match(text, i)
-        if m and m.group(2) and _starts_value(s, text, i, m, blocked, a):
-            # digits glued on the left to ordinary CJK text ("数据1", "2019年") are text, not values
-            left_glued = i > a and s.brk[i] == 0 and not blocked[i - 1] and not mask[i - 1] \
-                and _CJK.match(text[i - 1]) is not None and m.group(1) not in ("增", "减") \
-                and not (text[i - 1] in "个件项元" and i > a + 1 and text[i - 2].isdigit())  # "1个246900元"
-            end = m.end()
-            for k in range(i + 1, m.end()):  # whitespace, labels and footers end a value
-                sign_gap = k == m.start(2) and m.group(1) in ("增", "减") and s.brk[k] == SPACE  # "增 78"
-                if (s.brk[k] >= SPACE and not sign_gap) or blocked[k] or mask[k]:
-                    end = k
-                    break
-            mm = _NUM.match(text[i:end])
-            if mm is None or not mm.group(2):
-                out.append("TEXT")
-                i += 1
-                continue
-            end = i + mm.end()
-            right_glued = end < b and s.brk[end] == 0 and not blocked[end] and text[end] in "年月日号条款页"
-            if right_glued and text[end] == "年" and end - i > 4 and re.fullmatch(r"(?:19|20)\d\d", text[end - 4:end]):
-                # "…2000002" + "2025年，我局…": the year that starts the next sentence is not a value
-                end -= 4
-                mm = _NUM.match(text[i:end])
-                right_glued = False
-            if left_glued or right_glued:
-                out.append("TEXT")
-                i = end
-                continue
-            unit = mm.group(3) or ""
-            if not unit and end < b and s.brk[end] == SPACE:  # "20009.5483 万元"
-                for u in ("万元", "元"):
-                    if text.startswith(u, end):
-                        unit, end = u, end + len(u)
-                        break
-            out.append(Token("num", _signed(mm.group(1), mm.group(2)), raw_slice(s, i, end), i, end, False, unit))
-            i = end
-            continue
-        # stand-alone "not applicable" marks
-        for na in ("不适用", "——", "--", "—", "–", "-", "/", "无", "－"):
-            if text.startswith(na, i) and (i == a or s.brk[i] >= SPACE or blocked[i - 1]) and \
-                    (i + len(na) >= b or s.brk[i + len(na)] >= SPACE or blocked[i + len(na)]):
-                out.append(Token("na", "", na, i, i + len(na), True))
-                i += len(na)
-                break
-        else:
-            if text[i] == "-" and text.startswith("---", i):  # a Markdown separator row
-                while i < b and text[i] == "-":
-                    i += 1
-                continue
-            if text[i] not in ",.:;、。()|#*":
-                out.append("TEXT")
-            i += 1
-    return out
+    return _Tokenizer(s, a, b, blocked, mask, label_starts).run()
 
 
 def group_tokens(items: list[object], anchors_at: dict[int, Anchor]) -> list[Group]:
@@ -191,6 +228,7 @@ def group_tokens(items: list[object], anchors_at: dict[int, Anchor]) -> list[Gro
             if pending is not None:
                 g.label = pending.key
                 g.label_variant = pending.variant
+                g.anchor = (pending.start, pending.end)
                 pending = None
             groups.append(g)
         cur = []
