@@ -448,3 +448,9 @@ def test_weighing_cuts_depth_first_agrees_with_trying_every_combination():
         fewest = min(s for s, _ in scores)
         expected = next(list(c) for s, c in scores if s == fewest)
         assert weigh.best_combination(keys, multi) == (expected, sum(s == fewest for s, _ in scores))
+
+
+def test_traditional_characters_read_as_simplified():
+    """SPEC §0.1: a traditional-character mirror (規範性文件) matches the template's simplified labels."""
+    assert normalize("行政規範性文件") == normalize("行政规范性文件")
+    assert normalize("結轉下年度繼續辦理") == normalize("结转下年度继续办理")

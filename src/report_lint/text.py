@@ -25,14 +25,14 @@ def _is_gb2312(ch: str) -> bool:
 
 
 def _simplified(ch: str) -> str:
-    # Characters outside GB2312 are mostly traditional forms (規範 → 规范); zhconv knows them. Loaded
-    # only when such a character appears, which plain simplified reports never trigger.
+    # Characters outside GB2312 are mostly traditional forms (規範 → 规范); OpenCC's t2s table knows them.
+    # Loaded only when such a character appears, which plain simplified reports never trigger.
     global _trad_converter
     if _trad_converter is None:
-        import zhconv
+        import opencc
 
-        _trad_converter = zhconv.convert
-    out = _trad_converter(ch, "zh-cn")
+        _trad_converter = opencc.OpenCC("t2s").convert
+    out = _trad_converter(ch)
     return out if len(out) == 1 else ch
 
 
