@@ -263,3 +263,17 @@ def test_seed_with_late_command_line_date():
     r = _seed(published_on=date(2021, 4, 2))
     hits = run(T.check_late, r, "T101")
     assert len(hits) == 1 and hits[0].args["late_days"] == 2 and "命令行" in render(hits[0])[0]
+
+
+def test_t108_holiday_calendar_does_not_know_the_deadline_year():
+    first, last = T.calendar_years()
+    late = valid_report(year=last, published_on=date(last + 1, 1, 20))  # deadline in a year it lacks
+    hits = run_check(RULES, T.check_calendar_coverage, late, "T108")
+    assert len(hits) == 1 and hits[0].args["year"] == last + 1
+    zh, en = messages(RULES, hits[0])
+    assert f"{last + 1} 年" in zh and f"{first}—{last}" in zh and "upgrade chinesecalendar" in en
+    known = valid_report(year=last - 1, published_on=date(last, 1, 20))
+    assert run_check(RULES, T.check_calendar_coverage, known, "T108") == []
+    undated = valid_report(year=last)
+    undated.meta.published_on = None
+    assert run_check(RULES, T.check_calendar_coverage, undated, "T108") == []

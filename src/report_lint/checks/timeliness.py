@@ -26,10 +26,11 @@ KIND_EN = {"department": "a government department", "government": "a people's go
            "township": "a township government or sub-district office"}
 
 SOURCE_ZH = {"page-meta": "网页元数据的发布日期", "page-metadata-table": "网页信息表的发布日期",
-             "crawler-header": "采集记录的发布时间", "signature": "报告落款日期", "command-line": "命令行指定的发布日期"}
+             "crawler-header": "采集记录的发布时间", "signature": "报告落款日期", "command-line": "命令行指定的发布日期",
+             "web-form": "自查网页上填写的发布日期"}
 SOURCE_EN = {"page-meta": "the page's publication metadata", "page-metadata-table": "the page's metadata table",
              "crawler-header": "the crawler's record", "signature": "the report's signature date",
-             "command-line": "the date given on the command line"}
+             "command-line": "the date given on the command line", "web-form": "the date entered on the self-check page"}
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -46,6 +47,17 @@ def workdays_between(after: date, until: date) -> Optional[int]:
         return len(chinese_calendar.get_workdays(after + timedelta(days=1), until))
     except (ImportError, NotImplementedError):
         return None
+
+
+def calendar_years() -> Optional[tuple[int, int]]:
+    """The first and last year the installed holiday calendar knows, or None without one."""
+    try:
+        import chinese_calendar
+        from chinese_calendar.constants import holidays
+    except ImportError:
+        return None
+    years = [d.year for d in holidays]
+    return (min(years), max(years)) if years else None
 
 
 def next_workday(day: date) -> Optional[date]:
@@ -125,8 +137,9 @@ def _on(year: int, month_day: tuple[int, int]) -> date:
         return date(year, month, day - 1)
 
 
-def _deadline(report: Report, ctx: RuleContext):
-    """(effective deadline, statutory date, kind, province) for the report, or None."""
+def deadline_for(report: Report, ctx: RuleContext):
+    """(effective deadline, statutory date, kind, province) for the report, or None. Public: the self-check
+    page shows the same deadline the rules apply."""
     year = report.meta.year
     if year is None:
         return None
@@ -152,7 +165,7 @@ def _lateness_hit(report: Report, ctx: RuleContext, rule: str) -> Iterable[Hit]:
     source = prov.kind if prov else ""
     if (source == "signature") != (rule == "T102"):
         return  # T101: a date from the page or the user; T102: only the report's own signature date
-    found = _deadline(report, ctx)
+    found = deadline_for(report, ctx)
     if found is None:
         return
     effective, statutory, kind, province = found
@@ -192,6 +205,26 @@ def check_late(report: Report, ctx: RuleContext) -> Iterable[Hit]:
 
 def check_late_signature(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     return _lateness_hit(report, ctx, "T102")
+
+
+def check_calendar_coverage(report: Report, ctx: RuleContext) -> Iterable[Hit]:
+    """T108: the publication check needs the deadline year's holidays (a deadline on a rest day runs to
+    the next working day; lateness is counted in working days) and the installed calendar lacks them."""
+    if report.meta.year is None or report.meta.published_on is None:
+        return
+    needed = report.meta.year + 1
+    known = calendar_years()
+    if known is not None and known[0] <= needed <= known[1]:
+        return
+    try:
+        from importlib.metadata import version
+
+        installed = version("chinesecalendar")
+    except Exception:  # noqa: BLE001 - not installed, or metadata unreadable: say so rather than fail
+        installed = "未安装" if ctx.lang == "zh" else "not installed"
+    span = f"{known[0]}—{known[1]}" if known else "—"
+    yield Hit("T108", args={"year": needed, "installed": installed, "span": span},
+              location=to_finding_location(None, 1), data={"needed_year": needed, "calendar_years": known})
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -308,4 +341,5 @@ def report_lint_rules():
         RuleImpl("T105", check_stale_year),
         RuleImpl("T106", check_time_limits),
         RuleImpl("T107", check_reply_dates),
+        RuleImpl("T108", check_calendar_coverage),
     ]

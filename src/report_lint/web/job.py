@@ -51,7 +51,7 @@ def _fill_meta(report: Report, payload: dict, lang: str) -> tuple[list[str], set
             notes.append(tx["kind_kept"].format(found=tx[f"kind_{meta.organ_kind}"], given=tx[f"kind_{kind}"]))
     if payload.get("published_on"):  # as parse_bytes(published_on=…) and the CLI's --published-on do
         meta.published_on = date.fromisoformat(payload["published_on"])
-        meta.provenance["published_on"] = Provenance(kind="command-line", text=payload["published_on"])
+        meta.provenance["published_on"] = Provenance(kind="web-form", text=payload["published_on"])
         given.add("published_on")
     return notes, given
 
@@ -83,7 +83,7 @@ def verdict(report: Report, engine, lang: str, date_given: bool = False) -> dict
     meta_t101 = engine.catalogue.resolve("T101")
     options = rule.options if rule is not None else dict(getattr(meta_t101, "options", {}) or {})
     try:
-        found = tm._deadline(report, RuleContext(options=options, settings=engine.config, lang=lang, rule="T101"))
+        found = tm.deadline_for(report, RuleContext(options=options, settings=engine.config, lang=lang, rule="T101"))
     except ReportLintError:
         found = None
     if found is None:
