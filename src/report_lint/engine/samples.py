@@ -90,9 +90,9 @@ class RuleSample(BaseModel):
 
     @property
     def publication_date(self) -> Optional[date]:
-        if self.published_on == "signature":
-            return None
-        return self.published_on or BASES[self.base]
+        if isinstance(self.published_on, date):
+            return self.published_on
+        return None if self.published_on == "signature" else BASES[self.base]
 
     def reports(self) -> tuple[str, str]:
         """The full (bad, good) report texts."""
@@ -115,7 +115,7 @@ def render_sample(sample: RuleSample, lang: str = "zh") -> list[str]:
     date_note = ""
     if sample.published_on == "signature":
         date_note = "，未另给发布日期（只有落款日期）" if zh else ", with no publication date but its signature date"
-    elif sample.published_on is not None:
+    elif isinstance(sample.published_on, date):
         date_note = (f"，发布日期为 {sample.published_on.isoformat()}" if zh
                      else f", published on {sample.published_on.isoformat()}")
     if sample.previous is not None:
