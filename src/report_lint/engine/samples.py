@@ -79,7 +79,10 @@ class RuleSample(BaseModel):
 
     @model_validator(mode="after")
     def _applies(self) -> "RuleSample":
-        n = base_text(self.base).count(self.replace) if self.replace else 0
+        try:
+            n = base_text(self.base).count(self.replace) if self.replace else 0
+        except OSError as e:
+            raise ValueError(f"cannot read rules/examples/base-{self.base}.txt: {e}") from None
         if n != 1:
             raise ValueError(f"replace occurs {n} times in rules/examples/base-{self.base}.txt (must be exactly once)")
         return self
