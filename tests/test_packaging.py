@@ -27,6 +27,7 @@ def test_wheel_carries_rules_and_runs_outside_repo(tmp_path):
     assert "report_lint/rules/templates/2021.toml" in names
     assert any(n.startswith("report_lint/rules/catalogue/") for n in names)
     assert "report_lint/rules/phrasing/counts.toml" in names  # the narrative facts' wording
+    assert "report_lint/rules/examples/base-2021.txt" in names  # the rule samples' example reports
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     example = tmp_path / "example.txt"
@@ -34,6 +35,8 @@ def test_wheel_carries_rules_and_runs_outside_repo(tmp_path):
     code = ("import report_lint, sys; r = report_lint.parse(sys.argv[1]); "
             "assert r.tables.applications and r.meta.template == '2019', r.meta; "
             "assert any(f.kind == 'normative_issued' and f.value == 11 for f in r.facts), r.facts; "
+            "from report_lint.engine.catalogue import cached_catalogue, render_rule_doc; "
+            "assert '会报告本规则' in render_rule_doc(cached_catalogue().get('X103')); "
             "import report_lint.resources as res; print(res.rules_dir())")
     env = dict(os.environ, PYTHONPATH=str(site))
     run = subprocess.run([sys.executable, "-c", code, str(example)], capture_output=True, text=True,

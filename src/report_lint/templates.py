@@ -127,11 +127,17 @@ def load_template(path: Path) -> Template:
     return Template.model_validate(data)
 
 
+# Every plugin template loaded in this process, by id: the parser reads a report with the plugins'
+# templates and records the id it matched; the checks, which see only the report, look the id up here.
+_PLUGIN_TEMPLATES: dict[str, Template] = {}
+
+
 @lru_cache(maxsize=8)
 def _load_all(extra: tuple[str, ...]) -> tuple[Template, ...]:
-    paths = sorted((rules_dir() / "templates").glob("*.toml")) + [Path(p) for p in extra]
-    out = [load_template(p) for p in paths]
-    return tuple(sorted(out, key=lambda t: t.first_year))
+    builtin = [load_template(p) for p in sorted((rules_dir() / "templates").glob("*.toml"))]
+    plugin = [load_template(Path(p)) for p in extra]
+    _PLUGIN_TEMPLATES.update((t.id, t) for t in plugin)
+    return tuple(sorted(builtin + plugin, key=lambda t: t.first_year))
 
 
 def templates(extra_paths: tuple[str, ...] = ()) -> tuple[Template, ...]:
@@ -151,4 +157,4 @@ def get_template(template_id: str, extra_paths: tuple[str, ...] = ()) -> Optiona
     for t in templates(extra_paths):
         if t.id == template_id:
             return t
-    return None
+    return _PLUGIN_TEMPLATES.get(template_id)

@@ -184,15 +184,17 @@ def check_stat_period(report: Report, ctx: RuleContext) -> Iterable[Hit]:
 
 
 def _body(report: Report, number: int) -> str:
-    """A part's text without its heading and without instructions left from the template."""
+    """A part's text without its heading, without instructions left from the template and without the
+    signature under the last part (the organ's name and the date), which is no content of the part."""
     s = report.section(number)
     text = section_text(report, number)
     if s is not None and s.title:
         text = text.replace(s.title, "", 1)
-    for f in facts_of(report, "placeholder"):
+    for f in facts_of(report, "placeholder", "signature_date"):
         if f.section == number:
             text = text.replace(f.text, "")
-    return text
+    organ = compact(report.meta.organ or "")
+    return "\n".join(line for line in text.splitlines() if not organ or compact(line) != organ)
 
 
 def check_part6_empty(report: Report, ctx: RuleContext) -> Iterable[Hit]:

@@ -974,6 +974,8 @@ def check_blank_cells(report: Report, ctx: RuleContext) -> Iterable[Hit]:
             continue
         _, spec = resolved
         data = getattr(report.tables, table) or {}
+        if not any(c.kind in ("number", "not_applicable") for row in data.values() for c in row.values()):
+            continue  # nothing filled in at all: the table is unfilled (C114), not a few blanks read as 0
         _, instances = build_instances(report, table)
         already = {m.term.ref for m in impute_missing_totals(instances)}
         blanks = []

@@ -28,6 +28,7 @@ from ..messages import display, render_message
 from ..resources import rules_dir
 from .types import FAMILIES
 from .plugins import Notice
+from .samples import RuleSample, render_sample
 
 ID_RE = re.compile(r"^[CZITVXYFP]\d{3}$")
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$")
@@ -48,6 +49,8 @@ class RuleDoc(BaseModel):
     why: str = ""
     example: str = ""
     fix: str = ""
+    # An executable good/bad pair on an example report (engine/samples.py), shown under the example.
+    sample: Optional[RuleSample] = None
 
 
 def _fields_of(template: str) -> list[str]:
@@ -397,8 +400,11 @@ def render_rule_doc(rule: RuleMeta, lang: str = "zh", *, redirected_from: Iterab
     if doc is not None:
         for title_zh, title_en, text in (("检查什么", "What it checks", doc.what), ("为什么", "Why", doc.why),
                                          ("示例", "Example", doc.example), ("如何修改", "How to fix", doc.fix)):
-            if text.strip():
-                lines += [f"## {title_zh if zh else title_en}", "", text.strip(), ""]
+            sample = render_sample(doc.sample, lang) if title_en == "Example" and doc.sample else []
+            if text.strip() or sample:
+                lines += [f"## {title_zh if zh else title_en}", ""]
+                lines += [text.strip(), ""] if text.strip() else []
+                lines += sample
     if rule.options:
         lines += ["## 选项" if zh else "## Options", "",
                   ("在配置中覆盖：" if zh else "Override in the configuration:")
