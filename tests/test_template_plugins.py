@@ -66,3 +66,48 @@ def test_a_plugin_contributes_the_template_through_the_hook(tmp_path):
     assert run.files[0].report.table_templates["disclosure"] == "2021-hubei"
     # following the province's variant of the 2021 format is following the 2021 format
     assert not [f for f in run.files[0].findings if f.rule == "V101"]
+
+
+EQUATION_ONLY = '''
+[[tables.applications.equations]]
+id = "T3-90"
+kind = "per_column"
+left = ["not_processed_repeated"]
+right = ["unavailable_unclear"]
+description = "重复申请等于补正后申请内容仍不明确"
+description_en = "repeated requests equal unclear requests"
+'''
+
+
+def test_a_variant_that_only_adds_an_equation_is_the_reports_template(tmp_path):
+    """It reads every table exactly as its base does; the tie is no reason to call the format unknown."""
+    from report_lint.engine.samples import BASES, base_path
+
+    base = (rules_dir() / "templates" / "2021.toml").read_text(encoding="utf-8")
+    path = tmp_path / "2021-eq.toml"
+    path.write_text(base.replace('id = "2021"', 'id = "2021-eq"\nvariant_of = "2021"', 1) + EQUATION_ONLY,
+                    encoding="utf-8")
+    report = parse_bytes(base_path("2021").read_bytes(), "r.txt", published_on=BASES["2021"],
+                         templates=(str(path),))
+    assert report.meta.template == "2021-eq"
+    assert set(report.table_templates.values()) == {"2021-eq"}
+
+
+def test_a_broken_plugin_template_file_is_a_notice_naming_it(tmp_path):
+    broken = tmp_path / "broken.toml"
+    broken.write_text('id = "2021-x"\n[tables\n', encoding="utf-8")
+    not_a_template = tmp_path / "shapeless.toml"
+    not_a_template.write_text('id = "2021-y"\n', encoding="utf-8")
+    report = tmp_path / "r.txt"
+    report.write_text(TEXT, encoding="utf-8")
+
+    class Pack:
+        @hookimpl
+        def report_lint_template_paths(self):
+            return [broken, not_a_template]
+
+    run = check(report, plugins=[Pack()], lang="en")
+    assert run.files[0].error is None and run.files[0].report.meta.template == "2021"
+    warnings = [w["message"] for w in run.summary["warnings"]]
+    assert any(str(broken) in w and "not valid TOML" in w and "\n" not in w for w in warnings), warnings
+    assert any(str(not_a_template) in w and "is invalid" in w and "\n" not in w for w in warnings), warnings

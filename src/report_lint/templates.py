@@ -6,13 +6,15 @@ file with the same shape (see docs/templates.md).
 from __future__ import annotations
 
 import re
+import tomllib
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .datacache import read_toml
+from .errors import ConfigError
 from .resources import rules_dir
 
 
@@ -121,10 +123,39 @@ def short_label(label: str) -> str:
 
 
 def load_template(path: Path) -> Template:
-    """A template file, validated strictly (built-in files come through the data cache, datacache.py)."""
-    data = dict(read_toml(path))
+    """A template file, validated strictly (built-in files come through the data cache, datacache.py).
+    A file that cannot be read, is not TOML or is not a template is a one-line ConfigError naming it."""
+    try:
+        data = dict(read_toml(path))
+    except OSError as e:
+        raise ConfigError("template-unreadable", f"无法读取模板文件 {path}：{e.strerror}",
+                          f"cannot read template file {path}: {e.strerror}") from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise ConfigError("template-bad-toml", f"模板文件 {path} 不是有效的 TOML：{e}",
+                          f"template file {path} is not valid TOML: {e}") from None
     data["source"] = str(path)
-    return Template.model_validate(data)
+    try:
+        return Template.model_validate(data)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(x) for x in first["loc"]) or "（顶层）"
+        more = f"（另有 {e.error_count() - 1} 处）" if e.error_count() > 1 else ""
+        more_en = f" (and {e.error_count() - 1} more)" if e.error_count() > 1 else ""
+        raise ConfigError("template-invalid", f"模板文件 {path} 无效：{where}：{first['msg']}{more}",
+                          f"template file {path} is invalid: {where}: {first['msg']}{more_en}") from None
+
+
+def usable_template_files(paths: tuple[str, ...]) -> tuple[tuple[str, ...], list[ConfigError]]:
+    """Plugin template files that load, and the error of each that does not (the engine reports it as a
+    notice and reads reports without that file, as it does with a broken plugin catalogue file)."""
+    good, errors = [], []
+    for p in paths:
+        try:
+            load_template(Path(p))
+            good.append(p)
+        except ConfigError as e:
+            errors.append(e)
+    return tuple(good), errors
 
 
 # Every plugin template loaded in this process, by id: the parser reads a report with the plugins'

@@ -33,6 +33,7 @@ from ..config import Config, load_config, validate as validate_config, with_over
 from ..errors import ConfigError, ReportLintError
 from ..model import Report
 from ..scoring import CATEGORY_OF_FAMILY, LABELS as SCORE_LABELS, RuleRun, profile, round_score, score_file
+from ..templates import usable_template_files
 from . import places
 from .types import (SEVERITY_ORDER, FileError, FileResult, Finding, FindingLocation, Hit, InternalProblem,
                     RuleContext, RuleImpl, RunResult, Skipped)
@@ -177,7 +178,9 @@ class Engine:
             else config
         self.lang = self.config.lang
         self.catalogue = cached_catalogue(self._paths("report_lint_catalogue_paths"))
-        self.template_paths = tuple(str(p) for p in self._paths("report_lint_template_paths"))
+        self.template_paths, bad_templates = usable_template_files(
+            tuple(str(p) for p in self._paths("report_lint_template_paths")))
+        self.notices += [Notice(e.code, f"{e.zh}，已忽略", f"{e.en}; ignored") for e in bad_templates]
         self.reporters: dict[str, Any] = {}
         for name, r in plugins.call_each("report_lint_reporters"):
             if isinstance(r, dict):

@@ -156,6 +156,35 @@ def _read_tables(scan: Scan, tpls: tuple[Template, ...],
     return results, settled
 
 
+def _choose_template(results: dict[str, list[TableResult]], settled: dict[str, str],
+                     tpls: tuple[Template, ...]) -> str:
+    """The report's template: the one every table that tells templates apart fits best.
+
+    A table tells them apart when its first reading settled it or some template read it worse; it then
+    fits the templates whose readings scored best. No such table: `unknown`; tables that fit no common
+    template: `hybrid`. A province's variant and its national base can fit the same tables (a variant
+    that only adds equations reads exactly like its base): the variant is taken, since installing it says
+    the reports are that province's — unless several variants of the base fit, which cannot be told apart."""
+    common: Optional[set[str]] = None
+    for key, lst in results.items():
+        if not lst:
+            continue
+        best = max(r.score for r in lst)
+        fits = {r.template for r in lst if abs(r.score - best) < 1e-9}
+        if key in settled or len(fits) < len(lst):
+            common = fits if common is None else common & fits
+    if common is None:
+        return "unknown"
+    if not common:
+        return "hybrid"
+    by_id = {t.id: t for t in tpls}
+    families = {by_id[t].base_id for t in common}
+    if len(families) > 1:
+        return "unknown"
+    variants = [t for t in common if by_id[t].variant_of is not None]
+    return variants[0] if len(variants) == 1 else families.pop()
+
+
 MAX_CHARS = 3_000_000  # a 年报 is ~10⁴–10⁵ characters; far beyond that is not a report
 
 
@@ -174,37 +203,21 @@ def recognise_report(doc: Document, source: Source, extra_templates: tuple[str, 
 
     meta = build_meta(doc)
     results, settled = _read_tables(scan, tpls, _reading_order(tpls, meta.year))
+    template_id = _choose_template(results, settled, tpls)
     chosen: dict[str, TableResult] = {}
-    evidence: dict[str, str] = dict(settled)
     for key, lst in results.items():
-        if not lst:
-            continue
-        best = max(r.score for r in lst)
-        top = [r for r in lst if abs(r.score - best) < 1e-9]
-        if len(top) == 1 and len(lst) > 1:
-            evidence[key] = top[0].template
-        chosen[key] = top[0]
-    # Tables that fit every template equally (表四) follow the evidence of the others.
-    votes = sorted(set(evidence.values()))
-    if len(votes) == 1:
-        for key, lst in results.items():
-            if key in chosen and key not in evidence:
-                chosen[key] = next((r for r in lst if r.template == votes[0]), chosen[key])
+        if lst:  # the report's template's reading where it fits best, else the table's best fit
+            best = max(r.score for r in lst)
+            top = [r for r in lst if abs(r.score - best) < 1e-9]
+            chosen[key] = next((r for r in top if r.template == template_id), top[0])
     mixed: dict[str, dict[str, list[str]]] = {}
     for key, res in chosen.items():
         if res.region is not None and key == "disclosure":
             found = _mixed_labels(s, key, tpls, res.region)
             if len(found) > 1:
                 mixed[key] = found
-    template_id = "unknown"
     if mixed:
         template_id = "hybrid"
-    elif len(votes) == 1:
-        template_id = votes[0]
-    elif len(votes) > 1:
-        template_id = "hybrid"
-    elif chosen:
-        template_id = "unknown"
 
     tables = Tables()
     table_locations: dict[str, Location] = {}

@@ -109,6 +109,9 @@ def footer_mask(s: Stream) -> list[bool]:
         units = {s.unit[i] for i in range(a, b)}
         if len(units) > 1 and any(s.unit_is_cell[u] for u in units):
             continue  # "—", "5", "—" in three grid cells are values, not a footer
+        if dashed and any(s.brk[i] >= SPACE for i in range(a + 1, b)) and not (
+                (a == 0 or s.brk[a] >= ROW) and (b >= len(s.text) or s.brk[b] >= ROW)):
+            continue  # "0\t-\t0\t-" is cells and marks; a spaced "— 5 —" footer stands on its own line
         if (before and after) or (not dashed) or m.group(0)[0] in "—–":
             for i in range(a, b):
                 mask[i] = True

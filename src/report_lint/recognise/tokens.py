@@ -156,6 +156,8 @@ class _Tokenizer:
         m = _NUM.match(text, i)
         if not (m and m.group(2) and _starts_value(s, text, i, m, self.blocked, a)):
             return None
+        if m.start(2) > i and m.group(1) not in ("增", "减") and s.brk[m.start(2)] >= SPACE:
+            return None  # a dash standing alone before a separate number ("-\t0") is a mark, not a sign
         left_glued = i > a and s.brk[i] == 0 and not self.blocked[i - 1] and not self.mask[i - 1] \
             and _CJK.match(text[i - 1]) is not None and m.group(1) not in ("增", "减") \
             and not (text[i - 1] in "个件项元" and i > a + 1 and text[i - 2].isdigit())  # "1个246900元"
@@ -192,7 +194,8 @@ class _Tokenizer:
         s, text, a, b, blocked = self.s, self.text, self.a, self.b, self.blocked
         for na in NA_MARKS if text[i] in _NA_FIRST else ():
             if text.startswith(na, i) and (i == a or s.brk[i] >= SPACE or blocked[i - 1]) and \
-                    (i + len(na) >= b or s.brk[i + len(na)] >= SPACE or blocked[i + len(na)]):
+                    (i + len(na) >= b or s.brk[i + len(na)] >= SPACE or blocked[i + len(na)]) and \
+                    all(s.brk[k] < SPACE for k in range(i + 1, i + len(na))):  # "-\t-" is two marks
                 self.out.append(Token("na", "", na, i, i + len(na), True))
                 return i + len(na)
         if text.startswith("---", i):  # a Markdown separator row
