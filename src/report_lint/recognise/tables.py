@@ -21,7 +21,7 @@ from ..problems import make_problem
 from ..templates import ColumnSpec, Equation, RowSpec, TableSpec, Template
 from .align import RowPlan, _feasible, _trim, align
 from .labels import Anchor, find_anchors, header_spans, label_pattern, normal
-from .numbers import DigitSplitter, Layout, _balance, _num, _owners, _to_value
+from .numbers import DigitSplitter, Layout, _balance, _num, _owners, _to_value, _valid_part
 from .stream import Stream, raw_slice
 from .tokens import Group, Token, group_tokens, tokenize
 
@@ -78,6 +78,11 @@ def make_cell(value: str, tok: Optional[Token], col: ColumnSpec, s: Stream, deri
     if v is None:
         return Cell(value=None, raw=raw, kind="invalid", location=loc)
     return Cell(value=v, raw=raw, kind="number", location=loc, derived=derived)
+
+
+def _one_value(t: Token) -> bool:
+    """A token that can stand as one cell as written ("30"; not "00", which is digits run together)."""
+    return t.kind != "num" or t.hard or _valid_part(t.digits, True, True)
 
 
 def _values(tokens: list[Token]) -> list[str]:
@@ -255,8 +260,14 @@ class TableReader:
         tokens = _trim([t for g in gidx for t in groups[g].tokens], len(plan.columns))
         if len(tokens) == len(plan.columns):
             return RowReading(plan, tokens, [_values(tokens)])
-        cuts = self.scan.splitter.split_or_cut_freely(
-            tokens, Layout(list(plan.columns), _row_layout(plan.columns, self.spec.equations)))
+        layout = Layout(list(plan.columns), _row_layout(plan.columns, self.spec.equations))
+        if layout.checks and len(tokens) == len(plan.columns) - 1 and all(_one_value(t) for t in tokens) \
+                and not self.scan.splitter.split(tokens, layout).solutions:
+            # One cell short, each token a number of its own, and no cut keeps the row's equations:
+            # nothing says two cells ran together, a cell is blank ("30 4 0 1 2 0" with an empty 总计 is
+            # not 3|0|4|0|1|2|0)
+            return RowReading(plan, tokens, [[]])
+        cuts = self.scan.splitter.split_or_cut_freely(tokens, layout)
         return RowReading(plan, tokens, cuts.solutions or [[]], cuts.complete)
 
     def _label_variant(self, plan: RowPlan, groups: list[Group], gidx: list[int], reading: RowReading,
@@ -273,9 +284,9 @@ class TableReader:
         """A row with fewer values than cells: what was read, the rest blank."""
         toks, ncols = reading.tokens, len(reading.plan.columns)
         if all(t.kind == "num" and not t.hard and t.digits.isdigit() for t in toks):
-            # fewer digits than cells: each digit is a cell ("0 00000" → 0|0|0|0|0|0|□)
-            toks = [Token("num", ch, ch, t.start + k, t.start + k + 1, True)
-                    for t in toks for k, ch in enumerate(t.digits)]
+            # a run of zeros is no number: each digit is a cell ("0 00000" → 0|0|0|0|0|0|□)
+            toks = [d for t in toks for d in ([Token("num", ch, ch, t.start + k, t.start + k + 1, True)
+                                               for k, ch in enumerate(t.digits)] if t.digits.startswith("0") else [t])]
         problem = self._problem("missing-values", reading.plan.spec.key, toks[0].start if toks else a,
                                 found=len(toks), expected=ncols, blank=True)
         values = _values(toks) + [""] * (ncols - len(toks))
