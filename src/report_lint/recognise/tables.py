@@ -472,9 +472,10 @@ class TableReader:
     def _split_wide(self, toks: list[Token], layout: Layout) -> WideReading:
         """Fewer tokens than cells: cut run-together digits with the groups' equations."""
         sols = sorted(self.scan.splitter.split_or_cut_freely(toks, layout).solutions, key=_balance)
-        if not sols:
-            return WideReading(None, [], None, self._problem(
-                "missing-values", None, toks[0].start, found=len(toks), expected=len(layout.columns), blank=False))
+        if not sols:  # no digits to cut: what is there is read in order, the missing cells blank
+            n = len(layout.columns)
+            return WideReading(_values(toks) + [""] * (n - len(toks)), [*range(len(toks))], None, self._problem(
+                "missing-values", None, toks[0].start, found=len(toks), expected=n, blank=True))
         values, raw = sols[0], _raw(toks)
         problem = (self._ambiguous_split(None, raw, values, sols, toks[0].start) if len(sols) > 1
                    else self._problem("split-digits", None, toks[0].start, raw=raw, values=values))
