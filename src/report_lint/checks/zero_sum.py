@@ -935,7 +935,9 @@ def _value_hits(report: Report, table: str) -> Iterator[Hit]:
                 need_zh, need_en = "不小于 0 的整数", "an integer ≥ 0"
             v = cell.value
             problem = None
-            if cell.kind == "invalid" or v is None:
+            if (cell.kind == "invalid" or v is None) and (d := _decimal(cell.raw)) is not None:
+                problem = (f"实为小数 {fmt_num(d)}", f"it is a decimal ({fmt_num(d)})")
+            elif cell.kind == "invalid" or v is None:
                 problem = (f"“{cell.raw}”不是有效数字", f"“{cell.raw}” is not a valid number")
             elif isinstance(v, float) and not math.isfinite(v):
                 problem = (f"“{cell.raw}”不是有效数字", f"“{cell.raw}” is not a valid number")
@@ -950,6 +952,15 @@ def _value_hits(report: Report, table: str) -> Iterator[Hit]:
                           location=location_for(spec, table, row.key, col.key),
                           actual=cell.raw if v is None else _plain(v),
                           data={"raw": cell.raw, "kind": cell.kind, "signed": col.signed, "money": col.money})
+
+
+def _decimal(raw: str) -> Optional[float]:
+    """A count written as a decimal (“1.5”), which the parser keeps as not a count; None otherwise."""
+    try:
+        v = float(raw.replace(",", "").strip())
+    except ValueError:
+        return None
+    return v if "." in raw and math.isfinite(v) else None
 
 
 def check_values_applications(report: Report, ctx: RuleContext) -> Iterable[Hit]:

@@ -74,6 +74,9 @@ def make_cell(value: str, tok: Optional[Token], col: ColumnSpec, s: Stream, deri
     if value == "":
         return Cell(value=None, raw="", kind="blank", location=loc)
     v = _to_value(value, col.money)
+    if v is None and not col.money and derived is None and _to_value(value, True) is not None and \
+            float(value).is_integer():
+        v = int(float(value))  # "0.0" in a count column is 0 written with a decimal; "1.5" stays invalid
     raw = tok.raw if (tok is not None and derived is None) else value + (tok.unit if tok and col.money else "")
     if v is None:
         return Cell(value=None, raw=raw, kind="invalid", location=loc)
