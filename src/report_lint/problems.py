@@ -93,6 +93,8 @@ def problem_args(p: ParseProblem, template: Optional[Template]) -> dict[str, Any
         alts = data.get("alternatives")
         args.update(read_as=" | ".join(data["values"]),
                     count=len(alts) if isinstance(alts, (list, tuple)) else alts)
+    elif p.code == "extra-values":  # a row of 表二/表三 is named; 表四 has one data row
+        args["where_row"] = where if p.row else f"{where}数据行"
     elif p.code == "unplaced-values" and "raw" in data:
         args["excerpt"] = data["raw"][:60]
     return args

@@ -926,6 +926,8 @@ def _value_hits(report: Report, table: str) -> Iterator[Hit]:
             cell = (data.get(row.key) or {}).get(col.key)
             if cell is None or cell.kind in ("blank", "not_applicable"):
                 continue
+            if cell.kind == "invalid" and not cell.raw.strip():
+                continue  # nothing written to quote: the parser could not place the row's values (P101 says so)
             where = cell_where(spec, table, row.key, col.key)
             if col.signed:
                 need_zh, need_en = "整数（可为负数）", "an integer (may be negative)"

@@ -59,9 +59,11 @@ def align(groups: list[Group], plans: list[RowPlan]) -> tuple[float, list[tuple[
         if not feasible(tuple(gidx), ncols):
             # a row whose label is there but whose values are too few still is that row (the missing
             # cells are reported), rather than a lost group and a missing row
+            # (or one too many: the extra value is reported on its row, not the row lost)
             g = groups[gidx[0]]
-            if len(gidx) == 1 and g.label == plans[j].spec.key and len(g.tokens) < ncols \
-                    and _capacity(g.tokens) >= max(2, ncols - 2):
+            if len(gidx) == 1 and g.label == plans[j].spec.key and (
+                    len(g.tokens) < ncols and _capacity(g.tokens) >= max(2, ncols - 2)
+                    or len(_trim(g.tokens, ncols)) == ncols + 1):
                 return 2.0
             return None
         labels = [groups[g].label for g in gidx if groups[g].label]

@@ -190,6 +190,10 @@ class TableReader:
             if key not in choice.values:
                 continue
             reading, values = readings[key], choice.values[key]
+            if len(reading.tokens) > len(reading.plan.columns):
+                data[key], extra = self._long_row(reading)
+                problems.append(extra)
+                continue
             if not values:
                 data[key], missing = self._short_row(reading, a)
                 problems.append(missing)
@@ -263,6 +267,8 @@ class TableReader:
         tokens = _trim([t for g in gidx for t in groups[g].tokens], len(plan.columns))
         if len(tokens) == len(plan.columns):
             return RowReading(plan, tokens, [_values(tokens)])
+        if len(tokens) > len(plan.columns):
+            return RowReading(plan, tokens, [[]])  # an extra value: nothing to cut (_long_row)
         layout = Layout(list(plan.columns), _row_layout(plan.columns, self.spec.equations))
         if layout.checks and len(tokens) == len(plan.columns) - 1 and all(_one_value(t) for t in tokens) \
                 and not self.scan.splitter.split(tokens, layout).solutions:
@@ -299,6 +305,17 @@ class TableReader:
             cells[col.key] = (Cell(value=None, raw="", kind="blank", location=None) if tk is None
                               else make_cell(values[k], tk, col, self.s, None))
         return cells, problem
+
+    def _long_row(self, reading: RowReading) -> tuple[dict[str, Cell], ParseProblem]:
+        """A row with one value more than cells: read when it does not matter which is dropped."""
+        toks, cols = reading.tokens, reading.plan.columns
+        values = _without_extra(toks, Layout(list(cols), _row_layout(cols, self.spec.equations)))
+        problem = self._problem("extra-values", reading.plan.spec.key, toks[0].start, raw=_raw_cells(toks),
+                                expected_count=len(cols), found=len(toks), dropped=values is not None)
+        if values is None:
+            loc = self.s.location(toks[0].start)
+            return {c.key: Cell(value=None, raw="", kind="invalid", location=loc) for c in cols}, problem
+        return {c.key: make_cell(values[k], toks[k], c, self.s, "extra-dropped") for k, c in enumerate(cols)}, problem
 
     def _row_cells(self, reading: RowReading, values: list[str]) -> dict[str, Cell]:
         toks = reading.tokens
@@ -488,24 +505,14 @@ class TableReader:
         """More values than cells (the seed's 16 for 15): never truncate silently. When dropping any
         one of them gives the same cells, read those; otherwise every cell is invalid."""
         n = len(layout.columns)
-        raw = " ".join(t.raw or "□" for t in toks)
-        options = set()
-        for drop in range(len(toks)):
-            rest = toks[:drop] + toks[drop + 1:]
-            if len(rest) != n:
-                continue
-            vals = _values(rest)
-            if all(abs(sum(_num(vals[i]) for i in l) - sum(_num(vals[i]) for i in r)) < 1e-6
-                   for l, r in layout.checks):
-                options.add(tuple(vals))
-        found = len(toks)
-        if len(options) == 1 and len(toks) == n + 1:
-            values: Optional[list[str]] = list(next(iter(options)))
+        raw, found = _raw_cells(toks), len(toks)
+        values = _without_extra(toks, layout)
+        if values is not None:
             owner: list[Optional[int]] = list(range(n))
             derived: Optional[str] = "extra-dropped"
             toks = toks[:n]
         else:
-            values, owner, derived = None, [], None
+            owner, derived = [], None
         problem = self._problem("extra-values", None, toks[0].start, raw=raw, expected_count=n, found=found,
                                 dropped=values is not None)
         return WideReading(values, owner, derived, problem), toks
@@ -566,6 +573,24 @@ class ColumnEquations:
 
         visit(0, [list(base) for base, _ in self.equations], 0)
         return [multi[k][i] for k, i in zip(keys, best, strict=True)], n_best
+
+
+def _without_extra(toks: list[Token], layout: Layout) -> Optional[list[str]]:
+    """The cells of one value too many when dropping any one of them that keeps the row's equations
+    gives the same cells (sixteen zeros for fifteen); None when it matters which value is dropped."""
+    if len(toks) != len(layout.columns) + 1:
+        return None
+    options = set()
+    for drop in range(len(toks)):
+        vals = _values(toks[:drop] + toks[drop + 1:])
+        if all(abs(sum(_num(vals[i]) for i in l) - sum(_num(vals[i]) for i in r)) < 1e-6
+               for l, r in layout.checks):
+            options.add(tuple(vals))
+    return list(next(iter(options))) if len(options) == 1 else None
+
+
+def _raw_cells(toks: list[Token]) -> str:
+    return " ".join(t.raw or "□" for t in toks)
 
 
 @dataclass
