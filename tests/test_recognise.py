@@ -219,8 +219,15 @@ def test_missing_part_and_missing_table_give_a_partial_model():
     r = parse_text(text)
     assert not r.section(6).present
     assert r.tables.reviews is None
-    assert any(p.code == "table-not-found" and p.table == "reviews" for p in r.problems)
+    assert not [p for p in r.problems if p.code == "table-not-found"]  # not there: C104's, no parse problem
     assert r.tables.applications is not None
+
+
+def test_a_table_whose_heading_is_there_but_whose_values_are_not_is_a_parse_problem():
+    r = parse_text(report_text().replace("2\t1\t0\t0\t3\t1\t0\t0\t0\t1\t0\t0\t0\t0\t0", ""))
+    assert r.tables.reviews is None
+    [p] = [p for p in r.problems if p.code == "table-not-found"]
+    assert p.table == "reviews" and p.data == {"header_found": True} and p.location.line is not None
 
 
 def test_hybrid_template_is_detected():

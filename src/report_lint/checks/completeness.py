@@ -56,9 +56,12 @@ def check_parts_numbering(report: Report, ctx: RuleContext) -> Iterable[Hit]:
 
 
 def check_tables_missing(report: Report, ctx: RuleContext) -> Iterable[Hit]:
+    """C104: a table the report does not have. One whose heading the parser found but whose cells it could
+    not read (a picture, a layout it does not know) is not called missing: the parser says so (P108)."""
     tpl = report_template(report)
+    unread = {p.table for p in report.problems if p.code == "table-not-found" and p.data.get("header_found")}
     for key in TABLE_KEYS:
-        if getattr(report.tables, key) is None:
+        if getattr(report.tables, key) is None and key not in unread:
             spec = tpl.table(key)
             yield Hit("C104", args={"table": spec.title, "part": numeral(spec.section),
                                     "part_title": part_title(report, spec.section)},

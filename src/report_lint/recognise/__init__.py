@@ -125,8 +125,8 @@ def _reading_order(tpls: tuple[Template, ...], year: Optional[int]) -> list[Temp
     return [first] + [t for t in tpls if t is not first]
 
 
-def _read_tables(scan: Scan, tpls: tuple[Template, ...],
-                 order: list[Template]) -> tuple[dict[str, list[TableResult]], dict[str, str]]:
+def _read_tables(scan: Scan, tpls: tuple[Template, ...], order: list[Template],
+                 regions: dict[str, dict[str, tuple[int, int]]]) -> tuple[dict[str, list[TableResult]], dict[str, str]]:
     """Each table read against the templates, in `order`, until one settles it.
 
     A template whose table spec and region are the same as one already read shares that reading (表四 is
@@ -134,7 +134,6 @@ def _read_tables(scan: Scan, tpls: tuple[Template, ...],
     template has were read, nothing only another has is written there) the other templates are not read;
     otherwise every template reads it and the best fit wins. Returns the readings per table, in the
     templates' own order, and the tables settled by one template."""
-    regions = {t.id: _regions(scan.stream, t) for t in tpls}
     results: dict[str, list[TableResult]] = {k: [] for k in TABLE_KEYS}
     settled: dict[str, str] = {}
     for key in TABLE_KEYS:
@@ -202,7 +201,8 @@ def recognise_report(doc: Document, source: Source, extra_templates: tuple[str, 
         for code, zh, en in doc.warnings]
 
     meta = build_meta(doc)
-    results, settled = _read_tables(scan, tpls, _reading_order(tpls, meta.year))
+    regions = {t.id: _regions(s, t) for t in tpls}
+    results, settled = _read_tables(scan, tpls, _reading_order(tpls, meta.year), regions)
     template_id = _choose_template(results, settled, tpls)
     chosen: dict[str, TableResult] = {}
     for key, lst in results.items():
@@ -240,8 +240,13 @@ def recognise_report(doc: Document, source: Source, extra_templates: tuple[str, 
     meta.template_evidence = _evidence(s, chosen, tpls)
 
     for key in TABLE_KEYS:
-        if getattr(tables, key) is None:
-            problems.append(make_problem("table-not-found", section_tpl, table=key))
+        # A table whose heading is there but whose cells could not be read is the parser's failure (P108);
+        # a table that is not there at all is the report's (C104), and needs no parse problem.
+        starts = [r[key][0] for t in tpls if key in (r := regions[t.id])
+                  and any(label_pattern(h).match(s.text, r[key][0]) for h in t.table(key).start)]
+        if getattr(tables, key) is None and starts:
+            problems.append(make_problem("table-not-found", section_tpl, table=key, location=s.location(min(starts)),
+                                         header_found=True))
     def mostly_read(key: str) -> bool:
         spec = section_tpl.table(key)
         return len(getattr(tables, key) or {}) * 2 >= len(spec.row_columns() if spec.layout == "rows" else spec.rows)
