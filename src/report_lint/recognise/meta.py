@@ -21,7 +21,14 @@ def _title_rx() -> re.Pattern:
     return re.compile(
         r"(?P<organ>[^\s。，,；;：:“”《》#]{0,40}?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*"
         r"(?P<organ2>[^\s。，,；;：:“”《》#\d]{2,30}?)?\s*"
-        r"(?:的)?\s*(?:政府|政务)信息公开(?:工作)?\s*(?:的)?\s*年度?\s*报告")
+        r"(?:的)?\s*(?:政府|政务)(?:信息)?公开(?:工作)?\s*(?:的)?\s*年度?\s*报告")
+
+
+@lru_cache(maxsize=1)
+def _yearless_title_rx() -> re.Pattern:
+    """A title line that names no year ("示例县人民政府政府信息公开工作年度报告"): the whole line, short, so a
+    sentence that mentions the report is not taken for its title."""
+    return re.compile(r"(?P<organ>[^\s。，,；;：:“”《》#\d]{2,40}?)(?:的)?(?:政府|政务)(?:信息)?公开(?:工作)?(?:的)?年度?报告")
 
 
 def _clean_title(t: str) -> str:
@@ -135,11 +142,22 @@ def build_meta(doc: Document) -> Meta:
                     break
             if meta.title:
                 break
+        if meta.title is None:
+            line = next(((t, loc) for t, loc in first if _yearless_title_rx().fullmatch(t.replace(" ", ""))), None)
+            if line is not None:
+                meta.title = _clean_title(line[0])
+                prov["title"] = Provenance(kind="body", text=line[0][:120], location=line[1])
         if meta.title is None and title_val:
             meta.title = title_val[0].strip()
             prov["title"] = Provenance(kind=title_val[1], text=title_val[2])
     recorded = doc.meta.get("organ")  # the page's own record (发布机构, a meta tag)
-    if meta.title:
+    if meta.title and not _title_rx().search(meta.title.replace(" ", "")):
+        m = _yearless_title_rx().fullmatch(meta.title.replace(" ", ""))
+        organ = clean_organ(m.group("organ")) if m else None
+        if organ:
+            meta.organ = organ
+            prov["organ"] = Provenance(kind="title", text=meta.title)
+    elif meta.title:
         m = _title_rx().search(meta.title.replace(" ", ""))
         if m:
             meta.year = int(m.group("year"))
