@@ -16,7 +16,8 @@ from report_lint.engine.catalogue import (CatalogueError, RuleMeta, load_catalog
 from report_lint.engine.batch import expand_paths
 from report_lint.engine.runner import (build_engine, check, check_report, exit_code, fingerprint,
                                        is_selected, normalise_selectors, resolve_location)
-from report_lint.model import Location, ParseProblem
+from report_lint.engine import places
+from report_lint.model import Location, ParseProblem, Provenance
 from report_lint.testing import valid_report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -217,14 +218,36 @@ def test_location_from_cell_row_table_section_and_fallback():
     # only a section: the section's start
     loc = resolve_location(r, FindingLocation(section=5))
     assert loc.line == r.section(5).start.line == 50
-    # a missing part: nothing known -> line 1, so SARIF always has a region
+    # a missing part: where it belongs — the next part's heading, else the end of the part before it
     r.sections = [s for s in r.sections if s.number != 5]
     loc = resolve_location(r, FindingLocation(section=5))
-    assert loc.line == 1 and loc.section == 5
-    assert resolve_location(r, None).line == 1
+    assert loc.line == r.section(6).start.line and loc.section == 5
+    r.sections = [s for s in r.sections if s.number != 6]
+    before = r.section(4)
+    assert resolve_location(r, FindingLocation(section=6)).line == (before.end or before.start).line
+    # nothing to point at (a date given on the command line): no invented position; the place (SARIF,
+    # GitHub) points at the title line
+    r.meta.provenance["title"] = Provenance(kind="body", text=r.meta.title, location=Location(line=3))
+    loc = resolve_location(r, None)
+    assert loc.line is None and places.place(r, loc).line == 3
+    del r.meta.provenance["title"]
+    assert places.place(r, loc).line == 1
     # what a check set itself is kept
     loc = resolve_location(r, FindingLocation(table="applications", row="total", column="natural_person", line=5))
     assert loc.line == 5 and loc.grid_row is None and loc.section == 3
+
+
+def test_a_date_given_on_the_command_line_has_no_position_and_points_at_the_title(tmp_path):
+    """T101 on a date from --published-on: nothing in the file to point at; SARIF and GitHub get the title
+    line (line 3 here, after an index-number line the title is not joined with)."""
+    from datetime import date
+
+    from report_lint.engine.samples import base_text
+
+    path = tmp_path / "r.txt"
+    path.write_text("索引号：11330000-2024-00012\n\n" + base_text("2021"), encoding="utf-8")
+    [f] = check(path, published_on=date(2024, 4, 10), config={}).files[0].findings
+    assert f.rule == "T101" and f.location.line is None and f.place.line == 3
 
 
 def test_fingerprint_ignores_physical_position():

@@ -14,7 +14,7 @@ import re
 from datetime import date, timedelta
 from typing import Any, Iterable, Optional
 
-from ..engine.types import Hit, RuleContext, RuleImpl, hookimpl
+from ..engine.types import FindingLocation, Hit, RuleContext, RuleImpl, hookimpl
 from ..errors import ConfigError
 from ..model import Report
 from .helpers import compact, fact_location, fact_where, facts_of, to_finding_location
@@ -224,7 +224,8 @@ def check_calendar_coverage(report: Report, ctx: RuleContext) -> Iterable[Hit]:
         installed = "未安装" if ctx.lang == "zh" else "not installed"
     span = f"{known[0]}—{known[1]}" if known else "—"
     yield Hit("T108", args={"year": needed, "installed": installed, "span": span},
-              location=to_finding_location(None, 1), data={"needed_year": needed, "calendar_years": known})
+              location=FindingLocation(),  # about the installation, not a place in the report
+              data={"needed_year": needed, "calendar_years": known})
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Where a finding is, resolved once by the engine so that every output format only formats.
 
 For each Finding the engine fills `Finding.place` (engine/types.py `Place`): the physical position a
-reader can go to (line ≥ 1 and PDF page — the cell's own, else its row's, its table's, its part's start,
-else line 1), the part it belongs to, its names in Chinese and English (part title; 表三“（七）总计”行
+reader can go to (line ≥ 1 and PDF page — the cell's own, else its row's, its table's, its part's heading
+or where a missing part belongs, else the title line), the part it belongs to, its names in Chinese and English (part title; 表三“（七）总计”行
 “自然人”列 / Table 3, row “(7) Total”, column “Individuals”) and the table row(s) it is about with their
 cells, so a reporter can show the numbers next to the message without the parsed report.
 
@@ -270,10 +270,34 @@ def _fill(loc: FindingLocation, src: Optional[Location]) -> bool:
     return True
 
 
+def part_anchor(report: Report, number: int) -> Optional[Location]:
+    """Where part `number` is — its heading — or, for a part the report lacks, where it belongs: the next
+    part's heading, else the end of the part before it. None when the report has no part headings."""
+    own = report.section(number)
+    if own is not None and own.start is not None:
+        return own.start
+    found = sorted((s for s in report.sections if s.present and s.start is not None), key=lambda s: s.number)
+    after = next((s for s in found if s.number > number), None)
+    if after is not None:
+        return after.start
+    before = [s for s in found if s.number < number]
+    return (before[-1].end or before[-1].start) if before else None
+
+
+def document_anchor(report: Optional[Report]) -> int:
+    """The line a finding about the whole report points at when it has no place of its own (a date given
+    on the command line, a calendar the installation lacks): the title line, else line 1 — SARIF and
+    GitHub annotations need a line."""
+    prov = report.meta.provenance.get("title") if report is not None else None
+    line = prov.location.line if prov is not None and prov.location is not None else None
+    return line if line is not None and line >= 1 else 1
+
+
 def resolve_location(report: Report, where: Union[FindingLocation, dict, None]) -> FindingLocation:
     """Fill the source position (line/page/grid cell/paragraph) from what the check named (section/table/
-    row/column). The cell's own location first, then its row, then the table's start, then the section's
-    start; when nothing is known (a missing part) line 1, so every finding has a region."""
+    row/column). The cell's own location first, then its row, then the table's start, then the part's
+    heading (for a missing part, where it belongs: part_anchor). A finding with nothing to point at keeps
+    no physical position (the place's line is then document_anchor's)."""
     if isinstance(where, dict):
         where = FindingLocation.model_validate(where)
     loc = where.model_copy() if where is not None else FindingLocation()
@@ -304,10 +328,7 @@ def resolve_location(report: Report, where: Union[FindingLocation, dict, None]) 
         if not done:
             done = _fill(loc, report.table_locations.get(loc.table))
     if not done and loc.section is not None:
-        sec = report.section(loc.section)
-        done = sec is not None and _fill(loc, sec.start)
-    if not done:
-        loc.line = 1
+        _fill(loc, part_anchor(report, loc.section))
     return loc
 
 
@@ -324,16 +345,16 @@ def _cell_location(report: Report, loc: FindingLocation) -> Optional[Location]:
 
 
 def line_and_page(report: Optional[Report], loc: FindingLocation, part: Optional[int]) -> tuple[int, Optional[int]]:
-    """(line ≥ 1, page): the location's own, else the cell's, the table's, the part's start, else line 1 —
-    so a missing part or table still points somewhere in the file (SARIF and GitHub need a line)."""
+    """(line ≥ 1, page): the location's own, else the cell's, the table's, the part's heading (or where a
+    missing part belongs), else the title line — so every finding points somewhere in the file (SARIF and
+    GitHub need a line)."""
     line, page = loc.line, loc.page
     if report is not None and (line is None or page is None):
         candidates = [_cell_location(report, loc)]
         if loc.table:
             candidates.append(report.table_locations.get(loc.table))
-        sec = report.section(part) if part is not None else None
-        if sec is not None:
-            candidates.append(sec.start)
+        if part is not None:
+            candidates.append(part_anchor(report, part))
         for c in candidates:
             if c is None:
                 continue
@@ -343,7 +364,7 @@ def line_and_page(report: Optional[Report], loc: FindingLocation, part: Optional
                 page = c.page
             if line is not None and page is not None:
                 break
-    return (line if line is not None and line >= 1 else 1), page
+    return (line if line is not None and line >= 1 else document_anchor(report)), page
 
 
 # --- the offending table row ----------------------------------------------------------------
@@ -430,7 +451,7 @@ def related_place(report: Optional[Report], item: dict, tpl=None) -> dict:
 
 __all__ = [
     "COLUMN_EN", "PART_TITLE_EN", "ROW_EN", "TABLE_SECTION", "TABLE_SHORT", "TABLE_TITLE_EN", "WHOLE_DOCUMENT",
-    "column_label", "columns_for", "lang_key", "line_and_page", "logical_where", "numeral", "part_of", "part_title",
-    "place", "related_place", "resolve_location", "row_context", "row_label", "rows_for", "table_short", "table_title", "template",
-    "template_of",
+    "column_label", "columns_for", "document_anchor", "lang_key", "line_and_page", "logical_where", "numeral",
+    "part_anchor", "part_of", "part_title", "place", "related_place", "resolve_location", "row_context", "row_label",
+    "rows_for", "table_short", "table_title", "template", "template_of",
 ]

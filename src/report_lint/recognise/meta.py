@@ -135,8 +135,8 @@ def build_meta(doc: Document) -> Meta:
                 m = _title_rx().search(head)
                 if m and head[:m.start()].endswith(("《", "<", "〈")):
                     m = None  # a document the sentence cites (《…办公室关于…年度报告编制工作的通知》)
-                # a joined title must start with a real title line, not a stray "正文"
-                if m and (k == 1 or (len(joined) <= 60 and len(first[i][0].strip()) >= 6)):
+                # a joined title must start with a real title line, not a stray "正文" or "索引号：…"
+                if m and (k == 1 or (len(joined) <= 60 and len(first[i][0].strip()) >= 6 and m.start() == 0)):
                     meta.title = _clean_title(m.group(0) if len(joined) > 80 else joined)
                     prov["title"] = Provenance(kind="body", text=joined[:120], location=first[i][1])
                     break
