@@ -1,10 +1,11 @@
 """Where a finding is, resolved once by the engine so that every output format only formats.
 
 For each Finding the engine fills `Finding.place` (engine/types.py `Place`): the physical position a
-reader can go to (line ≥ 1 and PDF page — the cell's own, else its row's, its table's, its part's heading
-or where a missing part belongs, else the title line), the part it belongs to, its names in Chinese and English (part title; 表三“（七）总计”行
-“自然人”列 / Table 3, row “(7) Total”, column “Individuals”) and the table row(s) it is about with their
-cells, so a reporter can show the numbers next to the message without the parsed report.
+reader can go to (line ≥ 1 and PDF page — the cell's own, else its row's, its table's, its part's
+heading or where a missing part belongs, else the title line), the part it belongs to, its names in
+Chinese and English (part title; 表三“（七）总计”行“自然人”列 / Table 3, row “(7) Total”, column
+“Individuals”) and the table row(s) it is about with their cells, so a reporter can show the numbers next
+to the message without the parsed report.
 
 The display names of tables, rows, columns and parts (from the templates, English from the tables below)
 also serve the `parse` view.
