@@ -41,6 +41,10 @@ class Stream:
                 if pending < ROW:
                     pending = ROW
                 continue
+            if ch == "\t":  # a tab separates the cells of a text table ("0\t—\t5\t—" is four cells)
+                if pending < CELL:
+                    pending = CELL
+                continue
             if ch in WHITESPACE or ch.isspace():
                 if pending < SPACE:
                     pending = SPACE
@@ -109,9 +113,9 @@ def footer_mask(s: Stream) -> list[bool]:
         units = {s.unit[i] for i in range(a, b)}
         if len(units) > 1 and any(s.unit_is_cell[u] for u in units):
             continue  # "—", "5", "—" in three grid cells are values, not a footer
-        if dashed and any(s.brk[i] >= SPACE for i in range(a + 1, b)) and not (
+        if dashed and any(s.brk[i] >= CELL for i in range(a + 1, b)) and not (
                 (a == 0 or s.brk[a] >= ROW) and (b >= len(s.text) or s.brk[b] >= ROW)):
-            continue  # "0\t-\t0\t-" is cells and marks; a spaced "— 5 —" footer stands on its own line
+            continue  # "0\t-\t0\t-" is cells and marks, not a footer "-0-" (one stands alone on its line)
         if (before and after) or (not dashed) or m.group(0)[0] in "—–":
             for i in range(a, b):
                 mask[i] = True
