@@ -76,7 +76,8 @@ def check_tables_unfilled(report: Report, ctx: RuleContext) -> Iterable[Hit]:
         if not table:
             continue
         cells = [c for row in table.values() for c in row.values()]
-        if cells and not any(c.kind in ("number", "not_applicable") for c in cells):
+        # every cell empty; cells the parser could not place (P101) or read (“1O”) hold something
+        if cells and all(c.kind == "blank" for c in cells):
             spec = tpl.table(key)
             first_row = next(iter(table))
             first_col = next(iter(table[first_row]))
