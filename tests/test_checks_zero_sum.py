@@ -399,6 +399,24 @@ def test_negative_or_invalid_cells(rule, table, row, col):
     assert "不是有效数字" in render(h)
 
 
+def test_a_cell_the_parser_could_not_place_is_not_quoted_as_written():
+    """A row with a value too many whose extra value cannot be told (P101): its cells are invalid with
+    nothing written. No value rule quotes “”; an equation names the cell as not read."""
+    r = valid_report("2021", seed=5)
+    a = r.tables.applications
+    col = next(c for c in a["granted"] if c != "total" and a["granted"][c].value > 0)
+    a["granted"][col] = Cell(raw="", kind="invalid")
+    assert run(r, "Z105") == []
+    [h] = run(r, "Z102")
+    msg = message(RULES_VARIANT, h)
+    assert f"“{Z.column_label(Z.resolve_table(r, 'applications')[1], col)}”列为 无法识别，应为" in msg
+    assert "“”" not in msg and "列为 0" not in msg
+    # and where an equation's side is spelled out, the term says it was not read
+    _, instances = Z.build_instances(r, "applications")
+    term = next(t for i in instances for t in i.terms if t.state == "invalid")
+    assert Z._term_text(term, 0, "zh").endswith("未能读出（按0计）")
+
+
 def test_disclosure_signed_and_money_columns_follow_the_template_data():
     r = consistent_2019()
     r.tables.disclosure["punishment"]["change"] = Cell(value=-18, raw="-18", kind="number")  # 本年增/减

@@ -402,7 +402,9 @@ def _term_text(t: Term, value: float, lang: str) -> str:
         return (f"{label} 空白（按各项之和 {fmt_num(value)} 计）" if lang == "zh"
                 else f"{label} blank (taken as the sum of its terms, {fmt_num(value)})")
     if t.state == "invalid":
-        raw = t.cell.raw if t.cell else ""
+        raw = (t.cell.raw if t.cell else "").strip()
+        if not raw:  # nothing written to quote: a row the parser could not place (P101)
+            return f"{label} 未能读出（按0计）" if lang == "zh" else f"{label} unread (counted as 0)"
         return f"{label}“{raw}”无法识别（按0计）" if lang == "zh" else f"{label} “{raw}” unreadable (counted as 0)"
     return f"{label} {fmt_num(value)}"
 
@@ -662,6 +664,8 @@ def _cells_text(spec: TableSpec, table: str, changes: list[tuple[Ref, int]], val
     def shown(c: Ref, lang: str) -> str:
         if states.get(c) in _EMPTY:
             return "空白" if lang == "zh" else "blank"
+        if states.get(c) == "invalid":  # not a 0 the report wrote: unreadable, or not read at all (P101)
+            return "无法识别" if lang == "zh" else "unreadable"
         return fmt_num(values[c])
 
     def joined(vs, sep):
