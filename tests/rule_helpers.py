@@ -12,10 +12,9 @@ import string
 import tomllib
 from pathlib import Path
 
-import pytest
 
 from report_lint.engine.types import RuleContext
-from shared_paths import REPO
+from shared_paths import REPO, require
 
 CATALOGUE_DIR = REPO / "rules" / "catalogue"
 
@@ -61,27 +60,18 @@ def assert_catalogue_matches(rules: dict, impls, letter: str, family: str) -> No
 
 def assert_catalogue_loads_in_engine(name: str, rules: dict) -> None:
     """The engine's own catalogue loader reads rules/catalogue/<name>.toml without notices, to the same ids."""
-    catalogue = pytest.importorskip("report_lint.engine.catalogue")
+    from report_lint.engine import catalogue
     loaded, notices = catalogue.parse_file(CATALOGUE_DIR / f"{name}.toml")
     assert not notices
     assert {r.id for r in loaded} == set(rules)
 
 
 def parse_or_skip(path: Path, **kw):
-    """report_lint.parse(path, **kw) of a file in the shared material; the test skips where it is absent."""
-    if not path.is_file():
-        pytest.skip(f"{path} not available")
+    """report_lint.parse(path, **kw) of a file in the shared material: a visible skip where the material is
+    absent on a user's clone, a failure in CI (shared_paths.require). A file that cannot be parsed fails."""
     import report_lint
 
-    return report_lint.parse(path, **kw)
-
-
-def parse_or_skip_unreadable(path: Path):
-    """As parse_or_skip, and a file no reader can parse yet skips the test too."""
-    try:
-        return parse_or_skip(path)
-    except Exception as e:  # a reader still being written must not fail these tests (skip is no Exception)
-        pytest.skip(f"{path.name} cannot be parsed yet: {e}")
+    return report_lint.parse(require(path), **kw)
 
 
 def set_text(report, number: int, text: str) -> None:

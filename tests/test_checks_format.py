@@ -141,7 +141,7 @@ def test_f103_standard_or_unrelated_silent(title):
 
 
 def test_engine_runs_format_rules():
-    runner = pytest.importorskip("report_lint.engine.runner")
+    from report_lint.engine import runner
     result = runner.check_report(with_paragraphs("按照《通知》（黑政办发(2020)17号）要求，做好公开工作。"))
     f101 = [f for f in result.findings if f.rule == "F101"]
     assert len(f101) == 1 and "黑政办发〔2020〕17号" in f101[0].message_zh and f101[0].severity == "warning"

@@ -1,7 +1,6 @@
 """Y family: a report against the same organ's report for the year before."""
 from __future__ import annotations
 
-import pytest
 
 from report_lint.checks.year_over_year import (check_carry_over, check_copied_text, check_documents_in_force,
                                                check_item_counts, similarity)
@@ -10,7 +9,7 @@ from report_lint.engine.runner import check_report, run_paths, build_engine
 from report_lint.testing import num, valid_report
 
 from rule_helpers import load_catalogue
-from shared_paths import CORPUS
+from shared_paths import CORPUS, require
 
 
 def ctx(previous, **options):
@@ -89,8 +88,7 @@ def test_y104_copied_part_five():
 
 def test_batch_pairs_reports_of_the_same_organ(tmp_path):
     """Through the engine: the previous year is found in the batch by organ and year."""
-    if not (CORPUS / "pingtan").is_dir():
-        pytest.skip("corpus absent")
+    require(CORPUS / "pingtan")
     # 86688 (2023) repeats its 2022 part 五 verbatim (80614 is the same organ's 2022 report)
     files = sorted((CORPUS / "pingtan").glob("*.txt"))
     engine = build_engine(None)
@@ -179,8 +177,7 @@ def test_y103_and_y101_use_other_cuts_too():
 
 
 def test_pingtan_punishment_2600_is_not_a_warning():
-    if not (CORPUS / "pingtan" / "80563.txt").is_file():
-        pytest.skip("corpus absent")
+    require(CORPUS / "pingtan" / "80563.txt")
     engine = build_engine(None)
     run = run_paths(engine, [str(CORPUS / "pingtan" / "80563.txt"), str(CORPUS / "pingtan" / "80580.txt")])
     later = next(fr for fr in run.files if fr.path.endswith("80580.txt"))

@@ -13,7 +13,7 @@ import pytest
 
 from report_lint.cli import main
 from report_lint.testing import num, valid_report
-from shared_paths import CORPUS
+from shared_paths import CORPUS, require
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ENV = {**os.environ, "PYTHONPATH": str(FIXTURES)}
@@ -310,9 +310,7 @@ def test_stdout_full_or_closed_is_exit_2_one_line(tmp_path):
 
 
 def test_corpus_folder_through_the_command_line(tmp_path):
-    if not CORPUS.is_dir():
-        pytest.skip("../shared/corpus is not present")
-    proc = subprocess.run([sys.executable, "-m", "report_lint", "check", str(CORPUS / "partial"), "--format", "jsonl",
+    proc = subprocess.run([sys.executable, "-m", "report_lint", "check", str(require(CORPUS / "partial")), "--format", "jsonl",
                            "--jobs", "2"], capture_output=True, text=True, cwd=tmp_path, env=ENV, timeout=300)
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
     assert rows[-1]["type"] == "summary" and rows[-1]["files"] == len(rows) - 1

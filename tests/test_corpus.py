@@ -11,7 +11,7 @@ import pytest
 
 from report_lint.parsing import parse
 
-from shared_paths import CORPUS
+from shared_paths import CORPUS, require
 
 COLS = ["natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total"]
 
@@ -57,18 +57,29 @@ KNOWN_DEFECTS = {
 }
 
 
-def corpus_files():
-    if not CORPUS.is_dir():
-        return []
+INDEX = Path(__file__).with_name("corpus_index.txt")
+
+
+def indexed_names() -> list[str]:
+    """The corpus files, from the committed index: every one is a test even where the corpus is absent."""
+    return [line for line in INDEX.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+
+
+def present_names() -> list[str]:
     files = sorted(p for p in CORPUS.iterdir() if p.suffix in (".pdf", ".txt", ".md", ".html") and p.name != "README.md")
     files += sorted(p for p in (CORPUS / "pingtan").iterdir() if p.suffix in (".txt", ".html"))
-    return files
+    return [p.relative_to(CORPUS).as_posix() for p in files]
 
 
-@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.relative_to(CORPUS).as_posix())
-def test_corpus_report(path: Path):
+def test_corpus_index_is_current():
+    require(CORPUS)
+    assert present_names() == indexed_names(), "update tests/corpus_index.txt to the corpus"
+
+
+@pytest.mark.parametrize("name", indexed_names())
+def test_corpus_report(name: str):
+    path = require(CORPUS / name)
     report = parse(path)
-    name = path.relative_to(CORPUS).as_posix()
     assert report.tables.disclosure, f"{name}: 表二 not found"
     assert report.tables.applications, f"{name}: 表三 not found"
     assert report.tables.reviews, f"{name}: 表四 not found"

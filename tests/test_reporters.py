@@ -359,10 +359,6 @@ def test_wrap_label():
 
 
 def test_internal_errors_are_shown(run):
-    from report_lint.engine.types import FileResult as FR
-
-    if "internal_errors" not in FR.model_fields:
-        pytest.skip("FileResult has no internal_errors in this engine version")
     from report_lint.engine.types import InternalProblem
 
     run.files[2].internal_errors = [InternalProblem(rule="Z105", message="ZeroDivisionError: division by zero")]

@@ -16,8 +16,6 @@ from types import SimpleNamespace
 
 import pytest
 
-pytest.importorskip("starlette")
-pytest.importorskip("httpx")
 
 with warnings.catch_warnings():  # Starlette ≥ 1.0 prefers httpx2 and warns about httpx, which older Starlette needs
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
