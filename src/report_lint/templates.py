@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from .datacache import read_toml
 from .errors import ConfigError
@@ -65,11 +65,34 @@ class TableSpec(_Spec):
     parts: tuple[PartSpec, ...] = ()  # 表二 is made of sub-tables, each with its own columns
     equations: tuple[Equation, ...] = ()
 
+    # Derived once: every rule and the recogniser ask for the rows and labels many times per report.
+    _row_columns: list[tuple[RowSpec, tuple[ColumnSpec, ...]]] = PrivateAttr(default_factory=list)
+    _row_labels: dict[str, str] = PrivateAttr(default_factory=dict)
+    _column_labels: dict[tuple[Optional[str], str], str] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, __context) -> None:
+        pairs = ([(r, p.columns) for p in self.parts for r in p.rows] if self.parts
+                 else [(r, self.columns) for r in self.rows])
+        self._row_columns = pairs
+        self._row_labels = {r.key: r.label for r, _ in pairs}
+        labels: dict[tuple[Optional[str], str], str] = {}
+        for r, cols in pairs:
+            for c in cols:
+                labels[(r.key, c.key)] = c.label
+                labels.setdefault((None, c.key), c.label)
+        self._column_labels = labels
+
     def row_columns(self) -> list[tuple[RowSpec, tuple[ColumnSpec, ...]]]:
         """Every data row in order with the columns it carries."""
-        if self.parts:
-            return [(r, p.columns) for p in self.parts for r in p.rows]
-        return [(r, self.columns) for r in self.rows]
+        return list(self._row_columns)
+
+    def row_label(self, key: str) -> Optional[str]:
+        """The template's label of a row, or None when the table has no such row."""
+        return self._row_labels.get(key)
+
+    def column_label(self, key: str, row: Optional[str] = None) -> Optional[str]:
+        """A column's label (in `row`, whose part may have its own columns), or None."""
+        return self._column_labels.get((row, key))
 
 
 class SectionSpec(_Spec):

@@ -77,28 +77,41 @@ def fold_map(text: str, keep_newlines: bool = False) -> tuple[str, list[int]]:
     stays as "\\n"."""
     out: list[str] = []
     idx: list[int] = []
+    add, at = out.append, idx.append  # the hot loop of reading prose: local names, one cache per character
+    fold = _fold_char
     gap = -1  # offset of the whitespace run just passed, or -1
     for k, ch in enumerate(text):
-        if keep_newlines and ch in NEWLINES:
-            out.append("\n")
-            idx.append(k)
-            gap = -1
-            continue
-        if _is_space(ch):
-            if gap < 0:
+        n = fold(ch)
+        if n is None:  # whitespace
+            if keep_newlines and ch in NEWLINES:
+                add("\n")
+                at(k)
+                gap = -1
+            elif gap < 0:
                 gap = k
             continue
-        n = ch if _enclosed(ch) else norm_char(ch)
         if not n:
             continue
         if gap >= 0 and out and out[-1].isdigit() and n[0].isdigit():
-            out.append(" ")
-            idx.append(gap)
+            add(" ")
+            at(gap)
         gap = -1
-        for c in n:
-            out.append(c)
-            idx.append(k)
+        if len(n) == 1:
+            add(n)
+            at(k)
+        else:
+            for c in n:
+                add(c)
+                at(k)
     return "".join(out), idx
+
+
+@lru_cache(maxsize=8192)
+def _fold_char(ch: str) -> str | None:
+    """One character as fold_map reads it: None for whitespace, list markers as written, else norm_char."""
+    if _is_space(ch):
+        return None
+    return ch if _enclosed(ch) else norm_char(ch)
 
 
 _CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "О": 0, "O": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,

@@ -187,19 +187,11 @@ def resolve_table(report: Report, table: str) -> Optional[tuple[Template, TableS
 
 
 def row_label(spec: TableSpec, key: str) -> str:
-    for r, _ in spec.row_columns():
-        if r.key == key:
-            return r.label
-    return key
+    return spec.row_label(key) or key
 
 
 def column_label(spec: TableSpec, key: str, row: Optional[str] = None) -> str:
-    for r, cols in spec.row_columns():
-        if row is None or r.key == row:
-            for c in cols:
-                if c.key == key:
-                    return c.label
-    return key
+    return spec.column_label(key, row) or key
 
 
 def short_label(label: str) -> str:

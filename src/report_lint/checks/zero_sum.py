@@ -110,6 +110,8 @@ def build_instances(report: Report, table: str) -> tuple[Optional[TableSpec], li
         value, state = cell_state(cell)
         return Term(Ref(table, row, col), label, cell, value, state)
 
+    row_names = {r: short_label(row_label(spec, r)) for r in _equation_rows(spec)}
+
     for eq in spec.equations:
         if eq.kind == "per_column":
             # a row the report lacks altogether is the completeness family's finding, not ours
@@ -120,16 +122,17 @@ def build_instances(report: Report, table: str) -> tuple[Optional[TableSpec], li
                     continue
                 out.append(Instance(
                     table, spec, eq, col,
-                    [term(r, col, short_label(row_label(spec, r))) for r in eq.left],
-                    [term(r, col, short_label(row_label(spec, r))) for r in eq.right]))
+                    [term(r, col, row_names.get(r) or r) for r in eq.left],
+                    [term(r, col, row_names.get(r) or r) for r in eq.right]))
         else:
+            column_names = {c: column_label(spec, c) for c in eq.left + eq.right}  # the same in every row
             for row in _equation_rows(spec):
                 if row not in data:
                     continue
                 out.append(Instance(
                     table, spec, eq, row,
-                    [term(row, c, column_label(spec, c, row)) for c in eq.left],
-                    [term(row, c, column_label(spec, c, row)) for c in eq.right]))
+                    [term(row, c, column_names[c]) for c in eq.left],
+                    [term(row, c, column_names[c]) for c in eq.right]))
     return spec, out
 
 
