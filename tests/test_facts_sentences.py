@@ -140,7 +140,7 @@ SENTENCES = [
 ]
 
 
-@pytest.mark.parametrize("text,expected", SENTENCES, ids=[s for s, _ in SENTENCES])
+@pytest.mark.parametrize(("text", "expected"), SENTENCES, ids=[s for s, _ in SENTENCES])
 def test_sentence_yields_exactly_its_facts(text, expected):
     assert got(text) == expected
 

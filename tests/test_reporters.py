@@ -167,7 +167,7 @@ def test_junit_per_finding(run):
     first, bad, clean = suites
     assert first.get("tests") == "5" and first.get("failures") == "4"
     assert len(first.findall("testcase/failure")) == 4
-    info = [tc for tc in first.findall("testcase") if tc.get("name").startswith("T201")][0]
+    info = next(tc for tc in first.findall("testcase") if tc.get("name").startswith("T201"))
     assert info.find("failure") is None and "<script>" in info.find("system-out").text
     assert bad.get("errors") == "1" and bad.find("testcase/error").get("type") == "empty-file"
     assert clean.get("tests") == "1" and clean.get("failures") == "0"
@@ -184,7 +184,7 @@ def test_junit_per_rule_with_catalogue(run):
     names = [tc.get("name") for tc in first.findall("testcase")]
     # every catalogue rule is a case (Z103 passes); rules outside the catalogue still appear
     assert "Z103 reviews.total" in names and any(n.startswith("F010") for n in names)
-    passing = [tc for tc in first.findall("testcase") if tc.get("name") == "Z103 reviews.total"][0]
+    passing = next(tc for tc in first.findall("testcase") if tc.get("name") == "Z103 reviews.total")
     assert passing.find("failure") is None
     assert [tc.get("name") for tc in clean.findall("testcase")] == ["C101 parts.missing", "Z102 applications.total-sum",
                                                                   "Z103 reviews.total"]
@@ -374,7 +374,8 @@ def test_internal_errors_are_shown(run):
 
 
 def test_chinese_line_breaking():
-    from hypothesis import given, settings, strategies as st
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
     from rich.cells import cell_len
 
     from report_lint.reporters._rich import break_points

@@ -14,15 +14,17 @@ everything addressed to a person goes to stderr.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import json
 import os
 import shutil
 import sys
 import traceback
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any
 
 from . import __version__
 from .errors import ReportLintError
@@ -120,7 +122,7 @@ def _seconds(text: str) -> float:
     return n
 
 
-def _split_list(values: Optional[list[str]]) -> Optional[list[str]]:
+def _split_list(values: list[str] | None) -> list[str] | None:
     if values is None:
         return None
     return [v.strip() for item in values for v in item.split(",") if v.strip()]
@@ -254,10 +256,8 @@ class _Out:
     def _line(text: str) -> None:
         if sys.stderr is None:  # stderr closed: nowhere to say it
             return
-        try:
+        with contextlib.suppress(OSError):
             print(text, file=sys.stderr)
-        except OSError:
-            pass
 
 
 def _plugins(opts: list[str]) -> tuple[list[str], list[str]]:
@@ -282,7 +282,7 @@ def _color(choice: str, to_file: bool, stream=None) -> bool:
     return bool(stream is not None and stream.isatty())
 
 
-def _stdout_problem(e: Optional[OSError] = None) -> UsageError:
+def _stdout_problem(e: OSError | None = None) -> UsageError:
     why = f"：{e.strerror}" if e is not None and e.strerror else "（已关闭）"
     why_en = f": {e.strerror}" if e is not None and e.strerror else " (closed)"
     return UsageError("output-unwritable", f"无法写入标准输出{why}", f"cannot write to standard output{why_en}")
@@ -294,10 +294,10 @@ class _Sink:
     truncates the old one; anything else — /dev/null, a FIFO, a symlink — is opened and written as it is
     (replacing it would put a regular file in the place of the device or the link)."""
 
-    def __init__(self, output: Optional[str]):
+    def __init__(self, output: str | None):
         self.output = output
         self.fh = None
-        self.tmp: Optional[str] = None
+        self.tmp: str | None = None
 
     def _open(self) -> None:
         import stat
@@ -354,19 +354,15 @@ class _Sink:
 
     def discard(self) -> None:
         if self.fh is not None:
-            try:
+            with contextlib.suppress(OSError):
                 self.fh.close()
-            except OSError:
-                pass
         if self.tmp:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(self.tmp)
-            except OSError:
-                pass
         self.fh = self.tmp = None
 
 
-def _emit(text: str, output: Optional[str] = None) -> None:
+def _emit(text: str, output: str | None = None) -> None:
     sink = _Sink(output)
     sink.write(text if text.endswith("\n") else text + "\n")
     sink.close()
@@ -383,7 +379,7 @@ def _engine(args, out: _Out, **config_overrides):
     return build_engine(cfg, blocked_plugins=blocked, plugin_modules=modules, **config_overrides)
 
 
-def _refuse_overwriting_inputs(paths: list[str], output: Optional[str], convert: bool) -> None:
+def _refuse_overwriting_inputs(paths: list[str], output: str | None, convert: bool) -> None:
     """-o must never land on a report being checked: one named on the command line, or one a directory
     walk would list (an existing file under a given folder that is not report-lint's own output)."""
     if not output:
@@ -558,16 +554,16 @@ def cmd_check(args, out: _Out) -> int:
         out.error("没有检查任何年度报告（所有文件都不是年度报告）" if out.lang == "zh"
                   else "no annual report was checked (no file is a report)")
     for path in run.summary.get("below_fail_under") or []:
-        out.note((f"{path}：评分低于 --fail-under {cfg.fail_under:g}" if out.lang == "zh"
-                  else f"{path}: score is under --fail-under {cfg.fail_under:g}"))
+        out.note(f"{path}：评分低于 --fail-under {cfg.fail_under:g}" if out.lang == "zh"
+                  else f"{path}: score is under --fail-under {cfg.fail_under:g}")
     if args.output and not args.quiet:
-        out.note((f"结果已写入 {args.output}" if out.lang == "zh" else f"results written to {args.output}"))
+        out.note(f"结果已写入 {args.output}" if out.lang == "zh" else f"results written to {args.output}")
     if args.exit_zero and code == EXIT_FINDINGS:
         return EXIT_OK
     return code
 
 
-def _fallback_json(run, *, lang: str = "zh", options: Optional[dict] = None) -> str:
+def _fallback_json(run, *, lang: str = "zh", options: dict | None = None) -> str:
     return run.model_dump_json(indent=2)
 
 
@@ -697,8 +693,8 @@ def cmd_serve(args, out: _Out) -> int:
 
         load_config(args.config)
     try:
-        from .web.server import serve
         from .web import WebSettings
+        from .web.server import serve
     except ImportError as e:
         raise UsageError("web-unavailable", f"网页所需的组件未安装（{e.name}）：请重新安装 report-lint",
                          f"the web page's libraries are not installed ({e.name}): reinstall report-lint") from None
@@ -770,14 +766,14 @@ class _terminate_cleanly:
             signal.signal(signal.SIGTERM, self.old)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     out = _Out(_prescan_lang(argv))
     if not argv:
         with _argparse_lang(out.lang):
             build_parser(out.lang).print_help(sys.stderr)
         return EXIT_USAGE
-    if argv[0] not in COMMANDS and not argv[0].startswith("-") or argv[0] == "-":
+    if (argv[0] not in COMMANDS and not argv[0].startswith("-")) or argv[0] == "-":
         argv.insert(0, "check")  # `report-lint FILE` means `report-lint check FILE`
     try:
         try:

@@ -14,7 +14,7 @@ import os
 import tempfile
 import tomllib
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from . import __version__
 from .resources import rules_dir
@@ -23,7 +23,7 @@ ENV = "REPORT_LINT_CACHE_DIR"
 FILE = "data.json"
 
 
-def cache_dir() -> Optional[Path]:
+def cache_dir() -> Path | None:
     """Where the copy lives; None when caching is switched off."""
     if ENV in os.environ:
         value = os.environ[ENV].strip()
@@ -45,7 +45,7 @@ def _key(files: list[Path]) -> list:
     return out
 
 
-_loaded: Optional[dict[str, Any]] = None  # {"key": …, "files": {path: content}}
+_loaded: dict[str, Any] | None = None  # {"key": …, "files": {path: content}}
 
 
 def builtin_data() -> dict[str, dict]:
@@ -84,7 +84,7 @@ def read_toml(path: Path) -> dict:
         return tomllib.load(f)
 
 
-def _read(path: Path) -> Optional[dict]:
+def _read(path: Path) -> dict | None:
     try:
         with open(path, encoding="utf-8") as f:
             data = json.load(f)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import random
 from datetime import date
-from typing import Optional
 
 from .model import Cell, Location, Meta, Paragraph, Report, Section, Source, Tables
 from .templates import get_template
@@ -23,7 +22,7 @@ _SECTION_TEXT = {
 }
 
 
-def num(value, raw: Optional[str] = None, **loc) -> Cell:
+def num(value, raw: str | None = None, **loc) -> Cell:
     return Cell(value=value, raw=str(value) if raw is None else raw, kind="number",
                 location=Location(**loc) if loc else None)
 
@@ -72,8 +71,8 @@ def disclosure_numbers(template_id: str, rng: random.Random) -> dict[str, dict[s
     return out
 
 
-def valid_report(template: str = "2021", year: Optional[int] = None, seed: int = 0,
-                 organ: str = "示例县人民政府", published_on: Optional[date] = None) -> Report:
+def valid_report(template: str = "2021", year: int | None = None, seed: int = 0,
+                 organ: str = "示例县人民政府", published_on: date | None = None) -> Report:
     """A complete, internally consistent report for `template` (\"2019\" or \"2021\")."""
     rng = random.Random(seed)
     tpl = get_template(template)

@@ -20,7 +20,7 @@ import io
 import zipfile
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Literal, Optional
+from typing import Literal
 
 from report_lint.model import Report
 from report_lint.templates import get_template
@@ -297,7 +297,7 @@ class _Renderer:
 
     def reviews(self) -> None:
         spec = self.tpl.tables.reviews
-        cols = [c for c in spec.columns]
+        cols = list(spec.columns)
         t, ti = self._new_table(4, 15)
         L = self.layout
         _set_text(_merge(t, 0, 0, 0, 4), "行政复议", bold=True)
@@ -358,12 +358,12 @@ def _repack(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def render_docx(report: Report, layout: Optional[Layout] = None) -> bytes:
+def render_docx(report: Report, layout: Layout | None = None) -> bytes:
     """The report as DOCX bytes."""
     return _Renderer(report, layout or Layout()).render()
 
 
-def render_with_expected(report: Report, layout: Optional[Layout] = None) -> tuple[bytes, dict]:
+def render_with_expected(report: Report, layout: Layout | None = None) -> tuple[bytes, dict]:
     """DOCX bytes and the values a parser should read back (see module docstring)."""
     layout = layout or Layout()
     r = _Renderer(report, layout)

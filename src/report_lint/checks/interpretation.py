@@ -11,7 +11,7 @@ a share word (全部/均/同步…解读: 100%), or a stated 解读率.
 """
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 from ..engine.types import FindingLocation, Hit, RuleContext, RuleImpl, hookimpl
 from ..model import Fact, Report
@@ -26,7 +26,7 @@ def _pct(rate: float) -> str:
     return f"{v:.0f}%" if abs(v - round(v)) < 0.05 else f"{v:.1f}%"
 
 
-def issued_in_table(report: Report) -> Optional[tuple[float, dict[str, float], str]]:
+def issued_in_table(report: Report) -> tuple[float, dict[str, float], str] | None:
     """表二 第二十条第（一）项: 规章 + 规范性文件 issued this year (本年制发件数 / 本年新制作数量)."""
     part, col = disclosure_first_part(report)
     data = report.tables.disclosure or {}
@@ -47,7 +47,7 @@ def _own(report: Report, *kinds: str) -> list[Fact]:
     return [f for f in facts_of(report, *kinds) if own_scope(report, f) and not f.approx]
 
 
-def _text_issued(facts: list[Fact]) -> Optional[int]:
+def _text_issued(facts: list[Fact]) -> int | None:
     """规章 + 规范性文件 as the text counts them (the first figure of each)."""
     first: dict[str, int] = {}
     for f in facts:
@@ -58,11 +58,11 @@ def _text_issued(facts: list[Fact]) -> Optional[int]:
 class Base:
     """The documents a rate is of, and how a message names them."""
 
-    def __init__(self, count: float, zh: str, en: str, column: Optional[str] = None):
+    def __init__(self, count: float, zh: str, en: str, column: str | None = None):
         self.count, self.zh, self.en, self.column = count, zh, en, column
 
 
-def documents_base(report: Report, sentence: Optional[str] = None) -> Optional[Base]:
+def documents_base(report: Report, sentence: str | None = None) -> Base | None:
     """The documents issued: 表二's count; when 表二 gives none or 0, the text's own count (in
     `sentence` first — 其中3件… counts those — else anywhere)."""
     table = issued_in_table(report)
@@ -142,7 +142,7 @@ def check_not_mentioned(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     table = issued_in_table(report)
     if table and table[0] > 0:
         issued, values, label = table
-        part, col = disclosure_first_part(report)
+        _part, col = disclosure_first_part(report)
         yield Hit("I103", args={"issued": int(issued), "column": label, "source": f"表二规章和规范性文件的“{label}”",
                                 "source_en": f"表二 “{label}” of regulations and normative documents"},
                   location=FindingLocation(section=2, table="disclosure", row="normative_documents", column=col),

@@ -11,8 +11,9 @@ it the checks fall back to calendar days and never fail.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Any, Iterable, Optional
+from typing import Any
 
 from ..engine.types import FindingLocation, Hit, RuleContext, RuleImpl, hookimpl
 from ..errors import ConfigError
@@ -37,7 +38,7 @@ SOURCE_EN = {"page-meta": "the page's publication metadata", "page-metadata-tabl
 # Working days (lazy import; None when the calendar does not cover the years)
 
 
-def workdays_between(after: date, until: date) -> Optional[int]:
+def workdays_between(after: date, until: date) -> int | None:
     """Working days in (after, until], by the official calendar; None outside its years."""
     if until <= after:
         return 0
@@ -49,10 +50,9 @@ def workdays_between(after: date, until: date) -> Optional[int]:
         return None
 
 
-def calendar_years() -> Optional[tuple[int, int]]:
+def calendar_years() -> tuple[int, int] | None:
     """The first and last year the installed holiday calendar knows, or None without one."""
     try:
-        import chinese_calendar
         from chinese_calendar.constants import holidays
     except ImportError:
         return None
@@ -60,7 +60,7 @@ def calendar_years() -> Optional[tuple[int, int]]:
     return (min(years), max(years)) if years else None
 
 
-def next_workday(day: date) -> Optional[date]:
+def next_workday(day: date) -> date | None:
     """`day` itself if it is a working day, else the next one; None outside the calendar's years."""
     try:
         import chinese_calendar
@@ -103,7 +103,7 @@ def _configured(settings: Any) -> tuple[dict[str, str], dict[str, dict[str, str]
     return kinds, provinces
 
 
-def deadline_table(report: Report, options: dict, settings: Any = None) -> tuple[dict[str, str], Optional[str]]:
+def deadline_table(report: Report, options: dict, settings: Any = None) -> tuple[dict[str, str], str | None]:
     """Deadlines per organ kind after the province overlay, and the province applied (if any).
 
     options (this rule's): {"deadlines": {"department": "01-31", ...}, "provinces": {"湖南":
@@ -302,7 +302,7 @@ def check_time_limits(report: Report, ctx: RuleContext) -> Iterable[Hit]:
                   location=fact_location(f), expected=statutory, actual=stated, data={"kind": kind})
 
 
-def _day(parts: dict, year: Optional[int]) -> Optional[date]:
+def _day(parts: dict, year: int | None) -> date | None:
     try:
         return date(parts.get("year") or year, parts["month"], parts["day"])
     except (TypeError, ValueError, KeyError):

@@ -8,8 +8,8 @@ SPEC P5-2 / §8 BOILERPLATE (法治蓝皮书: "与去年的重复率竟达90%").
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Optional
 
 from ..engine.types import FindingLocation, Hit, RuleContext, RuleImpl, hookimpl
 from ..model import Cell, Report
@@ -20,7 +20,7 @@ APPLICANT_COLUMNS = ("natural_person", "commercial", "research", "social_welfare
                      "total")
 
 
-def _num(cell: Optional[Cell]) -> Optional[float]:
+def _num(cell: Cell | None) -> float | None:
     return cell.value if cell is not None and cell.kind == "number" else None
 
 
@@ -32,14 +32,14 @@ def _labels(report: Report, table: str) -> tuple[dict[str, str], dict[str, str]]
     return rows, cols
 
 
-def _pair(report: Report, ctx: RuleContext) -> Optional[Report]:
+def _pair(report: Report, ctx: RuleContext) -> Report | None:
     prev = ctx.previous
     if prev is None or report.meta.year is None or prev.meta.year is None:
         return None
     return prev if prev.meta.year == report.meta.year - 1 else None
 
 
-def _disclosure_pair(report: Report, ctx: RuleContext, template: str) -> Optional[Report]:
+def _disclosure_pair(report: Report, ctx: RuleContext, template: str) -> Report | None:
     """Last year's report when both years' 表二 follow `template` (the columns being compared exist)."""
     prev = _pair(report, ctx)
     if prev is None or not report.tables.disclosure or not prev.tables.disclosure:
@@ -61,7 +61,7 @@ Reading = dict  # column -> value (None: blank)
 @dataclass
 class _Row:
     readings: list[Reading]  # readings[0]: what the model holds
-    split: Optional[AmbiguousSplit]
+    split: AmbiguousSplit | None
 
     @property
     def guessed(self) -> bool:
@@ -133,10 +133,10 @@ def _guess_note(now: _Row, then: _Row, year: int, prev_year: int) -> tuple[str, 
         return "", ""
     shown = "、".join(f"{y}年“{raw}”" for y, raw in raws)
     shown_en = ", ".join(f"{y}: '{raw}'" for y, raw in raws)
-    return (f"；相关数字原文连写（{shown}）且有多种拆分方式，没有一种能使两年衔接，但此结论仍建立在解析时猜测的拆分上，"
-            f"请对照原件核实",
-            f"; the figures involved were run together ({shown_en}) and could be cut several ways — none makes "
-            f"the years agree, but this still rests on a guessed split: check against the original")
+    return ((f"；相关数字原文连写（{shown}）且有多种拆分方式，没有一种能使两年衔接，但此结论仍建立在解析时猜测的拆分上，"
+            f"请对照原件核实"),
+            (f"; the figures involved were run together ({shown_en}) and could be cut several ways — none makes "
+            f"the years agree, but this still rests on a guessed split: check against the original"))
 
 
 def check_carry_over(report: Report, ctx: RuleContext) -> Iterable[Hit]:
@@ -149,7 +149,7 @@ def check_carry_over(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     _, cols = _labels(report, "applications")
     year, prev_year = report.meta.year, prev.meta.year
 
-    def holds(n: Reading, t: Reading) -> Optional[bool]:
+    def holds(n: Reading, t: Reading) -> bool | None:
         pairs = [(n.get(c), t.get(c)) for c in APPLICANT_COLUMNS if n.get(c) is not None and t.get(c) is not None]
         return all(a == b for a, b in pairs) if pairs else None
 
@@ -183,7 +183,7 @@ def check_item_counts(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     rows, _ = _labels(report, "disclosure")
     year, prev_year = report.meta.year, prev.meta.year
 
-    def holds(n: Reading, t: Reading) -> Optional[bool]:
+    def holds(n: Reading, t: Reading) -> bool | None:
         a, b, c = n.get("prev_items"), t.get("prev_items"), t.get("change")
         return None if None in (a, b, c) else a == b + c
 
@@ -221,7 +221,7 @@ def check_documents_in_force(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     rows, _ = _labels(report, "disclosure")
     year, prev_year = report.meta.year, prev.meta.year
 
-    def holds(n: Reading, t: Reading) -> Optional[bool]:
+    def holds(n: Reading, t: Reading) -> bool | None:
         vals = (n.get("in_force"), n.get("issued"), n.get("repealed"), t.get("in_force"))
         return None if None in vals else vals[0] == vals[3] + vals[1] - vals[2]
 

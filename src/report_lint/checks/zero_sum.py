@@ -17,16 +17,27 @@ from __future__ import annotations
 import math
 import re
 import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Iterable, Iterator, Optional
 
 from ..engine.types import Hit, RuleContext, RuleImpl, hookimpl
 from ..model import Cell, Report
 from ..templates import Equation, TableSpec
-from .helpers import (TABLE_NAMES, AmbiguousSplit, ambiguous_splits, cell_where, cell_where_en, column_label,
-                      fmt_num, location_for, resolve_table, row_label, short_label, split_source)
-
+from .helpers import (
+    TABLE_NAMES,
+    AmbiguousSplit,
+    ambiguous_splits,
+    cell_where,
+    cell_where_en,
+    column_label,
+    fmt_num,
+    location_for,
+    resolve_table,
+    row_label,
+    short_label,
+    split_source,
+)
 
 # Equation id (template data) -> rule id. An equation a future template adds gets Z190.
 EQUATION_RULES = {"T3-1": "Z101", "T3-2": "Z102", "T3-3": "Z103", "T4-1": "Z201"}
@@ -50,7 +61,7 @@ class Ref:
 class Term:
     ref: Ref
     label: str
-    cell: Optional[Cell]
+    cell: Cell | None
     value: float = 0
     state: str = "number"  # number | blank | not_applicable | invalid | missing | imputed
 
@@ -82,7 +93,7 @@ class Instance:
         return (self.table, self.equation.id, self.axis)
 
 
-def cell_state(cell: Optional[Cell]) -> tuple[float, str]:
+def cell_state(cell: Cell | None) -> tuple[float, str]:
     if cell is None:
         return 0, "missing"
     if cell.kind == "number" and cell.value is not None:
@@ -96,7 +107,7 @@ def _equation_rows(spec: TableSpec) -> list[str]:
     return [r.key for r, _ in spec.row_columns()]
 
 
-def build_instances(report: Report, table: str) -> tuple[Optional[TableSpec], list[Instance]]:
+def build_instances(report: Report, table: str) -> tuple[TableSpec | None, list[Instance]]:
     resolved = resolve_table(report, table)
     if not resolved:
         return None, []
@@ -217,7 +228,7 @@ class _System:
         self.cell_sets: list[frozenset[int]] = [frozenset(c) for c in self.coef]
         self.violated = [i for i, r in enumerate(self.residual) if abs(r) > _EPS]
 
-    def solve(self, cells: tuple[int, ...]) -> Optional[Solution]:
+    def solve(self, cells: tuple[int, ...]) -> Solution | None:
         """New values for `cells` that make every equation touching them hold, when the small linear
         system has exactly one solution and it is a set of non-negative integers, each a real change."""
         touched = sorted({i for c in cells for i in self.of_cell[c]})
@@ -257,7 +268,7 @@ def _exact(v: float) -> Fraction:
 
 
 def minimal_solutions(instances: list[Instance], values: dict[Ref, float], limit: int = MAX_FIX_CELLS,
-                      budget: Optional[Budget] = None) -> tuple[list[Instance], list[Solution]]:
+                      budget: Budget | None = None) -> tuple[list[Instance], list[Solution]]:
     """The violated instances and every smallest set of cell changes (≤ limit cells) after which
     all equations of the table hold. Each chosen cell must hit a violated instance not yet hit.
 
@@ -358,7 +369,7 @@ def _digits(v: float) -> str:
 
 
 def slip_evidence(report: Report, inst_spec: TableSpec, table: str, data: dict, ref: Ref, old: float,
-                  new: float) -> Optional[tuple[str, str]]:
+                  new: float) -> tuple[str, str] | None:
     """Why a wrong cell looks like a reading slip rather than a wrong figure in the source."""
     cell = (data.get(ref.row) or {}).get(ref.column)
     if cell is not None and cell.derived == "split":
@@ -369,8 +380,8 @@ def slip_evidence(report: Report, inst_spec: TableSpec, table: str, data: dict, 
             shown = f"“{raw}”" if raw else ""
             return (f"该行数字原文连写{shown}，拆分可能有误（正确值 {_digits(new)} 的数字也在原文中）"
                     if not ambiguous else f"该行数字原文连写{shown}，有多种拆分方式，解析时只能猜测",
-                    f"the row's digits were run together{(' ' + shown) if shown else ''} and the separation "
-                    f"may be wrong")
+                    (f"the row's digits were run together{(' ' + shown) if shown else ''} and the separation "
+                    f"may be wrong"))
     if cell is not None and len(re.findall(r"\d+(?:\.\d+)?", cell.raw or "")) >= 2:
         return (f"该单元格原文“{cell.raw}”含有两个数字", f"the cell's text “{cell.raw}” holds two numbers")
     cols = [c.key for c in inst_spec.columns] if not inst_spec.parts else []
@@ -384,8 +395,8 @@ def slip_evidence(report: Report, inst_spec: TableSpec, table: str, data: dict, 
                 a, e, d = _digits(old), _digits(new), _digits(n.value)
                 if a in (e + d, d + e) or e in (a + d, d + a):
                     return (f"实际值 {a} 与应有值 {e} 像是与相邻单元格的 {d} 连写或拆开了",
-                            f"the actual {a} and the expected {e} look like digits run together with or split "
-                            f"from the neighbouring cell's {d}")
+                            (f"the actual {a} and the expected {e} look like digits run together with or split "
+                            f"from the neighbouring cell's {d}"))
     return None
 
 
@@ -488,7 +499,7 @@ def _equation_place(inst: Instance) -> dict:
 # --------------------------------------------------------------------------- guessed splits
 
 def _guessed_fit(splits: list[AmbiguousSplit], insts: list[Instance], values: dict[Ref, float],
-                 table: str) -> Optional[tuple[AmbiguousSplit, dict]]:
+                 table: str) -> tuple[AmbiguousSplit, dict] | None:
     """When the cells of `insts` come from run-together digits the parser had to guess how to cut:
     another recorded cut under which every one of these equations holds (the finding then rests on the
     guess), else None. A split whose cuts were not all kept counts as fitting (we cannot rule it out)."""
@@ -530,13 +541,13 @@ def _guess_hints(split: AmbiguousSplit, reading: dict, many: bool) -> tuple[str,
     these_zh, these_en = ("这些等式", "these equations") if many else ("此等式", "this equation")
     if not reading:
         return (f"相关数字原文连写（“{split.raw}”）且有多种拆分方式，解析时只能猜测，此结论可能不成立，请对照原件核实",
-                f"the digits involved were run together ('{split.raw}') and could be cut several ways; the "
-                f"parser had to guess, so this may not hold — check against the original")
+                (f"the digits involved were run together ('{split.raw}') and could be cut several ways; the "
+                f"parser had to guess, so this may not hold — check against the original"))
     read, fit = _reading_text(split, split.readings[0]), _reading_text(split, reading)
-    return (f"原文连写的“{split.raw}”暂按 {read} 读取，若读作 {fit} 则{these_zh}成立：此结论建立在对连写数字的猜测上，"
-            f"请对照原件核实",
-            f"the run-together '{split.raw}' was read as {read}; read as {fit}, {these_en} would hold — this "
-            f"rests on a guessed split, check against the original")
+    return ((f"原文连写的“{split.raw}”暂按 {read} 读取，若读作 {fit} 则{these_zh}成立：此结论建立在对连写数字的猜测上，"
+            f"请对照原件核实"),
+            (f"the run-together '{split.raw}' was read as {read}; read as {fit}, {these_en} would hold — this "
+            f"rests on a guessed split, check against the original"))
 
 
 # --------------------------------------------------------------------------- the checks
@@ -553,7 +564,7 @@ class _Draft:
     members: tuple[str, ...]
     equations: list[dict] = field(default_factory=list)
 
-    def carried_by(self, selected: Optional[frozenset]) -> Optional[str]:
+    def carried_by(self, selected: frozenset | None) -> str | None:
         return next((m for m in self.members if selected is None or m in selected), None)
 
     def finish(self, carrier: str) -> Hit:
@@ -709,8 +720,8 @@ def _grouped_draft(report: Report, spec: TableSpec, table: str, data: dict, solu
                           "text_zh": text_zh, "text_en": text_en})
     whole = len(changes) == len(solution)
     hint_zh = [f"改正后{'所有等式' if whole else '这些等式都'}成立"]
-    hint_en = [f"with {'that correction' if len(changes) == 1 else 'those corrections'} "
-               f"{'every equation holds' if whole else 'these equations hold'}"]
+    hint_en = [(f"with {'that correction' if len(changes) == 1 else 'those corrections'} "
+               f"{'every equation holds' if whole else 'these equations hold'}")]
     cause = "source"
     slip = (slip_evidence(report, spec, table, data, changes[0][0], values[changes[0][0]], changes[0][1])
             if len(changes) == 1 else None)
@@ -943,9 +954,7 @@ def _value_hits(report: Report, table: str) -> Iterator[Hit]:
             problem = None
             if (cell.kind == "invalid" or v is None) and (d := _decimal(cell.raw)) is not None:
                 problem = (f"实为小数 {fmt_num(d)}", f"it is a decimal ({fmt_num(d)})")
-            elif cell.kind == "invalid" or v is None:
-                problem = (f"“{cell.raw}”不是有效数字", f"“{cell.raw}” is not a valid number")
-            elif isinstance(v, float) and not math.isfinite(v):
+            elif cell.kind == "invalid" or v is None or (isinstance(v, float) and not math.isfinite(v)):
                 problem = (f"“{cell.raw}”不是有效数字", f"“{cell.raw}” is not a valid number")
             elif v < 0 and not col.signed:
                 problem = (f"实为负数 {fmt_num(v)}", f"it is negative ({fmt_num(v)})")
@@ -960,7 +969,7 @@ def _value_hits(report: Report, table: str) -> Iterator[Hit]:
                           data={"raw": cell.raw, "kind": cell.kind, "signed": col.signed, "money": col.money})
 
 
-def _decimal(raw: str) -> Optional[float]:
+def _decimal(raw: str) -> float | None:
     """A count written as a decimal (“1.5”), which the parser keeps as not a count; None otherwise."""
     try:
         v = float(raw.replace(",", "").strip())

@@ -18,7 +18,7 @@ import json
 import os
 from collections import Counter
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any
 
 from ..errors import ConfigError
 from .types import FileResult
@@ -39,7 +39,7 @@ class Baseline:
         self._left: dict[str, Counter] = {}
 
     @classmethod
-    def open(cls, path: Union[str, Path], *, write: bool = False, lang: str = "zh") -> "Baseline":
+    def open(cls, path: str | Path, *, write: bool = False, lang: str = "zh") -> Baseline:
         """Read the baseline; a missing file (or write=True) means "write one at the end of this run"."""
         p = Path(path)
         if write or not p.exists():
@@ -113,7 +113,7 @@ class Baseline:
         return {"file": str(self.path), "written": self.write, "hidden": self.hidden,
                 "stale": sum(n for _, _, n in self.stale)}
 
-    def message(self) -> Optional[str]:
+    def message(self) -> str | None:
         """One line for stderr about what the baseline did, or None."""
         zh = self.lang == "zh"
         if self.write:

@@ -18,10 +18,10 @@ All wording is data in rules/phrasing/; this module holds only the procedure.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Iterator, Optional
 
 from ..model import Fact, Location, Report
 from ..phrasing import alternation, phrasing, rx
@@ -33,7 +33,7 @@ CLAUSE_DELIMS = ",;:。!?"
 _CN_NUM = "〇零一二两三四五六七八九十百千万"
 
 # (text as written, part, location, length of the part's heading the text starts with)
-Source = tuple[str, Optional[int], Optional[Location], int]
+Source = tuple[str, int | None, Location | None, int]
 
 
 # --------------------------------------------------------------------------- phrasing, compiled once
@@ -44,17 +44,17 @@ class CountKind:
     label: str
     label_en: str
     units: frozenset
-    before: Optional[re.Pattern]
-    after: Optional[re.Pattern]
-    verb: Optional[re.Pattern]
-    needs: Optional[re.Pattern]
-    not_before: Optional[re.Pattern]
+    before: re.Pattern | None
+    after: re.Pattern | None
+    verb: re.Pattern | None
+    needs: re.Pattern | None
+    not_before: re.Pattern | None
     outcome: bool
     keep_part: bool
     any_year: bool
 
 
-def _opt(pattern: Optional[str]) -> Optional[re.Pattern]:
+def _opt(pattern: str | None) -> re.Pattern | None:
     return rx(pattern) if pattern else None
 
 
@@ -130,7 +130,7 @@ def _period_year_rx() -> re.Pattern:
     return rx(rf"(?:{_st('period')['anchor']})(?:为|是|:)?(?:自|从)?(?P<y>(?:19|20)\d{{2}})年度?(?!\d{{1,2}}月)")
 
 
-def _date_of(m: re.Match, n: int, default_year: Optional[int] = None) -> Optional[date]:
+def _date_of(m: re.Match, n: int, default_year: int | None = None) -> date | None:
     g = m.groupdict()
     try:
         if g.get(f"m{n}"):
@@ -171,7 +171,7 @@ class Run:
     def __init__(self, sources: list[Source], members: list[int]):
         self.sources = sources
         chars: list[str] = []
-        pos: list[Optional[tuple[int, int]]] = []
+        pos: list[tuple[int, int] | None] = []
         prev = ""
         for i in members:
             text, head = sources[i][0], sources[i][3]
@@ -210,7 +210,7 @@ class Run:
             pieces.append(self.sources[cur][0][lo:hi + 1])
         return re.sub(r"[ \t\u3000]*[\r\n]+[ \t\u3000]*", "", "".join(pieces)).strip()
 
-    def where(self, a: int) -> tuple[Optional[int], Optional[Location]]:
+    def where(self, a: int) -> tuple[int | None, Location | None]:
         for k in range(max(0, a), len(self.pos)):
             p = self.pos[k]
             if p is not None:
@@ -219,7 +219,7 @@ class Run:
         return None, None
 
 
-def _head(text: str, title: Optional[str]) -> int:
+def _head(text: str, title: str | None) -> int:
     """Length of the part heading `text` starts with (0 when it does not)."""
     if not title:
         return 0
@@ -300,7 +300,7 @@ class Token:
     end: int  # after the unit
     unit: str
     approx: bool
-    low: Optional[int] = None  # a range's lower bound
+    low: int | None = None  # a range's lower bound
 
 
 def _slogan_spans(sentence: str) -> list[tuple[int, int]]:
@@ -340,7 +340,7 @@ def tokens(sentence: str) -> list[Token]:
     return out
 
 
-def classify(sentence: str, tok: Token, prev_end: int, context: str = "") -> Optional[tuple[CountKind, int, int]]:
+def classify(sentence: str, tok: Token, prev_end: int, context: str = "") -> tuple[CountKind, int, int] | None:
     """What a figure counts: (kind, start of the phrase, end of the phrase) or None. `context`: the
     sentence before, for the words a kind needs (受理申请21件。其中予以公开8件…)."""
     cstart = max(_clause_start(sentence, tok.start), prev_end)
@@ -363,7 +363,7 @@ def classify(sentence: str, tok: Token, prev_end: int, context: str = "") -> Opt
 
 # --------------------------------------------------------------------------- scope
 
-def organ_names(organ: Optional[str]) -> list[str]:
+def organ_names(organ: str | None) -> list[str]:
     """The reporting organ's own names: 淮安市洪泽区人民政府 → 淮安市洪泽区政府, 洪泽区政府, 区政府…"""
     organ = organ or ""
     names = set()
@@ -389,10 +389,10 @@ def organ_names(organ: Optional[str]) -> list[str]:
 class Scoper:
     """Whose figure a clause states, for one report."""
 
-    def __init__(self, organ: Optional[str]):
+    def __init__(self, organ: str | None):
         self.names = organ_names(organ)
 
-    def clause_scope(self, subject: str) -> Optional[tuple[str, str]]:
+    def clause_scope(self, subject: str) -> tuple[str, str] | None:
         m = _scope_rx("other").search(subject)
         if m:
             return "other", (_scope_rx("time").sub("", subject) or m.group(0)).strip(",、:()")
@@ -427,7 +427,7 @@ class Scoper:
                 cut = hit.start()
         return clause[:cut]
 
-    def scope(self, sentence: str, subject_end: int, kind: Optional[CountKind] = None) -> tuple[str, str]:
+    def scope(self, sentence: str, subject_end: int, kind: CountKind | None = None) -> tuple[str, str]:
         """(scope, the words that show it). The subject is the clause's text before the keyword; a
         clause without one inherits the nearest earlier clause's subject (“区财政局受理申请 5 件，办结
         5 件”). A 其中 makes a figure a part of another (unless it is an outcome, or an interpretation
@@ -712,7 +712,7 @@ class _Extractor:
                                            section=section, location=loc))
                     return
 
-    def plans_by_year(self, year: Optional[int]) -> None:
+    def plans_by_year(self, year: int | None) -> None:
         """A sentence about a later year (2026年，将…) states plans."""
         if year is None:
             return

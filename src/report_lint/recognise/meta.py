@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import lru_cache
-from typing import Optional
 
 from ..document import Document, Paragraph, Table
 from ..model import Fact, Location, Meta, Provenance
@@ -54,7 +53,7 @@ def date_matches(text: str) -> list[re.Match]:
     return list(arabic.finditer(text)) or list(chinese.finditer(text))
 
 
-def parse_date(text: str) -> Optional[date]:
+def parse_date(text: str) -> date | None:
     arabic, chinese = _date_rxs()
     m = arabic.search(text)
     if m:
@@ -71,7 +70,7 @@ def parse_date(text: str) -> Optional[date]:
     return None
 
 
-def organ_kind(organ: Optional[str]) -> str:
+def organ_kind(organ: str | None) -> str:
     if not organ:
         return "unknown"
     o = re.sub(r"[（(].*?[)）]", "", organ).strip()
@@ -100,7 +99,7 @@ def _first_texts(doc: Document, limit: int = 12) -> list[tuple[str, Location]]:
     return out
 
 
-def clean_organ(organ: str) -> Optional[str]:
+def clean_organ(organ: str) -> str | None:
     """The organ's name out of the words around it in a title or a sentence: 平潭综合实验区苏平片区管理局
     关于报送… → 平潭综合实验区苏平片区管理局, 现公布周至县人民政府办公室 → 周至县人民政府办公室; None when
     what is left is no name (编制我单位). The wording is data (rules/phrasing/organ.toml)."""
@@ -207,7 +206,7 @@ def complete_meta(meta: Meta, facts: list[Fact]) -> None:
                                                          location=signed.location)
 
 
-def _iso(s: str) -> Optional[date]:
+def _iso(s: str) -> date | None:
     try:
         return date.fromisoformat(s[:10])
     except ValueError:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from io import StringIO
-from typing import Optional
 
 from rich import box
 from rich.console import Console, Group
@@ -114,7 +113,7 @@ def _finding(f: Finding, lang: str) -> Table:
     return grid
 
 
-def _header(fr: FileResult, lang: str, labels: Optional[dict]) -> list:
+def _header(fr: FileResult, lang: str, labels: dict | None) -> list:
     t = _T[c.lang_key(lang)]
     sep = "：" if c.lang_key(lang) == "zh" else ": "
     line = Text()
@@ -151,7 +150,7 @@ class Writer:
     """The console output one file at a time (a batch never holds every result): `begin(run)`,
     `file(fr)` per file, `end(run)` with the run's summary; each returns the text to write."""
 
-    def __init__(self, *, lang: str = "zh", options: Optional[dict] = None):
+    def __init__(self, *, lang: str = "zh", options: dict | None = None):
         self.lang = lang
         self.opts = c.options_of(options)
         self.show_notes = bool(self.opts.get("show_parse_notes", False))
@@ -160,7 +159,7 @@ class Writer:
         # unreadable files and internal errors are the CLI's to print (on stderr); a library caller
         # rendering a RunResult gets them here
         self.show_errors = bool(self.opts.get("show_errors", True))
-        self.labels: Optional[dict] = None
+        self.labels: dict | None = None
         self.hidden_notes = 0
         self.count = 0
 
@@ -194,7 +193,7 @@ class Writer:
         return self._text(console)
 
 
-def _file(console: Console, fr: FileResult, shown: list[Finding], lang: str, labels: Optional[dict],
+def _file(console: Console, fr: FileResult, shown: list[Finding], lang: str, labels: dict | None,
           show_errors: bool) -> None:
     t = _T[c.lang_key(lang)]
     zh = c.lang_key(lang) == "zh"
@@ -224,7 +223,7 @@ def _file(console: Console, fr: FileResult, shown: list[Finding], lang: str, lab
         console.print(Text(t["clean"], style="green"))
         console.print()
         return
-    for part, title_text, findings in c.group_by_part(shown, lang):
+    for _part, title_text, findings in c.group_by_part(shown, lang):
         console.print()
         title = Text(title_text, style="bold underline")
         title.append(f"（{len(findings)}）" if zh else f" ({len(findings)})", style="dim")
@@ -239,8 +238,8 @@ def _summary_data(run: RunResult) -> dict:
     s = run.summary or {}
     if "files_checked" in s:
         return s
-    from ..engine.runner import Tally
     from ..config import Config
+    from ..engine.runner import Tally
 
     tally = Tally(Config())
     for fr in run.files:
@@ -356,7 +355,7 @@ def _folder_summary(console: Console, s: dict, lang: str) -> None:
             console.print(Text(f"  {rid}  {k:>5}  {names.get(rid, '')}".rstrip()))
 
 
-def render(run: RunResult, *, lang: str = "zh", options: Optional[dict] = None) -> str:
+def render(run: RunResult, *, lang: str = "zh", options: dict | None = None) -> str:
     w = Writer(lang=lang, options=options)
     parts = [w.begin(run)] + [w.file(fr) for fr in run.files] + [w.end(run)]
     return "".join(p for p in parts if p)

@@ -5,7 +5,6 @@ external fonts/images/links, every piece of report text escaped. The markup is a
 from __future__ import annotations
 
 from html import escape
-from typing import Optional
 
 from ..engine.types import FileResult, RunResult
 from . import _common as c
@@ -84,7 +83,7 @@ def e(value: object) -> str:
     return escape(c.xml_safe(str(value)), quote=True)
 
 
-def _band(score: Optional[float]) -> str:
+def _band(score: float | None) -> str:
     if score is None:
         return "poor"
     return "good" if score >= 90 else ("fair" if score >= 60 else "poor")
@@ -131,7 +130,7 @@ def _summary(run: RunResult, lang: str) -> str:
     return f'<table class="summary"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
-def _file(fr: FileResult, index: int, lang: str, labels: Optional[dict] = None) -> str:
+def _file(fr: FileResult, index: int, lang: str, labels: dict | None = None) -> str:
     t = _T[c.lang_key(lang)]
     zh = c.lang_key(lang) == "zh"
     out = [f'<section class="file" id="file-{index}">']
@@ -162,13 +161,13 @@ def _file(fr: FileResult, index: int, lang: str, labels: Optional[dict] = None) 
     if not fr.findings:
         out.append(f'<p class="clean">{e(t["clean"])}</p></section>')
         return "".join(out)
-    for part, title, findings in c.group_by_part(fr.findings, lang):
+    for _part, title, findings in c.group_by_part(fr.findings, lang):
         out.append(f"<h3>{e(title)}（{len(findings)}）</h3>" if zh else f"<h3>{e(title)} ({len(findings)})</h3>")
         out.append('<ol class="findings">')
         for f in findings:
             sev = f.severity if f.severity in c.SEVERITIES else "warning"
-            item = [f'<li class="finding {sev}"><span class="badge {sev}">{e(c.severity_label(f.severity, lang))}</span>'
-                    f"<code>{e(f.rule)}</code> {e(c.message(f, lang))}"]
+            item = [(f'<li class="finding {sev}"><span class="badge {sev}">{e(c.severity_label(f.severity, lang))}</span>'
+                    f"<code>{e(f.rule)}</code> {e(c.message(f, lang))}")]
             where = c.where(f, lang)
             if where:
                 item.append(f'<div class="where">{e(t["where"])}{"：" if zh else ": "}{e(where)}</div>')
@@ -182,7 +181,7 @@ def _file(fr: FileResult, index: int, lang: str, labels: Optional[dict] = None) 
     return "\n".join(out)
 
 
-def render(run: RunResult, *, lang: str = "zh", options: Optional[dict] = None) -> str:
+def render(run: RunResult, *, lang: str = "zh", options: dict | None = None) -> str:
     opts = c.options_of(options)
     t = _T[c.lang_key(lang)]
     title = opts.get("title") or t["title"]
@@ -197,7 +196,7 @@ def render(run: RunResult, *, lang: str = "zh", options: Optional[dict] = None) 
                     f"{n['warning']} warnings · {n['info']} info · {t['mean']} {c.fmt_score(s['mean_score'])}")
     labels = (run.summary or {}).get("category_labels")
     files = "\n".join(_file(fr, i, lang, labels) for i, fr in enumerate(run.files, 1))
-    page = f"""<!DOCTYPE html>
+    return f"""<!DOCTYPE html>
 <html lang="{'zh-CN' if c.lang_key(lang) == 'zh' else 'en'}">
 <head>
 <meta charset="utf-8"/>
@@ -214,4 +213,3 @@ def render(run: RunResult, *, lang: str = "zh", options: Optional[dict] = None) 
 </body>
 </html>
 """
-    return page

@@ -8,7 +8,7 @@ their text in <system-out>. An unreadable file (or a crash inside a check) is an
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from typing import Any, Optional
+from typing import Any
 
 from ..engine.types import FileResult, Finding, RunResult
 from . import _common as c
@@ -22,11 +22,11 @@ def _finding_text(f: Finding, lang: str) -> str:
     return f"[{sev}] {f.rule} {c.message(f, lang)}" + (f" — {where}" if where else "")
 
 
-def _rule_name(meta: Any) -> Optional[str]:
+def _rule_name(meta: Any) -> str | None:
     return meta.get("name") if isinstance(meta, dict) else getattr(meta, "name", None)
 
 
-def _rule_id(meta: Any) -> Optional[str]:
+def _rule_id(meta: Any) -> str | None:
     return meta.get("id") if isinstance(meta, dict) else getattr(meta, "id", None)
 
 
@@ -106,7 +106,7 @@ def _suite(root: ET.Element, fr: FileResult, rules: list[Any], lang: str) -> dic
     return tally
 
 
-def render(run: RunResult, *, lang: str = "zh", options: Optional[dict] = None) -> str:
+def render(run: RunResult, *, lang: str = "zh", options: dict | None = None) -> str:
     opts = c.options_of(options)
     rules = opts.get("rules")
     if rules is None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from io import StringIO
-from typing import Optional
 
 from rich import box
 from rich.cells import cell_len
@@ -20,8 +19,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from ..engine.types import FindingLocation
 from ..engine import places
+from ..engine.types import FindingLocation
 from ..model import Cell, Fact, Location, Report
 from . import _common as c
 from ._rich import Wrapped
@@ -68,7 +67,7 @@ _T = {
 }
 
 
-def _where(loc: Optional[Location], lang: str) -> str:
+def _where(loc: Location | None, lang: str) -> str:
     return loc.describe(c.lang_key(lang)) if loc is not None else ""
 
 
@@ -143,7 +142,7 @@ def _parts(report: Report, lang: str, tpl) -> Table:
     return table
 
 
-def _cell(cell: Optional[Cell], lang: str) -> Text:
+def _cell(cell: Cell | None, lang: str) -> Text:
     text, kind = c.cell_text(cell, lang)
     if kind == "number":
         out = Text(text)
@@ -156,7 +155,7 @@ def _cell(cell: Optional[Cell], lang: str) -> Text:
 
 
 def _grid(report: Report, key: str, lang: str, tpl, rows: list[str], columns: list[tuple[str, str]],
-          title: Optional[str]) -> Table:
+          title: str | None) -> Table:
     t = _T[c.lang_key(lang)]
     data = getattr(report.tables, key) or {}
     table = Table(title=title, title_justify="left", title_style="dim", box=box.SIMPLE_HEAD, show_edge=False,

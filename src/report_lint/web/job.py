@@ -16,12 +16,13 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import PurePath
-from typing import Any, Optional
+from typing import Any
 
 from .. import __version__
 from ..errors import ReportLintError
 from ..model import Provenance, Report
 from .text import t
+
 
 def safe_name(name: str, fallback: str) -> str:
     """The browser's file name as a label only: its last component, control characters removed."""
@@ -103,7 +104,7 @@ def verdict(report: Report, engine, lang: str, date_given: bool = False) -> dict
     return {**out, "status": "late", "late_days": (meta.published_on - statutory).days}
 
 
-def _pair_problem(now: Report, prev: Report, lang: str) -> Optional[str]:
+def _pair_problem(now: Report, prev: Report, lang: str) -> str | None:
     """Why the year-over-year rules cannot pair the two reports, or None when they can."""
     from ..engine.runner import organ_year_key
 

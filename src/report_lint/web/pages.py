@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Optional
 
 from .. import __version__
 from .text import ORGAN_KINDS, t
 from .view import h
 
 
-def lang_of(value: Optional[str]) -> str:
+def lang_of(value: str | None) -> str:
     return "en" if (value or "").lower().startswith("en") else "zh"
 
 
@@ -124,7 +123,7 @@ def markdown_html(text: str) -> str:
     return _MD_LINK.sub(lambda m: f'href="/rules/{m.group(1)}"', html)
 
 
-def rule_body(rule_id: str, lang: str, catalogue) -> Optional[tuple[str, str]]:
+def rule_body(rule_id: str, lang: str, catalogue) -> tuple[str, str] | None:
     """(title, body) of a rule's page, or None when there is no such rule."""
     from ..engine.catalogue import render_rule_doc
 

@@ -10,6 +10,7 @@ are blocking calls, made from Starlette's thread pool.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import queue
@@ -92,10 +93,8 @@ class _Worker:
 
     def stop(self) -> None:
         for stream in (self.process.stdin, self.process.stdout):
-            try:
+            with contextlib.suppress(OSError):
                 stream.close()
-            except OSError:
-                pass
         try:
             self.process.wait(timeout=2)  # closing stdin ends its loop
         except subprocess.TimeoutExpired:
@@ -109,7 +108,7 @@ class WorkerPool:
     def __init__(self, size: int, job: str = DEFAULT_JOB):
         self.size = max(1, size)
         self.job = job
-        self._idle: "queue.Queue[_Worker]" = queue.Queue()
+        self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._workers: list[_Worker] = []
         self._closed = False

@@ -10,12 +10,12 @@ import base64
 import re
 from dataclasses import dataclass, field
 from html import escape
-from typing import Any, Optional
+from typing import Any
 
+from ..engine import places as P
 from ..engine.catalogue import display
 from ..engine.types import SEVERITY_ORDER, FileResult, Finding
 from ..model import Report
-from ..engine import places as P
 from ..reporters import _common as c
 from ..templates import TableSpec, Template, get_template
 from .text import t
@@ -52,7 +52,7 @@ class Marks:
     drawn: set[str] = field(default_factory=set)  # anchors of the cells/rows actually drawn
 
     @classmethod
-    def of(cls, ordered: list[Finding]) -> "Marks":
+    def of(cls, ordered: list[Finding]) -> Marks:
         m = cls()
         for n, f in enumerate(ordered, 1):
             m.number[id(f)] = n
@@ -125,7 +125,7 @@ def _marked(anchor: str, content: str, findings: list[Finding], marks: Marks, la
             f"{_note(note_id, findings, lang, lead)}")
 
 
-def _td(report_table: Optional[dict], table: str, row: str, column: str, marks: Marks, lang: str,
+def _td(report_table: dict | None, table: str, row: str, column: str, marks: Marks, lang: str,
         extra: str = "") -> str:
     cell = (report_table or {}).get(row, {}).get(column) if report_table else None
     text, kind = c.cell_text(cell, lang)
@@ -182,7 +182,7 @@ def _caption_en(caption: str) -> str:
     return f"Article 20, item ({NUMERALS.index(m.group(1)) + 1})" if m else caption
 
 
-def _extra_rows(spec: TableSpec, data: Optional[dict]) -> list[str]:
+def _extra_rows(spec: TableSpec, data: dict | None) -> list[str]:
     known = {r.key for r, _ in spec.row_columns()}
     return [k for k in (data or {}) if k not in known]
 
@@ -211,14 +211,14 @@ def _disclosure(report: Report, tpl: Template, marks: Marks, lang: str) -> str:
     return "".join(out)
 
 
-def _extra_rows_html(report: Report, spec: TableSpec, table: str, data: Optional[dict], marks: Marks, lang: str,
+def _extra_rows_html(report: Report, spec: TableSpec, table: str, data: dict | None, marks: Marks, lang: str,
                      width: int, label_span: int = 1) -> list[str]:
     """Rows the report has that its template lacks (a hybrid of two formats), so no finding is lost."""
     extra = _extra_rows(spec, data)
     if not extra:
         return []
-    out = [f'<tr class="caption"><th colspan="{width + label_span}" scope="colgroup">'
-           f'{h(t(lang)["extra_rows"])}</th></tr>']
+    out = [(f'<tr class="caption"><th colspan="{width + label_span}" scope="colgroup">'
+           f'{h(t(lang)["extra_rows"])}</th></tr>')]
     for row in extra:
         cols = list(data[row])
         tds = "".join(_td(data, table, row, col, marks, lang) for col in cols[:width])
@@ -468,7 +468,7 @@ def _fact_value(fact: Any, lang: str) -> str:
     return f"{approx}{text}{'' if text.endswith(unit) else unit}"
 
 
-def facts_html(report: Report, lang: str, tpl: Optional[Template] = None) -> str:
+def facts_html(report: Report, lang: str, tpl: Template | None = None) -> str:
     """The narrative facts (report.facts, when the parser provides them); an empty or absent list is fine."""
     tx = t(lang)
     tpl = tpl or P.template(None)
@@ -494,8 +494,8 @@ def facts_html(report: Report, lang: str, tpl: Optional[Template] = None) -> str
     return f'{head}<table class="facts"><thead><tr>{heads}</tr></thead><tbody>{"".join(rows)}</tbody></table></section>'
 
 
-def findings_html(groups: list[tuple[Optional[int], list[Finding]]], marks: Marks, tpl: Template, lang: str,
-                  heading_id: str = "findings-h", title: Optional[str] = None, id_prefix: str = "finding-") -> str:
+def findings_html(groups: list[tuple[int | None, list[Finding]]], marks: Marks, tpl: Template, lang: str,
+                  heading_id: str = "findings-h", title: str | None = None, id_prefix: str = "finding-") -> str:
     """The findings by part. Only the main list links to the drawn cells (the comparison tab's copy has
     its own anchors and no jumps into the other tab)."""
     tx = t(lang)
@@ -580,7 +580,7 @@ def _describe(report: Report, name: str) -> str:
 
 
 def compare_html(now: FileResult, prev: FileResult, names: tuple[str, str], marks: Marks, lang: str,
-                 why_not: Optional[str]) -> str:
+                 why_not: str | None) -> str:
     tx = t(lang)
     rn, rp = now.report, prev.report
     tpl = P.template_of(now.report)
@@ -629,8 +629,8 @@ def compare_html(now: FileResult, prev: FileResult, names: tuple[str, str], mark
 
 
 def result_html(fr: FileResult, *, name: str, lang: str, verdict: dict, downloads: dict[str, tuple[str, str, str]],
-                notes: list[str], user_given: set[str], previous: Optional[FileResult] = None,
-                previous_name: str = "", why_not_pair: Optional[str] = None) -> str:
+                notes: list[str], user_given: set[str], previous: FileResult | None = None,
+                previous_name: str = "", why_not_pair: str | None = None) -> str:
     tx = t(lang)
     report = fr.report
     tpl = P.template_of(fr.report)
