@@ -286,7 +286,7 @@ def test_jobs_give_the_same_output_and_the_folder_summary(tmp_path):
     outs = []
     for jobs in ("1", "2"):
         proc = subprocess.run([sys.executable, "-m", "report_lint", "check", "d", "--jobs", jobs],
-                              capture_output=True, text=True, cwd=tmp_path, env=ENV, timeout=120)
+                              capture_output=True, text=True, cwd=tmp_path, env=ENV, timeout=120, check=False)
         assert proc.returncode == 1, proc.stderr
         outs.append(proc.stdout)
     assert outs[0] == outs[1]
@@ -301,17 +301,17 @@ def test_stdout_full_or_closed_is_exit_2_one_line(tmp_path):
     model(tmp_path / "r.json")
     cmd = [sys.executable, "-m", "report_lint", "check", "r.json", "--format", "json"]
     with open("/dev/full", "w") as full:
-        proc = subprocess.run(cmd, stdout=full, stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=ENV, timeout=60)
+        proc = subprocess.run(cmd, stdout=full, stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=ENV, timeout=60, check=False)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1 and "标准输出" in proc.stderr
     proc = subprocess.run(" ".join(cmd) + " >&-", shell=True, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
-                          env=ENV, timeout=60)
+                          env=ENV, timeout=60, check=False)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "标准输出" in proc.stderr
 
 
 def test_corpus_folder_through_the_command_line(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "report_lint", "check", str(require(CORPUS / "partial")), "--format", "jsonl",
-                           "--jobs", "2"], capture_output=True, text=True, cwd=tmp_path, env=ENV, timeout=300)
+                           "--jobs", "2"], capture_output=True, text=True, cwd=tmp_path, env=ENV, timeout=300, check=False)
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
     assert rows[-1]["type"] == "summary" and rows[-1]["files"] == len(rows) - 1
     assert "Traceback" not in proc.stderr

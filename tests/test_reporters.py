@@ -212,10 +212,10 @@ def test_github_annotations_and_summary(run, tmp_path, monkeypatch):
     summary = tmp_path / "summary.md"
     out = render("github", run, options={"step_summary": str(summary)})
     lines = out.splitlines()
-    assert sum(1 for l in lines if l.startswith("::group::")) == sum(1 for l in lines if l == "::endgroup::") == 2
+    assert sum(1 for ln in lines if ln.startswith("::group::")) == sum(1 for ln in lines if ln == "::endgroup::") == 2
     assert "::error file=reports/示例县2023.txt,line=57,title=Z102 applications.total-sum::" in out
     assert "::notice file=reports/示例县2023.txt,line=" in out  # info -> notice
-    warning = next(l for l in lines if l.startswith("::warning"))
+    warning = next(ln for ln in lines if ln.startswith("::warning"))
     assert warning.endswith("标题年份[2023]有误: 请核对, 100%25%0A位置：第1行")
     # a missing part and a page-only finding still get a line
     assert re.search(r"::error file=[^,]+,line=\d+,title=C101", out)
@@ -384,9 +384,9 @@ def test_chinese_line_breaking():
         return [text[a:b] for a, b in break_points(text, width)]
 
     out = lines("表三“（七）总计”行“自然人”列应为 26，实为 20。", 12)
-    assert all(cell_len(l) <= 12 for l in out)
-    assert not any(l[0] in "，。）”" for l in out[1:])  # closing punctuation never starts a line
-    assert not any(l[-1] in "（“" for l in out)  # opening punctuation never ends one
+    assert all(cell_len(ln) <= 12 for ln in out)
+    assert not any(ln[0] in "，。）”" for ln in out[1:])  # closing punctuation never starts a line
+    assert not any(ln[-1] in "（“" for ln in out)  # opening punctuation never ends one
     assert "".join(out).replace(" ", "") == "表三“（七）总计”行“自然人”列应为 26，实为 20。".replace(" ", "")
     assert lines("check the total column value", 12) == ["check the", "total column", "value"]  # words kept whole
 

@@ -420,6 +420,6 @@ def with_overrides(cfg: Config, defaults: dict[str, Any] | None = None, **overri
 
 
 __all__ = [
-    "BatchSettings", "Config", "DeadlineOverride", "Deadlines", "Interpretation", "ScoreSettings", "canonical", "deep_merge",
-    "discover", "load_config", "read_config_table", "validate", "with_overrides",
+    "BatchSettings", "Config", "DeadlineOverride", "Deadlines", "Interpretation", "ScoreSettings", "canonical",
+    "deep_merge", "discover", "load_config", "read_config_table", "validate", "with_overrides",
 ]

@@ -51,7 +51,7 @@ _loaded: dict[str, Any] | None = None  # {"key": …, "files": {path: content}}
 def builtin_data() -> dict[str, dict]:
     """{path: the TOML file's content} for the built-in data files. A file that cannot be read is left out
     (its loader then reads it itself and reports the error by name) and nothing is written."""
-    global _loaded
+    global _loaded  # noqa: PLW0603 - the process-wide copy; tests reset it to act as a new process
     files = _builtin_files()
     key = _key(files)
     if _loaded is not None and _loaded.get("key") == key:

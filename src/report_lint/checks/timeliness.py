@@ -27,11 +27,12 @@ KIND_EN = {"department": "a government department", "government": "a people's go
            "township": "a township government or sub-district office"}
 
 SOURCE_ZH = {"page-meta": "网页元数据的发布日期", "page-metadata-table": "网页信息表的发布日期",
-             "crawler-header": "采集记录的发布时间", "signature": "报告落款日期", "command-line": "命令行指定的发布日期",
-             "web-form": "自查网页上填写的发布日期"}
+             "crawler-header": "采集记录的发布时间", "signature": "报告落款日期",
+             "command-line": "命令行指定的发布日期", "web-form": "自查网页上填写的发布日期"}
 SOURCE_EN = {"page-meta": "the page's publication metadata", "page-metadata-table": "the page's metadata table",
              "crawler-header": "the crawler's record", "signature": "the report's signature date",
-             "command-line": "the date given on the command line", "web-form": "the date entered on the self-check page"}
+             "command-line": "the date given on the command line",
+             "web-form": "the date entered on the self-check page"}
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -189,10 +190,12 @@ def _lateness_hit(report: Report, ctx: RuleContext, rule: str) -> Iterable[Hit]:
         "kind": KIND_ZH.get(kind, "该机关"), "kind_en": KIND_EN.get(kind, "this organ"),
         "deadline": f"{statutory.year}年{statutory.month}月{statutory.day}日",
         "deadline_iso": statutory.isoformat(),
-        "note": f"（{'；'.join(note_zh)}）" if note_zh else "", "note_en": f" ({'; '.join(note_en)})" if note_en else "",
+        "note": f"（{'；'.join(note_zh)}）" if note_zh else "",
+        "note_en": f" ({'; '.join(note_en)})" if note_en else "",
         "late_days": late,
         "workdays": f"，其中工作日{wd}天" if wd is not None else "（该年份超出节假日历范围，未计算工作日）",
-        "workdays_en": f", {wd} of them working days" if wd is not None else " (working days not computed: year outside the holiday calendar)",
+        "workdays_en": (f", {wd} of them working days" if wd is not None
+                        else " (working days not computed: year outside the holiday calendar)"),
     }, location=to_finding_location(prov.location if prov else None),
         expected=statutory.isoformat(), actual=published.isoformat(),
         data={"late_days": late, "late_workdays": wd, "effective_deadline": effective.isoformat(),
@@ -254,7 +257,8 @@ def check_publication_year(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     prov = report.meta.provenance.get("published_on")
     source = prov.kind if prov else ""
     yield Hit("T104", args={"year": year, "published_on": published.isoformat(), "expected_year": year + 1,
-                            "source": SOURCE_ZH.get(source, "未注明来源"), "source_en": SOURCE_EN.get(source, "unknown source")},
+                            "source": SOURCE_ZH.get(source, "未注明来源"),
+                            "source_en": SOURCE_EN.get(source, "unknown source")},
               location=to_finding_location(prov.location if prov else None), expected=year + 1, actual=published.year,
               # A signature date is the report's own claim: too weak for a warning (SPEC §6).
               severity="info" if source == "signature" else None)

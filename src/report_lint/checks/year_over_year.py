@@ -133,8 +133,8 @@ def _guess_note(now: _Row, then: _Row, year: int, prev_year: int) -> tuple[str, 
         return "", ""
     shown = "、".join(f"{y}年“{raw}”" for y, raw in raws)
     shown_en = ", ".join(f"{y}: '{raw}'" for y, raw in raws)
-    return ((f"；相关数字原文连写（{shown}）且有多种拆分方式，没有一种能使两年衔接，但此结论仍建立在解析时猜测的拆分上，"
-            f"请对照原件核实"),
+    return ((f"；相关数字原文连写（{shown}）且有多种拆分方式，没有一种能使两年衔接，"
+             "但此结论仍建立在解析时猜测的拆分上，请对照原件核实"),
             (f"; the figures involved were run together ({shown_en}) and could be cut several ways — none makes "
             f"the years agree, but this still rests on a guessed split: check against the original"))
 

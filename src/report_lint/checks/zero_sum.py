@@ -299,51 +299,51 @@ def minimal_solutions(instances: list[Instance], values: dict[Ref, float], limit
                 n += 1
         return n
 
+    def rec(k: int, found: dict[tuple, Solution]) -> None:
+        """Collect into found every set of k cells, extending chosen, after which all equations hold."""
+        nonlocal out_of_budget
+        if out_of_budget or not budget.take():
+            out_of_budget = True
+            return
+        unhit = [i for i in viol if count[i] == 0]
+        left = k - len(chosen)
+        once = [i for c in chosen for i in of_cell[c] if held[i] and count[i] == 1]
+        if not unhit:
+            if left == 0 and not once:
+                key = tuple(sorted(chosen))
+                if key not in found:
+                    sol = system.solve(key)
+                    if sol is not None:
+                        found[key] = sol
+            return
+        if left == 0:
+            return
+        target = min(unhit, key=lambda i: len(cells_of[i]))
+        if left == 1:
+            fits = set(cell_sets[target])
+            for i in unhit + once:
+                fits &= cell_sets[i]
+                if not fits:
+                    return
+            candidates = [c for c in cells_of[target] if c in fits]
+        else:
+            if disjoint_lower_bound(unhit) > left:
+                return
+            candidates = cells_of[target]
+        for c in candidates:
+            if c in chosen:
+                continue
+            chosen.append(c)
+            for i in of_cell[c]:
+                count[i] += 1
+            rec(k, found)
+            for i in of_cell[c]:
+                count[i] -= 1
+            chosen.pop()
+
     for k in range(1, limit + 1):
         found: dict[tuple, Solution] = {}
-
-        def rec() -> None:
-            nonlocal out_of_budget
-            if out_of_budget or not budget.take():
-                out_of_budget = True
-                return
-            unhit = [i for i in viol if count[i] == 0]
-            left = k - len(chosen)
-            once = [i for c in chosen for i in of_cell[c] if held[i] and count[i] == 1]
-            if not unhit:
-                if left == 0 and not once:
-                    key = tuple(sorted(chosen))
-                    if key not in found:
-                        sol = system.solve(key)
-                        if sol is not None:
-                            found[key] = sol
-                return
-            if left == 0:
-                return
-            target = min(unhit, key=lambda i: len(cells_of[i]))
-            if left == 1:
-                fits = set(cell_sets[target])
-                for i in unhit + once:
-                    fits &= cell_sets[i]
-                    if not fits:
-                        return
-                candidates = [c for c in cells_of[target] if c in fits]
-            else:
-                if disjoint_lower_bound(unhit) > left:
-                    return
-                candidates = cells_of[target]
-            for c in candidates:
-                if c in chosen:
-                    continue
-                chosen.append(c)
-                for i in of_cell[c]:
-                    count[i] += 1
-                rec()
-                for i in of_cell[c]:
-                    count[i] -= 1
-                chosen.pop()
-
-        rec()
+        rec(k, found)
         if out_of_budget:
             return violated, []
         if found:

@@ -47,7 +47,8 @@ class Baseline:
         try:
             data = json.loads(p.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise ConfigError("baseline-unreadable", f"无法读取基线文件 {p}：{e}", f"cannot read baseline file {p}: {e}") from None
+            raise ConfigError("baseline-unreadable", f"无法读取基线文件 {p}：{e}",
+                              f"cannot read baseline file {p}: {e}") from None
         if not isinstance(data, dict) or data.get("kind") != KIND or not isinstance(data.get("files"), dict):
             raise ConfigError("baseline-invalid", f"{p} 不是 report-lint 基线文件",
                               f"{p} is not a report-lint baseline file")

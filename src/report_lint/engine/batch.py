@@ -722,7 +722,8 @@ class _Store:
     def __init__(self, directory: str | None):
         self.memory: dict[int, FileResult] | None = {} if directory is None else None
         self.offsets: dict[int, tuple[int, int]] = {}
-        self.fh = open(os.path.join(directory, "results.bin"), "w+b") if directory is not None else None
+        # open for the store's life (results are read back in phase 2); closed by close()
+        self.fh = open(os.path.join(directory, "results.bin"), "w+b") if directory is not None else None  # noqa: SIM115
 
     def put(self, index: int, fr: FileResult) -> None:
         if self.memory is not None:
@@ -809,7 +810,8 @@ class Batch:
         paths = list(paths)
         files = expand_paths(paths, convert=self.convert, exclude=self.exclude)
         if not files:
-            self.notices.append(Notice("no-files", "没有找到可检查的报告文件（支持 " + " ".join(REPORT_EXTENSIONS) + "）",
+            self.notices.append(Notice("no-files",
+                                       "没有找到可检查的报告文件（支持 " + " ".join(REPORT_EXTENSIONS) + "）",
                                        "no report files found (supported: " + " ".join(REPORT_EXTENSIONS) + ")"))
         if self.baseline is not None:
             from .baseline import Baseline
@@ -881,15 +883,13 @@ class Batch:
         total = len(records)
         first_tasks = (Task("first", i, r.path, r.name, data=r.data) for i, r in enumerate(records))
         index: dict[tuple[str, int], int] = {}
-        done = 0
-        for task, got in executor.run(first_tasks):
+        for done, (task, got) in enumerate(executor.run(first_tasks), 1):
             rec = records[task.index]
             rec.key, rec.reads_previous = got.key, got.reads_previous
             rec.sha256, rec.score = got.result.sha256, got.result.score
             if got.key is not None:
                 index[got.key] = min(index.get(got.key, task.index), task.index)  # the first in walk order
             store.put(task.index, got.result)
-            done += 1
             if self.progress:
                 self.progress("check", done, total)
         pairs = []
@@ -904,11 +904,9 @@ class Batch:
                                   name=records[j].name, sha256=records[j].sha256)
             if ref is not None:
                 pairs.append(Task("pair", i, rec.path, rec.name, data=rec.data, prev=ref, sha256=rec.sha256))
-        done = 0
-        for task, fr in executor.run(pairs):
+        for done, (task, fr) in enumerate(executor.run(pairs), 1):
             records[task.index].score = fr.score
             store.put(task.index, fr)
-            done += 1
             if self.progress:
                 self.progress("pair", done, len(pairs))
 

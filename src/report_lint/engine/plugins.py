@@ -197,10 +197,10 @@ def create_plugin_manager(*, blocked: Iterable[str] = (), autoload: bool | None 
         ps.plugins.append(info)
         _load_one(ps, info, lambda o=obj: o)
     for b in sorted(blocked - used_blocks):
+        installed = ", ".join(p.name for p in ps.plugins)
         ps.notices.append(Notice("unknown-plugin",
-                                 f"-p no:{b}：没有名为“{b}”的插件（已安装：{', '.join(p.name for p in ps.plugins) or '无'}）",
-                                 f"-p no:{b}: no plugin named '{b}' (installed: "
-                                 f"{', '.join(p.name for p in ps.plugins) or 'none'})"))
+                                 f"-p no:{b}：没有名为“{b}”的插件（已安装：{installed or '无'}）",
+                                 f"-p no:{b}: no plugin named '{b}' (installed: {installed or 'none'})"))
     _check_pending(ps)
     return ps
 

@@ -231,7 +231,8 @@ class Engine:
                     self.notices.append(Notice(
                         "rule-without-catalogue",
                         f"插件“{name}”的规则 {impl.id} 在规则目录中没有条目（编号、级别、提示信息），已跳过",
-                        f"rule {impl.id} from plugin '{name}' has no catalogue entry (id, severity, messages); skipped"))
+                        f"rule {impl.id} from plugin '{name}' has no catalogue entry (id, severity, messages); "
+                        "skipped"))
                     continue
                 impls[impl.id] = impl
                 owner[impl.id] = name
@@ -270,7 +271,8 @@ class Engine:
         for rid, opts in self.config.rule_options.items():
             meta = self.catalogue.resolve(rid)
             if meta is None:
-                self.notices.append(Notice("unknown-rule-options", f"rule-options：没有编号为 {rid} 的规则，其选项被忽略",
+                self.notices.append(Notice("unknown-rule-options",
+                                           f"rule-options：没有编号为 {rid} 的规则，其选项被忽略",
                                            f"rule-options: there is no rule {rid}; its options are ignored"))
                 continue
             for key, value in opts.items():
@@ -396,9 +398,9 @@ class Engine:
             why = next((f for f in findings if f.rule == outcome.fatal and f.severity == "error"), None)
             head = "不是年度报告，已跳过" if self.lang == "zh" else "not a report, skipped"
             detail = why.message if why is not None else ""
-            return FileResult(**base, skipped=Skipped(
-                code="not-a-report", rule=outcome.fatal,
-                message=f"{head}：{detail}" if detail and self.lang == "zh" else (f"{head}: {detail}" if detail else head)))
+            if detail:
+                head += f"：{detail}" if self.lang == "zh" else f": {detail}"
+            return FileResult(**base, skipped=Skipped(code="not-a-report", rule=outcome.fatal, message=head))
         ran = [RuleRun(r.meta.id, r.meta.family, r.meta.weight, r.meta.fatal) for r in self.rules
                if r.meta.id in set(outcome.rules)]
         sc = score_file(findings, ran, self.config.score.category_weights, report=report,
@@ -731,7 +733,8 @@ def _split(overrides: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         elif k in CONFIG_OVERRIDES:
             cfg[k] = v
         else:
-            raise TypeError(f"unknown option {k!r} (config: {', '.join(CONFIG_OVERRIDES)}; run: {', '.join(RUN_OPTIONS)})")
+            raise TypeError(f"unknown option {k!r} (config: {', '.join(CONFIG_OVERRIDES)}; "
+                            f"run: {', '.join(RUN_OPTIONS)})")
     return run, cfg
 
 

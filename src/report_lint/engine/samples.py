@@ -127,7 +127,9 @@ def render_sample(sample: RuleSample, lang: str = "zh") -> list[str]:
     where = (f"以示例报告 `{rel}` 为底本{date_note}" if zh else f"In the example report `{rel}`{date_note}")
     out: list[str] = []
     if sample.bad.strip():
-        out += [f"{where}，{lines}改为下面的文字会报告本规则：" if zh else f"{where}, replacing {lines} with the text below is reported:", "", *_block(sample.bad)]
+        intro = (f"{where}，{lines}改为下面的文字会报告本规则：" if zh
+                 else f"{where}, replacing {lines} with the text below is reported:")
+        out += [intro, "", *_block(sample.bad)]
     else:
         at = text.index(sample.replace)
         if (at == 0 or text[at - 1] == "\n") and sample.replace.endswith("\n"):  # whole lines

@@ -113,9 +113,11 @@ def _st(section: str) -> dict:
 # Dates: 2024年3月1日, 2024-03-01, 二〇二四年三月一日 (the second date of a range may leave out its year).
 _YMD = r"(?P<y{n}>(?:19|20)\d{{2}})年(?P<m{n}>\d{{1,2}})月(?P<d{n}>\d{{1,2}})日"
 _ISO = r"(?P<iy{n}>(?:19|20)\d{{2}})[-./](?P<im{n}>\d{{1,2}})[-./](?P<id{n}>\d{{1,2}})"
-_CN = r"(?P<cy{n}>[〇○零一二三四五六七八九O]{{4}})年(?P<cm{n}>[一二三四五六七八九十]{{1,3}})月(?P<cd{n}>[一二三四五六七八九十]{{1,3}})日"
+_CN = (r"(?P<cy{n}>[〇○零一二三四五六七八九O]{{4}})年"
+       r"(?P<cm{n}>[一二三四五六七八九十]{{1,3}})月(?P<cd{n}>[一二三四五六七八九十]{{1,3}})日")
 _MD = r"(?:(?P<y{n}>(?:19|20)\d{{2}})年)?(?P<m{n}>\d{{1,2}})月(?P<d{n}>\d{{1,2}})日"
-_CN_MD = r"(?:(?P<cy{n}>[〇○零一二三四五六七八九O]{{4}})年)?(?P<cm{n}>[一二三四五六七八九十]{{1,3}})月(?P<cd{n}>[一二三四五六七八九十]{{1,3}})日"
+_CN_MD = (r"(?:(?P<cy{n}>[〇○零一二三四五六七八九O]{{4}})年)?"
+          r"(?P<cm{n}>[一二三四五六七八九十]{{1,3}})月(?P<cd{n}>[一二三四五六七八九十]{{1,3}})日")
 
 
 @lru_cache(maxsize=1)
@@ -655,7 +657,8 @@ class _Extractor:
         if not rx(st["context"]).search(sent) or rx(st["not_a_limit"]).search(sent):
             return
         for m in rx(st["number"]).finditer(sent):
-            if not (m.group("within") or m.group("ext") or rx(st["limit_word"]).search(sent[max(0, m.start() - 6):m.start()])):
+            before = sent[max(0, m.start() - 6):m.start()]
+            if not (m.group("within") or m.group("ext") or rx(st["limit_word"]).search(before)):
                 continue
             a = max(sent.rfind(c, 0, m.start()) for c in ",:") + 1
             ends = [i for i in (sent.find(c, m.end()) for c in ",。;") if i >= 0]
@@ -674,7 +677,8 @@ class _Extractor:
         if "补正" in sent or rx(_st("time_limit")["not_a_limit"]).search(sent):
             return  # the clock restarts or stops (条例第三十条、第三十三条第二款)
         d = st["date"]
-        pattern = rx(d + rf"[^。;]{{0,12}}?(?:{st['received']})[^。;]{{0,60}}?" + d + rf"[^。;]{{0,12}}?(?:{st['replied']})")
+        pattern = rx(d + rf"[^。;]{{0,12}}?(?:{st['received']})[^。;]{{0,60}}?"
+                     + d + rf"[^。;]{{0,12}}?(?:{st['replied']})")
         for m in pattern.finditer(sent):
             g = m.groups()
             self.add(run, s0, sent, "reply_dates", st["label"], st["label_en"], m.start(), m.end(),

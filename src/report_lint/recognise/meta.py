@@ -27,7 +27,8 @@ def _title_rx() -> re.Pattern:
 def _yearless_title_rx() -> re.Pattern:
     """A title line that names no year ("示例县人民政府政府信息公开工作年度报告"): the whole line, short, so a
     sentence that mentions the report is not taken for its title."""
-    return re.compile(r"(?P<organ>[^\s。，,；;：:“”《》#\d]{2,40}?)(?:的)?(?:政府|政务)(?:信息)?公开(?:工作)?(?:的)?年度?报告")
+    return re.compile(r"(?P<organ>[^\s。，,；;：:“”《》#\d]{2,40}?)(?:的)?"
+                      r"(?:政府|政务)(?:信息)?公开(?:工作)?(?:的)?年度?报告")
 
 
 def _clean_title(t: str) -> str:
@@ -44,7 +45,8 @@ def _date_rxs() -> tuple[re.Pattern, re.Pattern]:
 _GOV_END = ("人民政府", "政府", "管委会", "管理委员会", "行政公署")
 _DEPT_END = ("局", "委", "委员会", "办公室", "办公厅", "办", "厅", "中心", "院", "署", "部", "所", "队", "站", "馆",
              "处", "会", "社", "集团", "公司", "法院", "检察院")
-_AREA_END = ("省", "市", "县", "区", "旗", "州", "盟", "自治区", "自治州", "自治县", "新区", "实验区", "开发区", "高新区")
+_AREA_END = ("省", "市", "县", "区", "旗", "州", "盟", "自治区", "自治州", "自治县", "新区", "实验区", "开发区",
+             "高新区")
 
 
 def date_matches(text: str) -> list[re.Match]:

@@ -582,8 +582,8 @@ def _without_extra(toks: list[Token], layout: Layout) -> list[str] | None:
     options = set()
     for drop in range(len(toks)):
         vals = _values(toks[:drop] + toks[drop + 1:])
-        if all(abs(sum(_num(vals[i]) for i in l) - sum(_num(vals[i]) for i in r)) < 1e-6
-               for l, r in layout.checks):
+        if all(abs(sum(_num(vals[i]) for i in left) - sum(_num(vals[i]) for i in right)) < 1e-6
+               for left, right in layout.checks):
             options.add(tuple(vals))
     return list(next(iter(options))) if len(options) == 1 else None
 

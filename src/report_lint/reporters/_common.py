@@ -204,7 +204,8 @@ def cell_text(cell: Cell | None, lang: str) -> tuple[str, str]:
     raw = (cell.raw or "").strip()
     if cell.kind == "number":
         v = cell.value
-        return (raw or (str(int(v)) if isinstance(v, float) and v.is_integer() else "" if v is None else str(v))), "number"
+        return (raw or (str(int(v)) if isinstance(v,
+                                                  float) and v.is_integer() else "" if v is None else str(v))), "number"
     return _marked(raw, cell.kind, lang), cell.kind
 
 

@@ -247,7 +247,8 @@ def _summary_data(run: RunResult) -> dict:
     worst = sorted(tally.worst, reverse=True)
     return {"files": tally.files, "files_checked": tally.checked, "files_unreadable": tally.unreadable,
             "files_skipped": tally.skipped, "by_severity": tally.by_sev, "by_rule": tally.by_rule,
-            "rule_names": tally.rule_names, "score": round(tally.score_sum / tally.score_n, 1) if tally.score_n else None,
+            "rule_names": tally.rule_names, "score": round(tally.score_sum / tally.score_n,
+                                                           1) if tally.score_n else None,
             "min_score": tally.min_score, "score_bands": tally.bands,
             "worst": [{"path": p, "score": -sc} for sc, _, p in worst], "baselined": tally.baselined}
 
@@ -342,7 +343,8 @@ def _folder_summary(console: Console, s: dict, lang: str) -> None:
         console.print(dist)
     worst = s.get("worst") or []
     if len(worst) > 1:
-        console.print(Text(f"得分最低的 {len(worst)} 份报告：" if zh else f"The {len(worst)} lowest scores:", style="bold"))
+        console.print(Text(f"得分最低的 {len(worst)} 份报告：" if zh else f"The {len(worst)} lowest scores:",
+                           style="bold"))
         for w in worst:
             row = Text(f"  {c.fmt_score(w['score']):>5}  ")
             row.append(w["path"])

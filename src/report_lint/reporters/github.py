@@ -51,7 +51,8 @@ def _file_lines(fr: FileResult, lang: str, root: str | None, show_notes: bool = 
              else f": {n['error']} errors, {n['warning']} warnings, {n['info']} info")
     out = [f"::group::{escape_data(head)}"]
     for p in getattr(fr, "internal_errors", None) or []:
-        out.append(command("error", p.message, file=path, title=(("内部错误 " if zh else "internal error ") + (p.rule or "")).strip()))
+        out.append(command("error", p.message, file=path,
+                           title=(("内部错误 " if zh else "internal error ") + (p.rule or "")).strip()))
     for _part, _title, findings in c.group_by_part(shown, lang):
         for f in findings:
             line, _page = c.resolve_line_page(f)

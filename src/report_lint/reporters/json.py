@@ -117,7 +117,8 @@ class Writer:
     def end(self, run: RunResult) -> str:
         sep = ", " if self.indent is None else ","
         close = (self._nl(1) if self.n else "") + "]"
-        return close + sep + self._nl(1) + f'"summary": {_dumps(summary_dict(run), self.indent, 1)}' + self._nl(0) + "}\n"
+        summary = f'"summary": {_dumps(summary_dict(run), self.indent, 1)}'
+        return close + sep + self._nl(1) + summary + self._nl(0) + "}\n"
 
 
 def render(run: RunResult, *, lang: str = "zh", options: dict | None = None) -> str:

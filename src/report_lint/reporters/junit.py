@@ -36,8 +36,12 @@ def _add_case(suite: ET.Element, classname: str, name: str, findings: list[Findi
     if failing:
         worst = max(failing, key=lambda f: c.SEVERITY_ORDER.get(f.severity, 0))
         first = c.message(failing[0], lang)
-        msg = first if len(failing) == 1 else (
-            f"{first}（等 {len(failing)} 项）" if c.lang_key(lang) == "zh" else f"{first} (and {len(failing) - 1} more)")
+        if len(failing) == 1:
+            msg = first
+        elif c.lang_key(lang) == "zh":
+            msg = f"{first}（等 {len(failing)} 项）"
+        else:
+            msg = f"{first} (and {len(failing) - 1} more)"
         fail = ET.SubElement(case, "failure", message=msg, type=worst.severity)
         fail.text = "\n".join(_finding_text(f, lang) for f in failing)
     rest = [f for f in findings if f.severity not in FAILING]

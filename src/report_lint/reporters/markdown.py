@@ -14,14 +14,14 @@ _T = {
     "zh": {
         "title": "政府信息公开工作年度报告检查结果", "path": "文件", "organ": "机关", "year": "年度",
         "template": "模板", "score": "得分", "grade": "等级", "errors": "错误", "warnings": "警告",
-        "infos": "提示", "unreadable": "无法读取", "skipped": "非年报，已跳过", "clean": "未发现问题。", "where": "位置", "categories": "分项得分",
-        "total": "合计", "mean": "平均",
+        "infos": "提示", "unreadable": "无法读取", "skipped": "非年报，已跳过", "clean": "未发现问题。",
+        "where": "位置", "categories": "分项得分", "total": "合计", "mean": "平均",
     },
     "en": {
         "title": "Annual disclosure report check results", "path": "File", "organ": "Organ", "year": "Year",
         "template": "Template", "score": "Score", "grade": "Grade", "errors": "Errors", "warnings": "Warnings",
-        "infos": "Info", "unreadable": "cannot read", "skipped": "not a report, skipped", "clean": "No findings.", "where": "Where",
-        "categories": "Categories", "total": "Total", "mean": "mean",
+        "infos": "Info", "unreadable": "cannot read", "skipped": "not a report, skipped", "clean": "No findings.",
+        "where": "Where", "categories": "Categories", "total": "Total", "mean": "mean",
     },
 }
 

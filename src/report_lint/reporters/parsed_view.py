@@ -221,7 +221,8 @@ def _table(report: Report, key: str, lang: str, tpl) -> list:
     extra = [r for r in data if r not in known]
     if extra:  # no template data, or rows the template lacks: show them with whatever columns they carry
         cols = list(dict.fromkeys(k for r in extra for k in data[r]))
-        out.append(_grid(report, key, lang, tpl, extra, [(k, places.column_label(key, k, "zh", tpl)) for k in cols], None))
+        out.append(_grid(report, key, lang, tpl, extra, [(k, places.column_label(key, k, "zh", tpl)) for k in cols],
+                         None))
     return out
 
 
@@ -282,7 +283,8 @@ def _problems(report: Report, lang: str, tpl) -> list:
         line.append(c.severity_label(p.severity, lang) + " ", style=SEVERITY_STYLE.get(p.severity, ""))
         line.append(p.code + " ", style="bold")
         line.append(p.message_en if c.lang_key(lang) == "en" else p.message)
-        where = [w for w in (places.logical_where(FindingLocation(table=p.table, row=p.row, column=p.column), lang, tpl),
+        where = [w for w in (places.logical_where(FindingLocation(table=p.table, row=p.row, column=p.column), lang,
+                                                  tpl),
                              _where(p.location, lang)) if w]
         if where:
             line.append("  (" + " · ".join(where) + ")", style="dim")

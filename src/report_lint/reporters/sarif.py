@@ -213,7 +213,8 @@ def _file_results(fr: FileResult, artifact_index: int, rule_index: dict[str, int
         if page is not None:
             region["properties"] = {"page": page}
         logical = _logical(f, lang)
-        key = (f.rule, logical["fullyQualifiedName"], "" if f.location.table else (getattr(f, "fingerprint", None) or ""))
+        key = (f.rule, logical["fullyQualifiedName"], "" if f.location.table else (getattr(f, "fingerprint",
+                                                                                           None) or ""))
         ordinal = seen.get(key, 0)
         seen[key] = ordinal + 1
         text = c.message(f, lang)
@@ -228,7 +229,8 @@ def _file_results(fr: FileResult, artifact_index: int, rule_index: dict[str, int
                 "physicalLocation": {"artifactLocation": dict(art), "region": region},
                 "logicalLocations": [logical],
             }],
-            "partialFingerprints": {FINGERPRINT_KEY: _fingerprint(f, art["uri"], logical["fullyQualifiedName"], ordinal)},
+            "partialFingerprints": {FINGERPRINT_KEY: _fingerprint(f, art["uri"], logical["fullyQualifiedName"],
+                                                                  ordinal)},
             "properties": _properties(f),
         }
         related = _related(f, art, lang)

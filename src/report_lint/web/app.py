@@ -67,7 +67,8 @@ class _SecurityHeaders:
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
-            return await self.app(scope, receive, send)
+            await self.app(scope, receive, send)
+            return
 
         async def with_headers(message):
             if message["type"] == "http.response.start":

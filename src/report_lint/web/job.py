@@ -97,7 +97,8 @@ def verdict(report: Report, engine, lang: str, date_given: bool = False) -> dict
         return {**out, "status": "no-date"}
     prov = meta.provenance.get("published_on")
     sources = tm.SOURCE_EN if lang == "en" else tm.SOURCE_ZH
-    source = t(lang)["source_page"] if date_given else (sources.get(prov.kind if prov else "", "") or t(lang)["unknown"])
+    source = t(lang)["source_page"] if date_given else (sources.get(prov.kind if prov else "",
+                                                                    "") or t(lang)["unknown"])
     out.update(published=meta.published_on.isoformat(), source=source)
     if meta.published_on <= effective:
         return {**out, "status": "on-time"}
@@ -176,7 +177,8 @@ def run(payload: dict) -> dict:
     from .view import result_html
 
     prev_fr = engine.run_report(prev_report, path=prev_name) if prev_report is not None else None
-    body = result_html(fr, name=name, lang=lang, verdict=verdict(report, engine, lang, "published_on" in given), downloads=downloads,
+    body = result_html(fr, name=name, lang=lang, verdict=verdict(report, engine, lang, "published_on" in given),
+                       downloads=downloads,
                        notes=notes, user_given=given, previous=prev_fr, previous_name=prev_name or "",
                        why_not_pair=why_not)
     return {"ok": True, "title": report.meta.title or name, "body": body, "filename": "", "media_type": "text/html"}
