@@ -79,7 +79,7 @@ def test_corpus_pairing_same_as_parsing_everything_first():
         if isinstance(r, Report) and organ_year_key(r):
             by_key.setdefault(organ_year_key(r), r)
     reference = []
-    for f, r in zip(files, parsed):
+    for f, r in zip(files, parsed, strict=True):
         if not isinstance(r, Report):
             reference.append(r)
             continue

@@ -118,7 +118,7 @@ def _ambiguous(report, table: str, row: str, read: list, cuts: list) -> None:
     from report_lint.model import Cell, ParseProblem
 
     keys = list(report.tables.disclosure[row])
-    for k, v in zip(keys, read):
+    for k, v in zip(keys, read, strict=True):
         report.tables.disclosure[row][k] = Cell(value=v, raw=str(v), kind="number", derived="split")
     strs = [str(v) for v in read]
     report.problems.append(ParseProblem(
@@ -168,7 +168,7 @@ def test_y103_and_y101_use_other_cuts_too():
     keys = list(row)
     right = [prev.tables.applications["carried_forward"][k].value for k in keys]
     wrong = [right[0] + 1, *right[1:-1], right[-1] + 1]
-    for k, v in zip(keys, wrong):
+    for k, v in zip(keys, wrong, strict=True):
         row[k] = Cell(value=v, raw=str(v), kind="number", derived="split")
     now.problems.append(ParseProblem(code="ambiguous-split", message="…", message_en="…", table="applications",
                                      row="carried_over", data={"raw": "…", "values": [str(v) for v in wrong],

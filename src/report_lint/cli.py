@@ -846,7 +846,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (OSError, AttributeError, ValueError):
             pass
         return EXIT_OK
-    except Exception as e:
+    except Exception as e:  # noqa: BLE001 - the last boundary: any bug becomes one line and exit 3, not a traceback
         detail = " ".join(f"{type(e).__name__}: {e}".split())[:300]
         out.error(f"{out.t('internal')}: {detail}")
         if _debug():

@@ -104,7 +104,7 @@ def _widths(table, twips: list[int]) -> None:
 
     table.autofit = False
     tbl = table._tbl
-    for gc, w in zip(tbl.tblGrid.findall(qn("w:gridCol")), twips):
+    for gc, w in zip(tbl.tblGrid.findall(qn("w:gridCol")), twips, strict=True):
         gc.set(qn("w:w"), str(w))
     for tr in tbl.tr_lst:
         col = 0
@@ -237,12 +237,12 @@ class _Renderer:
             ncols = len(part.columns)
             spans = [(1 + i, 1 + i) for i in range(ncols - 1)] + [(ncols, 3)]
             _set_text(t.cell(r + 1, 0), "信息内容", bold=True)
-            for col, (c0, c1) in zip(part.columns, spans):
+            for col, (c0, c1) in zip(part.columns, spans, strict=True):
                 _set_text(_merge(t, r + 1, c0, r + 1, c1), _wrap(col.label, self.layout, 6), bold=True)
             for i, row in enumerate(part.rows):
                 rr = r + 2 + i
                 _set_text(t.cell(rr, 0), _wrap(row.label, self.layout, 5))
-                for col, (c0, c1) in zip(part.columns, spans):
+                for col, (c0, c1) in zip(part.columns, spans, strict=True):
                     value = self._value("disclosure", row.key, col.key)
                     raw = _cell_raw(value, col.money, self.layout)
                     _set_text(_merge(t, rr, c0, rr, c1), raw)

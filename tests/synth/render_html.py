@@ -48,9 +48,9 @@ def _disclosure_grid(parts) -> GridRows:
     for caption, columns, data in parts:
         rows.append([GCell(caption, colspan=4, header=True)])
         spans = [1] * (len(columns) - 1) + [4 - len(columns)]
-        rows.append([GCell("信息内容", header=True)] + [GCell(c, colspan=s, header=True) for c, s in zip(columns, spans)])
+        rows.append([GCell("信息内容", header=True)] + [GCell(c, colspan=s, header=True) for c, s in zip(columns, spans, strict=True)])
         for label, vals in data:
-            rows.append([GCell(label)] + [GCell(v, colspan=s) for v, s in zip(vals, spans)])
+            rows.append([GCell(label)] + [GCell(v, colspan=s) for v, s in zip(vals, spans, strict=True)])
     return rows
 
 

@@ -77,7 +77,7 @@ def table_markdown(grid: GridRows, layout: MarkdownLayout, page: int, cut_at: in
         is_header = all(h or not t for t, h, _ in row) and any(h for _, h, _ in row)
         cells = [t for t, _, _ in row]
         if is_header and layout.broken:
-            top, bottom = zip(*(_halves(t, span) for t, _, span in row))
+            top, bottom = zip(*(_halves(t, span) for t, _, span in row), strict=True)
             lines = [list(top), list(bottom)] if any(bottom) else [list(top)]
         else:
             lines = [cells]

@@ -308,7 +308,7 @@ def ambiguous_splits(report: Report, table: str) -> list[AmbiguousSplit]:
             continue
         cuts = [list(c) for c in p.data.get("cuts") or () if len(c) == len(keys)]
         ordered = [chosen] + [c for c in cuts if c != chosen]
-        readings = tuple({k: _cut_value(v) for k, v in zip(keys, cut)} for cut in ordered)
+        readings = tuple({k: _cut_value(v) for k, v in zip(keys, cut, strict=True)} for cut in ordered)
         complete = len(cuts) >= int(p.data.get("alternatives") or 0) > 0
         out.append(AmbiguousSplit(str(p.data.get("raw") or ""), readings, complete))
     return out

@@ -219,11 +219,11 @@ def check_calendar_coverage(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     known = calendar_years()
     if known is not None and known[0] <= needed <= known[1]:
         return
-    try:
-        from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
+    try:
         installed = version("chinesecalendar")
-    except Exception:  # noqa: BLE001 - not installed, or metadata unreadable: say so rather than fail
+    except (PackageNotFoundError, OSError):  # not installed, or its metadata unreadable: say so rather than fail
         installed = "未安装" if ctx.lang == "zh" else "not installed"
     span = f"{known[0]}—{known[1]}" if known else "—"
     yield Hit("T108", args={"year": needed, "installed": installed, "span": span},

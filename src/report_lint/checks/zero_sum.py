@@ -246,7 +246,7 @@ class _System:
             for k in range(len(rows)):
                 if k != r and rows[k][col] != 0:
                     f = rows[k][col]
-                    rows[k] = [x - f * y for x, y in zip(rows[k], rows[r])]
+                    rows[k] = [x - f * y for x, y in zip(rows[k], rows[r], strict=True)]
             pivots.append(col)
             r += 1
         if any(row[n] != 0 for row in rows[r:]):

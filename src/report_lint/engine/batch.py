@@ -271,7 +271,7 @@ class Spool:
             return
         try:  # the report as its model JSON (lossless, and 2-3× faster than pickling pydantic objects)
             hits = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception:  # a plugin's unpicklable hit: phase 2 parses the file again instead
+        except Exception:  # noqa: BLE001 - a plugin's hit may fail to pickle in any way: phase 2 parses again
             return
         blob = zlib.compress(report.model_dump_json().encode("utf-8", "surrogatepass"), 1)
         tmp = os.path.join(self.directory, f"{index}.tmp{os.getpid()}")
@@ -360,7 +360,7 @@ class Processor:
             return memory_result(name, self.lang, self.limits.memory_mb)
         except GuardTimeout:
             return timeout_result(name, self.lang, self.limits.timeout)
-        except Exception as e:  # a parser or reporter bug: this file fails, the batch goes on
+        except Exception as e:  # noqa: BLE001 - a parser or reporter bug: this file fails, the batch goes on
             prob = _internal(None, e, self.lang)
             return FileResult(path=name, error=FileError(code="internal-error", message=prob.message),
                               internal_errors=[prob], sha256=sha)
@@ -575,10 +575,10 @@ def _worker_main(conn, processor: Processor) -> None:
             fr = memory_result(task.name, processor.lang, processor.limits.memory_mb)
             conn.send(("exit", First(task.index, fr) if task.kind == "first" else fr))
             os._exit(0)  # after a MemoryError this process is not to be trusted: the parent starts another
-        except BaseException as e:  # ConfigError from a check and the like: the parent re-raises it
+        except BaseException as e:  # noqa: BLE001 - ConfigError, KeyboardInterrupt and the like: the parent re-raises
             try:
                 conn.send(("raise", e))
-            except Exception:
+            except Exception:  # noqa: BLE001 - an exception that will not pickle (a plugin's): sent as text
                 conn.send(("raise", ReportLintError("worker", str(e), str(e))))
             continue
         fr = result.result if isinstance(result, First) else result

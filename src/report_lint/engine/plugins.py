@@ -79,7 +79,7 @@ class PluginSet:
             name = impl.plugin_name
             try:
                 res = impl.function()
-            except Exception as e:  # a third-party bug must not stop the run
+            except Exception as e:  # noqa: BLE001 - a third-party plugin's bug must not stop the run
                 self.notices.append(Notice(
                     "plugin-hook-failed",
                     f"插件“{name}”的 {hook_name} 出错，已跳过：{_one_line(e)}",
@@ -208,14 +208,14 @@ def create_plugin_manager(*, blocked: Iterable[str] = (), autoload: bool | None 
 def _load_one(ps: PluginSet, info: PluginInfo, load) -> None:
     try:
         obj = load()
-    except Exception as e:  # ImportError, SyntaxError, anything the plugin's import runs
+    except Exception as e:  # noqa: BLE001 - ImportError, SyntaxError, anything the plugin's import runs
         _fail(ps, info, "plugin-import-failed", "无法加载", "could not be loaded", e)
         return
     try:
         if ps.pm.is_registered(obj):
             return
         ps.pm.register(obj, name=info.name)
-    except Exception as e:  # pluggy.PluginValidationError (bad hookimpl signature), duplicate name
+    except Exception as e:  # noqa: BLE001 - a bad hookimpl, a duplicate name, or the plugin's own attributes failing
         _fail(ps, info, "plugin-invalid", "注册失败", "could not be registered", e)
 
 

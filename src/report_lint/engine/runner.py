@@ -325,7 +325,7 @@ class Engine:
             return RuleOutput(rule.meta.id, hits, None, ctx.read_previous)
         except (ConfigError, MemoryError):  # unusable settings stop the run (exit 2); memory is the file's
             raise
-        except Exception as e:  # one failing rule must not stop the others
+        except Exception as e:  # noqa: BLE001 - one failing rule (a plugin's too) must not stop the others
             return RuleOutput(rule.meta.id, hits, _internal(rule.meta.id, e, self.lang), ctx.read_previous)
 
     def evaluate(self, report: Report, path: str | None = None, previous: Report | None = None) -> Outcome:
@@ -383,7 +383,7 @@ class Engine:
                     continue  # a rule this check also serves, but not selected for this file
                 try:
                     f = self._finding(report, target, hit, tpl)
-                except Exception as e:
+                except Exception as e:  # noqa: BLE001 - a hit that cannot become a finding is that rule's problem
                     problems.append(_internal(target.meta.id, e, self.lang))
                     continue
                 key = (f.rule, f.message, f.location.model_dump_json())
@@ -447,7 +447,7 @@ class Engine:
             return FileResult(path=path, error=FileError(code=e.code, message=e.message(self.lang)))
         except MemoryError:
             raise
-        except Exception as e:  # a parser bug: this file fails, the batch goes on
+        except Exception as e:  # noqa: BLE001 - a reader bug: this file fails, the batch goes on
             prob = _internal(None, e, self.lang)
             return FileResult(path=path, error=FileError(code="internal-error", message=prob.message),
                               internal_errors=[prob])

@@ -249,7 +249,7 @@ class TableReader:
         index = {p.spec.key: i for i, p in enumerate(plans)}
         starts = sorted(t.start for g in groups for t in g.tokens)
         order = sorted(anchors, key=lambda an: an.start)
-        for prev, an, nxt in zip(order, order[1:], order[2:]):
+        for prev, an, nxt in zip(order, order[1:], order[2:], strict=False):  # a window of three: shorter tails
             if an.key in data or an.key not in columns or prev.key not in data:
                 continue
             if not index.get(prev.key, len(plans)) < index[an.key] < index.get(nxt.key, -1):

@@ -268,21 +268,22 @@ def family_of(rule_id: str) -> str:
 def load_catalogue() -> list[Any] | None:
     """The built-in rule metadata (engine.catalogue), or None when it cannot be loaded — the output
     then describes rules from the findings alone. Plugin rules: the caller passes options["rules"]."""
-    try:
-        from ..engine.catalogue import cached_catalogue
+    from ..engine.catalogue import cached_catalogue
+    from ..errors import ReportLintError
 
+    try:
         return list(cached_catalogue())
-    except Exception:  # a broken catalogue is reported by the engine; output must still be written
+    except (ReportLintError, OSError):  # a broken catalogue is reported by the engine; output must still be written
         return None
 
 
 def project_url() -> str | None:
     """The project's home page from the installed package metadata ([project.urls]), if declared."""
-    try:
-        from importlib.metadata import metadata
+    from importlib.metadata import PackageNotFoundError, metadata
 
+    try:
         md = metadata("report-lint")
-    except Exception:
+    except (PackageNotFoundError, OSError):  # not installed as a distribution, or its metadata unreadable
         return None
     urls = {}
     for entry in md.get_all("Project-URL") or []:

@@ -58,11 +58,11 @@ def _clip(text: str, n: int) -> str:
 
 def _docs_uri(rule_id: str) -> str | None:
     """The rule's documentation page when the distribution declares a Documentation URL."""
-    try:
-        from ..engine.catalogue import help_uri
+    from ..engine.catalogue import help_uri
 
+    try:
         return help_uri(rule_id)
-    except Exception:
+    except OSError:  # the distribution's metadata unreadable: no link (help_uri handles "not installed")
         return None
 
 

@@ -135,12 +135,12 @@ def run(payload: dict) -> dict:
         reports = [_parse(n, d, engine) for n, d in files]
     except ReportLintError as e:
         return {"ok": False, "code": e.code, "message": e.message(lang)}
-    except Exception as e:  # a parser bug: the same one line the CLI gives, never a traceback
+    except Exception as e:  # noqa: BLE001 - a reader bug: the same one line the CLI gives, never a traceback
         detail = " ".join(f"{type(e).__name__}: {e}".split())[:300]
         what = f"解析时出错：{detail}（report-lint 内部错误）" if lang == "zh" else \
             f"the parser crashed: {detail} (report-lint internal error)"
         return {"ok": False, "code": "internal-error", "message": what}
-    pairs = list(zip((n for n, _ in files), reports))
+    pairs = list(zip((n for n, _ in files), reports, strict=True))
     notes: list[str] = []
     if len(pairs) == 2 and pairs[0][1].meta.year and pairs[1][1].meta.year \
             and pairs[1][1].meta.year > pairs[0][1].meta.year:  # dropped in the other order

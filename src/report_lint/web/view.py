@@ -243,10 +243,11 @@ def _applications(report: Report, tpl: Template, marks: Marks, lang: str) -> str
                    f'<th colspan="{len(cols) - 2}" scope="colgroup">{h(tx["legal_persons"])}</th>'
                    f"{_col_th('applications', cols[-1].key, labels[-1], marks, lang, tall)}</tr>")
         out.append("<tr>" + "".join(_col_th("applications", col.key, lab, marks, lang)
-                                    for col, lab in zip(cols[1:-1], labels[1:-1])) + "</tr>")
+                                    for col, lab in zip(cols[1:-1], labels[1:-1], strict=True)) + "</tr>")
     else:
         out.append(f'<tr><th colspan="3" class="note-head">{h(note)}</th>'
-                   + "".join(_col_th("applications", col.key, lab, marks, lang) for col, lab in zip(cols, labels))
+                   + "".join(_col_th("applications", col.key, lab, marks, lang)
+                             for col, lab in zip(cols, labels, strict=True))
                    + "</tr>")
     rows = list(spec.rows)
     sub = [i for i, r in enumerate(rows) if SUB_ROW.match(r.label)]

@@ -36,7 +36,7 @@ def worker_main(job_spec: str) -> None:
             return
         try:
             answer = ("ok", job(payload))
-        except Exception as e:  # a crash is answered, never left for the server to guess
+        except Exception as e:  # noqa: BLE001 - a crash is answered, never left for the server to guess
             answer = ("crash", " ".join(f"{type(e).__name__}: {e}".split())[:300])
         send(answers, answer)
 
