@@ -141,8 +141,8 @@ def build_parser(lang: str = "zh") -> _Parser:
         sub = p.add_subparsers(dest="command", metavar="{check,parse,rules,rule,cache,serve}", parser_class=_Parser)
 
         common = _Parser(add_help=False)
-        common.add_argument("--lang", choices=("zh", "en"), default=None, help=h("输出语言（默认 zh）",
-                                                                                 "output language (default: zh)"))
+        common.add_argument("--lang", choices=("zh", "en"), default=None,
+                            help=h("输出语言（默认 zh）", "output language (default: zh)"))
         common.add_argument("--config", metavar="FILE", help=h("配置文件（report-lint.toml 或 pyproject.toml）",
                                                               "config file (report-lint.toml or pyproject.toml)"))
         common.add_argument("-p", dest="plugin_opts", action="append", default=[], metavar="no:NAME",
@@ -152,36 +152,36 @@ def build_parser(lang: str = "zh") -> _Parser:
         c = sub.add_parser("check", parents=[common], help=h("检查报告", "check reports"),
                            description=h("检查报告文件或目录（- 表示从标准输入读取）",
                                          "check report files or directories (- reads stdin)"))
-        c.add_argument("paths", nargs="+", metavar="PATH", help=h("文件或目录；- 表示标准输入",
-                                                                  "files or directories; - for stdin"))
+        c.add_argument("paths", nargs="+", metavar="PATH",
+                       help=h("文件或目录；- 表示标准输入", "files or directories; - for stdin"))
         c.add_argument("--format", default="console", metavar="FORMAT",
                        help=h("输出格式", "output format") + f": {'|'.join(CHECK_FORMATS)} (default: console)")
-        c.add_argument("-o", "--output", metavar="FILE", help=h("写入文件而非标准输出",
-                                                                "write to FILE instead of stdout"))
+        c.add_argument("-o", "--output", metavar="FILE",
+                       help=h("写入文件而非标准输出", "write to FILE instead of stdout"))
         c.add_argument("--select", action="append", metavar="RULES",
                        help=h("只运行这些规则（编号、前缀、家族名、规则名，逗号分隔）",
                               "select rules (replaces the config)"))
         c.add_argument("--extend-select", action="append", metavar="RULES", help=h("追加规则", "add to the selection"))
         c.add_argument("--ignore", action="append", metavar="RULES", help=h("忽略规则", "ignore rules"))
-        c.add_argument("--fail-under", type=float, metavar="N", help=h("评分低于 N 时退出码为 1",
-                                                                       "exit 1 when a score < N"))
+        c.add_argument("--fail-under", type=float, metavar="N",
+                       help=h("评分低于 N 时退出码为 1", "exit 1 when a score < N"))
         c.add_argument("--fail-level", choices=("error", "warning", "info"),
                        help=h("达到该级别的问题使退出码为 1（默认 error）",
                               "lowest severity that fails (default: error)"))
-        c.add_argument("--exit-zero", action="store_true", help=h("有问题也以 0 退出（2/3 除外）",
-                                                                  "exit 0 even with findings"))
+        c.add_argument("--exit-zero", action="store_true",
+                       help=h("有问题也以 0 退出（2/3 除外）", "exit 0 even with findings"))
         c.add_argument("--published-on", type=_date, metavar="YYYY-MM-DD", help=h("发布日期", "publication date"))
         c.add_argument("--previous", metavar="FILE",
                        help=h("上一年度的报告（逐年比对）；同一批次中同一机关上一年的报告会自动配对",
                               "the previous year's report (year-over-year checks); a batch pairs them by itself"))
-        c.add_argument("--convert", action="store_true", help=h("用 LibreOffice 转换 .doc/.wps",
-                                                                "convert .doc/.wps with LibreOffice"))
+        c.add_argument("--convert", action="store_true",
+                       help=h("用 LibreOffice 转换 .doc/.wps", "convert .doc/.wps with LibreOffice"))
         c.add_argument("--stdin-filename", metavar="NAME",
                        help=h("从标准输入读取时使用的文件名（决定格式与显示的路径）",
                               "file name for a report read from stdin (format, path shown)"))
         c.add_argument("-q", "--quiet", action="store_true", help=h("只显示汇总和错误", "only the summary and errors"))
-        c.add_argument("-v", "--verbose", action="store_true", help=h("显示更多（含解析说明）",
-                                                                      "show more (parse notes too)"))
+        c.add_argument("-v", "--verbose", action="store_true",
+                       help=h("显示更多（含解析说明）", "show more (parse notes too)"))
         c.add_argument("--show-parse-notes", action="store_true",
                        help=h("显示解析说明（如连写数字已拆分），默认只在 JSON 等输出中保留",
                               "show parse notes (kept in JSON either way)"))
@@ -190,8 +190,8 @@ def build_parser(lang: str = "zh") -> _Parser:
                        help=h("基线文件：不存在时写入（接受当前所有问题），存在时隐藏已接受的问题",
                               "baseline file: written when absent (accepting every finding), "
                               "else hides accepted findings"))
-        c.add_argument("--write-baseline", action="store_true", help=h("重新写入基线文件",
-                                                                       "write the baseline file again"))
+        c.add_argument("--write-baseline", action="store_true",
+                       help=h("重新写入基线文件", "write the baseline file again"))
         c.add_argument("-j", "--jobs", type=_positive_int, metavar="N",
                        help=h("并行进程数（默认：CPU 核数）", "worker processes (default: number of cores)"))
         c.add_argument("--timeout", type=_seconds, metavar="SECONDS",
@@ -207,10 +207,10 @@ def build_parser(lang: str = "zh") -> _Parser:
                        help=h("输出顺序：path（默认）或 score（得分最低的在前）",
                               "output order: path (default) or score (worst first)"))
         c.add_argument("--per-finding", action="store_true", help=h("CSV：每个问题一行", "csv: one row per finding"))
-        c.add_argument("--color", choices=("auto", "always", "never"), default="auto", help=h("彩色输出",
-                                                                                              "colour (console)"))
-        c.add_argument("--no-color", dest="color", action="store_const", const="never", help=h("不使用颜色",
-                                                                                               "no colour"))
+        c.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                       help=h("彩色输出", "colour (console)"))
+        c.add_argument("--no-color", dest="color", action="store_const", const="never",
+                       help=h("不使用颜色", "no colour"))
 
         ps = sub.add_parser("parse", parents=[common], help=h("解析报告并显示模型", "show the parsed model"),
                             description=h("解析一个报告文件", "parse one report file"))
@@ -232,8 +232,8 @@ def build_parser(lang: str = "zh") -> _Parser:
         r1.add_argument("--no-color", dest="color", action="store_const", const="never")
 
         cc = sub.add_parser("cache", parents=[common], help=h("结果缓存", "the result cache"))
-        cc.add_argument("action", choices=("clear", "dir"), help=h("clear 清空缓存；dir 显示位置",
-                                                                   "clear it, or show where it is"))
+        cc.add_argument("action", choices=("clear", "dir"),
+                        help=h("clear 清空缓存；dir 显示位置", "clear it, or show where it is"))
 
         _add_serve_parser(sub)
     return p
@@ -740,10 +740,11 @@ def _markdown_for_terminal(text: str, *, color: bool) -> str:
     from rich.markdown import Markdown
 
     width = shutil.get_terminal_size((100, 24)).columns
-    console = Console(file=StringIO(), force_terminal=color, color_system="256" if color else None,
+    buffer = StringIO()
+    console = Console(file=buffer, force_terminal=color, color_system="256" if color else None,
                       width=min(width, 120), highlight=False, emoji=False)
     console.print(Markdown(text))
-    return console.file.getvalue()
+    return buffer.getvalue()
 
 
 class _InternalError(Exception):

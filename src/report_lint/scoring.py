@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 if TYPE_CHECKING:
     from .model import Report
@@ -74,6 +74,10 @@ TABLE_OF_PART = {2: "disclosure", 3: "applications", 4: "reviews"}
 FILLED_KINDS = ("number", "not_applicable", "invalid")  # a cell someone wrote in (invalid: wrongly)
 
 
+@overload
+def round_score(x: float) -> float: ...
+@overload
+def round_score(x: None) -> None: ...
 def round_score(x: float | None) -> float | None:
     """One decimal, half up (the value shown is the value compared with --fail-under)."""
     if x is None:
@@ -81,6 +85,10 @@ def round_score(x: float | None) -> float | None:
     return float(Decimal(repr(float(x))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
+@overload
+def grade(score: float, has_error: bool = False) -> str: ...
+@overload
+def grade(score: None, has_error: bool = False) -> None: ...
 def grade(score: float | None, has_error: bool = False) -> str | None:
     if score is None:
         return None

@@ -47,8 +47,8 @@ def applications_numbers(template_id: str, rng: random.Random, scale: int = 20) 
 def reviews_numbers(rng: random.Random) -> dict[str, dict[str, int]]:
     out = {}
     for g in ("review", "litigation_direct", "litigation_after_review"):
-        parts = {c: (rng.randint(0, 12) if rng.random() < 0.4 else 0) for c in ("upheld", "corrected", "other",
-                                                                                "pending")}
+        parts = {c: (rng.randint(0, 12) if rng.random() < 0.4 else 0)
+                 for c in ("upheld", "corrected", "other", "pending")}
         parts["total"] = sum(parts.values())
         out[g] = parts
     return out

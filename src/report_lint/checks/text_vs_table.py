@@ -97,8 +97,8 @@ def table_values(report: Report, metric: str) -> tuple[list[float], str, dict] |
         a, b = _row_total(report, A, "granted"), _row_total(report, A, "partially_granted")
         if a is None or b is None:
             return None
-        return [a + b], "表三“（一）予以公开”与“（二）部分公开”总计之和", {"table": A, "row": "granted",
-                                                                           "column": "total"}
+        return ([a + b], "表三“（一）予以公开”与“（二）部分公开”总计之和",
+                {"table": A, "row": "granted", "column": "total"})
     groups = {"applications_denied": ("（三）", "（三）不予公开"),
               "applications_unavailable": ("（四）", "（四）无法提供"),
               "applications_not_processed": ("（五）", "（五）不予处理")}

@@ -639,6 +639,7 @@ class Pool:
         from multiprocessing.connection import wait
 
         pending = deque(tasks)
+        task: Task | None
         limits = self.processor.limits
         lang = self.processor.lang
         while len(self.workers) < min(self.jobs, len(pending)):
@@ -846,7 +847,7 @@ class Batch:
                 executor.close()
                 if cache is not None:
                     cache.prune()
-            order = range(len(records))
+            order: Iterable[int] = range(len(records))
             if self.sort == "score":
                 order = sorted(order, key=lambda i: (records[i].score is None, records[i].score or 0.0, i))
             for i in order:

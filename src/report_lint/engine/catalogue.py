@@ -393,8 +393,8 @@ def render_rule_doc(rule: RuleMeta, lang: str = "zh", *, redirected_from: Iterab
     if old:
         rows.append(("旧编号" if zh else "Former ids", ", ".join(old)))
     lines += ["| | |", "|---|---|"] + [f"| {k} | {v} |" for k, v in rows] + [""]
-    lines += ["## 提示信息" if zh else "## Message", "", f"- 中文：{rule.message_zh}", f"- English: {rule.message_en}",
-              ""]
+    lines += ["## 提示信息" if zh else "## Message", "",
+              f"- 中文：{rule.message_zh}", f"- English: {rule.message_en}", ""]
     for name, v in rule.variants.items():
         lines += [f"{'另一种形式' if zh else 'Variant'} `{name}`:", "", f"- 中文：{v.message_zh}",
                   f"- English: {v.message_en}", ""]

@@ -51,6 +51,7 @@ from .types import (
     RuleContext,
     RuleImpl,
     RunResult,
+    Severity,
     Skipped,
 )
 
@@ -167,7 +168,7 @@ def _same_type(default: Any, value: Any) -> bool:
 class _Rule:
     meta: RuleMeta
     impl: RuleImpl
-    severity: str | None  # the user's override, or None
+    severity: Severity | None  # the user's override, or None
     options: dict[str, Any]
 
 
@@ -339,7 +340,7 @@ class Engine:
         by_id = {r.meta.id: r for r in rules}
         for out in outputs:
             for hit in out.hits:
-                target = by_id.get(getattr(hit, "rule", None))
+                target = by_id.get(getattr(hit, "rule", ""))  # a plugin may yield an object without one
                 if target is not None and self._severity(target, hit) == "error":
                     return Outcome(path, [r.meta.id for r in rules], outputs, fatal=out.rule)
         outputs += [self._run_rule(r, report, previous, selected) for r in rules if not r.meta.fatal]
@@ -392,8 +393,8 @@ class Engine:
                 seen.add(key)
                 findings.append(f)
         findings.sort(key=_finding_order)
-        base = dict(path=path, template=meta.template, year=meta.year, organ=meta.organ,
-                    sha256=report.source.sha256, internal_errors=problems, report=report)
+        base: dict[str, Any] = dict(path=path, template=meta.template, year=meta.year, organ=meta.organ,
+                                    sha256=report.source.sha256, internal_errors=problems, report=report)
         if outcome.fatal is not None:
             why = next((f for f in findings if f.rule == outcome.fatal and f.severity == "error"), None)
             head = "不是年度报告，已跳过" if self.lang == "zh" else "not a report, skipped"
@@ -412,7 +413,7 @@ class Engine:
         """Check one parsed report (with the same organ's previous-year report, when known)."""
         return self.conclude(report, self.evaluate(report, path, previous))
 
-    def _severity(self, rule: _Rule, hit: Hit) -> str:
+    def _severity(self, rule: _Rule, hit: Hit) -> Severity:
         severity = rule.severity or hit.severity or rule.meta.severity
         if rule.severity is None and severity == "error" and rule.meta.evidence == "M":
             severity = "warning"  # grade-M rules never ship as errors (SPEC.md §0)
@@ -493,7 +494,7 @@ class _TrackingContext(RuleContext):
 
     read_previous: bool = False
 
-    @property  # type: ignore[override]
+    @property
     def previous(self) -> Report | None:
         self.read_previous = True
         return self._previous
@@ -539,7 +540,8 @@ class Tally:
         self.by_family: dict[str, int] = {}
         self.grades: dict[str, int] = {}
         self.bands = {"<60": 0, "60-70": 0, "70-80": 0, "80-90": 0, "90-100": 0}
-        self.score_sum, self.score_n, self.min_score = 0.0, 0, None
+        self.score_sum, self.score_n = 0.0, 0
+        self.min_score: float | None = None
         self.worst: list[tuple[float, int, str]] = []  # a bounded max-heap on (-score)
         self.fail_level_hit = False
         self.below: list[str] = []
@@ -879,7 +881,7 @@ def check_report(report: Report, config: Config | str | Path | dict | None = Non
     return engine.run_report(report, previous=previous)
 
 
-def exit_code(run: RunResult, *, fail_level: str = "error", fail_under: float | None = None) -> int:
+def exit_code(run: RunResult, *, fail_level: Severity = "error", fail_under: float | None = None) -> int:
     """3 internal error; 2 a file could not be read, or no report was checked; 1 a finding at/above
     fail_level or a file's (rounded) score under fail_under; else 0."""
     tally = Tally(Config(fail_level=fail_level, fail_under=fail_under))

@@ -204,8 +204,9 @@ def cell_text(cell: Cell | None, lang: str) -> tuple[str, str]:
     raw = (cell.raw or "").strip()
     if cell.kind == "number":
         v = cell.value
-        return (raw or (str(int(v)) if isinstance(v,
-                                                  float) and v.is_integer() else "" if v is None else str(v))), "number"
+        if raw:
+            return raw, "number"
+        return (str(int(v)) if isinstance(v, float) and v.is_integer() else "" if v is None else str(v)), "number"
     return _marked(raw, cell.kind, lang), cell.kind
 
 
@@ -292,7 +293,7 @@ def project_url() -> str | None:
     for label in ("homepage", "repository", "source", "documentation"):
         if urls.get(label):
             return urls[label]
-    return md.get("Home-page") or None
+    return (md.get_all("Home-page") or [None])[0] or None
 
 
 

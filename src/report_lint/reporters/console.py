@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from io import StringIO
+from typing import cast
 
 from rich import box
 from rich.console import Console, Group
@@ -86,8 +87,8 @@ def _rows_table(rows: list[c.RowView], lang: str) -> Table:
     for key, label in keys:
         cells = []
         for rv in rows:
-            cv = next((x for x in rv.cells if x.key == key), None)
-            cells.append(_cell_text(cv, lang) if cv is not None else Text(""))
+            cell = next((x for x in rv.cells if x.key == key), None)
+            cells.append(_cell_text(cell, lang) if cell is not None else Text(""))
         table.add_row(Text(label), *cells)
     return table
 
@@ -138,10 +139,10 @@ def _header(fr: FileResult, lang: str, labels: dict | None) -> list:
     out = [line]
     if fr.categories:
         cats = Text(f"{t['categories']}{sep}", style="dim")
-        for i, (k, v) in enumerate(fr.categories.items()):
+        for i, (category, score) in enumerate(fr.categories.items()):
             if i:
                 cats.append("，" if c.lang_key(lang) == "zh" else ", ", style="dim")
-            cats.append(f"{c.category_label(k, lang, labels)} {c.fmt_score(v)}")
+            cats.append(f"{c.category_label(category, lang, labels)} {c.fmt_score(score)}")
         out.append(cats)
     return out
 
@@ -169,7 +170,8 @@ class Writer:
     @staticmethod
     def _text(console: Console) -> str:
         # rich pads lines to the full width; trailing blanks only get in the way of a diff or a paste
-        return "\n".join(_TRAILING.sub(r"\1", line) for line in console.file.getvalue().split("\n"))
+        text = cast(StringIO, console.file).getvalue()  # every console here is made by _console
+        return "\n".join(_TRAILING.sub(r"\1", line) for line in text.split("\n"))
 
     def begin(self, run: RunResult) -> str:
         self.labels = (run.summary or {}).get("category_labels")
@@ -247,8 +249,8 @@ def _summary_data(run: RunResult) -> dict:
     worst = sorted(tally.worst, reverse=True)
     return {"files": tally.files, "files_checked": tally.checked, "files_unreadable": tally.unreadable,
             "files_skipped": tally.skipped, "by_severity": tally.by_sev, "by_rule": tally.by_rule,
-            "rule_names": tally.rule_names, "score": round(tally.score_sum / tally.score_n,
-                                                           1) if tally.score_n else None,
+            "rule_names": tally.rule_names,
+            "score": round(tally.score_sum / tally.score_n, 1) if tally.score_n else None,
             "min_score": tally.min_score, "score_bands": tally.bands,
             "worst": [{"path": p, "score": -sc} for sc, _, p in worst], "baselined": tally.baselined}
 

@@ -57,9 +57,8 @@ class Writer:
         for f in fr.findings:
             loc = f.location
             line, page = c.resolve_line_page(f)
-            out.append(_line([*head, f.rule, f.name, f.family, f.severity, c.message(f, self.lang), c.logical_where(f,
-                                                                                                                    self.lang),
-                              loc.section, loc.table, loc.row, loc.column, line, page,
+            out.append(_line([*head, f.rule, f.name, f.family, f.severity, c.message(f, self.lang),
+                              c.logical_where(f, self.lang), loc.section, loc.table, loc.row, loc.column, line, page,
                               _scalar(f.expected), _scalar(f.actual)]))
         return "".join(out)
 

@@ -107,12 +107,12 @@ def _row_table(rows: list[c.RowView], lang: str) -> str:
         by_key = {cv.key: cv for cv in rv.cells}
         tds = []
         for key, _ in keys:
-            cv = by_key.get(key)
-            if cv is None:
+            cell = by_key.get(key)
+            if cell is None:
                 tds.append("<td></td>")
                 continue
-            cls = "num " + ("hit" if cv.highlight else cv.kind)
-            tds.append(f'<td class="{cls}">{e(cv.text)}</td>')
+            cls = "num " + ("hit" if cell.highlight else cell.kind)
+            tds.append(f'<td class="{cls}">{e(cell.text)}</td>')
         body.append(f"<tr><th>{e(rv.label)}</th>{''.join(tds)}</tr>")
     return (f'<div class="rowwrap"><table class="row"><thead><tr><th>{e(t["row"])}</th>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table></div>")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from io import StringIO
+from typing import Any
 
 from rich import box
 from rich.cells import cell_len
@@ -29,7 +30,7 @@ _TRAILING = re.compile(r"[ ]+((?:\x1b\[[0-9;]*m)*)$")
 TABLE_KEYS = ("disclosure", "applications", "reviews")
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
-_T = {
+_T: dict[str, dict[str, Any]] = {  # label strings, and the nested scope and kind maps
     "zh": {
         "meta": "基本信息", "field": "项目", "value": "内容", "from": "来源",
         "title": "标题", "organ": "机关", "organ_kind": "机关类型", "year": "年度", "template": "模板",
@@ -149,7 +150,7 @@ def _cell(cell: Cell | None, lang: str) -> Text:
         if cell is not None and cell.derived:
             out.append("*", style="bold cyan")
         return out
-    if kind == "invalid":
+    if kind == "invalid" and cell is not None:
         return Text(f"⚠ {(cell.raw or '').strip()}", style="bold red")
     return Text(text, style="dim")
 
@@ -165,8 +166,8 @@ def _grid(report: Report, key: str, lang: str, tpl, rows: list[str], columns: li
     # Value columns get a fixed width (a wrapped number misreads, and rich would crop a table of
     # unbreakable CJK headers); the row labels take what is left and wrap.
     table.add_column(t["row"], overflow="fold")
-    for i, (ckey, label) in enumerate(columns):
-        head = places.column_label(key, ckey, lang, tpl) if c.lang_key(lang) == "en" else c.wrap_label(label)
+    for i, (ckey, column_label) in enumerate(columns):
+        head = places.column_label(key, ckey, lang, tpl) if c.lang_key(lang) == "en" else c.wrap_label(column_label)
         if c.lang_key(lang) == "en":
             head = "\n".join(head.split(" ")) if cell_len(head) > 10 else head
         widest = max((cell_len(cells[i].plain) for cells in body.values()), default=1)
@@ -221,8 +222,8 @@ def _table(report: Report, key: str, lang: str, tpl) -> list:
     extra = [r for r in data if r not in known]
     if extra:  # no template data, or rows the template lacks: show them with whatever columns they carry
         cols = list(dict.fromkeys(k for r in extra for k in data[r]))
-        out.append(_grid(report, key, lang, tpl, extra, [(k, places.column_label(key, k, "zh", tpl)) for k in cols],
-                         None))
+        columns = [(k, places.column_label(key, k, "zh", tpl)) for k in cols]
+        out.append(_grid(report, key, lang, tpl, extra, columns, None))
     return out
 
 
@@ -283,9 +284,8 @@ def _problems(report: Report, lang: str, tpl) -> list:
         line.append(c.severity_label(p.severity, lang) + " ", style=SEVERITY_STYLE.get(p.severity, ""))
         line.append(p.code + " ", style="bold")
         line.append(p.message_en if c.lang_key(lang) == "en" else p.message)
-        where = [w for w in (places.logical_where(FindingLocation(table=p.table, row=p.row, column=p.column), lang,
-                                                  tpl),
-                             _where(p.location, lang)) if w]
+        cell = FindingLocation(table=p.table, row=p.row, column=p.column)
+        where = [w for w in (places.logical_where(cell, lang, tpl), _where(p.location, lang)) if w]
         if where:
             line.append("  (" + " · ".join(where) + ")", style="dim")
         out.append(Padding(Wrapped(line), (0, 0, 0, 2), expand=False))
@@ -294,7 +294,8 @@ def _problems(report: Report, lang: str, tpl) -> list:
 
 def render_report(report: Report, *, lang: str = "zh", color: bool = False, width: int = 100) -> str:
     t = _T[c.lang_key(lang)]
-    console = Console(file=StringIO(), force_terminal=color, color_system="256" if color else None, width=width,
+    buffer = StringIO()
+    console = Console(file=buffer, force_terminal=color, color_system="256" if color else None, width=width,
                       highlight=False, emoji=False, legacy_windows=False)
     tpl = places.template_of(report)
     console.rule(Text(report.meta.title or report.source.path, style="bold"), align="left")
@@ -315,4 +316,4 @@ def render_report(report: Report, *, lang: str = "zh", color: bool = False, widt
     console.print()
     for block in _problems(report, lang, tpl):
         console.print(block)
-    return "\n".join(_TRAILING.sub(r"\1", line) for line in console.file.getvalue().split("\n"))
+    return "\n".join(_TRAILING.sub(r"\1", line) for line in buffer.getvalue().split("\n"))

@@ -205,7 +205,7 @@ def _properties(f: Finding) -> dict[str, Any]:
 def _file_results(fr: FileResult, artifact_index: int, rule_index: dict[str, int], lang: str,
                   root: str | None) -> list[dict[str, Any]]:
     art = {**_artifact_uri(fr.path, root), "index": artifact_index}
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, str, str], int] = {}
     results = []
     for f in fr.findings:
         line, page = c.resolve_line_page(f)
@@ -213,8 +213,8 @@ def _file_results(fr: FileResult, artifact_index: int, rule_index: dict[str, int
         if page is not None:
             region["properties"] = {"page": page}
         logical = _logical(f, lang)
-        key = (f.rule, logical["fullyQualifiedName"], "" if f.location.table else (getattr(f, "fingerprint",
-                                                                                           None) or ""))
+        fingerprint = "" if f.location.table else (getattr(f, "fingerprint", None) or "")
+        key = (f.rule, logical["fullyQualifiedName"], fingerprint)
         ordinal = seen.get(key, 0)
         seen[key] = ordinal + 1
         text = c.message(f, lang)
@@ -229,8 +229,8 @@ def _file_results(fr: FileResult, artifact_index: int, rule_index: dict[str, int
                 "physicalLocation": {"artifactLocation": dict(art), "region": region},
                 "logicalLocations": [logical],
             }],
-            "partialFingerprints": {FINGERPRINT_KEY: _fingerprint(f, art["uri"], logical["fullyQualifiedName"],
-                                                                  ordinal)},
+            "partialFingerprints": {
+                FINGERPRINT_KEY: _fingerprint(f, art["uri"], logical["fullyQualifiedName"], ordinal)},
             "properties": _properties(f),
         }
         related = _related(f, art, lang)
@@ -266,7 +266,7 @@ def _artifact(fr: FileResult, root: str | None) -> dict[str, Any]:
     art: dict[str, Any] = {"location": _artifact_uri(fr.path, root)}
     if fr.sha256:
         art["hashes"] = {"sha-256": fr.sha256}
-    props = {k: v for k, v in (("template", fr.template), ("year", fr.year), ("organ", c.organ_of(fr)),
+    props: dict[str, Any] = {k: v for k, v in (("template", fr.template), ("year", fr.year), ("organ", c.organ_of(fr)),
                                ("score", fr.score), ("grade", fr.grade)) if v is not None}
     if fr.categories:
         props["categories"] = dict(fr.categories)

@@ -97,8 +97,8 @@ def verdict(report: Report, engine, lang: str, date_given: bool = False) -> dict
         return {**out, "status": "no-date"}
     prov = meta.provenance.get("published_on")
     sources = tm.SOURCE_EN if lang == "en" else tm.SOURCE_ZH
-    source = t(lang)["source_page"] if date_given else (sources.get(prov.kind if prov else "",
-                                                                    "") or t(lang)["unknown"])
+    source = (t(lang)["source_page"] if date_given
+              else sources.get(prov.kind if prov else "", "") or t(lang)["unknown"])
     out.update(published=meta.published_on.isoformat(), source=source)
     if meta.published_on <= effective:
         return {**out, "status": "on-time"}
