@@ -24,7 +24,10 @@ import traceback
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 from . import __version__
 from .errors import ReportLintError
@@ -318,23 +321,22 @@ class _Sink:
 
     def __init__(self, output: str | None):
         self.output = output
-        self.fh = None
+        self.fh: TextIO | None = None
         self.tmp: str | None = None
 
-    def _open(self) -> None:
+    def _open(self, output: str) -> TextIO:
         import stat
         import tempfile
 
-        target = Path(self.output)
+        target = Path(output)
         try:
             st = os.lstat(target)
         except FileNotFoundError:
             st = None
-        if st is not None and not stat.S_ISREG(st.st_mode):  # a device or pipe: written in place, closed by close()
-            self.fh = open(target, "w", encoding="utf-8", newline="")  # noqa: SIM115
-            return
+        if st is not None and not stat.S_ISREG(st.st_mode):  # a device, FIFO or symlink: written in place
+            return open(target, "w", encoding="utf-8", newline="")
         fd, self.tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=str(target.parent))
-        self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        return os.fdopen(fd, "w", encoding="utf-8", newline="")
 
     def write(self, text: str) -> None:
         if not text:
@@ -352,7 +354,7 @@ class _Sink:
             return
         try:
             if self.fh is None:
-                self._open()
+                self.fh = self._open(self.output)
             self.fh.write(text)
         except OSError as e:
             self.discard()
@@ -364,6 +366,7 @@ class _Sink:
             return
         if self.fh is None:
             self.write("\n")
+        assert self.fh is not None  # write() opened it, or raised
         try:
             self.fh.close()
             if self.tmp is not None:
@@ -438,8 +441,8 @@ class _Progress:
 
     def __init__(self, lang: str):
         self.lang = lang
-        self.bar = None
-        self.task = None
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
         self.last = 0.0
 
     def __call__(self, phase: str, done: int, total: int) -> None:
