@@ -355,6 +355,16 @@ def test_page_options_fill_in_only_what_the_file_cannot_tell(client):
     assert "2024-01-31" in r.text  # a department's deadline
 
 
+def test_tables_of_a_report_without_a_template_are_drawn_in_the_current_format():
+    from report_lint.web.view import Marks, tables_html
+
+    report = valid_report("2021", year=2023)
+    report.meta.template = "unknown"
+    report.table_templates = {}
+    page = tables_html(report, Marks(), "zh")
+    assert "（一）予以公开" in page  # 表三's rows under the 2021 labels
+
+
 def test_parts_marks_present_missing_misnumbered():
     from report_lint.templates import get_template
     from report_lint.web.view import parts_html

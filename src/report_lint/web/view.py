@@ -17,7 +17,7 @@ from ..engine.catalogue import display
 from ..engine.types import SEVERITY_ORDER, FileResult, Finding
 from ..model import Report
 from ..reporters import _common as c
-from ..templates import TableSpec, Template, get_template
+from ..templates import TableSpec, Template
 from .text import t
 
 TOP_ROW = re.compile(r"^[一二三四五六七八九十]+、")
@@ -173,8 +173,7 @@ def _span(n: int, attr: str) -> str:
 
 
 def _table_template(report: Report, table: str) -> Template:
-    return (get_template(report.table_templates.get(table) or report.meta.template)
-            or get_template(c.DEFAULT_TEMPLATE))
+    return P.template(report.table_templates.get(table) or report.meta.template)
 
 
 def _caption_en(caption: str) -> str:
