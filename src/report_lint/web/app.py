@@ -227,7 +227,7 @@ async def healthz(request: Request) -> PlainTextResponse:
     return PlainTextResponse("ok")
 
 
-async def _not_found(request: Request, exc: HTTPException) -> Response:
+async def _not_found(request: Request, exc: Exception) -> Response:  # registered for HTTPException
     lang = _query_lang(request)
     tx = t(lang)
     status = getattr(exc, "status_code", 404)

@@ -18,7 +18,7 @@ import struct
 import subprocess
 import sys
 import threading
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 DEFAULT_JOB = "report_lint.web.job:run"
 _HEADER = struct.Struct(">Q")
@@ -40,13 +40,13 @@ class JobCrashed(Exception):
     """The job raised; the message is its one-line description."""
 
 
-def send(stream: BinaryIO, obj: Any) -> None:
+def send(stream: IO[bytes], obj: Any) -> None:
     data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
     stream.write(_HEADER.pack(len(data)) + data)
     stream.flush()
 
 
-def _read_exactly(stream: BinaryIO, n: int) -> bytes:
+def _read_exactly(stream: IO[bytes], n: int) -> bytes:
     chunks, left = [], n
     while left:
         chunk = stream.read(left)
@@ -57,7 +57,7 @@ def _read_exactly(stream: BinaryIO, n: int) -> bytes:
     return b"".join(chunks)
 
 
-def receive(stream: BinaryIO) -> Any:
+def receive(stream: IO[bytes]) -> Any:
     (size,) = _HEADER.unpack(_read_exactly(stream, _HEADER.size))
     return pickle.loads(_read_exactly(stream, size))  # only ever from our own worker / server
 
@@ -68,6 +68,9 @@ class _Worker:
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
         self.process = subprocess.Popen([sys.executable, "-m", "report_lint.web.worker", job_spec],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        assert self.process.stdin is not None and self.process.stdout is not None  # both are pipes
+        self.requests: IO[bytes] = self.process.stdin
+        self.answers: IO[bytes] = self.process.stdout
 
     def call(self, payload: Any, budget: float) -> tuple[Any, bool]:
         """(answer, still usable). Raises JobTimeout or WorkerDied."""
@@ -81,8 +84,8 @@ class _Worker:
         timer.daemon = True
         timer.start()
         try:
-            send(self.process.stdin, payload)
-            answer = receive(self.process.stdout)
+            send(self.requests, payload)
+            answer = receive(self.answers)
         except (EOFError, OSError, pickle.UnpicklingError, struct.error):
             if expired.is_set():
                 raise JobTimeout() from None
@@ -92,7 +95,7 @@ class _Worker:
         return answer, not expired.is_set()  # the timer may have fired just after the answer came
 
     def stop(self) -> None:
-        for stream in (self.process.stdin, self.process.stdout):
+        for stream in (self.requests, self.answers):
             with contextlib.suppress(OSError):
                 stream.close()
         try:

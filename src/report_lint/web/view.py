@@ -214,7 +214,7 @@ def _extra_rows_html(report: Report, spec: TableSpec, table: str, data: dict | N
                      width: int, label_span: int = 1) -> list[str]:
     """Rows the report has that its template lacks (a hybrid of two formats), so no finding is lost."""
     extra = _extra_rows(spec, data)
-    if not extra:
+    if not extra or data is None:
         return []
     out = [(f'<tr class="caption"><th colspan="{width + label_span}" scope="colgroup">'
            f'{h(t(lang)["extra_rows"])}</th></tr>')]
@@ -327,10 +327,9 @@ def _reviews(report: Report, tpl: Template, marks: Marks, lang: str) -> str:
     if low:
         out.append(f"<tr>{''.join(low)}</tr>")
     out.append(f"<tr>{''.join(values)}</tr>")
-    extra = _extra_rows(spec, data)
-    for row in extra:  # rows outside the template, one line each
-        out.append("<tr>" + "".join(_td(data, "reviews", row, k, marks, lang) for k in list(data[row])[: n * 3])
-                   + "</tr>")
+    for row in _extra_rows(spec, data):  # rows outside the template, one line each
+        cells = list((data or {})[row])[: n * 3]
+        out.append("<tr>" + "".join(_td(data, "reviews", row, k, marks, lang) for k in cells) + "</tr>")
     return "".join(out)
 
 
@@ -590,6 +589,7 @@ def compare_html(now: FileResult, prev: FileResult, names: tuple[str, str], mark
                  why_not: str | None) -> str:
     tx = t(lang)
     rn, rp = now.report, prev.report
+    assert rn is not None and rp is not None  # the page compares two reports it has read
     tpl = P.template_of(now.report)
     lead = tx["compare_lead"].format(now=_describe(rn, names[0]), prev=_describe(rp, names[1]))
     out = [f'<p class="lead">{h(lead)}</p>']
@@ -622,11 +622,11 @@ def compare_html(now: FileResult, prev: FileResult, names: tuple[str, str], mark
                f'<th scope="col">{h(tx["carry_now"])}</th><th scope="col"></th>'
                f'</tr></thead><tbody>{"".join(rows)}</tbody></table>')
     figs = []
-    for table, row, col in KEY_FIGURES:
-        pa = c.cell_text(((getattr(rp.tables, table) or {}).get(row) or {}).get(col), lang)[0]
-        na = c.cell_text(((getattr(rn.tables, table) or {}).get(row) or {}).get(col), lang)[0]
+    for table, row, column in KEY_FIGURES:
+        pa = c.cell_text(((getattr(rp.tables, table) or {}).get(row) or {}).get(column), lang)[0]
+        na = c.cell_text(((getattr(rn.tables, table) or {}).get(row) or {}).get(column), lang)[0]
         label = (f"{P.table_short(table, lang)} {P.row_label(table, row, lang, tpl)} · "
-                 f"{P.column_label(table, col, lang, tpl)}")
+                 f"{P.column_label(table, column, lang, tpl)}")
         figs.append(f'<tr><th scope="row">{h(label)}</th><td class="num">{h(pa)}</td><td class="num">{h(na)}</td></tr>')
     figs.append(f'<tr><th scope="row">{h(tx["score"])}</th><td class="num">{h(c.fmt_score(prev.score))}</td>'
                 f'<td class="num">{h(c.fmt_score(now.score))}</td></tr>')
@@ -645,6 +645,7 @@ def result_html(fr: FileResult, *, name: str, lang: str, verdict: dict, download
                 previous_name: str = "", why_not_pair: str | None = None) -> str:
     tx = t(lang)
     report = fr.report
+    assert report is not None  # a checked report's result keeps it (Engine.run_report)
     tpl = P.template_of(fr.report)
     groups = [(p, fs) for p, _, fs in c.group_by_part(fr.findings, lang)]
     marks = Marks.of([f for _, fs in groups for f in fs])
