@@ -199,7 +199,7 @@ _STRUCT_KEYS = {  # nested tables whose *keys* are option names (normalised to k
 }
 
 
-def canonical(raw: dict[str, Any]) -> dict[str, Any]:
+def canonical(raw: dict[Any, Any]) -> dict[str, Any]:
     """Spell option names in kebab-case (users and plugins may write snake_case) without touching
     user keys such as rule ids, province names or rule-option names."""
     out: dict[str, Any] = {}
@@ -324,14 +324,12 @@ def _read_toml(path: Path) -> dict[str, Any]:
                           f"config file {path} is not valid TOML: {e}") from None
 
 
-def _table_of(path: Path, data: dict[str, Any], required: bool) -> dict[str, Any] | None:
+def _table_of(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     if path.name == "pyproject.toml" or ("tool" in data and set(data) <= {"tool"}):
         table = (data.get("tool") or {}).get("report-lint")
         if table is None:
-            if required:
-                raise ConfigError("config-no-table", f"{path} 中没有 [tool.report-lint] 配置",
-                                  f"{path} has no [tool.report-lint] table")
-            return None
+            raise ConfigError("config-no-table", f"{path} 中没有 [tool.report-lint] 配置",
+                              f"{path} has no [tool.report-lint] table")
         if not isinstance(table, dict):
             raise ConfigError("config-bad-value", f"{path} 中的 tool.report-lint 必须是表",
                               f"tool.report-lint in {path} must be a table")
@@ -346,7 +344,7 @@ def read_config_table(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any
         chain = " → ".join(str(p) for p in (*_seen, path))
         raise ConfigError("config-extend-cycle", f"配置文件 extend 形成循环：{chain}",
                           f"config files extend each other in a cycle: {chain}")
-    table = canonical(_table_of(path, _read_toml(path), required=True))
+    table = canonical(_table_of(path, _read_toml(path)))
     base_name = table.get("extend")
     if base_name is None:
         return table
