@@ -230,7 +230,7 @@ def _head(text: str, title: str | None) -> int:
 
 
 def sources_of(report: Report) -> list[Source]:
-    titles = {s.number: s.title for s in report.sections if s.present}
+    titles: dict[int | None, str | None] = {s.number: s.title for s in report.sections if s.present}
     if report.paragraphs:
         return [(p.text, p.section, p.location if p.location is not None else Location(paragraph=i),
                  _head(p.text, titles.get(p.section))) for i, p in enumerate(report.paragraphs)]
@@ -239,7 +239,9 @@ def sources_of(report: Report) -> list[Source]:
 
 def runs_of(sources: list[Source]) -> list[Run]:
     """Consecutive sources of the same part form one run."""
-    runs, members, part = [], [], object()
+    runs: list[Run] = []
+    members: list[int] = []
+    part: object = object()
     for i, (_, section, _, _) in enumerate(sources):
         if members and section != part:
             runs.append(Run(sources, members))
@@ -321,6 +323,7 @@ def tokens(sentence: str) -> list[Token]:
         before = sentence[a - 1] if a > 0 else ""
         if before == "第" or (before.isdigit()):
             continue  # an ordinal, or the tail of a longer number
+        value: int | None
         if raw[0].isdigit():
             value = int(raw.replace(",", ""))
         else:
@@ -468,7 +471,7 @@ class _Extractor:
         self.report = report
         self.scoper = Scoper(report.meta.organ)
         self.facts: list[Fact] = []
-        self.mentioned: set[tuple] = set()
+        self.mentioned: set[str | tuple] = set()  # (topic kind, part) once per part; the bare interpretation mention
 
     def add(self, run: Run, s0: int, sentence: str, kind: str, label: str, label_en: str, a: int, b: int,
             value=None, unit=None, scope="self", approx=False, **data) -> None:
@@ -537,10 +540,10 @@ class _Extractor:
                      value=f"{start.isoformat()}/{end.isoformat()}", start=start.isoformat(), end=end.isoformat(),
                      years=sorted({start.year, end.year}))
         if not found:
-            m = _period_year_rx().search(sent)
-            if m:
-                y = int(m.group("y"))
-                self.add(run, s0, sent, "statistics_period", st["label"], st["label_en"], m.start(), m.end(),
+            year = _period_year_rx().search(sent)
+            if year:
+                y = int(year.group("y"))
+                self.add(run, s0, sent, "statistics_period", st["label"], st["label_en"], year.start(), year.end(),
                          value=f"{y}-01-01/{y}-12-31", start=f"{y}-01-01", end=f"{y}-12-31", years=[y],
                          year_only=True)
 
@@ -596,7 +599,12 @@ class _Extractor:
             for m in rx(pattern).finditer(sent):
                 g = m.groupdict()
                 pct = g.get("pct") or g.get("pct2")
-                rate = 1.0 if g.get("all") else float(pct) / 100
+                if g.get("all"):
+                    rate = 1.0
+                elif pct is not None:
+                    rate = float(pct) / 100
+                else:
+                    continue  # a phrasing pattern that captured neither a percentage nor "all"
                 scope, why = self.scoper.scope(sent, m.start())
                 self.add(run, s0, sent, "interpretation_rate", st["rate_label"], st["rate_label_en"], m.start(),
                          m.end(), value=rate, unit="%", scope=scope, scope_marker=why or None, of_documents=docs)

@@ -10,7 +10,7 @@ from datetime import date
 from functools import lru_cache
 
 from ..document import Document, Paragraph, Table
-from ..model import Fact, Location, Meta, Provenance
+from ..model import Fact, Location, Meta, OrganKind, Provenance
 from ..phrasing import alternation, phrasing
 from ..text import cn_to_int, cn_year
 
@@ -72,7 +72,7 @@ def parse_date(text: str) -> date | None:
     return None
 
 
-def organ_kind(organ: str | None) -> str:
+def organ_kind(organ: str | None) -> OrganKind:
     if not organ:
         return "unknown"
     o = re.sub(r"[（(].*?[)）]", "", organ).strip()
