@@ -46,7 +46,7 @@ def check_parts_missing(report: Report, ctx: RuleContext) -> Iterable[Hit]:
 
 
 def check_parts_order(report: Report, ctx: RuleContext) -> Iterable[Hit]:
-    found = sorted((s for s in report.sections if s.present and s.order is not None), key=lambda s: s.order)
+    found = sorted((s for s in report.sections if s.present and s.order is not None), key=lambda s: s.order or 0)
     highest: Section | None = None
     for s in found:
         if highest is not None and s.number < highest.number:

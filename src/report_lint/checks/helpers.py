@@ -123,6 +123,13 @@ def facts_of(report: Report, *kinds: str) -> list[Fact]:
     return [f for f in report.facts if f.kind in kinds]
 
 
+def fact_number(fact: Fact) -> float:
+    """The figure of a count, rate or year fact (recognise/facts.py gives these kinds a number)."""
+    if isinstance(fact.value, bool) or not isinstance(fact.value, (int, float)):
+        raise TypeError(f"fact {fact.kind} carries no number: {fact.value!r}")
+    return fact.value
+
+
 def is_government(report: Report) -> bool:
     organ = report.meta.organ or ""
     return report.meta.organ_kind in ("government", "township") or organ.endswith(("人民政府", "管委会"))

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from ..engine.types import FindingLocation, Hit, RuleContext, RuleImpl, hookimpl
 from ..model import Fact, Report
-from .helpers import disclosure_first_part, fact_location, facts_of, own_scope, quote
+from .helpers import disclosure_first_part, fact_location, fact_number, facts_of, own_scope, quote
 
 _ISSUED = ("regulations_issued", "normative_issued")
 _SAID = ("interpretations", "interpretation_share", "interpretation_rate", "interpretation_mention")
@@ -51,7 +51,7 @@ def _text_issued(facts: list[Fact]) -> int | None:
     """规章 + 规范性文件 as the text counts them (the first figure of each)."""
     first: dict[str, int] = {}
     for f in facts:
-        first.setdefault(f.kind, int(f.value))
+        first.setdefault(f.kind, int(fact_number(f)))
     return sum(first.values()) if first else None
 
 
@@ -67,9 +67,9 @@ def documents_base(report: Report, sentence: str | None = None) -> Base | None:
     `sentence` first — 其中3件… counts those — else anywhere)."""
     table = issued_in_table(report)
     if table and table[0] > 0:
-        n = int(table[0])
-        return Base(n, f"表二“{table[2]}”共 {n} 件（规章与规范性文件）",
-                    f"表二 “{table[2]}” totals {n} (regulations and normative documents)", table[2])
+        total = int(table[0])
+        return Base(total, f"表二“{table[2]}”共 {total} 件（规章与规范性文件）",
+                    f"表二 “{table[2]}” totals {total} (regulations and normative documents)", table[2])
     stated = _own(report, *_ISSUED)
     n = (_text_issued([f for f in stated if f.sentence == sentence]) if sentence else None) or _text_issued(stated)
     if n:
@@ -89,7 +89,7 @@ def check_rate_below_target(report: Report, ctx: RuleContext) -> Iterable[Hit]:
         base = documents_base(report, f.sentence)
         if base is None or base.count <= 0:
             continue
-        rate = f.value / base.count
+        rate = fact_number(f) / base.count
         if rate + 1e-9 < target:
             yield Hit("I101", args={"issued": int(base.count), "interpreted": f.value, "rate": _pct(rate),
                                     "target": _pct(target), "quote": quote(f.sentence), "base": base.zh + "，",
@@ -103,7 +103,7 @@ def check_rate_below_target(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     if _own(report, "interpretation_share"):
         return  # 全部/均 … 解读: 100%
     for f in _own(report, "interpretation_rate"):
-        rate = float(f.value)
+        rate = float(fact_number(f))
         if rate + 1e-9 < target:
             base = documents_base(report, f.sentence)
             yield Hit("I101", args={"issued": int(base.count) if base else "?", "interpreted": "?",
@@ -123,8 +123,8 @@ def check_stated_rate(report: Report, ctx: RuleContext) -> Iterable[Hit]:
         base = documents_base(report, f.sentence)
         if count is None or base is None or base.count <= 0:
             continue
-        rate = float(f.value)
-        computed = min(count.value / base.count, 1.0)
+        rate = float(fact_number(f))
+        computed = min(fact_number(count) / base.count, 1.0)
         # a stated rate is rounded to whole percent at most
         if abs(computed - rate) > 0.005 + 1e-9:
             source = "正文所述制发件数" if base.column is None else f"表二“{base.column}”"

@@ -71,8 +71,8 @@ def check_hybrid(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     if report.meta.template != "hybrid":
         return
     expected = template_for_year(report.meta.year) if report.meta.year else None
-    by_table = {k: get_template(v) for k, v in report.table_templates.items()
-                if k in TABLE_KEYS and getattr(report.tables, k) is not None and get_template(v)}
+    by_table = {k: t for k, v in report.table_templates.items()
+                if k in TABLE_KEYS and getattr(report.tables, k) is not None and (t := get_template(v)) is not None}
     mixed = {k: v for k, v in report.mixed_labels.items() if len(v) > 1}
     ids = sorted({t.id for t in by_table.values()})
     parts_zh, parts_en = [], []

@@ -44,8 +44,7 @@ def _row_total(report: Report, table: str, row: str) -> float | None:
     t = _num(cells.get("total"))
     if t is not None:
         return t
-    vals = [_num(c) for k, c in cells.items() if k != "total"]
-    vals = [v for v in vals if v is not None]
+    vals = [v for k, c in cells.items() if k != "total" and (v := _num(c)) is not None]
     return sum(vals) if vals else None
 
 
@@ -56,10 +55,10 @@ def _group_total(report: Report, prefix: str) -> float | None:
         return None
     _, spec = resolved
     rows = [r.key for r in spec.rows if r.label.startswith(prefix)]
-    vals = [_row_total(report, "applications", r) for r in rows]
-    if not rows or any(v is None for v in vals):
+    totals = [v for r in rows if (v := _row_total(report, "applications", r)) is not None]
+    if not rows or len(totals) < len(rows):
         return None
-    return sum(vals)
+    return sum(totals)
 
 
 def _disclosure(report: Report, row: str, column_pred) -> tuple[float, str, str] | None:

@@ -18,7 +18,7 @@ from typing import Any
 from ..engine.types import FindingLocation, Hit, RuleContext, RuleImpl, hookimpl
 from ..errors import ConfigError
 from ..model import Report
-from .helpers import compact, fact_location, fact_where, facts_of, to_finding_location
+from .helpers import compact, fact_location, fact_number, fact_where, facts_of, to_finding_location
 
 DEFAULT_DEADLINES = {"department": "01-31", "government": "03-31", "township": "03-31"}
 
@@ -96,7 +96,7 @@ def _configured(settings: Any) -> tuple[dict[str, str], dict[str, dict[str, str]
     d = getattr(settings, "deadlines", None)
     if d is None:
         return {}, {}
-    given = getattr(d, "model_fields_set", set())
+    given: set[str] = getattr(d, "model_fields_set", set())
     kinds = {k: getattr(d, k) for k in DEFAULT_DEADLINES if k in given}
     provinces = {}
     for name, override in (getattr(d, "provinces", None) or {}).items():
@@ -271,12 +271,12 @@ def check_stale_year(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     if year is None:
         return
     for f in facts_of(report, "other_year_as_current"):
-        if int(f.value) >= year or f"{year}年" in compact(f.sentence):
+        if int(fact_number(f)) >= year or f"{year}年" in compact(f.sentence):
             continue
         where_zh, where_en = fact_where(report, f)
         yield Hit("T105", args={"other_year": f.value, "year": year, "excerpt": f.text, "where": where_zh,
                                 "where_en": where_en},
-                  location=fact_location(f), actual=int(f.value), expected=year)
+                  location=fact_location(f), actual=int(fact_number(f)), expected=year)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -296,7 +296,7 @@ _STATUTORY = {"correction": 7, "reply": 20, "proactive": 20}
 def check_time_limits(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     for f in facts_of(report, "time_limit"):
         kind = f.data.get("limit", "reply")
-        stated, statutory = int(f.value), _STATUTORY[kind]
+        stated, statutory = int(fact_number(f)), _STATUTORY[kind]
         if stated == statutory:
             continue
         where_zh, where_en = fact_where(report, f)
@@ -307,10 +307,13 @@ def check_time_limits(report: Report, ctx: RuleContext) -> Iterable[Hit]:
 
 
 def _day(parts: dict, year: int | None) -> date | None:
+    year = parts.get("year") or year
+    if year is None:
+        return None  # no year to go by
     try:
-        return date(parts.get("year") or year, parts["month"], parts["day"])
+        return date(year, parts["month"], parts["day"])
     except (TypeError, ValueError, KeyError):
-        return None  # 2月30日, or no year to go by
+        return None  # 2月30日
 
 
 def check_reply_dates(report: Report, ctx: RuleContext) -> Iterable[Hit]:

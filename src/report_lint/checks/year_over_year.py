@@ -26,6 +26,7 @@ def _num(cell: Cell | None) -> float | None:
 
 def _labels(report: Report, table: str) -> tuple[dict[str, str], dict[str, str]]:
     tpl = get_template(report.table_templates.get(table) or report.meta.template) or get_template("2021")
+    assert tpl is not None  # the built-in 2021 template is always there
     spec = tpl.table(table)
     rows = {r.key: r.label for r, _ in spec.row_columns()}
     cols = {c.key: c.label for _, cs in spec.row_columns() for c in cs}
@@ -97,8 +98,8 @@ def _reading_text(row: _Row, reading: Reading) -> str:
     return " | ".join("" if reading.get(k) is None else _fmt(reading[k]) for k in keys)
 
 
-def _resolution(now: _Row, then: _Row, fits: list[tuple[Reading, Reading]], year: int,
-                prev_year: int) -> tuple[str, str]:
+def _resolution(now: _Row, then: _Row, fits: list[tuple[Reading, Reading]], year: int | None,
+                prev_year: int | None) -> tuple[str, str]:
     """Which run-together figures the other year settles and how they read — or, when several cuts
     fit, that they do (one of them shown): the years agree, but the digits are still not settled."""
     zh, en = [], []
@@ -127,7 +128,7 @@ def _resolution(now: _Row, then: _Row, fits: list[tuple[Reading, Reading]], year
     return "，".join(zh), "; ".join(en)
 
 
-def _guess_note(now: _Row, then: _Row, year: int, prev_year: int) -> tuple[str, str]:
+def _guess_note(now: _Row, then: _Row, year: int | None, prev_year: int | None) -> tuple[str, str]:
     raws = [(y, r.split.raw) for r, y in ((then, prev_year), (now, year)) if r.split is not None]
     if not raws:
         return "", ""
@@ -185,10 +186,11 @@ def check_item_counts(report: Report, ctx: RuleContext) -> Iterable[Hit]:
 
     def holds(n: Reading, t: Reading) -> bool | None:
         a, b, c = n.get("prev_items"), t.get("prev_items"), t.get("change")
-        return None if None in (a, b, c) else a == b + c
+        return None if a is None or b is None or c is None else a == b + c
 
-    for row in report.tables.disclosure:
-        if row not in prev.tables.disclosure:
+    rows_now, rows_then = report.tables.disclosure or {}, prev.tables.disclosure or {}
+    for row in rows_now:
+        if row not in rows_then:
             continue
         now, then = _row(report, "disclosure", row), _row(prev, "disclosure", row)
         verdict, fits = _settle(now, then, holds)
@@ -222,11 +224,15 @@ def check_documents_in_force(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     year, prev_year = report.meta.year, prev.meta.year
 
     def holds(n: Reading, t: Reading) -> bool | None:
-        vals = (n.get("in_force"), n.get("issued"), n.get("repealed"), t.get("in_force"))
-        return None if None in vals else vals[0] == vals[3] + vals[1] - vals[2]
+        in_force, issued, repealed = n.get("in_force"), n.get("issued"), n.get("repealed")
+        before = t.get("in_force")
+        if in_force is None or issued is None or repealed is None or before is None:
+            return None
+        return in_force == before + issued - repealed
 
+    rows_now, rows_then = report.tables.disclosure or {}, prev.tables.disclosure or {}
     for row in ("regulations", "normative_documents"):
-        if row not in report.tables.disclosure or row not in prev.tables.disclosure:
+        if row not in rows_now or row not in rows_then:
             continue
         now, then = _row(report, "disclosure", row), _row(prev, "disclosure", row)
         verdict, fits = _settle(now, then, holds)

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
-from ..engine.types import Hit, RuleContext, RuleImpl, hookimpl
+from ..engine.types import Hit, RuleContext, RuleImpl, Severity, hookimpl
 from ..model import Cell, Report
 from ..templates import Equation, TableSpec
 from .helpers import (
@@ -594,7 +594,7 @@ def _drafts(report: Report, table: str) -> list[_Draft]:
     needs every equation at once, and several rule ids share the result. Only the report being checked
     is remembered (another report object starts afresh with a new search budget, so nothing carries
     over between files or benchmark repeats); a table whose cells changed is computed again."""
-    entry = getattr(_MEMO, "entry", None)
+    entry: tuple[Report, Budget, dict[str, tuple[tuple, list[_Draft]]]] | None = getattr(_MEMO, "entry", None)
     if entry is None or entry[0] is not report:
         entry = (report, Budget(), {})
         _MEMO.entry = entry
@@ -732,7 +732,7 @@ def _grouped_draft(report: Report, spec: TableSpec, table: str, data: dict, solu
     else:
         hint_zh.append("疑似原表填报错误")
         hint_en.append("looks like an error in the source table")
-    severity = None
+    severity: Severity | None = None
     extra: dict = {}
     guess = _guessed_fit(splits, insts, values, table)
     if guess:
@@ -788,6 +788,7 @@ def _single_hit(report: Report, spec: TableSpec, table: str, data: dict, inst: I
     slips = [next((e for c, v in o if (e := slip_evidence(report, spec, table, data, c, values[c], v))), None)
              for o in options]
     likely = None
+    others: list[tuple] = []
     if len(options) > 1 and sum(1 for e in slips if e) == 1:
         # the digits show how the value went wrong: that correction is the likely one
         k = next(i for i, e in enumerate(slips) if e)
@@ -844,20 +845,20 @@ def _single_hit(report: Report, spec: TableSpec, table: str, data: dict, inst: I
             hint_zh.append(f"没有只改 {MAX_FIX_CELLS} 个以内单元格就能使所有等式成立的办法，需核对多处数据")
             hint_en.append(f"no change of up to {MAX_FIX_CELLS} cells makes every equation hold; "
                            f"several figures need checking")
-    severity = None
+    severity: Severity | None = None
     guess = _guessed_fit(splits, [inst], values, table)
     if guess:
         split, reading = guess
         cause, severity = "extraction-possible", "warning"
-        z, e = _guess_hints(split, reading, False)
-        hint_zh.append(z)
-        hint_en.append(e)
+        note_zh, note_en = _guess_hints(split, reading, False)
+        hint_zh.append(note_zh)
+        hint_en.append(note_en)
         data_out["guessed_split"] = {"raw": split.raw, "fits": _reading_text(split, reading) if reading else None}
     else:
-        z, e = _no_cut_fits(spec, splits, [inst], False)
-        if z:
-            hint_zh.append(z)
-            hint_en.append(e)
+        note_zh, note_en = _no_cut_fits(spec, splits, [inst], False)
+        if note_zh:
+            hint_zh.append(note_zh)
+            hint_en.append(note_en)
     if any(t.state in _EMPTY for t in inst.terms):
         hint_zh.append("空白单元格按 0 计")
         hint_en.append("blank cells counted as 0")
