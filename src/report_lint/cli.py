@@ -24,7 +24,7 @@ import traceback
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -79,6 +79,8 @@ class _argparse_lang:
     def __init__(self, lang: str):
         self.lang = lang
 
+    # argparse looks its messages up through the module's own `_` and `ngettext` (imported from gettext);
+    # typeshed leaves these private names out, hence the attr-defined ignores.
     def __enter__(self) -> None:
         self.saved = (argparse._, argparse.ngettext)  # type: ignore[attr-defined]
         if self.lang == "zh":
@@ -93,7 +95,7 @@ class _argparse_lang:
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage error as one line (and exit code 2) instead of usage + message."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise UsageError("usage", f"{message}（运行 {self.prog} --help 查看用法）",
                          f"{message} (run {self.prog} --help for usage)")
 

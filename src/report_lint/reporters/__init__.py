@@ -33,7 +33,7 @@ def _lazy(module: str) -> Callable[..., str]:
     render.__qualname__ = render.__name__
     render.__doc__ = f"Render a RunResult as {module} (lazy wrapper around report_lint.reporters.{module})."
     if module in STREAMING:
-        render.writer = writer  # type: ignore[attr-defined]
+        render.writer = writer  # type: ignore[attr-defined]  # a function attribute, which mypy cannot declare
     return render
 
 
