@@ -172,7 +172,7 @@ def row(name: str, samples: dict[str, list[float]]) -> str:
     floor = f"{pct(floors, 50):.1f}" if floors else "—"
     per_s = len(total) / (sum(total) / 1000) if total else 0
     cells = [name, str(len(total)), f"{per_s:.0f}"] + [
-        "{:.1f} / {:.1f} / {:.1f}".format(pct(v, 50), pct(v, 99), max(v)) for v in (parse, rules, total)] + [floor]
+        f"{pct(v, 50):.1f} / {pct(v, 99):.1f} / {max(v):.1f}" for v in (parse, rules, total)] + [floor]
     return "| " + " | ".join(cells) + " |"
 
 

@@ -61,8 +61,8 @@ def main(argv: list[str] | None = None) -> int:
             print("docs/rules is out of date: run python scripts/gen_rule_docs.py", file=sys.stderr)
         return 1 if diff else 0
     changed = write()
-    print(f"{len(changed)} change(s) in {DOCS.relative_to(ROOT)}" + ("" if not changed else ": " + ", ".join(changed[:8])
-                                                                     + (" …" if len(changed) > 8 else "")))
+    listed = "" if not changed else ": " + ", ".join(changed[:8]) + (" …" if len(changed) > 8 else "")
+    print(f"{len(changed)} change(s) in {DOCS.relative_to(ROOT)}{listed}")
     return 0
 
 

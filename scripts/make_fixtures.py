@@ -24,8 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
-from report_lint.testing import valid_report  # noqa: E402
 from tests.synth.render_docx import Layout, render_with_expected  # noqa: E402
+
+from report_lint.testing import valid_report  # noqa: E402
 
 OUT = ROOT / "tests" / "fixtures" / "generated"
 
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         json_path = args.out / f"{name}.expected.json"
         json_path.write_text(json.dumps(expected, ensure_ascii=False, indent=1, sort_keys=False) + "\n",
                              encoding="utf-8")
-        for f in files + [json_path]:
+        for f in [*files, json_path]:
             size = f.stat().st_size
             flag = "  (too large!)" if size > MAX_FILE_BYTES else ""
             print(f"{f.relative_to(ROOT) if f.is_relative_to(ROOT) else f}\t{size}{flag}")

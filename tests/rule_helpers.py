@@ -12,7 +12,6 @@ import string
 import tomllib
 from pathlib import Path
 
-
 from report_lint.engine.types import RuleContext
 from shared_paths import REPO, require
 

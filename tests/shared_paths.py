@@ -15,8 +15,8 @@ def require(path: Path) -> Path:
     (CI=true), where shared/ is laid beside the repository and a missing file means a broken setup."""
     import pytest
 
-    if path.exists():
-        return path
-    if os.environ.get("CI", "").strip().lower() in ("1", "true", "yes"):
-        pytest.fail(f"{path} is missing, but CI must provide the shared material (REPORT_LINT_SHARED)")
-    pytest.skip(f"{path} not available (the shared material is not beside this checkout)")
+    if not path.exists():
+        if os.environ.get("CI", "").strip().lower() in ("1", "true", "yes"):
+            pytest.fail(f"{path} is missing, but CI must provide the shared material (REPORT_LINT_SHARED)")
+        pytest.skip(f"{path} not available (the shared material is not beside this checkout)")
+    return path

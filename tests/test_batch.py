@@ -79,7 +79,7 @@ def test_corpus_pairing_same_as_parsing_everything_first():
         if isinstance(r, Report) and organ_year_key(r):
             by_key.setdefault(organ_year_key(r), r)
     reference = []
-    for f, r in zip(files, parsed):
+    for f, r in zip(files, parsed, strict=True):
         if not isinstance(r, Report):
             reference.append(r)
             continue
@@ -152,7 +152,8 @@ def test_symlink_loops_do_not_stop_the_walk(tmp_path):
 
 def test_walk_skips_report_lint_output_and_the_output_target(tmp_path):
     write(tmp_path / "r.json", valid_report())
-    from report_lint.reporters import json as json_out, markdown
+    from report_lint.reporters import json as json_out
+    from report_lint.reporters import markdown
 
     run = check(tmp_path / "r.json", config=Config())
     (tmp_path / "out.json").write_text(json_out.render(run), encoding="utf-8")
@@ -161,7 +162,8 @@ def test_walk_skips_report_lint_output_and_the_output_target(tmp_path):
     names = [Path(p).name for p in expand_paths([tmp_path], exclude=[tmp_path / "other.txt"])]
     assert names == ["r.json"]
     assert looks_like_own_output(b'{\n  "schema_version": 1,\n  "tool": {\n    "name": "report-lint"')
-    from report_lint.reporters import console, csv as csv_out, github
+    from report_lint.reporters import console, github
+    from report_lint.reporters import csv as csv_out
 
     for text in (console.render(run), console.render(run, options={"quiet": True}), csv_out.render(run),
                  github.render(run, options={"step_summary": False})):
@@ -252,6 +254,7 @@ def test_dask_bag_over_a_folder(tmp_path):
     """The documented pattern (docs/cli.md "Beyond one machine"): a bag of paths mapped through
     check_bytes. Dask is a test dependency only."""
     import dask.bag as db  # in the test extra (a plain install of report-lint does not need it)
+
     import report_lint
 
     for i, organ in enumerate(["甲局", "乙局", "丙局"]):

@@ -8,10 +8,17 @@ import pytest
 
 from report_lint.checks import completeness as C
 from report_lint.testing import valid_report
-from rule_helpers import (assert_catalogue_loads_in_engine, assert_catalogue_matches, load_catalogue, messages,
-                          parse_or_skip, run_check, set_text)
+from rule_helpers import (
+    assert_catalogue_loads_in_engine,
+    assert_catalogue_matches,
+    load_catalogue,
+    messages,
+    parse_or_skip,
+    run_check,
+    set_text,
+)
+from shared_paths import SHARED
 
-from shared_paths import SHARED  # noqa: E402  (one definition of where shared/ lives)
 RULES = load_catalogue("completeness")
 run = partial(run_check, RULES)  # run(check, report, rule, **options) -> hits
 render = partial(messages, RULES)  # render(hit) -> (zh, en)

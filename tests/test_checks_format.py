@@ -9,10 +9,16 @@ import pytest
 from report_lint.checks import format as F
 from report_lint.model import Location, Paragraph
 from report_lint.testing import valid_report
-from rule_helpers import (assert_catalogue_loads_in_engine, assert_catalogue_matches, load_catalogue, messages,
-                          parse_or_skip, run_check)
+from rule_helpers import (
+    assert_catalogue_loads_in_engine,
+    assert_catalogue_matches,
+    load_catalogue,
+    messages,
+    parse_or_skip,
+    run_check,
+)
+from shared_paths import SHARED
 
-from shared_paths import SHARED  # noqa: E402  (one definition of where shared/ lives)
 RULES = load_catalogue("format")
 run = partial(run_check, RULES)  # run(check, report, rule, **options) -> hits
 render = partial(messages, RULES)  # render(hit) -> (zh, en)
@@ -45,7 +51,7 @@ def test_valid_reports_are_silent(template):
 # F101 文号
 
 
-@pytest.mark.parametrize("text,found", [
+@pytest.mark.parametrize(("text", "found"), [
     ("按照《通知》（黑政办发(2020) 17号）要求", "黑政办发(2020)17号"),
     ("按照《通知》（黑政办发（2020）17号）要求", "黑政办发（2020）17号"),
     ("按照《通知》（黑政办发[2020]17号）要求", "黑政办发[2020]17号"),
@@ -112,7 +118,7 @@ def test_f102_numbers_times_urls_silent(text):
 # F103 title wording
 
 
-@pytest.mark.parametrize("title,variant", [
+@pytest.mark.parametrize(("title", "variant"), [
     ("沭阳县发展和改革局2023年政府信息公开年度报告", "政府信息公开年度报告"),
     ("漳平市审计局2025年政府信息公开工作的年度报告", "政府信息公开工作的年度报告"),
     ("某县2016年政务信息公开年度报告", "政务信息公开年度报告"),

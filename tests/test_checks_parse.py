@@ -11,8 +11,8 @@ import pytest
 from report_lint import problems as words
 from report_lint.checks import parse as P
 from report_lint.engine import runner
-from report_lint.model import Location, ParseProblem
 from report_lint.messages import render_message
+from report_lint.model import Location, ParseProblem
 from report_lint.problems import make_problem
 from report_lint.templates import get_template
 from report_lint.testing import valid_report
@@ -35,7 +35,7 @@ MADE = {
     "unplaced-values": dict(table="applications", raw="3 1 4"),
     "label-variant": dict(table="applications", row="denied_prohibited_by_law", written="2.其他法律行政止公开"),
     "table-not-found": dict(table="reviews", header_found=True),
-    "no-report": dict(),
+    "no-report": {},
 }
 EXPECTED = {
     "extra-values": "表四数据行有 16 个数值（“0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 1”），但表格只有 15 个单元格；"

@@ -9,10 +9,16 @@ import pytest
 from report_lint.checks import template as V
 from report_lint.templates import template_for_year
 from report_lint.testing import valid_report
-from rule_helpers import (assert_catalogue_loads_in_engine, assert_catalogue_matches, load_catalogue, messages,
-                          parse_or_skip, run_check)
+from rule_helpers import (
+    assert_catalogue_loads_in_engine,
+    assert_catalogue_matches,
+    load_catalogue,
+    messages,
+    parse_or_skip,
+    run_check,
+)
+from shared_paths import SHARED
 
-from shared_paths import SHARED  # noqa: E402  (one definition of where shared/ lives)
 RULES = load_catalogue("template")
 run = partial(run_check, RULES)  # run(check, report, rule) -> hits
 render = partial(messages, RULES)  # render(hit) -> (zh, en)
@@ -38,7 +44,7 @@ def test_catalogue_loads_in_engine():
     assert_catalogue_loads_in_engine("template", RULES)
 
 
-@pytest.mark.parametrize("template,year", [("2019", 2019), ("2019", 2020), ("2021", 2021), ("2021", 2024)])
+@pytest.mark.parametrize(("template", "year"), [("2019", 2019), ("2019", 2020), ("2021", 2021), ("2021", 2024)])
 def test_valid_reports_are_silent(template, year):
     r = valid_report(template, year=year)
     for impl in V.report_lint_rules():

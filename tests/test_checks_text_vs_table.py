@@ -3,7 +3,7 @@
 info (X104), and a 其中 part is silent."""
 from __future__ import annotations
 
-from functools import lru_cache, partial
+from functools import cache, partial
 from pathlib import Path
 
 import pytest
@@ -115,7 +115,7 @@ def test_part_of_the_whole_is_silent(sentence):
     assert run(r, "X101") == [] and run(r, "X104") == []
 
 
-@pytest.mark.parametrize("sentence,rule", [
+@pytest.mark.parametrize(("sentence", "rule"), [
     ("全县各单位共受理政府信息公开申请 999 件。", "X104"),
     ("县财政局收到政府信息公开申请 999 件，办结 999 件。", "X104"),
     ("我县全年受理政府信息公开申请 999 件。", "X101"),
@@ -200,7 +200,7 @@ def test_through_the_engine():
     assert f.rule == "X101" and f.severity == "warning" and f.location.line == 11
 
 
-@lru_cache(maxsize=None)
+@cache
 def parsed(path: str):
     return parse_or_skip(Path(path))
 

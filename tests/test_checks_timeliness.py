@@ -11,10 +11,17 @@ from report_lint.checks import timeliness as T
 from report_lint.errors import ConfigError
 from report_lint.model import Provenance
 from report_lint.testing import valid_report
-from rule_helpers import (assert_catalogue_loads_in_engine, assert_catalogue_matches, load_catalogue, messages,
-                          parse_or_skip, run_check, set_text)
+from rule_helpers import (
+    assert_catalogue_loads_in_engine,
+    assert_catalogue_matches,
+    load_catalogue,
+    messages,
+    parse_or_skip,
+    run_check,
+    set_text,
+)
+from shared_paths import SHARED
 
-from shared_paths import SHARED  # noqa: E402  (one definition of where shared/ lives)
 RULES = load_catalogue("timeliness")
 run = partial(run_check, RULES)  # run(check, report, rule, settings=None, **options) -> hits
 render = partial(messages, RULES)  # render(hit) -> (zh, en)
@@ -198,7 +205,7 @@ def test_t105_conservative_cases_silent(text):
 # T106 / T107 time limits
 
 
-@pytest.mark.parametrize("text,stated,statutory", [
+@pytest.mark.parametrize(("text", "stated", "statutory"), [
     ("对依申请公开事项，均在15个工作日内予以答复。", 15, 20),
     ("需要延长答复期限的，延长答复期限15个工作日。", 15, 20),
     ("对申请内容不明确的，在5个工作日内一次性告知申请人补正。", 5, 7),

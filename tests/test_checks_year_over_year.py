@@ -1,13 +1,16 @@
 """Y family: a report against the same organ's report for the year before."""
 from __future__ import annotations
 
-
-from report_lint.checks.year_over_year import (check_carry_over, check_copied_text, check_documents_in_force,
-                                               check_item_counts, similarity)
+from report_lint.checks.year_over_year import (
+    check_carry_over,
+    check_copied_text,
+    check_documents_in_force,
+    check_item_counts,
+    similarity,
+)
+from report_lint.engine.runner import build_engine, check_report, run_paths
 from report_lint.engine.types import RuleContext
-from report_lint.engine.runner import check_report, run_paths, build_engine
 from report_lint.testing import num, valid_report
-
 from rule_helpers import load_catalogue
 from shared_paths import CORPUS, require
 
@@ -115,7 +118,7 @@ def _ambiguous(report, table: str, row: str, read: list, cuts: list) -> None:
     from report_lint.model import Cell, ParseProblem
 
     keys = list(report.tables.disclosure[row])
-    for k, v in zip(keys, read):
+    for k, v in zip(keys, read, strict=True):
         report.tables.disclosure[row][k] = Cell(value=v, raw=str(v), kind="number", derived="split")
     strs = [str(v) for v in read]
     report.problems.append(ParseProblem(
@@ -164,8 +167,8 @@ def test_y103_and_y101_use_other_cuts_too():
     row = now.tables.applications["carried_over"]
     keys = list(row)
     right = [prev.tables.applications["carried_forward"][k].value for k in keys]
-    wrong = [right[0] + 1] + right[1:-1] + [right[-1] + 1]
-    for k, v in zip(keys, wrong):
+    wrong = [right[0] + 1, *right[1:-1], right[-1] + 1]
+    for k, v in zip(keys, wrong, strict=True):
         row[k] = Cell(value=v, raw=str(v), kind="number", derived="split")
     now.problems.append(ParseProblem(code="ambiguous-split", message="…", message_en="…", table="applications",
                                      row="carried_over", data={"raw": "…", "values": [str(v) for v in wrong],

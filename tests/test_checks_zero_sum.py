@@ -3,7 +3,7 @@ suggested correction, and is silent on report_lint.testing.valid_report; then th
 whose own numbers do not add up (r005 表三, r001 表四, r012/r014 blank totals)."""
 from __future__ import annotations
 
-from functools import lru_cache, partial
+from functools import cache, partial
 
 import pytest
 
@@ -383,7 +383,7 @@ def test_reviews_ambiguous_correction_lists_alternatives():
 
 # --------------------------------------------------------------------------- cell values
 
-@pytest.mark.parametrize("rule,table,row,col", [
+@pytest.mark.parametrize(("rule", "table", "row", "col"), [
     ("Z105", "applications", "granted", "natural_person"),
     ("Z202", "reviews", "review", "pending"),
     ("Z301", "disclosure", "licensing", "decisions"),
@@ -464,7 +464,7 @@ def test_through_the_engine():
 
 # --------------------------------------------------------------------------- real reports
 
-@lru_cache(maxsize=None)
+@cache
 def parsed(name: str):
     return parse_or_skip(CORPUS / name)
 

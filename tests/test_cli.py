@@ -56,7 +56,7 @@ def test_no_arguments_is_usage_error(capsys):
 
 def test_clean_report_exit_0_json_on_stdout(capsys, tmp_path):
     p = model(tmp_path / "r.json", args={"organ": "示例县人民政府"})
-    code, out, err = run(capsys, "check", str(p), "--format", "json", *PLUGIN)
+    code, out, _err = run(capsys, "check", str(p), "--format", "json", *PLUGIN)
     assert code == 0
     data = json.loads(out)  # stdout holds only the machine output
     assert data["schema_version"] == 1 and data["files"][0]["findings"] == []
@@ -65,7 +65,7 @@ def test_clean_report_exit_0_json_on_stdout(capsys, tmp_path):
 
 def test_error_finding_exit_1_and_exit_zero(capsys, tmp_path):
     p = model(tmp_path / "r.json", cells={("total", "natural_person"): 5000})
-    code, out, err = run(capsys, "check", str(p), "--format", "json", *PLUGIN)
+    code, out, _err = run(capsys, "check", str(p), "--format", "json", *PLUGIN)
     assert code == 1
     f = json.loads(out)["files"][0]["findings"]
     assert [x["rule"] for x in f] == ["Z990"] and f[0]["severity"] == "error"
@@ -96,17 +96,17 @@ def test_output_file_does_not_change_exit_code(capsys, tmp_path):
 def test_config_file_settings_apply(capsys, tmp_path):
     p = model(tmp_path / "r.json", args={"organ": "示例县统计"})
     (tmp_path / "report-lint.toml").write_text('fail-level = "warning"\nlang = "en"\n', encoding="utf-8")
-    code, out, err = run(capsys, "check", str(p), "--format", "json", *PLUGIN)
+    code, out, _err = run(capsys, "check", str(p), "--format", "json", *PLUGIN)
     assert code == 1
     assert json.loads(out)["files"][0]["findings"][0]["message"].startswith("issuing body")
     # --config names another file explicitly
     other = tmp_path / "other.toml"
     other.write_text('[tool.report-lint]\nignore = ["F990"]\n', encoding="utf-8")
-    code, out, err = run(capsys, "check", str(p), "--format", "json", "--config", str(other), *PLUGIN)
+    code, out, _err = run(capsys, "check", str(p), "--format", "json", "--config", str(other), *PLUGIN)
     assert code == 0 and json.loads(out)["files"][0]["findings"] == []
 
 
-@pytest.mark.parametrize("argv, needle", [
+@pytest.mark.parametrize(("argv", "needle"), [
     (["check", "x.json", "--format", "nope"], "nope"),
     (["check", "x.json", "--fail-level", "fatal"], "fatal"),
     (["check", "x.json", "--published-on", "2024-13-01"], "YYYY-MM-DD"),
@@ -128,9 +128,9 @@ def test_usage_errors_are_one_line_exit_2(capsys, tmp_path, argv, needle):
 def test_bad_config_is_exit_2(capsys, tmp_path):
     p = model(tmp_path / "r.json")
     (tmp_path / "report-lint.toml").write_text('selct = ["Z"]\n', encoding="utf-8")
-    code, out, err = run(capsys, "check", str(p), "--format", "json")
+    code, _out, err = run(capsys, "check", str(p), "--format", "json")
     assert code == 2 and "未知选项“selct”" in err and "select" in err and "Traceback" not in err
-    code, out, err = run(capsys, "check", str(p), "--format", "json", "--lang", "en")
+    code, _out, err = run(capsys, "check", str(p), "--format", "json", "--lang", "en")
     assert "unknown option 'selct'" in err
 
 
@@ -151,13 +151,13 @@ def test_unreadable_inputs(capsys, tmp_path):
 
 def test_internal_error_exit_3_one_line(capsys, tmp_path, monkeypatch):
     p = model(tmp_path / "r.json")
-    code, out, err = run(capsys, "check", str(p), "--format", "json", "-p", "plugin_pkg.crashing_rule",
+    code, _out, err = run(capsys, "check", str(p), "--format", "json", "-p", "plugin_pkg.crashing_rule",
                          "--select", "F992")
     assert code == 3
     assert "内部错误" in err and "ZeroDivisionError" in err and "Traceback" not in err
     assert "REPORT_LINT_DEBUG" in err
     monkeypatch.setenv("REPORT_LINT_DEBUG", "1")
-    code, out, err = run(capsys, "check", str(p), "--format", "json", "-p", "plugin_pkg.crashing_rule",
+    code, _out, err = run(capsys, "check", str(p), "--format", "json", "-p", "plugin_pkg.crashing_rule",
                          "--select", "F992", "--exit-zero")
     assert code == 3 and "Traceback" in err  # --exit-zero does not hide an internal error
 
@@ -169,22 +169,22 @@ def test_unexpected_exception_in_cli_is_exit_3(capsys, tmp_path, monkeypatch):
         raise RuntimeError("kaboom")
 
     monkeypatch.setattr(batch.Batch, "run", boom)
-    code, out, err = run(capsys, "check", "x.json", "--format", "json")
+    code, _out, err = run(capsys, "check", "x.json", "--format", "json")
     assert code == 3 and "report-lint 内部错误" in err and "kaboom" in err and "Traceback" not in err
 
 
 def test_plugin_reporter_and_block(capsys, tmp_path):
     p = model(tmp_path / "r.json", args={"organ": "示例县统计"})
-    code, out, err = run(capsys, "check", str(p), "--format", "count", "--lang", "en", *PLUGIN)
+    code, out, _err = run(capsys, "check", str(p), "--format", "count", "--lang", "en", *PLUGIN)
     assert code == 0 and out.strip() == "findings=1 lang=en"
-    code, out, err = run(capsys, "check", str(p), "--format", "json", "-p", "no:builtin-completeness",
+    code, out, _err = run(capsys, "check", str(p), "--format", "json", "-p", "no:builtin-completeness",
                          "--select", "C")
     assert code == 0 and json.loads(out)["summary"]["plugins"]["blocked"] == ["builtin-completeness"]
 
 
 def test_default_command_is_check(capsys, tmp_path):
     p = model(tmp_path / "r.json")
-    code, out, err = run(capsys, str(p), "--format", "json", *PLUGIN)
+    code, out, _err = run(capsys, str(p), "--format", "json", *PLUGIN)
     assert code == 0 and json.loads(out)["files"][0]["path"] == str(p)
 
 
@@ -193,7 +193,7 @@ def test_directory_argument(capsys, tmp_path):
     d.mkdir(parents=True)
     model(d / "a.json")
     model(d / "b.json", cells={("total", "natural_person"): 5000})
-    code, out, err = run(capsys, "check", str(tmp_path / "reports"), "--format", "json", *PLUGIN)
+    code, out, _err = run(capsys, "check", str(tmp_path / "reports"), "--format", "json", *PLUGIN)
     assert code == 1 and [Path(f["path"]).name for f in json.loads(out)["files"]] == ["a.json", "b.json"]
 
 
@@ -210,11 +210,11 @@ def test_parse_json_and_rich(capsys, tmp_path):
 
 
 def test_rules_listing(capsys):
-    code, out, err = run(capsys, "rules", "--format", "json", "-p", "plugin_pkg")
+    code, out, _err = run(capsys, "rules", "--format", "json", "-p", "plugin_pkg")
     rules = {r["id"]: r for r in json.loads(out)}
     assert code == 0 and rules["F990"]["implemented"] is True and rules["F990"]["plugin"] == "plugin_pkg"
     assert rules["F990"]["options"] == {"suffixes": ["人民政府", "局"]}
-    code, out, err = run(capsys, "rules", "-p", "plugin_pkg")
+    code, out, _err = run(capsys, "rules", "-p", "plugin_pkg")
     assert code == 0 and "F990" in out and "plugin-example.organ-suffix" in out
 
 
@@ -234,5 +234,5 @@ def test_rule_page_zh_en_and_json(capsys):
 def test_python_dash_m(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(FIXTURES)}
     proc = subprocess.run([sys.executable, "-m", "report_lint", "--version"], capture_output=True, text=True,
-                          cwd=tmp_path, env=env, timeout=60)
+                          cwd=tmp_path, env=env, timeout=60, check=False)
     assert proc.returncode == 0 and proc.stdout.strip() == f"report-lint {__version__}"

@@ -80,15 +80,15 @@ def test_internal_error_lines_printed_once(capsys, tmp_path):
 
 # --- argparse in Chinese, rule pages ---------------------------------------------------------
 
-@pytest.mark.parametrize("argv, zh, en", [
+@pytest.mark.parametrize(("argv", "zh", "en"), [
     (["check", "x.json", "--quietly"], "无法识别的参数：--quietly", "unrecognized arguments: --quietly"),
     (["check"], "缺少必需的参数：PATH", "the following arguments are required: PATH"),
     (["check", "x.json", "--fail-level", "fatal"], "无效的选项值 'fatal'", "invalid choice: 'fatal'"),
 ])
 def test_argparse_messages_follow_the_language(capsys, argv, zh, en):
-    code, out, err = run(capsys, *argv)
+    code, _out, err = run(capsys, *argv)
     assert code == 2 and zh in err and "--help 查看用法" in err
-    code, out, err = run(capsys, *argv, "--lang", "en")
+    code, _out, err = run(capsys, *argv, "--lang", "en")
     assert code == 2 and en in err
 
 
@@ -103,9 +103,9 @@ def test_help_headings_in_chinese_and_english(capsys):
 
 
 def test_rule_page_rendered_on_a_terminal_plain_when_piped(capsys):
-    code, out, err = run(capsys, "rule", "Z101")
+    code, out, _err = run(capsys, "rule", "Z101")
     assert code == 0 and out.startswith("# Z101") and "|---|" in out  # piped: the Markdown source
-    code, out, err = run(capsys, "rule", "Z101", "--color", "always")
+    code, out, _err = run(capsys, "rule", "Z101", "--color", "always")
     assert code == 0 and "|---|" not in out and "# Z101" not in out and "Z101" in out and "\x1b[" in out
 
 
@@ -116,11 +116,11 @@ def test_stdin_with_a_file_name(capsys, tmp_path, monkeypatch):
 
     data = with_error().to_json().encode()
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
-    code, out, err = run(capsys, "check", "-", "--stdin-filename", "草稿.json", "--format", "json")
+    code, out, _err = run(capsys, "check", "-", "--stdin-filename", "草稿.json", "--format", "json")
     doc = json.loads(out)
     assert code == 1 and doc["files"][0]["path"] == "草稿.json" and doc["files"][0]["findings"]
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
-    code, out, err = run(capsys, "-", "--format", "json")  # `report-lint -` means check stdin
+    code, out, _err = run(capsys, "-", "--format", "json")  # `report-lint -` means check stdin
     assert code == 1 and json.loads(out)["files"][0]["path"] == "<stdin>"
 
 
@@ -160,15 +160,15 @@ def test_parse_notes_hidden_from_console_and_github_kept_in_json(capsys, tmp_pat
                                    column="natural_person", message="连写的数字已拆分", message_en="split",
                                    data={"rows": {"total": {"raw": "2012", "values": ["20", "12"]}}}))
     p = model(tmp_path / "r.json", r)
-    code, out, err = run(capsys, "check", str(p))
+    _code, out, _err = run(capsys, "check", str(p))
     assert "P103" not in out and "解析说明未显示" in out
-    code, out, err = run(capsys, "check", str(p), "--show-parse-notes")
+    _code, out, _err = run(capsys, "check", str(p), "--show-parse-notes")
     assert "P103" in out
-    code, out, err = run(capsys, "check", str(p), "-v")
+    _code, out, _err = run(capsys, "check", str(p), "-v")
     assert "P103" in out
-    code, out, err = run(capsys, "check", str(p), "--format", "github")
+    _code, out, _err = run(capsys, "check", str(p), "--format", "github")
     assert "P103" not in out
-    code, out, err = run(capsys, "check", str(p), "--format", "json")
+    _code, out, _err = run(capsys, "check", str(p), "--format", "json")
     assert [f["rule"] for f in json.loads(out)["files"][0]["findings"]] == ["P103"]
 
 
@@ -212,7 +212,7 @@ def test_output_to_a_device_fifo_or_symlink_writes_through_it(capsys, tmp_path):
     got = []
     reader = threading.Thread(target=lambda: got.append(fifo.read_text("utf-8")))
     reader.start()
-    code, out, err = run(capsys, "check", str(p), "--format", "json", "-o", str(fifo))
+    code, _out, _err = run(capsys, "check", str(p), "--format", "json", "-o", str(fifo))
     reader.join(10)
     assert code == 0 and stat.S_ISFIFO(os.lstat(fifo).st_mode) and json.loads(got[0])["files"]
     real = tmp_path / "real.json"
@@ -245,7 +245,7 @@ def test_gbk_and_control_characters_in_file_names(capsys, tmp_path):
 
 def test_one_hanging_file_is_stopped_by_the_guard(capsys, tmp_path):
     model(tmp_path / "slow.json", valid_report(organ="慢局"))
-    code, out, err = run(capsys, "check", "slow.json", "-p", "plugin_pkg.hostile_rule", "--timeout", "2")
+    code, _out, err = run(capsys, "check", "slow.json", "-p", "plugin_pkg.hostile_rule", "--timeout", "2")
     assert code == 2 and "处理超时（超过 2 秒）" in err and len(err.strip().splitlines()) == 1
 
 
@@ -268,13 +268,13 @@ def test_cache_flag_and_cache_clear(capsys, tmp_path):
 def test_csv_jsonl_and_per_finding(capsys, tmp_path):
     model(tmp_path / "d" / "a.json", with_error())
     model(tmp_path / "d" / "b.json")
-    code, out, err = run(capsys, "check", "d", "--format", "csv")
+    _code, out, _err = run(capsys, "check", "d", "--format", "csv")
     rows = out.splitlines()
     assert rows[0].startswith("path,organ,year,template,score,grade,status") and len(rows) == 3
     assert rows[1].split(",")[:3] == [str(Path("d/a.json")), "甲局", "2023"]
-    code, out, err = run(capsys, "check", "d", "--format", "csv", "--per-finding")
+    _code, out, _err = run(capsys, "check", "d", "--format", "csv", "--per-finding")
     assert all(",Z" in line for line in out.splitlines()[1:]) and len(out.splitlines()) > 1
-    code, out, err = run(capsys, "check", "d", "--format", "jsonl")
+    _code, out, _err = run(capsys, "check", "d", "--format", "jsonl")
     objs = [json.loads(line) for line in out.splitlines()]
     assert [o["type"] for o in objs] == ["file", "file", "summary"]
     assert objs[0]["families"] == {"zero-sum": objs[0]["counts"]["error"]} and objs[2]["files_checked"] == 2
@@ -286,7 +286,7 @@ def test_jobs_give_the_same_output_and_the_folder_summary(tmp_path):
     outs = []
     for jobs in ("1", "2"):
         proc = subprocess.run([sys.executable, "-m", "report_lint", "check", "d", "--jobs", jobs],
-                              capture_output=True, text=True, cwd=tmp_path, env=ENV, timeout=120)
+                              capture_output=True, text=True, cwd=tmp_path, env=ENV, timeout=120, check=False)
         assert proc.returncode == 1, proc.stderr
         outs.append(proc.stdout)
     assert outs[0] == outs[1]
@@ -301,17 +301,17 @@ def test_stdout_full_or_closed_is_exit_2_one_line(tmp_path):
     model(tmp_path / "r.json")
     cmd = [sys.executable, "-m", "report_lint", "check", "r.json", "--format", "json"]
     with open("/dev/full", "w") as full:
-        proc = subprocess.run(cmd, stdout=full, stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=ENV, timeout=60)
+        proc = subprocess.run(cmd, stdout=full, stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=ENV, timeout=60, check=False)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1 and "标准输出" in proc.stderr
     proc = subprocess.run(" ".join(cmd) + " >&-", shell=True, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
-                          env=ENV, timeout=60)
+                          env=ENV, timeout=60, check=False)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "标准输出" in proc.stderr
 
 
 def test_corpus_folder_through_the_command_line(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "report_lint", "check", str(require(CORPUS / "partial")), "--format", "jsonl",
-                           "--jobs", "2"], capture_output=True, text=True, cwd=tmp_path, env=ENV, timeout=300)
+                           "--jobs", "2"], capture_output=True, text=True, cwd=tmp_path, env=ENV, timeout=300, check=False)
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
     assert rows[-1]["type"] == "summary" and rows[-1]["files"] == len(rows) - 1
     assert "Traceback" not in proc.stderr

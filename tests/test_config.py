@@ -81,7 +81,7 @@ def test_no_config_anywhere_gives_defaults(tmp_path):
     assert c == Config() or c.source is None
 
 
-@pytest.mark.parametrize("body, zh_part, en_part", [
+@pytest.mark.parametrize(("body", "zh_part", "en_part"), [
     ('selct = ["Z"]\n', "未知选项“selct”，是否想写“select”？", "unknown option 'selct' (did you mean 'select'?)"),
     ('lang = "fr"\n', "“lang”的取值 'fr' 无效", "'lang' = 'fr' is invalid"),
     ('fail-under = 150\n', "应不大于 100", "'fail-under'"),

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from report_lint.parsing import parse
-
 from shared_paths import CORPUS, require
 
 COLS = ["natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total"]

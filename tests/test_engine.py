@@ -4,19 +4,32 @@ from __future__ import annotations
 
 import importlib.util
 import json
-
 from pathlib import Path
 
 import pytest
 
 from report_lint.config import Config
-from report_lint.engine.types import FindingLocation, Hit, RuleImpl, hookimpl
-from report_lint.engine.catalogue import (CatalogueError, RuleMeta, load_catalogue, parse_file, render_message,
-                                          render_rule_doc)
-from report_lint.engine.batch import expand_paths
-from report_lint.engine.runner import (build_engine, check, check_report, exit_code, fingerprint,
-                                       is_selected, normalise_selectors, resolve_location)
 from report_lint.engine import places
+from report_lint.engine.batch import expand_paths
+from report_lint.engine.catalogue import (
+    CatalogueError,
+    RuleMeta,
+    load_catalogue,
+    parse_file,
+    render_message,
+    render_rule_doc,
+)
+from report_lint.engine.runner import (
+    build_engine,
+    check,
+    check_report,
+    exit_code,
+    fingerprint,
+    is_selected,
+    normalise_selectors,
+    resolve_location,
+)
+from report_lint.engine.types import FindingLocation, Hit, RuleImpl, hookimpl
 from report_lint.model import Location, ParseProblem, Provenance
 from report_lint.testing import valid_report
 
@@ -95,7 +108,7 @@ def test_builtin_rules_and_catalogue_match():
     assert not without_entry, without_entry
 
 
-@pytest.mark.parametrize("body, expect", [
+@pytest.mark.parametrize(("body", "expect"), [
     (entry(extra='severty = "error"'), "unknown key 'severty'"),
     (entry(id="Z01"), "id must be a family letter"),
     (entry(id="C990", family="format"), "does not match family"),
@@ -373,7 +386,7 @@ def meta(id, name=None, status="stable", tags=()):
                     message_zh="x", message_en="x", status=status, tags=tags)
 
 
-@pytest.mark.parametrize("select, ignore, expected", [
+@pytest.mark.parametrize(("select", "ignore", "expected"), [
     (["ALL"], [], {"C101", "Z101", "Z102", "Z201", "F101"}),
     (["Z"], [], {"Z101", "Z102", "Z201"}),
     (["Z1"], [], {"Z101", "Z102"}),
@@ -421,10 +434,10 @@ def test_unknown_selector_in_select_is_an_error_elsewhere_a_warning(tmp_path):
     p = tmp_path / "r.json"
     p.write_text(valid_report().to_json(), encoding="utf-8")
     for sel in (["C", "NOPE"], ["Q"]):
-        with pytest.raises(ValueError, match="NOPE|Q") as ei:
+        with pytest.raises(ValueError, match=r"NOPE|Q") as ei:
             check(p, config=Config(), select=sel)
         assert isinstance(ei.value, UnknownSelector) and isinstance(ei.value, ConfigError)
-    with pytest.raises(ValueError):
+    with pytest.raises(UnknownSelector, match="Q9"):
         check(p, config=Config(), extend_select=["Q9"])
     run = check(p, config=Config(), select=["C"], ignore=["NOPE"])
     assert any("NOPE" in w["message"] for w in run.summary["warnings"])

@@ -29,7 +29,7 @@ def got(text: str, **kw) -> set[tuple]:
     return {(f.kind, f.value, f.scope) for f in facts(text, **kw)}
 
 
-S, R, O, E, P = "self", "region", "other", "example", "plan"
+S, R, OT, E, P = "self", "region", "other", "example", "plan"
 
 SENTENCES = [
     # --- 政策解读: counts, share words, stated rates (issue 7's phrasings and variants)
@@ -84,11 +84,11 @@ SENTENCES = [
     ("示例县人民政府全年受理政府信息公开申请30件。", {("applications_received", 30, S)}),
     ("全县受理政府信息公开申请300件。", {("applications_received", 300, R)}),
     # --- other bodies' counts: another scope
-    ("区财政局受理政府信息公开申请5件。", {("applications_received", 5, O)}),
-    ("全县各单位共受理政府信息公开申请999件。", {("applications_received", 999, O)}),
-    ("区政府办代表区政府受理政府信息公开申请17件。", {("applications_received", 17, O)}),
-    ("共收到申请35件，其中区财政局受理3件。", {("applications_received", 35, S), ("applications_received", 3, O)}),
-    ("其中，县财政局受理政府信息公开申请3件。", {("applications_received", 3, O)}),
+    ("区财政局受理政府信息公开申请5件。", {("applications_received", 5, OT)}),
+    ("全县各单位共受理政府信息公开申请999件。", {("applications_received", 999, OT)}),
+    ("区政府办代表区政府受理政府信息公开申请17件。", {("applications_received", 17, OT)}),
+    ("共收到申请35件，其中区财政局受理3件。", {("applications_received", 35, S), ("applications_received", 3, OT)}),
+    ("其中，县财政局受理政府信息公开申请3件。", {("applications_received", 3, OT)}),
     # --- 表四
     ("全年因政府信息公开被申请行政复议3件，行政诉讼1件。", {("reviews", 3, S), ("lawsuits", 1, S)}),
     ("本年度未发生因政府信息公开引起的行政复议、行政诉讼案件。", {("reviews", 0, S), ("lawsuits", 0, S)}),
@@ -140,7 +140,7 @@ SENTENCES = [
 ]
 
 
-@pytest.mark.parametrize("text,expected", SENTENCES, ids=[s for s, _ in SENTENCES])
+@pytest.mark.parametrize(("text", "expected"), SENTENCES, ids=[s for s, _ in SENTENCES])
 def test_sentence_yields_exactly_its_facts(text, expected):
     assert got(text) == expected
 
@@ -180,7 +180,7 @@ def test_scope_marker_is_kept():
     [f] = facts("区政府办代表区政府受理政府信息公开申请17件。")
     assert f.data["scope_marker"].startswith("区政府办代表")
     [f] = facts("共收到申请35件，其中区财政局受理3件。")[1:]
-    assert f.scope == O
+    assert f.scope == OT
 
 
 def test_department_report_region_figure_is_region_scope():

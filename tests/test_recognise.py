@@ -5,9 +5,9 @@ import json
 
 import pytest
 
+from report_lint.errors import InputError
 from report_lint.parsing import parse, parse_bytes
 from report_lint.recognise.normalize import normalize
-from report_lint.errors import InputError
 
 APP_ROWS_2019 = [
     ("一、本年新收政府信息公开申请数量", "new_received"),
@@ -175,7 +175,7 @@ OBSERVED_TYPOS = [
 ]
 
 
-@pytest.mark.parametrize("label,written,row", OBSERVED_TYPOS)
+@pytest.mark.parametrize(("label", "written", "row"), OBSERVED_TYPOS)
 @pytest.mark.parametrize("sep", ["\t", ""])
 def test_observed_label_typos_are_read_by_near_spelling_and_reported(label, written, row, sep):
     vals = dict(VALUES, **{row: [1, 0, 0, 0, 0, 0, 1]}, granted=[5, 1, 0, 0, 0, 0, 6])
@@ -297,7 +297,7 @@ def test_model_json_round_trip(tmp_path):
     assert {"value", "raw", "kind"} <= set(cell)
 
 
-@pytest.mark.parametrize("name,data,code", [
+@pytest.mark.parametrize(("name", "data", "code"), [
     ("empty.txt", b"", "empty-file"),
     ("blank.txt", b"   \n\n", "empty-file"),
     ("x.bin", b"\x00\x01\x02\x03" * 50, "unknown-format"),
@@ -391,7 +391,7 @@ def test_a_row_of_forty_run_together_digits_is_a_small_bounded_search():
     assert not budget.spent and budget.used < ROW_STEPS // 2
     parts = ["48213", "907", "15", "3318", "66", "12009"]
     tokens, layout = _digits_row("".join(parts) + str(sum(map(int, parts))))
-    assert parts + [str(sum(map(int, parts)))] in split_tokens(tokens, layout)
+    assert [*parts, str(sum(map(int, parts)))] in split_tokens(tokens, layout)
 
 
 def test_the_document_budget_is_shared_and_an_unfinished_search_is_never_called_unique():

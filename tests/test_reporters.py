@@ -167,7 +167,7 @@ def test_junit_per_finding(run):
     first, bad, clean = suites
     assert first.get("tests") == "5" and first.get("failures") == "4"
     assert len(first.findall("testcase/failure")) == 4
-    info = [tc for tc in first.findall("testcase") if tc.get("name").startswith("T201")][0]
+    info = next(tc for tc in first.findall("testcase") if tc.get("name").startswith("T201"))
     assert info.find("failure") is None and "<script>" in info.find("system-out").text
     assert bad.get("errors") == "1" and bad.find("testcase/error").get("type") == "empty-file"
     assert clean.get("tests") == "1" and clean.get("failures") == "0"
@@ -184,7 +184,7 @@ def test_junit_per_rule_with_catalogue(run):
     names = [tc.get("name") for tc in first.findall("testcase")]
     # every catalogue rule is a case (Z103 passes); rules outside the catalogue still appear
     assert "Z103 reviews.total" in names and any(n.startswith("F010") for n in names)
-    passing = [tc for tc in first.findall("testcase") if tc.get("name") == "Z103 reviews.total"][0]
+    passing = next(tc for tc in first.findall("testcase") if tc.get("name") == "Z103 reviews.total")
     assert passing.find("failure") is None
     assert [tc.get("name") for tc in clean.findall("testcase")] == ["C101 parts.missing", "Z102 applications.total-sum",
                                                                   "Z103 reviews.total"]
@@ -212,10 +212,10 @@ def test_github_annotations_and_summary(run, tmp_path, monkeypatch):
     summary = tmp_path / "summary.md"
     out = render("github", run, options={"step_summary": str(summary)})
     lines = out.splitlines()
-    assert sum(1 for l in lines if l.startswith("::group::")) == sum(1 for l in lines if l == "::endgroup::") == 2
+    assert sum(1 for ln in lines if ln.startswith("::group::")) == sum(1 for ln in lines if ln == "::endgroup::") == 2
     assert "::error file=reports/示例县2023.txt,line=57,title=Z102 applications.total-sum::" in out
     assert "::notice file=reports/示例县2023.txt,line=" in out  # info -> notice
-    warning = next(l for l in lines if l.startswith("::warning"))
+    warning = next(ln for ln in lines if ln.startswith("::warning"))
     assert warning.endswith("标题年份[2023]有误: 请核对, 100%25%0A位置：第1行")
     # a missing part and a page-only finding still get a line
     assert re.search(r"::error file=[^,]+,line=\d+,title=C101", out)
@@ -374,7 +374,8 @@ def test_internal_errors_are_shown(run):
 
 
 def test_chinese_line_breaking():
-    from hypothesis import given, settings, strategies as st
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
     from rich.cells import cell_len
 
     from report_lint.reporters._rich import break_points
@@ -383,9 +384,9 @@ def test_chinese_line_breaking():
         return [text[a:b] for a, b in break_points(text, width)]
 
     out = lines("表三“（七）总计”行“自然人”列应为 26，实为 20。", 12)
-    assert all(cell_len(l) <= 12 for l in out)
-    assert not any(l[0] in "，。）”" for l in out[1:])  # closing punctuation never starts a line
-    assert not any(l[-1] in "（“" for l in out)  # opening punctuation never ends one
+    assert all(cell_len(ln) <= 12 for ln in out)
+    assert not any(ln[0] in "，。）”" for ln in out[1:])  # closing punctuation never starts a line
+    assert not any(ln[-1] in "（“" for ln in out)  # opening punctuation never ends one
     assert "".join(out).replace(" ", "") == "表三“（七）总计”行“自然人”列应为 26，实为 20。".replace(" ", "")
     assert lines("check the total column value", 12) == ["check the", "total column", "value"]  # words kept whole
 

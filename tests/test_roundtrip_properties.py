@@ -13,15 +13,15 @@ table's own equations must never come without a problem for that table.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Callable, Optional
 
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
-from report_lint.parsing import parse_bytes
-from report_lint.model import Cell, Report, Tables
 from report_lint.engine.runner import check_report
+from report_lint.model import Cell, Report, Tables
+from report_lint.parsing import parse_bytes
 from report_lint.templates import TABLE_KEYS, get_template
 from report_lint.testing import num, valid_report
 
@@ -175,7 +175,7 @@ html_layouts = st.builds(
 
 # ------------------------------------------------------------------------------------------ comparison
 
-def _problems(parsed: Report, table: str, code: Optional[str] = None):
+def _problems(parsed: Report, table: str, code: str | None = None):
     return [p for p in parsed.problems if p.table == table and (code is None or p.code == code)]
 
 

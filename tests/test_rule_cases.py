@@ -12,9 +12,9 @@ import hashlib
 import json
 import tomllib
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Literal, Optional, Union
+from typing import Any, Literal
 
 import pytest
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -58,7 +58,7 @@ class ReportText(_Strict):
     """How a report's text is built: a base (or a whole `text`) with `replace` edits applied."""
 
     base: str = "2021"  # a standard example report (engine/samples.py BASES)
-    text: Optional[str] = None
+    text: str | None = None
     replace: tuple[tuple[str, str], ...] = ()
     # txt/md: the text as a file of that kind; html: a web page with each line of the text as a
     # paragraph (tags written in the edits stay tags), or a whole `text` as written; json: the base's
@@ -70,10 +70,10 @@ class ReportText(_Strict):
     add: dict[str, list[Any]] = {}
     # The publication date (as --published-on); "signature": none given, the report's own signature
     # date is all there is. Default: the base's date (a whole `text`: none).
-    published_on: Union[date, Literal["signature"], None] = None
+    published_on: date | Literal["signature"] | None = None
 
     @model_validator(mode="after")
-    def _source(self) -> "ReportText":
+    def _source(self) -> ReportText:
         if self.base not in BASES:
             raise ValueError(f"unknown base {self.base!r} (known: {', '.join(BASES)})")
         if self.format == "json" and self.text is not None:
@@ -98,7 +98,7 @@ class ReportText(_Strict):
         return out
 
     @property
-    def publication_date(self) -> Optional[date]:
+    def publication_date(self) -> date | None:
         if self.published_on == "signature":
             return None
         if self.published_on is not None or self.text is not None:
@@ -125,19 +125,19 @@ class Case(ReportText):
     expect: Literal["fail", "pass"]
     options: dict[str, Any] = {}  # the rule's options ([tool.report-lint.rule-options.<RULE>])
     config: dict[str, Any] = {}  # other configuration keys, as in [tool.report-lint]
-    previous: Optional[ReportText] = None  # last year's report (year-over-year rules)
+    previous: ReportText | None = None  # last year's report (year-over-year rules)
     template_files: tuple[TemplateFile, ...] = ()
     also: tuple[str, ...] = ()  # the other rules that fire too (and no others)
     # Assertions on the rule's findings (fail cases; the first finding in report order):
-    count: Optional[int] = None
+    count: int | None = None
     location: dict[str, Any] = {}
-    message: Optional[str] = None
-    message_en: Optional[str] = None
+    message: str | None = None
+    message_en: str | None = None
     expected: Any = None
     actual: Any = None
 
     @model_validator(mode="after")
-    def _assertions(self) -> "Case":
+    def _assertions(self) -> Case:
         asserted = {"count", "location", "message", "message_en", "expected", "actual"} & self.model_fields_set
         if self.expect == "pass" and asserted:
             raise ValueError(f"a pass case asserts no finding; drop {sorted(asserted)}")
@@ -188,13 +188,13 @@ def _edit_model(text: str, drop: tuple[str, ...], add: dict[str, list[Any]]) -> 
     return json.dumps(model, ensure_ascii=False)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _model_export(base: str) -> str:
     return report_lint.parse(base_path(base), published_on=BASES[base]).to_json()
 
 
-@lru_cache(maxsize=None)
-def _parsed(text: str, fmt: str, published_on: Optional[date], templates: tuple[str, ...]) -> Report:
+@cache
+def _parsed(text: str, fmt: str, published_on: date | None, templates: tuple[str, ...]) -> Report:
     """Each distinct text is parsed once per session; runs get a copy (a check must not see another's edits)."""
     return parse_bytes(text.encode("utf-8"), f"case.{fmt}", published_on=published_on, templates=templates)
 
@@ -248,7 +248,7 @@ def _show(findings) -> str:
     return "\n".join(f"  {f.rule} {f.location.model_dump(exclude_none=True)} {f.message_zh}" for f in findings)
 
 
-@pytest.mark.parametrize("rule,case", CASES)
+@pytest.mark.parametrize(("rule", "case"), CASES)
 def test_rule_case(rule: str, case: Case, template_dir: Path):
     result = run_case(rule, case, template_dir)
     if result.skipped is not None:  # a fatal rule (P109) skips the file: its reason is the one finding

@@ -9,10 +9,14 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from report_lint.parsing import parse, parse_bytes
 from report_lint.templates import TABLE_KEYS
 from report_lint.testing import valid_report
+from synth.render_docx import Layout as DocxLayout
+from synth.render_docx import render_with_expected
 from synth.render_html import HtmlLayout, render_html
 
 GENERATED = Path(__file__).parent / "fixtures" / "generated"
@@ -48,9 +52,6 @@ def test_html_docx_pdf_give_the_same_cells(name):
 
 # A property over freshly generated reports: the Word draft and the web page of the same report give the
 # same model (PDF needs LibreOffice to render, so it is covered by the committed fixtures above).
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-from synth.render_docx import Layout as DocxLayout, render_with_expected  # noqa: E402
 
 
 @settings(max_examples=15, deadline=None, derandomize=True, database=None,

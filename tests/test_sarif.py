@@ -150,7 +150,8 @@ def test_fingerprints_ignore_lines_but_separate_cells(tmp_path):
 
 def test_fingerprints_survive_value_corrections_and_use_engine_fingerprint_for_text(tmp_path):
     run = make_run(tmp_path)
-    fps = lambda: [r["partialFingerprints"]["reportLint/v1"] for r in to_doc(run, tmp_path)["runs"][0]["results"]]
+    def fps():
+        return [r["partialFingerprints"]["reportLint/v1"] for r in to_doc(run, tmp_path)["runs"][0]["results"]]
     before = fps()
     cell, text = run.files[0].findings[0], run.files[0].findings[3]
     cell.fingerprint, cell.message_zh = "args-changed", "应为 26，实为 21"  # same cell, new numbers

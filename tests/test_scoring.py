@@ -7,9 +7,21 @@ from types import SimpleNamespace as F
 
 import pytest
 
-from report_lint.scoring import (CATEGORIES, CATEGORY_OF_FAMILY, GRADES, PART_SHARES, REPEAT_FACTOR,
-                                 SCORING_VERSION, SEVERITY_DEDUCTION, RuleRun, grade, profile, round_score,
-                                 rule_deduction, score_file)
+from report_lint.scoring import (
+    CATEGORIES,
+    CATEGORY_OF_FAMILY,
+    GRADES,
+    PART_SHARES,
+    REPEAT_FACTOR,
+    SCORING_VERSION,
+    SEVERITY_DEDUCTION,
+    RuleRun,
+    grade,
+    profile,
+    round_score,
+    rule_deduction,
+    score_file,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 ALL = [RuleRun("C101", "completeness"), RuleRun("Z101", "zero-sum"), RuleRun("Z102", "zero-sum"),
@@ -20,7 +32,7 @@ ALL = [RuleRun("C101", "completeness"), RuleRun("Z101", "zero-sum"), RuleRun("Z1
 def test_clean_report_scores_100_a():
     s = score_file([], ALL)
     assert s.score == 100.0 and s.grade == "A"
-    assert s.categories == {c: 100.0 for c in CATEGORIES}
+    assert s.categories == dict.fromkeys(CATEGORIES, 100.0)
     assert list(s.categories) == list(CATEGORIES)  # a fixed, documented order
 
 
@@ -240,14 +252,14 @@ def test_absence_costs_the_part_share_outright():
 
 def test_filled_in_share_of_parts_and_tables():
     r = valid_report("2021")
-    assert filled_parts(r) == {p: 1.0 for p in range(1, 7)}
+    assert filled_parts(r) == dict.fromkeys(range(1, 7), 1.0)
     r.section(6).text = "无"  # "nothing to report" is content
     r.tables.applications["granted"]["research"] = Cell(raw="", kind="blank")  # a 0 left unwritten (SPEC §0.1)
     r.tables.applications.pop("other_misc")  # a template row the table lacks
     spec_cells = 7 * len([1 for _ in r.tables.applications]) + 7
     parts = filled_parts(r)
     assert parts[6] == 1.0 and parts[3] == pytest.approx(1 - 7 / spec_cells)
-    assert filled_parts(unfilled_form()) == {p: 0.0 for p in range(1, 7)}
+    assert filled_parts(unfilled_form()) == dict.fromkeys(range(1, 7), 0.0)
 
 
 def test_part_shares_are_configurable_and_validated():
@@ -267,7 +279,7 @@ def test_part_shares_are_configurable_and_validated():
 
 # --------------------------------------------------------------------------- the real corpus
 
-from shared_paths import CORPUS, SEED, SPEC, require  # noqa: E402,F811
+from shared_paths import CORPUS, SEED, SPEC, require  # noqa: E402
 
 
 def _real_reports():

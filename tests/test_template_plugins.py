@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from report_lint.parsing import parse_bytes
-from report_lint.engine.types import hookimpl
 from report_lint.engine.runner import check
+from report_lint.engine.types import hookimpl
+from report_lint.parsing import parse_bytes
 from report_lint.resources import rules_dir
 
 HUBEI_ROW = '''

@@ -10,28 +10,27 @@ import socket
 import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from html import unescape
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-
 with warnings.catch_warnings():  # Starlette ≥ 1.0 prefers httpx2 and warns about httpx, which older Starlette needs
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-    from starlette.testclient import TestClient  # noqa: E402
+    from starlette.testclient import TestClient
 
-from report_lint import cli  # noqa: E402
-from report_lint.model import Location, Report  # noqa: E402
-from report_lint.parsing import parse_bytes  # noqa: E402
-from report_lint.testing import valid_report  # noqa: E402
-from report_lint.web import WebSettings, create_app  # noqa: E402
-from report_lint.web.pages import markdown_html  # noqa: E402
-from report_lint.web.view import facts_html  # noqa: E402
-from synth.render_docx import render_docx  # noqa: E402
-from synth.render_html import render_html  # noqa: E402
-from synth.render_markdown import render_markdown  # noqa: E402
-from synth.render_text import render_text  # noqa: E402
+from report_lint import cli
+from report_lint.model import Location, Report
+from report_lint.parsing import parse_bytes
+from report_lint.testing import valid_report
+from report_lint.web import WebSettings, create_app
+from report_lint.web.pages import markdown_html
+from report_lint.web.view import facts_html
+from synth.render_docx import render_docx
+from synth.render_html import render_html
+from synth.render_markdown import render_markdown
+from synth.render_text import render_text
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "jidong-2020.txt"
@@ -57,7 +56,7 @@ def client():
 
 def post(client, files=None, path="/check", **data):
     files = files or {}
-    return client.post(path, files={k: v for k, v in files.items()}, data=data)
+    return client.post(path, files=dict(files.items()), data=data)
 
 
 def text_of(html: str) -> str:
@@ -109,7 +108,7 @@ def _formats():
     yield "model.json", model.to_json().encode("utf-8"), right
 
 
-@pytest.mark.parametrize("name,data,right", list(_formats()), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(("name", "data", "right"), list(_formats()), ids=lambda v: v if isinstance(v, str) else "")
 def test_each_format_shows_the_wrong_total_in_the_drawn_table(client, name, data, right):
     r = post(client, {"file": (name, data)})
     assert r.status_code == 200, text_of(r.text)[:300]
@@ -160,7 +159,7 @@ def _cli_message(path: Path, capsys) -> str:
     return line.split(f"{path}: ", 1)[1] if line.startswith(f"{path}: ") else line
 
 
-@pytest.mark.parametrize("name,data", [
+@pytest.mark.parametrize(("name", "data"), [
     ("草稿.wps", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600),
     ("report.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600),
     ("broken.docx", b"PK\x03\x04" + b"\x00" * 200),
@@ -356,9 +355,19 @@ def test_page_options_fill_in_only_what_the_file_cannot_tell(client):
     assert "2024-01-31" in r.text  # a department's deadline
 
 
+def test_tables_of_a_report_without_a_template_are_drawn_in_the_current_format():
+    from report_lint.web.view import Marks, tables_html
+
+    report = valid_report("2021", year=2023)
+    report.meta.template = "unknown"
+    report.table_templates = {}
+    page = tables_html(report, Marks(), "zh")
+    assert "（一）予以公开" in page  # 表三's rows under the 2021 labels
+
+
 def test_parts_marks_present_missing_misnumbered():
-    from report_lint.web.view import parts_html
     from report_lint.templates import get_template
+    from report_lint.web.view import parts_html
 
     report = valid_report("2021", year=2023)
     report.section(6).present = False

@@ -24,7 +24,6 @@ from pathlib import Path
 import pytest
 
 import report_lint
-
 from report_lint.templates import get_template
 from report_lint.testing import valid_report
 from shared_paths import SPEC

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional, Union
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and help() only
     from .config import Config
@@ -23,8 +23,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and help() only
 __version__ = "0.1.0"
 
 
-def parse(path: Union[str, Path], *, fmt: Optional[str] = None, published_on: Optional[date] = None,
-          templates: tuple[str, ...] = ()) -> "Report":
+def parse(path: str | Path, *, fmt: str | None = None, published_on: date | None = None,
+          templates: tuple[str, ...] = ()) -> Report:
     """Read one report file (HTML, PDF, DOCX, Markdown, text, or a model JSON) into the typed model.
 
     fmt: force a format ("html", "pdf", "docx", "md", "txt", "json") instead of detecting it;
@@ -35,8 +35,8 @@ def parse(path: Union[str, Path], *, fmt: Optional[str] = None, published_on: Op
     return _parse(path, fmt=fmt, published_on=published_on, templates=templates)
 
 
-def check(*paths: Union[str, Path, "Report"], config: Union["Config", str, Path, dict, None] = None,
-          **overrides: Any) -> "RunResult":
+def check(*paths: str | Path | Report, config: Config | str | Path | dict | None = None,
+          **overrides: Any) -> RunResult:
     """Check report files, directories or parsed `Report`s; returns a RunResult.
 
     config: a Config, a config file path, a dict shaped like [tool.report-lint], or None to discover
@@ -50,8 +50,8 @@ def check(*paths: Union[str, Path, "Report"], config: Union["Config", str, Path,
     return _check(*paths, config=config, **overrides)
 
 
-def check_report(report: "Report", config: Union["Config", str, Path, dict, None] = None,
-                 **overrides: Any) -> "FileResult":
+def check_report(report: Report, config: Config | str | Path | dict | None = None,
+                 **overrides: Any) -> FileResult:
     """Run the selected rules on an already-parsed Report (built-in defaults when config is None;
     `previous=` the same organ's previous-year Report or file)."""
     from .engine.runner import check_report as _check_report
@@ -59,8 +59,8 @@ def check_report(report: "Report", config: Union["Config", str, Path, dict, None
     return _check_report(report, config, **overrides)
 
 
-def check_bytes(data: bytes, name: str, *, config: Union["Config", str, Path, dict, None] = None,
-                previous: Optional["Report"] = None, **overrides: Any) -> "FileResult":
+def check_bytes(data: bytes, name: str, *, config: Config | str | Path | dict | None = None,
+                previous: Report | None = None, **overrides: Any) -> FileResult:
     """Check one report given as bytes; `name` gives its format (extension) and the path shown. A pure
     function of (bytes, name, configuration), so it maps over a folder with multiprocessing, Dask or
     Ray (docs/cli.md, "Beyond one machine"). An unreadable input is a FileResult with `error`."""

@@ -14,15 +14,20 @@ everything addressed to a person goes to stderr.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import json
 import os
 import shutil
 import sys
 import traceback
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 from . import __version__
 from .errors import ReportLintError
@@ -74,6 +79,8 @@ class _argparse_lang:
     def __init__(self, lang: str):
         self.lang = lang
 
+    # argparse looks its messages up through the module's own `_` and `ngettext` (imported from gettext);
+    # typeshed leaves these private names out, hence the attr-defined ignores.
     def __enter__(self) -> None:
         self.saved = (argparse._, argparse.ngettext)  # type: ignore[attr-defined]
         if self.lang == "zh":
@@ -88,7 +95,7 @@ class _argparse_lang:
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage error as one line (and exit code 2) instead of usage + message."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise UsageError("usage", f"{message}（运行 {self.prog} --help 查看用法）",
                          f"{message} (run {self.prog} --help for usage)")
 
@@ -120,7 +127,7 @@ def _seconds(text: str) -> float:
     return n
 
 
-def _split_list(values: Optional[list[str]]) -> Optional[list[str]]:
+def _split_list(values: list[str] | None) -> list[str] | None:
     if values is None:
         return None
     return [v.strip() for item in values for v in item.split(",") if v.strip()]
@@ -139,56 +146,76 @@ def build_parser(lang: str = "zh") -> _Parser:
         sub = p.add_subparsers(dest="command", metavar="{check,parse,rules,rule,cache,serve}", parser_class=_Parser)
 
         common = _Parser(add_help=False)
-        common.add_argument("--lang", choices=("zh", "en"), default=None, help=h("输出语言（默认 zh）", "output language (default: zh)"))
+        common.add_argument("--lang", choices=("zh", "en"), default=None,
+                            help=h("输出语言（默认 zh）", "output language (default: zh)"))
         common.add_argument("--config", metavar="FILE", help=h("配置文件（report-lint.toml 或 pyproject.toml）",
                                                               "config file (report-lint.toml or pyproject.toml)"))
         common.add_argument("-p", dest="plugin_opts", action="append", default=[], metavar="no:NAME",
-                            help=h("-p no:NAME 禁用插件 NAME；-p MODULE 加载插件模块", "block (no:NAME) or load (MODULE) a plugin"))
+                            help=h("-p no:NAME 禁用插件 NAME；-p MODULE 加载插件模块",
+                                   "block (no:NAME) or load (MODULE) a plugin"))
 
         c = sub.add_parser("check", parents=[common], help=h("检查报告", "check reports"),
-                           description=h("检查报告文件或目录（- 表示从标准输入读取）", "check report files or directories (- reads stdin)"))
-        c.add_argument("paths", nargs="+", metavar="PATH", help=h("文件或目录；- 表示标准输入", "files or directories; - for stdin"))
+                           description=h("检查报告文件或目录（- 表示从标准输入读取）",
+                                         "check report files or directories (- reads stdin)"))
+        c.add_argument("paths", nargs="+", metavar="PATH",
+                       help=h("文件或目录；- 表示标准输入", "files or directories; - for stdin"))
         c.add_argument("--format", default="console", metavar="FORMAT",
                        help=h("输出格式", "output format") + f": {'|'.join(CHECK_FORMATS)} (default: console)")
-        c.add_argument("-o", "--output", metavar="FILE", help=h("写入文件而非标准输出", "write to FILE instead of stdout"))
+        c.add_argument("-o", "--output", metavar="FILE",
+                       help=h("写入文件而非标准输出", "write to FILE instead of stdout"))
         c.add_argument("--select", action="append", metavar="RULES",
-                       help=h("只运行这些规则（编号、前缀、家族名、规则名，逗号分隔）", "select rules (replaces the config)"))
+                       help=h("只运行这些规则（编号、前缀、家族名、规则名，逗号分隔）",
+                              "select rules (replaces the config)"))
         c.add_argument("--extend-select", action="append", metavar="RULES", help=h("追加规则", "add to the selection"))
         c.add_argument("--ignore", action="append", metavar="RULES", help=h("忽略规则", "ignore rules"))
-        c.add_argument("--fail-under", type=float, metavar="N", help=h("评分低于 N 时退出码为 1", "exit 1 when a score < N"))
+        c.add_argument("--fail-under", type=float, metavar="N",
+                       help=h("评分低于 N 时退出码为 1", "exit 1 when a score < N"))
         c.add_argument("--fail-level", choices=("error", "warning", "info"),
-                       help=h("达到该级别的问题使退出码为 1（默认 error）", "lowest severity that fails (default: error)"))
-        c.add_argument("--exit-zero", action="store_true", help=h("有问题也以 0 退出（2/3 除外）", "exit 0 even with findings"))
+                       help=h("达到该级别的问题使退出码为 1（默认 error）",
+                              "lowest severity that fails (default: error)"))
+        c.add_argument("--exit-zero", action="store_true",
+                       help=h("有问题也以 0 退出（2/3 除外）", "exit 0 even with findings"))
         c.add_argument("--published-on", type=_date, metavar="YYYY-MM-DD", help=h("发布日期", "publication date"))
         c.add_argument("--previous", metavar="FILE",
                        help=h("上一年度的报告（逐年比对）；同一批次中同一机关上一年的报告会自动配对",
                               "the previous year's report (year-over-year checks); a batch pairs them by itself"))
-        c.add_argument("--convert", action="store_true", help=h("用 LibreOffice 转换 .doc/.wps", "convert .doc/.wps with LibreOffice"))
+        c.add_argument("--convert", action="store_true",
+                       help=h("用 LibreOffice 转换 .doc/.wps", "convert .doc/.wps with LibreOffice"))
         c.add_argument("--stdin-filename", metavar="NAME",
-                       help=h("从标准输入读取时使用的文件名（决定格式与显示的路径）", "file name for a report read from stdin (format, path shown)"))
+                       help=h("从标准输入读取时使用的文件名（决定格式与显示的路径）",
+                              "file name for a report read from stdin (format, path shown)"))
         c.add_argument("-q", "--quiet", action="store_true", help=h("只显示汇总和错误", "only the summary and errors"))
-        c.add_argument("-v", "--verbose", action="store_true", help=h("显示更多（含解析说明）", "show more (parse notes too)"))
+        c.add_argument("-v", "--verbose", action="store_true",
+                       help=h("显示更多（含解析说明）", "show more (parse notes too)"))
         c.add_argument("--show-parse-notes", action="store_true",
-                       help=h("显示解析说明（如连写数字已拆分），默认只在 JSON 等输出中保留", "show parse notes (kept in JSON either way)"))
+                       help=h("显示解析说明（如连写数字已拆分），默认只在 JSON 等输出中保留",
+                              "show parse notes (kept in JSON either way)"))
         c.add_argument("--statistics", action="store_true", help=h("按规则统计问题数量", "count findings per rule"))
         c.add_argument("--baseline", metavar="FILE",
                        help=h("基线文件：不存在时写入（接受当前所有问题），存在时隐藏已接受的问题",
-                              "baseline file: written when absent (accepting every finding), else hides accepted findings"))
-        c.add_argument("--write-baseline", action="store_true", help=h("重新写入基线文件", "write the baseline file again"))
+                              "baseline file: written when absent (accepting every finding), "
+                              "else hides accepted findings"))
+        c.add_argument("--write-baseline", action="store_true",
+                       help=h("重新写入基线文件", "write the baseline file again"))
         c.add_argument("-j", "--jobs", type=_positive_int, metavar="N",
                        help=h("并行进程数（默认：CPU 核数）", "worker processes (default: number of cores)"))
         c.add_argument("--timeout", type=_seconds, metavar="SECONDS",
-                       help=h("每个文件的时间上限（默认 60 秒，0 为不限）", "time limit per file (default 60 s; 0 = none)"))
+                       help=h("每个文件的时间上限（默认 60 秒，0 为不限）",
+                              "time limit per file (default 60 s; 0 = none)"))
         c.add_argument("--memory-limit", type=_positive_int, metavar="MB",
-                       help=h("每个文件的内存上限（默认 1536 MB，0 为不限）", "memory limit per file (default 1536 MB; 0 = none)"))
+                       help=h("每个文件的内存上限（默认 1536 MB，0 为不限）",
+                              "memory limit per file (default 1536 MB; 0 = none)"))
         c.add_argument("--cache", dest="cache", action="store_true", default=None,
                        help=h("复用未改动文件的结果", "reuse the results of unchanged files"))
         c.add_argument("--no-cache", dest="cache", action="store_false", help=h("不使用缓存", "do not use the cache"))
         c.add_argument("--sort", choices=("path", "score"), default="path",
-                       help=h("输出顺序：path（默认）或 score（得分最低的在前）", "output order: path (default) or score (worst first)"))
+                       help=h("输出顺序：path（默认）或 score（得分最低的在前）",
+                              "output order: path (default) or score (worst first)"))
         c.add_argument("--per-finding", action="store_true", help=h("CSV：每个问题一行", "csv: one row per finding"))
-        c.add_argument("--color", choices=("auto", "always", "never"), default="auto", help=h("彩色输出", "colour (console)"))
-        c.add_argument("--no-color", dest="color", action="store_const", const="never", help=h("不使用颜色", "no colour"))
+        c.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                       help=h("彩色输出", "colour (console)"))
+        c.add_argument("--no-color", dest="color", action="store_const", const="never",
+                       help=h("不使用颜色", "no colour"))
 
         ps = sub.add_parser("parse", parents=[common], help=h("解析报告并显示模型", "show the parsed model"),
                             description=h("解析一个报告文件", "parse one report file"))
@@ -210,7 +237,8 @@ def build_parser(lang: str = "zh") -> _Parser:
         r1.add_argument("--no-color", dest="color", action="store_const", const="never")
 
         cc = sub.add_parser("cache", parents=[common], help=h("结果缓存", "the result cache"))
-        cc.add_argument("action", choices=("clear", "dir"), help=h("clear 清空缓存；dir 显示位置", "clear it, or show where it is"))
+        cc.add_argument("action", choices=("clear", "dir"),
+                        help=h("clear 清空缓存；dir 显示位置", "clear it, or show where it is"))
 
         _add_serve_parser(sub)
     return p
@@ -226,7 +254,8 @@ def _add_serve_parser(sub) -> None:
                     help="单个文件上限 per-file upload limit (default: 50)")
     sv.add_argument("--time-limit", type=float, default=120.0, metavar="SECONDS",
                     help="每次检查的时间上限 time budget per check (default: 120)")
-    sv.add_argument("--workers", type=int, default=2, metavar="N", help="并行检查进程数 checking processes (default: 2)")
+    sv.add_argument("--workers", type=int, default=2, metavar="N",
+                    help="并行检查进程数 checking processes (default: 2)")
     sv.add_argument("--config", metavar="FILE", help="配置文件 config file (report-lint.toml or pyproject.toml)")
     sv.add_argument("--lang", choices=("zh", "en"), default=None,
                     help="网页和提示的语言 page and message language (default: zh)")
@@ -254,10 +283,8 @@ class _Out:
     def _line(text: str) -> None:
         if sys.stderr is None:  # stderr closed: nowhere to say it
             return
-        try:
+        with contextlib.suppress(OSError):
             print(text, file=sys.stderr)
-        except OSError:
-            pass
 
 
 def _plugins(opts: list[str]) -> tuple[list[str], list[str]]:
@@ -282,7 +309,7 @@ def _color(choice: str, to_file: bool, stream=None) -> bool:
     return bool(stream is not None and stream.isatty())
 
 
-def _stdout_problem(e: Optional[OSError] = None) -> UsageError:
+def _stdout_problem(e: OSError | None = None) -> UsageError:
     why = f"：{e.strerror}" if e is not None and e.strerror else "（已关闭）"
     why_en = f": {e.strerror}" if e is not None and e.strerror else " (closed)"
     return UsageError("output-unwritable", f"无法写入标准输出{why}", f"cannot write to standard output{why_en}")
@@ -294,25 +321,24 @@ class _Sink:
     truncates the old one; anything else — /dev/null, a FIFO, a symlink — is opened and written as it is
     (replacing it would put a regular file in the place of the device or the link)."""
 
-    def __init__(self, output: Optional[str]):
+    def __init__(self, output: str | None):
         self.output = output
-        self.fh = None
-        self.tmp: Optional[str] = None
+        self.fh: TextIO | None = None
+        self.tmp: str | None = None
 
-    def _open(self) -> None:
+    def _open(self, output: str) -> TextIO:
         import stat
         import tempfile
 
-        target = Path(self.output)
+        target = Path(output)
         try:
             st = os.lstat(target)
         except FileNotFoundError:
             st = None
-        if st is not None and not stat.S_ISREG(st.st_mode):
-            self.fh = open(target, "w", encoding="utf-8", newline="")
-            return
+        if st is not None and not stat.S_ISREG(st.st_mode):  # a device, FIFO or symlink: written in place
+            return open(target, "w", encoding="utf-8", newline="")
         fd, self.tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=str(target.parent))
-        self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        return os.fdopen(fd, "w", encoding="utf-8", newline="")
 
     def write(self, text: str) -> None:
         if not text:
@@ -330,7 +356,7 @@ class _Sink:
             return
         try:
             if self.fh is None:
-                self._open()
+                self.fh = self._open(self.output)
             self.fh.write(text)
         except OSError as e:
             self.discard()
@@ -342,6 +368,7 @@ class _Sink:
             return
         if self.fh is None:
             self.write("\n")
+        assert self.fh is not None  # write() opened it, or raised
         try:
             self.fh.close()
             if self.tmp is not None:
@@ -354,19 +381,15 @@ class _Sink:
 
     def discard(self) -> None:
         if self.fh is not None:
-            try:
+            with contextlib.suppress(OSError):
                 self.fh.close()
-            except OSError:
-                pass
         if self.tmp:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(self.tmp)
-            except OSError:
-                pass
         self.fh = self.tmp = None
 
 
-def _emit(text: str, output: Optional[str] = None) -> None:
+def _emit(text: str, output: str | None = None) -> None:
     sink = _Sink(output)
     sink.write(text if text.endswith("\n") else text + "\n")
     sink.close()
@@ -383,7 +406,7 @@ def _engine(args, out: _Out, **config_overrides):
     return build_engine(cfg, blocked_plugins=blocked, plugin_modules=modules, **config_overrides)
 
 
-def _refuse_overwriting_inputs(paths: list[str], output: Optional[str], convert: bool) -> None:
+def _refuse_overwriting_inputs(paths: list[str], output: str | None, convert: bool) -> None:
     """-o must never land on a report being checked: one named on the command line, or one a directory
     walk would list (an existing file under a given folder that is not report-lint's own output)."""
     if not output:
@@ -420,8 +443,8 @@ class _Progress:
 
     def __init__(self, lang: str):
         self.lang = lang
-        self.bar = None
-        self.task = None
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
         self.last = 0.0
 
     def __call__(self, phase: str, done: int, total: int) -> None:
@@ -558,16 +581,16 @@ def cmd_check(args, out: _Out) -> int:
         out.error("没有检查任何年度报告（所有文件都不是年度报告）" if out.lang == "zh"
                   else "no annual report was checked (no file is a report)")
     for path in run.summary.get("below_fail_under") or []:
-        out.note((f"{path}：评分低于 --fail-under {cfg.fail_under:g}" if out.lang == "zh"
-                  else f"{path}: score is under --fail-under {cfg.fail_under:g}"))
+        out.note(f"{path}：评分低于 --fail-under {cfg.fail_under:g}" if out.lang == "zh"
+                  else f"{path}: score is under --fail-under {cfg.fail_under:g}")
     if args.output and not args.quiet:
-        out.note((f"结果已写入 {args.output}" if out.lang == "zh" else f"results written to {args.output}"))
+        out.note(f"结果已写入 {args.output}" if out.lang == "zh" else f"results written to {args.output}")
     if args.exit_zero and code == EXIT_FINDINGS:
         return EXIT_OK
     return code
 
 
-def _fallback_json(run, *, lang: str = "zh", options: Optional[dict] = None) -> str:
+def _fallback_json(run, *, lang: str = "zh", options: dict | None = None) -> str:
     return run.model_dump_json(indent=2)
 
 
@@ -667,7 +690,8 @@ def cmd_rule(args, out: _Out) -> int:
                 difflib.get_close_matches(ref, [m.name for m in cat], n=1)
             hz = f"，是否想查 {close[0]}？" if close else ""
             he = f" (did you mean {close[0]}?)" if close else ""
-            raise UsageError("unknown-rule", f"没有编号或名称为“{ref}”的规则{hz}", f"no rule with id or name '{ref}'{he}")
+            raise UsageError("unknown-rule", f"没有编号或名称为“{ref}”的规则{hz}",
+                             f"no rule with id or name '{ref}'{he}")
         if ref.upper() in cat.redirects:
             out.note(f"{ref.upper()} 已改名为 {meta.id}" if lang == "zh" else f"{ref.upper()} was renamed to {meta.id}")
         metas = [meta]
@@ -697,8 +721,8 @@ def cmd_serve(args, out: _Out) -> int:
 
         load_config(args.config)
     try:
-        from .web.server import serve
         from .web import WebSettings
+        from .web.server import serve
     except ImportError as e:
         raise UsageError("web-unavailable", f"网页所需的组件未安装（{e.name}）：请重新安装 report-lint",
                          f"the web page's libraries are not installed ({e.name}): reinstall report-lint") from None
@@ -706,7 +730,8 @@ def cmd_serve(args, out: _Out) -> int:
                            config=args.config, lang=args.lang or "zh")
 
     def announce(url: str) -> None:
-        out.note(f"自查网页：{url}（按 Ctrl+C 退出）" if out.lang == "zh" else f"self-check page: {url} (Ctrl+C to stop)")
+        out.note(f"自查网页：{url}（按 Ctrl+C 退出）" if out.lang == "zh"
+                 else f"self-check page: {url} (Ctrl+C to stop)")
 
     serve(settings, port=args.port, open_browser=args.open, announce=announce)
     return EXIT_OK
@@ -720,10 +745,11 @@ def _markdown_for_terminal(text: str, *, color: bool) -> str:
     from rich.markdown import Markdown
 
     width = shutil.get_terminal_size((100, 24)).columns
-    console = Console(file=StringIO(), force_terminal=color, color_system="256" if color else None,
+    buffer = StringIO()
+    console = Console(file=buffer, force_terminal=color, color_system="256" if color else None,
                       width=min(width, 120), highlight=False, emoji=False)
     console.print(Markdown(text))
-    return console.file.getvalue()
+    return buffer.getvalue()
 
 
 class _InternalError(Exception):
@@ -770,14 +796,14 @@ class _terminate_cleanly:
             signal.signal(signal.SIGTERM, self.old)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     out = _Out(_prescan_lang(argv))
     if not argv:
         with _argparse_lang(out.lang):
             build_parser(out.lang).print_help(sys.stderr)
         return EXIT_USAGE
-    if argv[0] not in COMMANDS and not argv[0].startswith("-") or argv[0] == "-":
+    if (argv[0] not in COMMANDS and not argv[0].startswith("-")) or argv[0] == "-":
         argv.insert(0, "check")  # `report-lint FILE` means `report-lint check FILE`
     try:
         try:
@@ -826,7 +852,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         except (OSError, AttributeError, ValueError):
             pass
         return EXIT_OK
-    except Exception as e:
+    except Exception as e:  # noqa: BLE001 - the last boundary: any bug becomes one line and exit 3, not a traceback
         detail = " ".join(f"{type(e).__name__}: {e}".split())[:300]
         out.error(f"{out.t('internal')}: {detail}")
         if _debug():

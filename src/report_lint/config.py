@@ -11,9 +11,10 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Literal, Optional, Union
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
@@ -34,7 +35,7 @@ class _Section(BaseModel):
                               validate_default=True)
 
 
-def _check_mmdd(v: Optional[str]) -> Optional[str]:
+def _check_mmdd(v: str | None) -> str | None:
     if v is None:
         return v
     m = _MMDD.match(v)
@@ -51,9 +52,9 @@ def _check_mmdd(v: Optional[str]) -> Optional[str]:
 class DeadlineOverride(_Section):
     """A province's (or city's) own deadlines; keys left out fall back to the national ones."""
 
-    department: Optional[str] = None
-    government: Optional[str] = None
-    township: Optional[str] = None
+    department: str | None = None
+    government: str | None = None
+    township: str | None = None
 
     _mmdd = field_validator("department", "government", "township")(_check_mmdd)
 
@@ -71,7 +72,7 @@ class Deadlines(_Section):
 
     _mmdd = field_validator("department", "government", "township")(_check_mmdd)
 
-    def month_day(self, organ_kind: str, province: Optional[str] = None) -> Optional[tuple[int, int]]:
+    def month_day(self, organ_kind: str, province: str | None = None) -> tuple[int, int] | None:
         """(month, day) for an organ kind, with a province's override when it sets one. None when the
         kind is unknown."""
         if organ_kind not in ("department", "government", "township"):
@@ -84,7 +85,7 @@ class Deadlines(_Section):
         m, d = value.split("-")
         return int(m), int(d)
 
-    def province_for(self, *texts: Optional[str]) -> Optional[str]:
+    def province_for(self, *texts: str | None) -> str | None:
         """The configured province whose name appears in one of `texts` (organ name, title), longest
         name first so "内蒙古" wins over a shorter key it contains."""
         for name in sorted(self.provinces, key=len, reverse=True):
@@ -92,8 +93,8 @@ class Deadlines(_Section):
                 return name
         return None
 
-    def due_date(self, organ_kind: str, report_year: int, *, province: Optional[str] = None,
-                 organ: Optional[str] = None) -> Optional[date]:
+    def due_date(self, organ_kind: str, report_year: int, *, province: str | None = None,
+                 organ: str | None = None) -> date | None:
         """The last day a report for `report_year` may be published; `organ` (the issuing body's name)
         is searched for a configured province when `province` is not given."""
         if province is None and organ:
@@ -156,21 +157,21 @@ class BatchSettings(_Section):
     timeout: float = Field(60.0, ge=0)  # seconds per file; 0 = no limit
     memory_mb: int = Field(1536, ge=0)  # MB a worker may add while handling one file; 0 = no limit
     cache: bool = False  # reuse results of unchanged files (engine/cache.py)
-    cache_dir: Optional[str] = None  # default: the user cache directory
+    cache_dir: str | None = None  # default: the user cache directory
     cache_max_mb: int = Field(256, ge=1)
 
 
 class Config(_Section):
     """The validated `[tool.report-lint]` table."""
 
-    extend: Optional[str] = None  # another config file to inherit from (resolved when loading)
-    select: Optional[list[str]] = None  # None = every rule (except deprecated ones)
+    extend: str | None = None  # another config file to inherit from (resolved when loading)
+    select: list[str] | None = None  # None = every rule (except deprecated ones)
     extend_select: list[str] = Field(default_factory=list)
     ignore: list[str] = Field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = Field(default_factory=dict)  # glob -> selectors
     severity: dict[str, Severity] = Field(default_factory=dict)  # selector -> severity
     lang: Literal["zh", "en"] = "zh"
-    fail_under: Optional[float] = Field(None, ge=0, le=100)
+    fail_under: float | None = Field(None, ge=0, le=100)
     fail_level: Severity = "error"
     deadlines: Deadlines = Field(default_factory=Deadlines)
     interpretation: Interpretation = Field(default_factory=Interpretation)
@@ -179,10 +180,10 @@ class Config(_Section):
     score: ScoreSettings = Field(default_factory=ScoreSettings)
     batch: BatchSettings = Field(default_factory=BatchSettings)
 
-    _source: Optional[str] = PrivateAttr(default=None)
+    _source: str | None = PrivateAttr(default=None)
 
     @property
-    def source(self) -> Optional[str]:
+    def source(self) -> str | None:
         """The file this configuration was read from (None for defaults / programmatic use)."""
         return self._source
 
@@ -198,7 +199,7 @@ _STRUCT_KEYS = {  # nested tables whose *keys* are option names (normalised to k
 }
 
 
-def canonical(raw: dict[str, Any]) -> dict[str, Any]:
+def canonical(raw: dict[Any, Any]) -> dict[str, Any]:
     """Spell option names in kebab-case (users and plugins may write snake_case) without touching
     user keys such as rule ids, province names or rule-option names."""
     out: dict[str, Any] = {}
@@ -260,8 +261,8 @@ def _known_keys(model: type[BaseModel], loc: tuple) -> list[str]:
     return [_kebab(n) for n in fields]
 
 
-def validation_error(e: ValidationError, where: Optional[str] = None, model: type[BaseModel] = None,
-                     where_en: Optional[str] = None) -> ConfigError:
+def validation_error(e: ValidationError, where: str | None = None, model: type[BaseModel] | None = None,
+                     where_en: str | None = None) -> ConfigError:
     """One line naming the file (or "配置"/"config") and the key, with a hint for a misspelt key."""
     where, where_en = where or "配置", where_en or where or "config"
     err = e.errors()[0]
@@ -299,7 +300,7 @@ def validation_error(e: ValidationError, where: Optional[str] = None, model: typ
                        f"config error ({where_en}): invalid '{key}' = {shown}: {msg}")
 
 
-def validate(raw: dict[str, Any], where: Optional[str] = None, where_en: Optional[str] = None) -> Config:
+def validate(raw: dict[str, Any], where: str | None = None, where_en: str | None = None) -> Config:
     try:
         return Config.model_validate(canonical(raw))
     except ValidationError as e:
@@ -323,14 +324,12 @@ def _read_toml(path: Path) -> dict[str, Any]:
                           f"config file {path} is not valid TOML: {e}") from None
 
 
-def _table_of(path: Path, data: dict[str, Any], required: bool) -> Optional[dict[str, Any]]:
-    if path.name == "pyproject.toml" or "tool" in data and set(data) <= {"tool"}:
+def _table_of(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    if path.name == "pyproject.toml" or ("tool" in data and set(data) <= {"tool"}):
         table = (data.get("tool") or {}).get("report-lint")
         if table is None:
-            if required:
-                raise ConfigError("config-no-table", f"{path} 中没有 [tool.report-lint] 配置",
-                                  f"{path} has no [tool.report-lint] table")
-            return None
+            raise ConfigError("config-no-table", f"{path} 中没有 [tool.report-lint] 配置",
+                              f"{path} has no [tool.report-lint] table")
         if not isinstance(table, dict):
             raise ConfigError("config-bad-value", f"{path} 中的 tool.report-lint 必须是表",
                               f"tool.report-lint in {path} must be a table")
@@ -345,7 +344,7 @@ def read_config_table(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any
         chain = " → ".join(str(p) for p in (*_seen, path))
         raise ConfigError("config-extend-cycle", f"配置文件 extend 形成循环：{chain}",
                           f"config files extend each other in a cycle: {chain}")
-    table = canonical(_table_of(path, _read_toml(path), required=True))
+    table = canonical(_table_of(path, _read_toml(path)))
     base_name = table.get("extend")
     if base_name is None:
         return table
@@ -358,7 +357,7 @@ def read_config_table(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any
     return merged
 
 
-def discover(start: Optional[Union[str, Path]] = None) -> Optional[Path]:
+def discover(start: str | Path | None = None) -> Path | None:
     """The nearest config file at or above `start` (a file's directory, or the CWD): in each directory
     report-lint.toml, then .report-lint.toml, then a pyproject.toml with [tool.report-lint]."""
     here = Path(start) if start is not None else Path.cwd()
@@ -380,12 +379,12 @@ def discover(start: Optional[Union[str, Path]] = None) -> Optional[Path]:
     return None
 
 
-def load_config(path: Optional[Union[str, Path]] = None, *, start: Optional[Union[str, Path]] = None,
-                defaults: Optional[dict[str, Any]] = None) -> Config:
+def load_config(path: str | Path | None = None, *, start: str | Path | None = None,
+                defaults: dict[str, Any] | None = None) -> Config:
     """Load `path` (or discover one from `start`/the CWD), with `defaults` (e.g. from plugins) under it.
     Without any file the result is the built-in defaults (+ `defaults`)."""
     raw: dict[str, Any] = {}
-    found: Optional[Path] = Path(path) if path is not None else discover(start)
+    found: Path | None = Path(path) if path is not None else discover(start)
     if found is not None:
         raw = read_config_table(found)
     merged = deep_merge(canonical(defaults or {}), raw)
@@ -394,7 +393,7 @@ def load_config(path: Optional[Union[str, Path]] = None, *, start: Optional[Unio
     return cfg
 
 
-def with_overrides(cfg: Config, defaults: Optional[dict[str, Any]] = None, **overrides: Any) -> Config:
+def with_overrides(cfg: Config, defaults: dict[str, Any] | None = None, **overrides: Any) -> Config:
     """`cfg` with plugin defaults under what the user set, and keyword overrides (command line) on top.
     `extend_select` and `ignore` overrides add to the file's lists; everything else replaces."""
     raw = canonical(cfg.model_dump(by_alias=True, exclude_unset=True, exclude={"extend"}))
@@ -419,6 +418,6 @@ def with_overrides(cfg: Config, defaults: Optional[dict[str, Any]] = None, **ove
 
 
 __all__ = [
-    "BatchSettings", "Config", "DeadlineOverride", "Deadlines", "Interpretation", "ScoreSettings", "canonical", "deep_merge",
-    "discover", "load_config", "read_config_table", "validate", "with_overrides",
+    "BatchSettings", "Config", "DeadlineOverride", "Deadlines", "Interpretation", "ScoreSettings", "canonical",
+    "deep_merge", "discover", "load_config", "read_config_table", "validate", "with_overrides",
 ]

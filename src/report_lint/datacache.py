@@ -14,7 +14,7 @@ import os
 import tempfile
 import tomllib
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from . import __version__
 from .resources import rules_dir
@@ -23,7 +23,7 @@ ENV = "REPORT_LINT_CACHE_DIR"
 FILE = "data.json"
 
 
-def cache_dir() -> Optional[Path]:
+def cache_dir() -> Path | None:
     """Where the copy lives; None when caching is switched off."""
     if ENV in os.environ:
         value = os.environ[ENV].strip()
@@ -45,13 +45,13 @@ def _key(files: list[Path]) -> list:
     return out
 
 
-_loaded: Optional[dict[str, Any]] = None  # {"key": …, "files": {path: content}}
+_loaded: dict[str, Any] | None = None  # {"key": …, "files": {path: content}}
 
 
 def builtin_data() -> dict[str, dict]:
     """{path: the TOML file's content} for the built-in data files. A file that cannot be read is left out
     (its loader then reads it itself and reports the error by name) and nothing is written."""
-    global _loaded
+    global _loaded  # noqa: PLW0603 - the process-wide copy; tests reset it to act as a new process
     files = _builtin_files()
     key = _key(files)
     if _loaded is not None and _loaded.get("key") == key:
@@ -84,7 +84,7 @@ def read_toml(path: Path) -> dict:
         return tomllib.load(f)
 
 
-def _read(path: Path) -> Optional[dict]:
+def _read(path: Path) -> dict | None:
     try:
         with open(path, encoding="utf-8") as f:
             data = json.load(f)

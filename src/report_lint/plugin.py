@@ -14,8 +14,18 @@ The hooks a plugin may implement are documented in `report_lint.engine.hookspecs
 """
 from __future__ import annotations
 
-from .engine.types import (FAMILIES, CheckFn, Finding, FindingLocation, Hit, RuleContext, RuleImpl, Severity,
-                           hookimpl, hookspec)
+from .engine.types import (
+                           FAMILIES,
+                           CheckFn,
+                           Finding,
+                           FindingLocation,
+                           Hit,
+                           RuleContext,
+                           RuleImpl,
+                           Severity,
+                           hookimpl,
+                           hookspec,
+)
 from .model import Cell, Location, Report
 from .testing import valid_report
 

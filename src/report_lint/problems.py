@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from functools import lru_cache
-from typing import Any, Optional
+from typing import Any
 
 from .messages import render_message
 from .model import Location, ParseProblem
@@ -28,7 +28,7 @@ def _entries() -> dict[str, dict[str, Any]]:
     return {r["name"].removeprefix("parse."): r for r in rules if r.get("family") == "parse"}
 
 
-def rule_for(code: str) -> Optional[str]:
+def rule_for(code: str) -> str | None:
     """The P rule id that words this problem code (None: no rule of its own)."""
     entry = _entries().get(code)
     return entry["id"] if entry else None
@@ -39,8 +39,8 @@ def codes() -> dict[str, str]:
     return {code: e["id"] for code, e in _entries().items()}
 
 
-def place(template: Optional[Template], table: Optional[str], row: Optional[str] = None,
-          column: Optional[str] = None) -> tuple[str, str]:
+def place(template: Template | None, table: str | None, row: str | None = None,
+          column: str | None = None) -> tuple[str, str]:
     """“表三“（七）总计”行” / “表三 row “（七）总计””, in the template's own labels."""
     if not table:
         return "", ""
@@ -70,7 +70,7 @@ def _cut(raw: str, values: list[str]) -> str:
 SHOWN_ROWS = 3  # split rows quoted in one note; the count says how many there were
 
 
-def problem_args(p: ParseProblem, template: Optional[Template]) -> dict[str, Any]:
+def problem_args(p: ParseProblem, template: Template | None) -> dict[str, Any]:
     """The message arguments of a problem: its data, where it is, and what the templates show."""
     args: dict[str, Any] = dict(p.data)
     where, where_en = place(template, p.table, p.row, p.column)
@@ -100,20 +100,20 @@ def problem_args(p: ParseProblem, template: Optional[Template]) -> dict[str, Any
     return args
 
 
-def _row_label(template: Optional[Template], table: Optional[str], row: str) -> str:
+def _row_label(template: Template | None, table: str | None, row: str) -> str:
     if template is None or not table or table not in TABLE_KEYS:
         return row
     return next((r.label for r, _ in template.table(table).row_columns() if r.key == row), row)
 
 
-def wording(code: str) -> Optional[tuple[str, str]]:
+def wording(code: str) -> tuple[str, str] | None:
     """The (zh, en) message templates of a problem code, None when it has no rule of its own."""
     entry = _entries().get(code)
     return (entry["message_zh"], entry["message_en"]) if entry else None
 
 
-def make_problem(code: str, template: Optional[Template], *, table: Optional[str] = None,
-                 row: Optional[str] = None, column: Optional[str] = None, location: Optional[Location] = None,
+def make_problem(code: str, template: Template | None, *, table: str | None = None,
+                 row: str | None = None, column: str | None = None, location: Location | None = None,
                  **data: Any) -> ParseProblem:
     """A parse problem with its words and severity from the catalogue (the code must have a P rule)."""
     entry = _entries()[code]

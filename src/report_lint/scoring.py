@@ -28,9 +28,10 @@ shown. An unreadable file has no score (None).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Iterable, Mapping, Optional
+from typing import TYPE_CHECKING, overload
 
 if TYPE_CHECKING:
     from .model import Report
@@ -73,14 +74,22 @@ TABLE_OF_PART = {2: "disclosure", 3: "applications", 4: "reviews"}
 FILLED_KINDS = ("number", "not_applicable", "invalid")  # a cell someone wrote in (invalid: wrongly)
 
 
-def round_score(x: Optional[float]) -> Optional[float]:
+@overload
+def round_score(x: float) -> float: ...
+@overload
+def round_score(x: None) -> None: ...
+def round_score(x: float | None) -> float | None:
     """One decimal, half up (the value shown is the value compared with --fail-under)."""
     if x is None:
         return None
     return float(Decimal(repr(float(x))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
-def grade(score: Optional[float], has_error: bool = False) -> Optional[str]:
+@overload
+def grade(score: float, has_error: bool = False) -> str: ...
+@overload
+def grade(score: None, has_error: bool = False) -> None: ...
+def grade(score: float | None, has_error: bool = False) -> str | None:
     if score is None:
         return None
     letter = next(g for threshold, g in GRADES if score >= threshold)
@@ -114,19 +123,19 @@ def rule_deduction(severities: Iterable[str], weight: float = 1.0) -> float:
     return min(1.0, weight * total)
 
 
-def category_weights(overrides: Optional[Mapping[str, float]] = None) -> dict[str, float]:
+def category_weights(overrides: Mapping[str, float] | None = None) -> dict[str, float]:
     w = {k: c.weight for k, c in CATEGORIES.items()}
     w.update(overrides or {})
     return w
 
 
-def part_shares(overrides: Optional[Mapping] = None) -> dict[int, float]:
+def part_shares(overrides: Mapping | None = None) -> dict[int, float]:
     s = dict(PART_SHARES)
     s.update({int(k): float(v) for k, v in (overrides or {}).items()})
     return s
 
 
-def profile(overrides: Optional[Mapping[str, float]] = None, parts: Optional[Mapping] = None) -> dict:
+def profile(overrides: Mapping[str, float] | None = None, parts: Mapping | None = None) -> dict:
     """The formula's numbers, for RunResult.summary (so a score can be reproduced)."""
     return {
         "version": SCORING_VERSION if not (overrides or parts) else f"{SCORING_VERSION}+custom",
@@ -151,7 +160,7 @@ def _own_text(text: str) -> bool:
     return bool(_WORD.search(text))
 
 
-def _table_spec(report: "Report", table: str, template_paths: tuple[str, ...]) -> Optional["TableSpec"]:
+def _table_spec(report: Report, table: str, template_paths: tuple[str, ...]) -> TableSpec | None:
     """The template table the report's table is measured against: the declared one, unless another
     template's rows fit what was read strictly better (a hybrid table is not half empty)."""
     from .templates import get_template, template_for_year, templates
@@ -182,7 +191,7 @@ def _table_spec(report: "Report", table: str, template_paths: tuple[str, ...]) -
     return best.table(table)
 
 
-def filled_parts(report: "Report", template_paths: tuple[str, ...] = ()) -> dict[int, float]:
+def filled_parts(report: Report, template_paths: tuple[str, ...] = ()) -> dict[int, float]:
     """f_p for the six parts: how much of each is filled in (see the module docstring)."""
     out: dict[int, float] = {}
     for part in sorted(PART_SHARES):
@@ -208,7 +217,7 @@ def filled_parts(report: "Report", template_paths: tuple[str, ...] = ()) -> dict
     return out
 
 
-def coverage(parts: Mapping[int, float], shares: Optional[Mapping[int, float]] = None) -> float:
+def coverage(parts: Mapping[int, float], shares: Mapping[int, float] | None = None) -> float:
     shares = shares or PART_SHARES
     total = sum(shares.get(p, 0.0) for p in parts)
     return sum(shares.get(p, 0.0) * f for p, f in parts.items()) / total if total > 0 else 1.0
@@ -217,8 +226,8 @@ def coverage(parts: Mapping[int, float], shares: Optional[Mapping[int, float]] =
 # --------------------------------------------------------------------------- the score
 
 def score_file(findings: Iterable, rules_run: Iterable[RuleRun],
-               weights: Optional[Mapping[str, float]] = None, *, report: Optional["Report"] = None,
-               parts: Optional[Mapping] = None, template_paths: tuple[str, ...] = ()) -> Score:
+               weights: Mapping[str, float] | None = None, *, report: Report | None = None,
+               parts: Mapping | None = None, template_paths: tuple[str, ...] = ()) -> Score:
     """Score one file. `findings`: objects with .rule and .severity (engine Findings); `rules_run`: every
     rule that ran (a rule that ran and found nothing counts: its category then has a score); `report`:
     the parsed model, whose filled-in share K multiplies the score (without it K is not measured and
@@ -265,8 +274,26 @@ def score_file(findings: Iterable, rules_run: Iterable[RuleRun],
 
 
 __all__ = [
-    "CATEGORIES", "CATEGORY_OF_FAMILY", "COVERAGE", "Category", "ERROR_GRADE_CAP", "GRADES", "LABELS",
-    "PART_SHARES", "REPEAT_FACTOR", "RuleRun", "SCORING_VERSION", "SEVERITY_DEDUCTION", "Score",
-    "category_weights", "coverage", "filled_parts", "grade", "part_shares", "profile", "round_score",
-    "rule_deduction", "score_file",
+    "CATEGORIES",
+    "CATEGORY_OF_FAMILY",
+    "COVERAGE",
+    "ERROR_GRADE_CAP",
+    "GRADES",
+    "LABELS",
+    "PART_SHARES",
+    "REPEAT_FACTOR",
+    "SCORING_VERSION",
+    "SEVERITY_DEDUCTION",
+    "Category",
+    "RuleRun",
+    "Score",
+    "category_weights",
+    "coverage",
+    "filled_parts",
+    "grade",
+    "part_shares",
+    "profile",
+    "round_score",
+    "rule_deduction",
+    "score_file",
 ]

@@ -9,7 +9,7 @@ import re
 import tomllib
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
@@ -27,14 +27,14 @@ class ColumnSpec(_Spec):
     label: str
     signed: bool = False  # 本年增/减 may be negative
     money: bool = False  # decimals allowed, unit kept in raw
-    unit: Optional[str] = None
+    unit: str | None = None
 
 
 class RowSpec(_Spec):
     key: str
     label: str
     match: tuple[str, ...]
-    index: Optional[str] = None  # the "1." numbering in front of a sub-row label
+    index: str | None = None  # the "1." numbering in front of a sub-row label
     index_required: bool = False  # the label text alone is too common (3.其他)
 
 
@@ -68,14 +68,14 @@ class TableSpec(_Spec):
     # Derived once: every rule and the recogniser ask for the rows and labels many times per report.
     _row_columns: list[tuple[RowSpec, tuple[ColumnSpec, ...]]] = PrivateAttr(default_factory=list)
     _row_labels: dict[str, str] = PrivateAttr(default_factory=dict)
-    _column_labels: dict[tuple[Optional[str], str], str] = PrivateAttr(default_factory=dict)
+    _column_labels: dict[tuple[str | None, str], str] = PrivateAttr(default_factory=dict)
 
     def model_post_init(self, __context) -> None:
         pairs = ([(r, p.columns) for p in self.parts for r in p.rows] if self.parts
                  else [(r, self.columns) for r in self.rows])
         self._row_columns = pairs
         self._row_labels = {r.key: r.label for r, _ in pairs}
-        labels: dict[tuple[Optional[str], str], str] = {}
+        labels: dict[tuple[str | None, str], str] = {}
         for r, cols in pairs:
             for c in cols:
                 labels[(r.key, c.key)] = c.label
@@ -86,11 +86,11 @@ class TableSpec(_Spec):
         """Every data row in order with the columns it carries."""
         return list(self._row_columns)
 
-    def row_label(self, key: str) -> Optional[str]:
+    def row_label(self, key: str) -> str | None:
         """The template's label of a row, or None when the table has no such row."""
         return self._row_labels.get(key)
 
-    def column_label(self, key: str, row: Optional[str] = None) -> Optional[str]:
+    def column_label(self, key: str, row: str | None = None) -> str | None:
         """A column's label (in `row`, whose part may have its own columns), or None."""
         return self._column_labels.get((row, key))
 
@@ -112,13 +112,13 @@ class Template(_Spec):
     name: str
     basis: str
     first_year: int
-    last_year: Optional[int] = None
+    last_year: int | None = None
     # A provincial variant of a national format (e.g. "2021"): it is read like any template, and a report
     # that follows it follows the national format for the template-version rules.
-    variant_of: Optional[str] = None
+    variant_of: str | None = None
     sections: tuple[SectionSpec, ...]
     tables: Tables
-    source: Optional[str] = Field(default=None, exclude=True)
+    source: str | None = Field(default=None, exclude=True)
 
     @property
     def base_id(self) -> str:
@@ -199,7 +199,7 @@ def templates(extra_paths: tuple[str, ...] = ()) -> tuple[Template, ...]:
     return _load_all(tuple(extra_paths))
 
 
-def template_for_year(year: int, extra_paths: tuple[str, ...] = ()) -> Optional[Template]:
+def template_for_year(year: int, extra_paths: tuple[str, ...] = ()) -> Template | None:
     """The national format for a report year (provincial variants are not the national answer)."""
     for t in templates(extra_paths):
         if t.variant_of is None and t.applies_to(year):
@@ -207,7 +207,7 @@ def template_for_year(year: int, extra_paths: tuple[str, ...] = ()) -> Optional[
     return None
 
 
-def get_template(template_id: str, extra_paths: tuple[str, ...] = ()) -> Optional[Template]:
+def get_template(template_id: str, extra_paths: tuple[str, ...] = ()) -> Template | None:
     for t in templates(extra_paths):
         if t.id == template_id:
             return t

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import random
 from datetime import date
-from typing import Optional
 
 from .model import Cell, Location, Meta, Paragraph, Report, Section, Source, Tables
-from .templates import get_template
+from .templates import Template, get_template
 
 _SECTION_TEXT = {
     1: "本年度，本机关认真贯彻落实《中华人民共和国政府信息公开条例》，主动公开、依申请公开、政府信息管理、"
@@ -23,14 +22,21 @@ _SECTION_TEXT = {
 }
 
 
-def num(value, raw: Optional[str] = None, **loc) -> Cell:
+def num(value, raw: str | None = None, **loc) -> Cell:
     return Cell(value=value, raw=str(value) if raw is None else raw, kind="number",
                 location=Location(**loc) if loc else None)
 
 
+def _template(template_id: str) -> Template:
+    tpl = get_template(template_id)
+    if tpl is None:
+        raise ValueError(f"unknown template {template_id!r}")
+    return tpl
+
+
 def applications_numbers(template_id: str, rng: random.Random, scale: int = 20) -> dict[str, dict[str, int]]:
     """Random 表三 numbers that satisfy T3-1, T3-2 and T3-3 of the template."""
-    spec = get_template(template_id).tables.applications
+    spec = _template(template_id).tables.applications
     cols = [c.key for c in spec.columns][:-1]
     results = list(next(e for e in spec.equations if e.id == "T3-2").right)
     rows: dict[str, dict[str, int]] = {}
@@ -48,14 +54,15 @@ def applications_numbers(template_id: str, rng: random.Random, scale: int = 20) 
 def reviews_numbers(rng: random.Random) -> dict[str, dict[str, int]]:
     out = {}
     for g in ("review", "litigation_direct", "litigation_after_review"):
-        parts = {c: (rng.randint(0, 12) if rng.random() < 0.4 else 0) for c in ("upheld", "corrected", "other", "pending")}
+        parts = {c: (rng.randint(0, 12) if rng.random() < 0.4 else 0)
+                 for c in ("upheld", "corrected", "other", "pending")}
         parts["total"] = sum(parts.values())
         out[g] = parts
     return out
 
 
 def disclosure_numbers(template_id: str, rng: random.Random) -> dict[str, dict[str, float]]:
-    spec = get_template(template_id).tables.disclosure
+    spec = _template(template_id).tables.disclosure
     out: dict[str, dict[str, float]] = {}
     for row, columns in spec.row_columns():
         vals = {}
@@ -72,13 +79,11 @@ def disclosure_numbers(template_id: str, rng: random.Random) -> dict[str, dict[s
     return out
 
 
-def valid_report(template: str = "2021", year: Optional[int] = None, seed: int = 0,
-                 organ: str = "示例县人民政府", published_on: Optional[date] = None) -> Report:
+def valid_report(template: str = "2021", year: int | None = None, seed: int = 0,
+                 organ: str = "示例县人民政府", published_on: date | None = None) -> Report:
     """A complete, internally consistent report for `template` (\"2019\" or \"2021\")."""
     rng = random.Random(seed)
-    tpl = get_template(template)
-    if tpl is None:
-        raise ValueError(f"unknown template {template!r}")
+    tpl = _template(template)
     year = year or (2020 if template == "2019" else 2023)
     published_on = published_on or date(year + 1, 1, 20)
 

@@ -7,13 +7,12 @@ also says where each normalised character came from, so a fact can quote the rep
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cache, lru_cache
 
 QUOTES = set("“”\"‘’'「」『』〝〞″")
 WHITESPACE = set(" \t\u3000\xa0\u2002\u2003\u2009\u200b\ufeff\r")
 NEWLINES = set("\n\u2028\u2029\x0b\x0c")
-
-_trad_converter = None
 
 
 def _is_gb2312(ch: str) -> bool:
@@ -24,15 +23,17 @@ def _is_gb2312(ch: str) -> bool:
         return False
 
 
+@cache
+def _trad_converter() -> Callable[[str], str]:
+    # Loaded only when a character outside GB2312 appears, which plain simplified reports never trigger.
+    import opencc
+
+    return opencc.OpenCC("t2s").convert
+
+
 def _simplified(ch: str) -> str:
     # Characters outside GB2312 are mostly traditional forms (規範 → 规范); OpenCC's t2s table knows them.
-    # Loaded only when such a character appears, which plain simplified reports never trigger.
-    global _trad_converter
-    if _trad_converter is None:
-        import opencc
-
-        _trad_converter = opencc.OpenCC("t2s").convert
-    out = _trad_converter(ch)
+    out = _trad_converter()(ch)
     return out if len(out) == 1 else ch
 
 

@@ -20,7 +20,7 @@ import io
 import zipfile
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Literal, Optional
+from typing import Literal
 
 from report_lint.model import Report
 from report_lint.templates import get_template
@@ -104,7 +104,7 @@ def _widths(table, twips: list[int]) -> None:
 
     table.autofit = False
     tbl = table._tbl
-    for gc, w in zip(tbl.tblGrid.findall(qn("w:gridCol")), twips):
+    for gc, w in zip(tbl.tblGrid.findall(qn("w:gridCol")), twips, strict=True):
         gc.set(qn("w:w"), str(w))
     for tr in tbl.tr_lst:
         col = 0
@@ -237,12 +237,12 @@ class _Renderer:
             ncols = len(part.columns)
             spans = [(1 + i, 1 + i) for i in range(ncols - 1)] + [(ncols, 3)]
             _set_text(t.cell(r + 1, 0), "信息内容", bold=True)
-            for col, (c0, c1) in zip(part.columns, spans):
+            for col, (c0, c1) in zip(part.columns, spans, strict=True):
                 _set_text(_merge(t, r + 1, c0, r + 1, c1), _wrap(col.label, self.layout, 6), bold=True)
             for i, row in enumerate(part.rows):
                 rr = r + 2 + i
                 _set_text(t.cell(rr, 0), _wrap(row.label, self.layout, 5))
-                for col, (c0, c1) in zip(part.columns, spans):
+                for col, (c0, c1) in zip(part.columns, spans, strict=True):
                     value = self._value("disclosure", row.key, col.key)
                     raw = _cell_raw(value, col.money, self.layout)
                     _set_text(_merge(t, rr, c0, rr, c1), raw)
@@ -297,7 +297,7 @@ class _Renderer:
 
     def reviews(self) -> None:
         spec = self.tpl.tables.reviews
-        cols = [c for c in spec.columns]
+        cols = list(spec.columns)
         t, ti = self._new_table(4, 15)
         L = self.layout
         _set_text(_merge(t, 0, 0, 0, 4), "行政复议", bold=True)
@@ -358,12 +358,12 @@ def _repack(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def render_docx(report: Report, layout: Optional[Layout] = None) -> bytes:
+def render_docx(report: Report, layout: Layout | None = None) -> bytes:
     """The report as DOCX bytes."""
     return _Renderer(report, layout or Layout()).render()
 
 
-def render_with_expected(report: Report, layout: Optional[Layout] = None) -> tuple[bytes, dict]:
+def render_with_expected(report: Report, layout: Layout | None = None) -> tuple[bytes, dict]:
     """DOCX bytes and the values a parser should read back (see module docstring)."""
     layout = layout or Layout()
     r = _Renderer(report, layout)

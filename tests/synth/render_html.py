@@ -16,17 +16,25 @@ from __future__ import annotations
 
 import html as _html
 from dataclasses import dataclass
-from typing import Literal, Optional, Union
+from typing import Literal
 
 from report_lint.model import Report
 
-from .render_text import NOTE, ORG_COLUMNS, Val, applications_data, blocks, disclosure_parts, reviews_values, \
-    template_of
+from .render_text import (
+    NOTE,
+    ORG_COLUMNS,
+    Val,
+    applications_data,
+    blocks,
+    disclosure_parts,
+    reviews_values,
+    template_of,
+)
 
 
 @dataclass(frozen=True)
 class GCell:
-    content: Union[str, Val]
+    content: str | Val
     rowspan: int = 1
     colspan: int = 1
     header: bool = False
@@ -40,9 +48,9 @@ def _disclosure_grid(parts) -> GridRows:
     for caption, columns, data in parts:
         rows.append([GCell(caption, colspan=4, header=True)])
         spans = [1] * (len(columns) - 1) + [4 - len(columns)]
-        rows.append([GCell("信息内容", header=True)] + [GCell(c, colspan=s, header=True) for c, s in zip(columns, spans)])
+        rows.append([GCell("信息内容", header=True)] + [GCell(c, colspan=s, header=True) for c, s in zip(columns, spans, strict=True)])
         for label, vals in data:
-            rows.append([GCell(label)] + [GCell(v, colspan=s) for v, s in zip(vals, spans)])
+            rows.append([GCell(label)] + [GCell(v, colspan=s) for v, s in zip(vals, spans, strict=True)])
     return rows
 
 
@@ -59,7 +67,7 @@ def _applications_grid(report: Report) -> GridRows:
     first, last = keys.index("granted"), keys.index("total")
     group_size: dict[str, int] = {}
     current = None
-    for i, (lead, label, vals) in enumerate(data):
+    for i, (lead, _label, _vals) in enumerate(data):
         for part in (lead or "").split():
             if part.startswith("（"):
                 current = part
@@ -183,7 +191,7 @@ def render_body(report: Report, layout: HtmlLayout) -> str:
     return "\n".join(out)
 
 
-def render_html_text(report: Report, layout: Optional[HtmlLayout] = None) -> str:
+def render_html_text(report: Report, layout: HtmlLayout | None = None) -> str:
     layout = layout or HtmlLayout()
     m = report.meta
     charset = {"utf-8": "utf-8", "gbk": "gbk"}[layout.encoding]
@@ -199,7 +207,7 @@ def render_html_text(report: Report, layout: Optional[HtmlLayout] = None) -> str
             f"<body>\n{body}\n</body>\n</html>\n")
 
 
-def render_html(report: Report, layout: Optional[HtmlLayout] = None) -> bytes:
+def render_html(report: Report, layout: HtmlLayout | None = None) -> bytes:
     layout = layout or HtmlLayout()
     return render_html_text(report, layout).encode("gbk" if layout.encoding == "gbk" else "utf-8")
 

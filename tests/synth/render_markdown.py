@@ -12,7 +12,7 @@ and tables that run over a page.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Optional
+from typing import Literal
 
 from report_lint.model import Report
 
@@ -67,7 +67,7 @@ def _pipe(cells: list[str]) -> str:
     return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
 
 
-def table_markdown(grid: GridRows, layout: MarkdownLayout, page: int, cut_at: Optional[int] = None) -> list[str]:
+def table_markdown(grid: GridRows, layout: MarkdownLayout, page: int, cut_at: int | None = None) -> list[str]:
     rows = expand(grid, layout.merged == "repeat")
     width = len(rows[0]) if rows else 0
     out: list[str] = []
@@ -77,7 +77,7 @@ def table_markdown(grid: GridRows, layout: MarkdownLayout, page: int, cut_at: Op
         is_header = all(h or not t for t, h, _ in row) and any(h for _, h, _ in row)
         cells = [t for t, _, _ in row]
         if is_header and layout.broken:
-            top, bottom = zip(*(_halves(t, span) for t, _, span in row))
+            top, bottom = zip(*(_halves(t, span) for t, _, span in row), strict=True)
             lines = [list(top), list(bottom)] if any(bottom) else [list(top)]
         else:
             lines = [cells]
@@ -94,7 +94,7 @@ def table_markdown(grid: GridRows, layout: MarkdownLayout, page: int, cut_at: Op
     return out
 
 
-def render_markdown(report: Report, layout: Optional[MarkdownLayout] = None) -> str:
+def render_markdown(report: Report, layout: MarkdownLayout | None = None) -> str:
     layout = layout or MarkdownLayout()
     out: list[str] = []
     page = 3
@@ -103,9 +103,7 @@ def render_markdown(report: Report, layout: Optional[MarkdownLayout] = None) -> 
             out += [f"# {text}", ""]
         elif kind == "heading":
             out += [{"plain": text, "atx": f"## {text}", "bold": f"**{text}**"}[layout.headings], ""]
-        elif kind == "subheading":
-            out += [text, ""]
-        elif kind == "para":
+        elif kind == "subheading" or kind == "para":
             out += [text, ""]
         else:
             for grid in grids(report, text, layout.disclosure_split, layout.reviews_header):

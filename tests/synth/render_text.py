@@ -21,7 +21,7 @@ the HTML and Markdown renderers (`blocks()`, `table_rows()`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Optional, Union
+from typing import Literal
 
 from report_lint.model import Report
 from report_lint.templates import Template, get_template
@@ -46,7 +46,7 @@ class Val:
 
 
 # A logical row: label/header strings and values, in reading order.
-Row = list[Union[str, Val]]
+Row = list[str | Val]
 
 
 def template_of(report: Report) -> Template:
@@ -69,7 +69,7 @@ def _val(report: Report, table: str, row: str, column: str, money: bool = False)
     return Val(table, row, column, format_value(None if cell is None else cell.value, money))
 
 
-def split_group(label: str, index: Optional[str]) -> tuple[Optional[str], str]:
+def split_group(label: str, index: str | None) -> tuple[str | None, str]:
     """“（三）1.属于国家秘密” → (“（三）不予公开”, “1.属于国家秘密”); other labels have no group."""
     if index and label[:3] in GROUPS:
         return GROUPS[label[:3]], label[3:]
@@ -89,7 +89,7 @@ def disclosure_parts(report: Report) -> list[tuple[str, list[str], list[tuple[st
     return out
 
 
-def applications_data(report: Report) -> list[tuple[Optional[str], str, list[Val]]]:
+def applications_data(report: Report) -> list[tuple[str | None, str, list[Val]]]:
     """表三 data rows as (group label written before this row or None, row label, values). The group
     label (三、本年度办理结果, （三）不予公开 …) is given on the first row of its group only."""
     tpl = template_of(report)
@@ -148,9 +148,9 @@ def blocks(report: Report) -> list[tuple[str, str]]:
     m = report.meta
     year = m.year
     out: list[tuple[str, str]] = [("title", m.title or f"{m.organ}{year}年政府信息公开工作年度报告")]
-    out.append(("para", f"本报告依据《中华人民共和国政府信息公开条例》第五十条编制。全文包括总体情况、主动公开政府信息情况、"
+    out.append(("para", (f"本报告依据《中华人民共和国政府信息公开条例》第五十条编制。全文包括总体情况、主动公开政府信息情况、"
                         f"收到和处理政府信息公开申请情况等六个部分。本报告所列数据的统计期限自{year}年1月1日起至"
-                        f"{year}年12月31日止。"))
+                        f"{year}年12月31日止。")))
     for spec in tpl.sections:
         out.append(("heading", spec.title))
         section = report.section(spec.number)
@@ -244,7 +244,7 @@ def crawler_header(report: Report) -> list[str]:
             "原文链接: https://www.example.gov.cn/zwgk/nb/t20240120_1.htm", "=" * 20 + " 正文 " + "=" * 20]
 
 
-def render_text(report: Report, layout: Optional[TextLayout] = None) -> str:
+def render_text(report: Report, layout: TextLayout | None = None) -> str:
     layout = layout or TextLayout()
     lines = render_lines(report, layout)
     body = layout.join.join(lines) if layout.flatten else "\n".join(lines)

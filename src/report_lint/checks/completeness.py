@@ -8,15 +8,31 @@ report.facts (recognise/facts.py); no rule here reads the prose for it again.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator, Optional
+from collections.abc import Iterable, Iterator
 
 from ..engine.types import FindingLocation, Hit, RuleContext, RuleImpl, hookimpl
 from ..model import Report, Section
 from ..templates import TABLE_KEYS, get_template
-from .helpers import (TITLE_PATTERN, TITLE_PHRASE, clean_title, compact, fact_location, fact_where, facts_of,
-                      keyword_groups_missing, normalize, numeral, part_en, part_title, part_zh, present_section,
-                      quote, report_template, section_text, to_finding_location)
-
+from .helpers import (
+    TITLE_PATTERN,
+    TITLE_PHRASE,
+    clean_title,
+    compact,
+    fact_location,
+    fact_where,
+    facts_of,
+    keyword_groups_missing,
+    normalize,
+    numeral,
+    part_en,
+    part_title,
+    part_zh,
+    present_section,
+    quote,
+    report_template,
+    section_text,
+    to_finding_location,
+)
 
 # ---------------------------------------------------------------------------------------------------
 # Parts (PART-1)
@@ -30,8 +46,8 @@ def check_parts_missing(report: Report, ctx: RuleContext) -> Iterable[Hit]:
 
 
 def check_parts_order(report: Report, ctx: RuleContext) -> Iterable[Hit]:
-    found = sorted((s for s in report.sections if s.present and s.order is not None), key=lambda s: s.order)
-    highest: Optional[Section] = None
+    found = sorted((s for s in report.sections if s.present and s.order is not None), key=lambda s: s.order or 0)
+    highest: Section | None = None
     for s in found:
         if highest is not None and s.number < highest.number:
             yield Hit("C102", args={"part": numeral(s.number), "title": part_title(report, s.number),
@@ -85,7 +101,7 @@ def check_tables_unfilled(report: Report, ctx: RuleContext) -> Iterable[Hit]:
                       location=FindingLocation(section=spec.section, table=key, row=first_row, column=first_col))
 
 
-def _row_label(part_caption: Optional[str], label: str) -> str:
+def _row_label(part_caption: str | None, label: str) -> str:
     return f"{part_caption}“{label}”" if part_caption else f"“{label}”"
 
 

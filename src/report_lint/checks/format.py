@@ -3,14 +3,22 @@ non-standard title wording (SPEC.md §10.1)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable, Optional
 
 from ..engine.types import Hit, RuleContext, RuleImpl, hookimpl
 from ..model import Location, Report
 from ..phrasing import alternation, phrasing
-from .helpers import (TITLE_PHRASE, clean_title, excerpt, narrative_blocks, normalize, to_finding_location,
-                      where_en, where_zh)
+from .helpers import (
+    TITLE_PHRASE,
+    clean_title,
+    excerpt,
+    narrative_blocks,
+    normalize,
+    to_finding_location,
+    where_en,
+    where_zh,
+)
 
 # ---------------------------------------------------------------------------------------------------
 # 文号: issuer abbreviation + 〔year〕 + number + 号. The year must sit in 六角括号 〔〕 (GB/T 9704—2012
@@ -59,7 +67,7 @@ def check_docno_brackets(report: Report, ctx: RuleContext) -> Iterable[Hit]:
         issuer = re.sub(_LEAD_VERB, "", m.group("issuer"))[-8:] or m.group("issuer")[-8:]
         found = issuer + re.sub(r"\s+", "", text[m.end("issuer"):m.end()])
         corrected = f"{issuer}〔{year}〕{m.group('num')}号"
-        base, section, loc = _block_at(starts, m.start("num"))
+        _base, section, loc = _block_at(starts, m.start("num"))
         yield Hit("F101", args={"found": found, "corrected": corrected,
                                 "where": where_zh(report, section, loc), "where_en": where_en(report, section, loc)},
                   location=to_finding_location(loc, section), expected=corrected, actual=found)
@@ -89,7 +97,7 @@ def _contact_mark(text: str, start: int, end: int) -> bool:
 
 def check_half_width(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     limit = max(1, int(ctx.options.get("max_locations", 5)))
-    found: list[tuple[str, int, int, str, Optional[int], Optional[Location]]] = []
+    found: list[tuple[str, int, int, str, int | None, Location | None]] = []
     for text, section, loc in narrative_blocks(report):
         for m in re.finditer(_HALF, text):
             if m.group(1) == ":" and text[m.end(1):m.end(1) + 2] == "//":

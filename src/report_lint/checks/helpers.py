@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
 
 from ..engine.types import FindingLocation
 from ..model import Fact, Location, Report, Section
@@ -21,7 +20,7 @@ TABLE_ZH = {"disclosure": "表二", "applications": "表三", "reviews": "表四
 # Shared helpers
 
 
-def numeral(n: Optional[int]) -> str:
+def numeral(n: int | None) -> str:
     return NUMERALS[n - 1] if n and 1 <= n <= len(NUMERALS) else str(n)
 
 
@@ -42,19 +41,19 @@ def part_title(report: Report, number: int) -> str:
     return ""
 
 
-def part_zh(report: Report, number: Optional[int]) -> str:
+def part_zh(report: Report, number: int | None) -> str:
     if not number:
         return "正文开头"
     return f"第{numeral(number)}部分“{part_title(report, number)}”"
 
 
-def part_en(report: Report, number: Optional[int]) -> str:
+def part_en(report: Report, number: int | None) -> str:
     if not number:
         return "the opening text"
     return f"part {numeral(number)} ({part_title(report, number)})"
 
 
-def to_finding_location(loc: Optional[Location], section: Optional[int] = None, **extra) -> FindingLocation:
+def to_finding_location(loc: Location | None, section: int | None = None, **extra) -> FindingLocation:
     """A model Location (line/page/grid) as the finding's location, with the logical keys added."""
     out = FindingLocation(section=section, **extra)
     if loc is not None:
@@ -63,18 +62,18 @@ def to_finding_location(loc: Optional[Location], section: Optional[int] = None, 
     return out
 
 
-def where_zh(report: Report, section: Optional[int], loc: Optional[Location]) -> str:
+def where_zh(report: Report, section: int | None, loc: Location | None) -> str:
     """'第一部分“总体情况”第12行' — the part and the line/page/paragraph, for messages."""
     desc = loc.describe("zh") if loc is not None else ""
     return part_zh(report, section) + desc
 
 
-def where_en(report: Report, section: Optional[int], loc: Optional[Location]) -> str:
+def where_en(report: Report, section: int | None, loc: Location | None) -> str:
     desc = loc.describe("en") if loc is not None else ""
     return part_en(report, section) + (f", {desc}" if desc else "")
 
 
-def present_section(report: Report, number: int) -> Optional[Section]:
+def present_section(report: Report, number: int) -> Section | None:
     s = report.section(number)
     return s if s is not None and s.present else None
 
@@ -87,7 +86,7 @@ def section_text(report: Report, number: int) -> str:
     return own + ("\n" + paras if paras and paras not in own else "")
 
 
-def narrative_blocks(report: Report) -> list[tuple[str, Optional[int], Optional[Location]]]:
+def narrative_blocks(report: Report) -> list[tuple[str, int | None, Location | None]]:
     """(text, part, location) for every narrative paragraph; the parts' texts when the parser gave
     no paragraphs."""
     if report.paragraphs:
@@ -111,7 +110,7 @@ TITLE_PATTERN = r"^(?P<organ>.*?)(?P<year>(?:19|20)\d{2})年(?:度)?(?P<rest>.*)
 TITLE_PHRASE = "政府信息公开工作年度报告"
 
 
-def clean_title(title: Optional[str]) -> str:
+def clean_title(title: str | None) -> str:
     t = compact(title)
     return t.strip("《》〈〉<>\"“”'‘’")
 
@@ -122,6 +121,13 @@ def clean_title(title: Optional[str]) -> str:
 
 def facts_of(report: Report, *kinds: str) -> list[Fact]:
     return [f for f in report.facts if f.kind in kinds]
+
+
+def fact_number(fact: Fact) -> float:
+    """The figure of a count, rate or year fact (recognise/facts.py gives these kinds a number)."""
+    if isinstance(fact.value, bool) or not isinstance(fact.value, (int, float)):
+        raise TypeError(f"fact {fact.kind} carries no number: {fact.value!r}")
+    return fact.value
 
 
 def is_government(report: Report) -> bool:
@@ -155,7 +161,7 @@ def _row_keys(spec: TableSpec) -> set[str]:
     return {r.key for r, _ in spec.row_columns()}
 
 
-def resolve_table(report: Report, table: str) -> Optional[tuple[Template, TableSpec]]:
+def resolve_table(report: Report, table: str) -> tuple[Template, TableSpec] | None:
     """The template a table is checked against: the one the table matched (hybrids!), else the
     report's, else the year's; when the data's rows fit another template better, that one."""
     data = getattr(report.tables, table)
@@ -190,7 +196,7 @@ def row_label(spec: TableSpec, key: str) -> str:
     return spec.row_label(key) or key
 
 
-def column_label(spec: TableSpec, key: str, row: Optional[str] = None) -> str:
+def column_label(spec: TableSpec, key: str, row: str | None = None) -> str:
     return spec.column_label(key, row) or key
 
 
@@ -219,8 +225,8 @@ def cell_where_en(spec: TableSpec, table: str, row: str, column: str) -> str:
     return f"{name} row “{short_label(row_label(spec, row))}”, column “{column_label(spec, column, row)}”"
 
 
-def location_for(spec: TableSpec, table: str, row: Optional[str] = None,
-                 column: Optional[str] = None) -> FindingLocation:
+def location_for(spec: TableSpec, table: str, row: str | None = None,
+                 column: str | None = None) -> FindingLocation:
     return FindingLocation(section=spec.section, table=table, row=row, column=column)
 
 
@@ -234,7 +240,7 @@ def fmt_num(v) -> str:
     return str(v)
 
 
-def split_source(report: Report, table: str, row: str) -> tuple[Optional[str], bool]:
+def split_source(report: Report, table: str, row: str) -> tuple[str | None, bool]:
     """The run-together text a row's values were separated from, and whether the parser had to
     guess between several separations (its split-digits / ambiguous-split problems)."""
     raw, ambiguous = None, False
@@ -259,7 +265,7 @@ class AmbiguousSplit:
     as {(row, column): value or None for a blank}; readings[0] is the one the model holds."""
 
     raw: str
-    readings: tuple[dict[tuple[str, str], Optional[float]], ...]
+    readings: tuple[dict[tuple[str, str], float | None], ...]
     complete: bool  # False when the parser kept only some of the cuts
 
     @property
@@ -267,7 +273,7 @@ class AmbiguousSplit:
         return set(self.readings[0])
 
 
-def _cut_value(text: str) -> Optional[float]:
+def _cut_value(text: str) -> float | None:
     text = (text or "").strip()
     if not text:
         return None
@@ -301,7 +307,7 @@ def ambiguous_splits(report: Report, table: str) -> list[AmbiguousSplit]:
             continue
         cuts = [list(c) for c in p.data.get("cuts") or () if len(c) == len(keys)]
         ordered = [chosen] + [c for c in cuts if c != chosen]
-        readings = tuple({k: _cut_value(v) for k, v in zip(keys, cut)} for cut in ordered)
+        readings = tuple({k: _cut_value(v) for k, v in zip(keys, cut, strict=True)} for cut in ordered)
         complete = len(cuts) >= int(p.data.get("alternatives") or 0) > 0
         out.append(AmbiguousSplit(str(p.data.get("raw") or ""), readings, complete))
     return out

@@ -11,11 +11,11 @@ a share word (全部/均/同步…解读: 100%), or a stated 解读率.
 """
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 from ..engine.types import FindingLocation, Hit, RuleContext, RuleImpl, hookimpl
 from ..model import Fact, Report
-from .helpers import disclosure_first_part, fact_location, facts_of, own_scope, quote
+from .helpers import disclosure_first_part, fact_location, fact_number, facts_of, own_scope, quote
 
 _ISSUED = ("regulations_issued", "normative_issued")
 _SAID = ("interpretations", "interpretation_share", "interpretation_rate", "interpretation_mention")
@@ -26,7 +26,7 @@ def _pct(rate: float) -> str:
     return f"{v:.0f}%" if abs(v - round(v)) < 0.05 else f"{v:.1f}%"
 
 
-def issued_in_table(report: Report) -> Optional[tuple[float, dict[str, float], str]]:
+def issued_in_table(report: Report) -> tuple[float, dict[str, float], str] | None:
     """表二 第二十条第（一）项: 规章 + 规范性文件 issued this year (本年制发件数 / 本年新制作数量)."""
     part, col = disclosure_first_part(report)
     data = report.tables.disclosure or {}
@@ -47,29 +47,29 @@ def _own(report: Report, *kinds: str) -> list[Fact]:
     return [f for f in facts_of(report, *kinds) if own_scope(report, f) and not f.approx]
 
 
-def _text_issued(facts: list[Fact]) -> Optional[int]:
+def _text_issued(facts: list[Fact]) -> int | None:
     """规章 + 规范性文件 as the text counts them (the first figure of each)."""
     first: dict[str, int] = {}
     for f in facts:
-        first.setdefault(f.kind, int(f.value))
+        first.setdefault(f.kind, int(fact_number(f)))
     return sum(first.values()) if first else None
 
 
 class Base:
     """The documents a rate is of, and how a message names them."""
 
-    def __init__(self, count: float, zh: str, en: str, column: Optional[str] = None):
+    def __init__(self, count: float, zh: str, en: str, column: str | None = None):
         self.count, self.zh, self.en, self.column = count, zh, en, column
 
 
-def documents_base(report: Report, sentence: Optional[str] = None) -> Optional[Base]:
+def documents_base(report: Report, sentence: str | None = None) -> Base | None:
     """The documents issued: 表二's count; when 表二 gives none or 0, the text's own count (in
     `sentence` first — 其中3件… counts those — else anywhere)."""
     table = issued_in_table(report)
     if table and table[0] > 0:
-        n = int(table[0])
-        return Base(n, f"表二“{table[2]}”共 {n} 件（规章与规范性文件）",
-                    f"表二 “{table[2]}” totals {n} (regulations and normative documents)", table[2])
+        total = int(table[0])
+        return Base(total, f"表二“{table[2]}”共 {total} 件（规章与规范性文件）",
+                    f"表二 “{table[2]}” totals {total} (regulations and normative documents)", table[2])
     stated = _own(report, *_ISSUED)
     n = (_text_issued([f for f in stated if f.sentence == sentence]) if sentence else None) or _text_issued(stated)
     if n:
@@ -89,7 +89,7 @@ def check_rate_below_target(report: Report, ctx: RuleContext) -> Iterable[Hit]:
         base = documents_base(report, f.sentence)
         if base is None or base.count <= 0:
             continue
-        rate = f.value / base.count
+        rate = fact_number(f) / base.count
         if rate + 1e-9 < target:
             yield Hit("I101", args={"issued": int(base.count), "interpreted": f.value, "rate": _pct(rate),
                                     "target": _pct(target), "quote": quote(f.sentence), "base": base.zh + "，",
@@ -103,7 +103,7 @@ def check_rate_below_target(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     if _own(report, "interpretation_share"):
         return  # 全部/均 … 解读: 100%
     for f in _own(report, "interpretation_rate"):
-        rate = float(f.value)
+        rate = float(fact_number(f))
         if rate + 1e-9 < target:
             base = documents_base(report, f.sentence)
             yield Hit("I101", args={"issued": int(base.count) if base else "?", "interpreted": "?",
@@ -123,8 +123,8 @@ def check_stated_rate(report: Report, ctx: RuleContext) -> Iterable[Hit]:
         base = documents_base(report, f.sentence)
         if count is None or base is None or base.count <= 0:
             continue
-        rate = float(f.value)
-        computed = min(count.value / base.count, 1.0)
+        rate = float(fact_number(f))
+        computed = min(fact_number(count) / base.count, 1.0)
         # a stated rate is rounded to whole percent at most
         if abs(computed - rate) > 0.005 + 1e-9:
             source = "正文所述制发件数" if base.column is None else f"表二“{base.column}”"
@@ -142,7 +142,7 @@ def check_not_mentioned(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     table = issued_in_table(report)
     if table and table[0] > 0:
         issued, values, label = table
-        part, col = disclosure_first_part(report)
+        _part, col = disclosure_first_part(report)
         yield Hit("I103", args={"issued": int(issued), "column": label, "source": f"表二规章和规范性文件的“{label}”",
                                 "source_en": f"表二 “{label}” of regulations and normative documents"},
                   location=FindingLocation(section=2, table="disclosure", row="normative_documents", column=col),

@@ -9,7 +9,7 @@ parser's own words and severity, so a parser diagnostic is never silently droppe
 from __future__ import annotations
 
 import string
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 from ..engine.types import FindingLocation, Hit, RuleContext, RuleImpl, hookimpl
 from ..model import ParseProblem, Report
@@ -20,7 +20,7 @@ GENERIC_RULE = "P199"
 _SECTION_OF = {"disclosure": 2, "applications": 3, "reviews": 4}
 
 
-def _template(report: Report, p: ParseProblem) -> Optional[Template]:
+def _template(report: Report, p: ParseProblem) -> Template | None:
     """The template the problem's table was read with (else the report's, else the latest)."""
     tid = report.table_templates.get(p.table or "") or report.meta.template
     return get_template(tid) or templates()[-1]

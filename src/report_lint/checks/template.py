@@ -3,7 +3,7 @@ format throughout (SPEC.md §1 VER-1, VER-2). Which format applies to which year
 (rules/templates/*.toml: first_year/last_year), read through report_lint.templates."""
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 from ..engine.types import FindingLocation, Hit, RuleContext, RuleImpl, hookimpl
 from ..model import Report
@@ -23,7 +23,7 @@ def _describe(t: Template) -> str:
     return f"{t.id}年格式《{t.name}》（{t.basis}）"
 
 
-def _distinguishing_labels(key: str, own: Template, other: Optional[Template]) -> list[str]:
+def _distinguishing_labels(key: str, own: Template, other: Template | None) -> list[str]:
     """Row and column labels of `own`'s table that `other`'s table lacks: what gives the table away."""
     if other is None:
         return []
@@ -38,7 +38,7 @@ def _distinguishing_labels(key: str, own: Template, other: Optional[Template]) -
     return out
 
 
-def _shown(report: Report, key: str, own: Template, other: Optional[Template]) -> Optional[str]:
+def _shown(report: Report, key: str, own: Template, other: Template | None) -> str | None:
     """A label that gives the table away *and* that recognition found in the report (listed in
     meta.template_evidence): a finding quotes only what the report says."""
     found = report.meta.template_evidence.get(key, "")
@@ -71,8 +71,8 @@ def check_hybrid(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     if report.meta.template != "hybrid":
         return
     expected = template_for_year(report.meta.year) if report.meta.year else None
-    by_table = {k: get_template(v) for k, v in report.table_templates.items()
-                if k in TABLE_KEYS and getattr(report.tables, k) is not None and get_template(v)}
+    by_table = {k: t for k, v in report.table_templates.items()
+                if k in TABLE_KEYS and getattr(report.tables, k) is not None and (t := get_template(v)) is not None}
     mixed = {k: v for k, v in report.mixed_labels.items() if len(v) > 1}
     ids = sorted({t.id for t in by_table.values()})
     parts_zh, parts_en = [], []

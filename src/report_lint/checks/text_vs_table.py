@@ -11,23 +11,32 @@ numerals, what each counts, whose figure it is). Here they are compared:
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator, Optional
+from collections.abc import Iterable, Iterator
 
 from ..engine.types import Hit, RuleContext, RuleImpl, hookimpl
 from ..model import Fact, Report
-from .helpers import (TABLE_NAMES, disclosure_first_part, fact_location, fmt_num, is_government, quote,
-                      resolve_table, row_label, short_label, split_source)
-
+from .helpers import (
+    TABLE_NAMES,
+    disclosure_first_part,
+    fact_location,
+    fmt_num,
+    is_government,
+    quote,
+    resolve_table,
+    row_label,
+    short_label,
+    split_source,
+)
 
 # --------------------------------------------------------------------------- table values
 
-def _num(cell) -> Optional[float]:
+def _num(cell) -> float | None:
     if cell is None or cell.kind != "number" or cell.value is None:
         return None
     return cell.value
 
 
-def _row_total(report: Report, table: str, row: str) -> Optional[float]:
+def _row_total(report: Report, table: str, row: str) -> float | None:
     data = getattr(report.tables, table) or {}
     cells = data.get(row)
     if not cells:
@@ -35,25 +44,24 @@ def _row_total(report: Report, table: str, row: str) -> Optional[float]:
     t = _num(cells.get("total"))
     if t is not None:
         return t
-    vals = [_num(c) for k, c in cells.items() if k != "total"]
-    vals = [v for v in vals if v is not None]
+    vals = [v for k, c in cells.items() if k != "total" and (v := _num(c)) is not None]
     return sum(vals) if vals else None
 
 
-def _group_total(report: Report, prefix: str) -> Optional[float]:
+def _group_total(report: Report, prefix: str) -> float | None:
     """Sum of the 表三 outcome rows whose template label starts with （三）, （四）…"""
     resolved = resolve_table(report, "applications")
     if not resolved:
         return None
     _, spec = resolved
     rows = [r.key for r in spec.rows if r.label.startswith(prefix)]
-    vals = [_row_total(report, "applications", r) for r in rows]
-    if not rows or any(v is None for v in vals):
+    totals = [v for r in rows if (v := _row_total(report, "applications", r)) is not None]
+    if not rows or len(totals) < len(rows):
         return None
-    return sum(vals)
+    return sum(totals)
 
 
-def _disclosure(report: Report, row: str, column_pred) -> Optional[tuple[float, str, str]]:
+def _disclosure(report: Report, row: str, column_pred) -> tuple[float, str, str] | None:
     part, first = disclosure_first_part(report)
     if not part:
         return None
@@ -67,7 +75,7 @@ def _disclosure(report: Report, row: str, column_pred) -> Optional[tuple[float, 
     return v, col, label
 
 
-def table_values(report: Report, metric: str) -> Optional[tuple[list[float], str, dict]]:
+def table_values(report: Report, metric: str) -> tuple[list[float], str, dict] | None:
     """The table figure(s) a stated count (a fact kind) may equal, a description, and the location."""
     A = "applications"
     simple = {"applications_received": "new_received", "applications_carried_over": "carried_over",
@@ -88,7 +96,8 @@ def table_values(report: Report, metric: str) -> Optional[tuple[list[float], str
         a, b = _row_total(report, A, "granted"), _row_total(report, A, "partially_granted")
         if a is None or b is None:
             return None
-        return [a + b], "表三“（一）予以公开”与“（二）部分公开”总计之和", {"table": A, "row": "granted", "column": "total"}
+        return ([a + b], "表三“（一）予以公开”与“（二）部分公开”总计之和",
+                {"table": A, "row": "granted", "column": "total"})
     groups = {"applications_denied": ("（三）", "（三）不予公开"),
               "applications_unavailable": ("（四）", "（四）无法提供"),
               "applications_not_processed": ("（五）", "（五）不予处理")}
@@ -211,8 +220,8 @@ def _split_note(report: Report, loc: dict, stated: int) -> tuple[str, str]:
     # only when the parser had to guess: a forced separation is no excuse for the table
     if ambiguous and digits and str(stated) in digits:
         return (f"（表格此行数字原文连写为“{raw}”，也可能是表格数字拆分有误，正文的 {stated} 或许才对）",
-                f" (the table row's digits are run together as “{raw}”; the separation may be wrong and the "
-                f"text's {stated} right)")
+                (f" (the table row's digits are run together as “{raw}”; the separation may be wrong and the "
+                f"text's {stated} right)"))
     return "", ""
 
 

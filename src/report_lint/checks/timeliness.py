@@ -11,13 +11,14 @@ it the checks fall back to calendar days and never fail.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Any, Iterable, Optional
+from typing import Any
 
 from ..engine.types import FindingLocation, Hit, RuleContext, RuleImpl, hookimpl
 from ..errors import ConfigError
 from ..model import Report
-from .helpers import compact, fact_location, fact_where, facts_of, to_finding_location
+from .helpers import compact, fact_location, fact_number, fact_where, facts_of, to_finding_location
 
 DEFAULT_DEADLINES = {"department": "01-31", "government": "03-31", "township": "03-31"}
 
@@ -26,18 +27,19 @@ KIND_EN = {"department": "a government department", "government": "a people's go
            "township": "a township government or sub-district office"}
 
 SOURCE_ZH = {"page-meta": "网页元数据的发布日期", "page-metadata-table": "网页信息表的发布日期",
-             "crawler-header": "采集记录的发布时间", "signature": "报告落款日期", "command-line": "命令行指定的发布日期",
-             "web-form": "自查网页上填写的发布日期"}
+             "crawler-header": "采集记录的发布时间", "signature": "报告落款日期",
+             "command-line": "命令行指定的发布日期", "web-form": "自查网页上填写的发布日期"}
 SOURCE_EN = {"page-meta": "the page's publication metadata", "page-metadata-table": "the page's metadata table",
              "crawler-header": "the crawler's record", "signature": "the report's signature date",
-             "command-line": "the date given on the command line", "web-form": "the date entered on the self-check page"}
+             "command-line": "the date given on the command line",
+             "web-form": "the date entered on the self-check page"}
 
 
 # ---------------------------------------------------------------------------------------------------
 # Working days (lazy import; None when the calendar does not cover the years)
 
 
-def workdays_between(after: date, until: date) -> Optional[int]:
+def workdays_between(after: date, until: date) -> int | None:
     """Working days in (after, until], by the official calendar; None outside its years."""
     if until <= after:
         return 0
@@ -49,10 +51,9 @@ def workdays_between(after: date, until: date) -> Optional[int]:
         return None
 
 
-def calendar_years() -> Optional[tuple[int, int]]:
+def calendar_years() -> tuple[int, int] | None:
     """The first and last year the installed holiday calendar knows, or None without one."""
     try:
-        import chinese_calendar
         from chinese_calendar.constants import holidays
     except ImportError:
         return None
@@ -60,7 +61,7 @@ def calendar_years() -> Optional[tuple[int, int]]:
     return (min(years), max(years)) if years else None
 
 
-def next_workday(day: date) -> Optional[date]:
+def next_workday(day: date) -> date | None:
     """`day` itself if it is a working day, else the next one; None outside the calendar's years."""
     try:
         import chinese_calendar
@@ -95,7 +96,7 @@ def _configured(settings: Any) -> tuple[dict[str, str], dict[str, dict[str, str]
     d = getattr(settings, "deadlines", None)
     if d is None:
         return {}, {}
-    given = getattr(d, "model_fields_set", set())
+    given: set[str] = getattr(d, "model_fields_set", set())
     kinds = {k: getattr(d, k) for k in DEFAULT_DEADLINES if k in given}
     provinces = {}
     for name, override in (getattr(d, "provinces", None) or {}).items():
@@ -103,7 +104,7 @@ def _configured(settings: Any) -> tuple[dict[str, str], dict[str, dict[str, str]
     return kinds, provinces
 
 
-def deadline_table(report: Report, options: dict, settings: Any = None) -> tuple[dict[str, str], Optional[str]]:
+def deadline_table(report: Report, options: dict, settings: Any = None) -> tuple[dict[str, str], str | None]:
     """Deadlines per organ kind after the province overlay, and the province applied (if any).
 
     options (this rule's): {"deadlines": {"department": "01-31", ...}, "provinces": {"湖南":
@@ -189,10 +190,12 @@ def _lateness_hit(report: Report, ctx: RuleContext, rule: str) -> Iterable[Hit]:
         "kind": KIND_ZH.get(kind, "该机关"), "kind_en": KIND_EN.get(kind, "this organ"),
         "deadline": f"{statutory.year}年{statutory.month}月{statutory.day}日",
         "deadline_iso": statutory.isoformat(),
-        "note": f"（{'；'.join(note_zh)}）" if note_zh else "", "note_en": f" ({'; '.join(note_en)})" if note_en else "",
+        "note": f"（{'；'.join(note_zh)}）" if note_zh else "",
+        "note_en": f" ({'; '.join(note_en)})" if note_en else "",
         "late_days": late,
         "workdays": f"，其中工作日{wd}天" if wd is not None else "（该年份超出节假日历范围，未计算工作日）",
-        "workdays_en": f", {wd} of them working days" if wd is not None else " (working days not computed: year outside the holiday calendar)",
+        "workdays_en": (f", {wd} of them working days" if wd is not None
+                        else " (working days not computed: year outside the holiday calendar)"),
     }, location=to_finding_location(prov.location if prov else None),
         expected=statutory.isoformat(), actual=published.isoformat(),
         data={"late_days": late, "late_workdays": wd, "effective_deadline": effective.isoformat(),
@@ -216,11 +219,11 @@ def check_calendar_coverage(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     known = calendar_years()
     if known is not None and known[0] <= needed <= known[1]:
         return
-    try:
-        from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
+    try:
         installed = version("chinesecalendar")
-    except Exception:  # noqa: BLE001 - not installed, or metadata unreadable: say so rather than fail
+    except (PackageNotFoundError, OSError):  # not installed, or its metadata unreadable: say so rather than fail
         installed = "未安装" if ctx.lang == "zh" else "not installed"
     span = f"{known[0]}—{known[1]}" if known else "—"
     yield Hit("T108", args={"year": needed, "installed": installed, "span": span},
@@ -254,7 +257,8 @@ def check_publication_year(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     prov = report.meta.provenance.get("published_on")
     source = prov.kind if prov else ""
     yield Hit("T104", args={"year": year, "published_on": published.isoformat(), "expected_year": year + 1,
-                            "source": SOURCE_ZH.get(source, "未注明来源"), "source_en": SOURCE_EN.get(source, "unknown source")},
+                            "source": SOURCE_ZH.get(source, "未注明来源"),
+                            "source_en": SOURCE_EN.get(source, "unknown source")},
               location=to_finding_location(prov.location if prov else None), expected=year + 1, actual=published.year,
               # A signature date is the report's own claim: too weak for a warning (SPEC §6).
               severity="info" if source == "signature" else None)
@@ -267,12 +271,12 @@ def check_stale_year(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     if year is None:
         return
     for f in facts_of(report, "other_year_as_current"):
-        if int(f.value) >= year or f"{year}年" in compact(f.sentence):
+        if int(fact_number(f)) >= year or f"{year}年" in compact(f.sentence):
             continue
         where_zh, where_en = fact_where(report, f)
         yield Hit("T105", args={"other_year": f.value, "year": year, "excerpt": f.text, "where": where_zh,
                                 "where_en": where_en},
-                  location=fact_location(f), actual=int(f.value), expected=year)
+                  location=fact_location(f), actual=int(fact_number(f)), expected=year)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -292,7 +296,7 @@ _STATUTORY = {"correction": 7, "reply": 20, "proactive": 20}
 def check_time_limits(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     for f in facts_of(report, "time_limit"):
         kind = f.data.get("limit", "reply")
-        stated, statutory = int(f.value), _STATUTORY[kind]
+        stated, statutory = int(fact_number(f)), _STATUTORY[kind]
         if stated == statutory:
             continue
         where_zh, where_en = fact_where(report, f)
@@ -302,11 +306,14 @@ def check_time_limits(report: Report, ctx: RuleContext) -> Iterable[Hit]:
                   location=fact_location(f), expected=statutory, actual=stated, data={"kind": kind})
 
 
-def _day(parts: dict, year: Optional[int]) -> Optional[date]:
+def _day(parts: dict, year: int | None) -> date | None:
+    year = parts.get("year") or year
+    if year is None:
+        return None  # no year to go by
     try:
-        return date(parts.get("year") or year, parts["month"], parts["day"])
+        return date(year, parts["month"], parts["day"])
     except (TypeError, ValueError, KeyError):
-        return None  # 2月30日, or no year to go by
+        return None  # 2月30日
 
 
 def check_reply_dates(report: Report, ctx: RuleContext) -> Iterable[Hit]:

@@ -8,8 +8,8 @@ SPEC P5-2 / §8 BOILERPLATE (法治蓝皮书: "与去年的重复率竟达90%").
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Optional
 
 from ..engine.types import FindingLocation, Hit, RuleContext, RuleImpl, hookimpl
 from ..model import Cell, Report
@@ -20,26 +20,27 @@ APPLICANT_COLUMNS = ("natural_person", "commercial", "research", "social_welfare
                      "total")
 
 
-def _num(cell: Optional[Cell]) -> Optional[float]:
+def _num(cell: Cell | None) -> float | None:
     return cell.value if cell is not None and cell.kind == "number" else None
 
 
 def _labels(report: Report, table: str) -> tuple[dict[str, str], dict[str, str]]:
     tpl = get_template(report.table_templates.get(table) or report.meta.template) or get_template("2021")
+    assert tpl is not None  # the built-in 2021 template is always there
     spec = tpl.table(table)
     rows = {r.key: r.label for r, _ in spec.row_columns()}
     cols = {c.key: c.label for _, cs in spec.row_columns() for c in cs}
     return rows, cols
 
 
-def _pair(report: Report, ctx: RuleContext) -> Optional[Report]:
+def _pair(report: Report, ctx: RuleContext) -> Report | None:
     prev = ctx.previous
     if prev is None or report.meta.year is None or prev.meta.year is None:
         return None
     return prev if prev.meta.year == report.meta.year - 1 else None
 
 
-def _disclosure_pair(report: Report, ctx: RuleContext, template: str) -> Optional[Report]:
+def _disclosure_pair(report: Report, ctx: RuleContext, template: str) -> Report | None:
     """Last year's report when both years' 表二 follow `template` (the columns being compared exist)."""
     prev = _pair(report, ctx)
     if prev is None or not report.tables.disclosure or not prev.tables.disclosure:
@@ -61,7 +62,7 @@ Reading = dict  # column -> value (None: blank)
 @dataclass
 class _Row:
     readings: list[Reading]  # readings[0]: what the model holds
-    split: Optional[AmbiguousSplit]
+    split: AmbiguousSplit | None
 
     @property
     def guessed(self) -> bool:
@@ -97,8 +98,8 @@ def _reading_text(row: _Row, reading: Reading) -> str:
     return " | ".join("" if reading.get(k) is None else _fmt(reading[k]) for k in keys)
 
 
-def _resolution(now: _Row, then: _Row, fits: list[tuple[Reading, Reading]], year: int,
-                prev_year: int) -> tuple[str, str]:
+def _resolution(now: _Row, then: _Row, fits: list[tuple[Reading, Reading]], year: int | None,
+                prev_year: int | None) -> tuple[str, str]:
     """Which run-together figures the other year settles and how they read — or, when several cuts
     fit, that they do (one of them shown): the years agree, but the digits are still not settled."""
     zh, en = [], []
@@ -127,16 +128,16 @@ def _resolution(now: _Row, then: _Row, fits: list[tuple[Reading, Reading]], year
     return "，".join(zh), "; ".join(en)
 
 
-def _guess_note(now: _Row, then: _Row, year: int, prev_year: int) -> tuple[str, str]:
+def _guess_note(now: _Row, then: _Row, year: int | None, prev_year: int | None) -> tuple[str, str]:
     raws = [(y, r.split.raw) for r, y in ((then, prev_year), (now, year)) if r.split is not None]
     if not raws:
         return "", ""
     shown = "、".join(f"{y}年“{raw}”" for y, raw in raws)
     shown_en = ", ".join(f"{y}: '{raw}'" for y, raw in raws)
-    return (f"；相关数字原文连写（{shown}）且有多种拆分方式，没有一种能使两年衔接，但此结论仍建立在解析时猜测的拆分上，"
-            f"请对照原件核实",
-            f"; the figures involved were run together ({shown_en}) and could be cut several ways — none makes "
-            f"the years agree, but this still rests on a guessed split: check against the original")
+    return ((f"；相关数字原文连写（{shown}）且有多种拆分方式，没有一种能使两年衔接，"
+             "但此结论仍建立在解析时猜测的拆分上，请对照原件核实"),
+            (f"; the figures involved were run together ({shown_en}) and could be cut several ways — none makes "
+            f"the years agree, but this still rests on a guessed split: check against the original"))
 
 
 def check_carry_over(report: Report, ctx: RuleContext) -> Iterable[Hit]:
@@ -149,7 +150,7 @@ def check_carry_over(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     _, cols = _labels(report, "applications")
     year, prev_year = report.meta.year, prev.meta.year
 
-    def holds(n: Reading, t: Reading) -> Optional[bool]:
+    def holds(n: Reading, t: Reading) -> bool | None:
         pairs = [(n.get(c), t.get(c)) for c in APPLICANT_COLUMNS if n.get(c) is not None and t.get(c) is not None]
         return all(a == b for a, b in pairs) if pairs else None
 
@@ -183,12 +184,13 @@ def check_item_counts(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     rows, _ = _labels(report, "disclosure")
     year, prev_year = report.meta.year, prev.meta.year
 
-    def holds(n: Reading, t: Reading) -> Optional[bool]:
+    def holds(n: Reading, t: Reading) -> bool | None:
         a, b, c = n.get("prev_items"), t.get("prev_items"), t.get("change")
-        return None if None in (a, b, c) else a == b + c
+        return None if a is None or b is None or c is None else a == b + c
 
-    for row in report.tables.disclosure:
-        if row not in prev.tables.disclosure:
+    rows_now, rows_then = report.tables.disclosure or {}, prev.tables.disclosure or {}
+    for row in rows_now:
+        if row not in rows_then:
             continue
         now, then = _row(report, "disclosure", row), _row(prev, "disclosure", row)
         verdict, fits = _settle(now, then, holds)
@@ -221,12 +223,16 @@ def check_documents_in_force(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     rows, _ = _labels(report, "disclosure")
     year, prev_year = report.meta.year, prev.meta.year
 
-    def holds(n: Reading, t: Reading) -> Optional[bool]:
-        vals = (n.get("in_force"), n.get("issued"), n.get("repealed"), t.get("in_force"))
-        return None if None in vals else vals[0] == vals[3] + vals[1] - vals[2]
+    def holds(n: Reading, t: Reading) -> bool | None:
+        in_force, issued, repealed = n.get("in_force"), n.get("issued"), n.get("repealed")
+        before = t.get("in_force")
+        if in_force is None or issued is None or repealed is None or before is None:
+            return None
+        return in_force == before + issued - repealed
 
+    rows_now, rows_then = report.tables.disclosure or {}, prev.tables.disclosure or {}
     for row in ("regulations", "normative_documents"):
-        if row not in report.tables.disclosure or row not in prev.tables.disclosure:
+        if row not in rows_now or row not in rows_then:
             continue
         now, then = _row(report, "disclosure", row), _row(prev, "disclosure", row)
         verdict, fits = _settle(now, then, holds)

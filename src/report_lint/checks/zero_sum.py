@@ -17,16 +17,27 @@ from __future__ import annotations
 import math
 import re
 import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Iterable, Iterator, Optional
 
-from ..engine.types import Hit, RuleContext, RuleImpl, hookimpl
+from ..engine.types import Hit, RuleContext, RuleImpl, Severity, hookimpl
 from ..model import Cell, Report
 from ..templates import Equation, TableSpec
-from .helpers import (TABLE_NAMES, AmbiguousSplit, ambiguous_splits, cell_where, cell_where_en, column_label,
-                      fmt_num, location_for, resolve_table, row_label, short_label, split_source)
-
+from .helpers import (
+    TABLE_NAMES,
+    AmbiguousSplit,
+    ambiguous_splits,
+    cell_where,
+    cell_where_en,
+    column_label,
+    fmt_num,
+    location_for,
+    resolve_table,
+    row_label,
+    short_label,
+    split_source,
+)
 
 # Equation id (template data) -> rule id. An equation a future template adds gets Z190.
 EQUATION_RULES = {"T3-1": "Z101", "T3-2": "Z102", "T3-3": "Z103", "T4-1": "Z201"}
@@ -50,7 +61,7 @@ class Ref:
 class Term:
     ref: Ref
     label: str
-    cell: Optional[Cell]
+    cell: Cell | None
     value: float = 0
     state: str = "number"  # number | blank | not_applicable | invalid | missing | imputed
 
@@ -82,7 +93,7 @@ class Instance:
         return (self.table, self.equation.id, self.axis)
 
 
-def cell_state(cell: Optional[Cell]) -> tuple[float, str]:
+def cell_state(cell: Cell | None) -> tuple[float, str]:
     if cell is None:
         return 0, "missing"
     if cell.kind == "number" and cell.value is not None:
@@ -96,7 +107,7 @@ def _equation_rows(spec: TableSpec) -> list[str]:
     return [r.key for r, _ in spec.row_columns()]
 
 
-def build_instances(report: Report, table: str) -> tuple[Optional[TableSpec], list[Instance]]:
+def build_instances(report: Report, table: str) -> tuple[TableSpec | None, list[Instance]]:
     resolved = resolve_table(report, table)
     if not resolved:
         return None, []
@@ -220,7 +231,7 @@ class _System:
         self.cell_sets: list[frozenset[int]] = [frozenset(c) for c in self.coef]
         self.violated = [i for i, r in enumerate(self.residual) if abs(r) > _EPS]
 
-    def solve(self, cells: tuple[int, ...]) -> Optional[Solution]:
+    def solve(self, cells: tuple[int, ...]) -> Solution | None:
         """New values for `cells` that make every equation touching them hold, when the small linear
         system has exactly one solution and it is a set of non-negative integers, each a real change."""
         touched = sorted({i for c in cells for i in self.of_cell[c]})
@@ -238,7 +249,7 @@ class _System:
             for k in range(len(rows)):
                 if k != r and rows[k][col] != 0:
                     f = rows[k][col]
-                    rows[k] = [x - f * y for x, y in zip(rows[k], rows[r])]
+                    rows[k] = [x - f * y for x, y in zip(rows[k], rows[r], strict=True)]
             pivots.append(col)
             r += 1
         if any(row[n] != 0 for row in rows[r:]):
@@ -260,7 +271,7 @@ def _exact(v: float) -> Fraction:
 
 
 def minimal_solutions(instances: list[Instance], values: dict[Ref, float], limit: int = MAX_FIX_CELLS,
-                      budget: Optional[Budget] = None) -> tuple[list[Instance], list[Solution]]:
+                      budget: Budget | None = None) -> tuple[list[Instance], list[Solution]]:
     """The violated instances and every smallest set of cell changes (≤ limit cells) after which
     all equations of the table hold. Each chosen cell must hit a violated instance not yet hit.
 
@@ -291,51 +302,51 @@ def minimal_solutions(instances: list[Instance], values: dict[Ref, float], limit
                 n += 1
         return n
 
+    def rec(k: int, found: dict[tuple, Solution]) -> None:
+        """Collect into found every set of k cells, extending chosen, after which all equations hold."""
+        nonlocal out_of_budget
+        if out_of_budget or not budget.take():
+            out_of_budget = True
+            return
+        unhit = [i for i in viol if count[i] == 0]
+        left = k - len(chosen)
+        once = [i for c in chosen for i in of_cell[c] if held[i] and count[i] == 1]
+        if not unhit:
+            if left == 0 and not once:
+                key = tuple(sorted(chosen))
+                if key not in found:
+                    sol = system.solve(key)
+                    if sol is not None:
+                        found[key] = sol
+            return
+        if left == 0:
+            return
+        target = min(unhit, key=lambda i: len(cells_of[i]))
+        if left == 1:
+            fits = set(cell_sets[target])
+            for i in unhit + once:
+                fits &= cell_sets[i]
+                if not fits:
+                    return
+            candidates = [c for c in cells_of[target] if c in fits]
+        else:
+            if disjoint_lower_bound(unhit) > left:
+                return
+            candidates = cells_of[target]
+        for c in candidates:
+            if c in chosen:
+                continue
+            chosen.append(c)
+            for i in of_cell[c]:
+                count[i] += 1
+            rec(k, found)
+            for i in of_cell[c]:
+                count[i] -= 1
+            chosen.pop()
+
     for k in range(1, limit + 1):
         found: dict[tuple, Solution] = {}
-
-        def rec() -> None:
-            nonlocal out_of_budget
-            if out_of_budget or not budget.take():
-                out_of_budget = True
-                return
-            unhit = [i for i in viol if count[i] == 0]
-            left = k - len(chosen)
-            once = [i for c in chosen for i in of_cell[c] if held[i] and count[i] == 1]
-            if not unhit:
-                if left == 0 and not once:
-                    key = tuple(sorted(chosen))
-                    if key not in found:
-                        sol = system.solve(key)
-                        if sol is not None:
-                            found[key] = sol
-                return
-            if left == 0:
-                return
-            target = min(unhit, key=lambda i: len(cells_of[i]))
-            if left == 1:
-                fits = set(cell_sets[target])
-                for i in unhit + once:
-                    fits &= cell_sets[i]
-                    if not fits:
-                        return
-                candidates = [c for c in cells_of[target] if c in fits]
-            else:
-                if disjoint_lower_bound(unhit) > left:
-                    return
-                candidates = cells_of[target]
-            for c in candidates:
-                if c in chosen:
-                    continue
-                chosen.append(c)
-                for i in of_cell[c]:
-                    count[i] += 1
-                rec()
-                for i in of_cell[c]:
-                    count[i] -= 1
-                chosen.pop()
-
-        rec()
+        rec(k, found)
         if out_of_budget:
             return violated, []
         if found:
@@ -361,7 +372,7 @@ def _digits(v: float) -> str:
 
 
 def slip_evidence(report: Report, inst_spec: TableSpec, table: str, data: dict, ref: Ref, old: float,
-                  new: float) -> Optional[tuple[str, str]]:
+                  new: float) -> tuple[str, str] | None:
     """Why a wrong cell looks like a reading slip rather than a wrong figure in the source."""
     cell = (data.get(ref.row) or {}).get(ref.column)
     if cell is not None and cell.derived == "split":
@@ -372,8 +383,8 @@ def slip_evidence(report: Report, inst_spec: TableSpec, table: str, data: dict, 
             shown = f"“{raw}”" if raw else ""
             return (f"该行数字原文连写{shown}，拆分可能有误（正确值 {_digits(new)} 的数字也在原文中）"
                     if not ambiguous else f"该行数字原文连写{shown}，有多种拆分方式，解析时只能猜测",
-                    f"the row's digits were run together{(' ' + shown) if shown else ''} and the separation "
-                    f"may be wrong")
+                    (f"the row's digits were run together{(' ' + shown) if shown else ''} and the separation "
+                    f"may be wrong"))
     if cell is not None and len(re.findall(r"\d+(?:\.\d+)?", cell.raw or "")) >= 2:
         return (f"该单元格原文“{cell.raw}”含有两个数字", f"the cell's text “{cell.raw}” holds two numbers")
     cols = [c.key for c in inst_spec.columns] if not inst_spec.parts else []
@@ -387,8 +398,8 @@ def slip_evidence(report: Report, inst_spec: TableSpec, table: str, data: dict, 
                 a, e, d = _digits(old), _digits(new), _digits(n.value)
                 if a in (e + d, d + e) or e in (a + d, d + a):
                     return (f"实际值 {a} 与应有值 {e} 像是与相邻单元格的 {d} 连写或拆开了",
-                            f"the actual {a} and the expected {e} look like digits run together with or split "
-                            f"from the neighbouring cell's {d}")
+                            (f"the actual {a} and the expected {e} look like digits run together with or split "
+                            f"from the neighbouring cell's {d}"))
     return None
 
 
@@ -491,7 +502,7 @@ def _equation_place(inst: Instance) -> dict:
 # --------------------------------------------------------------------------- guessed splits
 
 def _guessed_fit(splits: list[AmbiguousSplit], insts: list[Instance], values: dict[Ref, float],
-                 table: str) -> Optional[tuple[AmbiguousSplit, dict]]:
+                 table: str) -> tuple[AmbiguousSplit, dict] | None:
     """When the cells of `insts` come from run-together digits the parser had to guess how to cut:
     another recorded cut under which every one of these equations holds (the finding then rests on the
     guess), else None. A split whose cuts were not all kept counts as fitting (we cannot rule it out)."""
@@ -533,13 +544,13 @@ def _guess_hints(split: AmbiguousSplit, reading: dict, many: bool) -> tuple[str,
     these_zh, these_en = ("这些等式", "these equations") if many else ("此等式", "this equation")
     if not reading:
         return (f"相关数字原文连写（“{split.raw}”）且有多种拆分方式，解析时只能猜测，此结论可能不成立，请对照原件核实",
-                f"the digits involved were run together ('{split.raw}') and could be cut several ways; the "
-                f"parser had to guess, so this may not hold — check against the original")
+                (f"the digits involved were run together ('{split.raw}') and could be cut several ways; the "
+                f"parser had to guess, so this may not hold — check against the original"))
     read, fit = _reading_text(split, split.readings[0]), _reading_text(split, reading)
-    return (f"原文连写的“{split.raw}”暂按 {read} 读取，若读作 {fit} 则{these_zh}成立：此结论建立在对连写数字的猜测上，"
-            f"请对照原件核实",
-            f"the run-together '{split.raw}' was read as {read}; read as {fit}, {these_en} would hold — this "
-            f"rests on a guessed split, check against the original")
+    return ((f"原文连写的“{split.raw}”暂按 {read} 读取，若读作 {fit} 则{these_zh}成立：此结论建立在对连写数字的猜测上，"
+            f"请对照原件核实"),
+            (f"the run-together '{split.raw}' was read as {read}; read as {fit}, {these_en} would hold — this "
+            f"rests on a guessed split, check against the original"))
 
 
 # --------------------------------------------------------------------------- the checks
@@ -556,7 +567,7 @@ class _Draft:
     members: tuple[str, ...]
     equations: list[dict] = field(default_factory=list)
 
-    def carried_by(self, selected: Optional[frozenset]) -> Optional[str]:
+    def carried_by(self, selected: frozenset | None) -> str | None:
         return next((m for m in self.members if selected is None or m in selected), None)
 
     def finish(self, carrier: str) -> Hit:
@@ -586,7 +597,7 @@ def _drafts(report: Report, table: str) -> list[_Draft]:
     needs every equation at once, and several rule ids share the result. Only the report being checked
     is remembered (another report object starts afresh with a new search budget, so nothing carries
     over between files or benchmark repeats); a table whose cells changed is computed again."""
-    entry = getattr(_MEMO, "entry", None)
+    entry: tuple[Report, Budget, dict[str, tuple[tuple, list[_Draft]]]] | None = getattr(_MEMO, "entry", None)
     if entry is None or entry[0] is not report:
         entry = (report, Budget(), {})
         _MEMO.entry = entry
@@ -712,8 +723,8 @@ def _grouped_draft(report: Report, spec: TableSpec, table: str, data: dict, solu
                           "text_zh": text_zh, "text_en": text_en})
     whole = len(changes) == len(solution)
     hint_zh = [f"改正后{'所有等式' if whole else '这些等式都'}成立"]
-    hint_en = [f"with {'that correction' if len(changes) == 1 else 'those corrections'} "
-               f"{'every equation holds' if whole else 'these equations hold'}"]
+    hint_en = [(f"with {'that correction' if len(changes) == 1 else 'those corrections'} "
+               f"{'every equation holds' if whole else 'these equations hold'}")]
     cause = "source"
     slip = (slip_evidence(report, spec, table, data, changes[0][0], values[changes[0][0]], changes[0][1])
             if len(changes) == 1 else None)
@@ -724,7 +735,7 @@ def _grouped_draft(report: Report, spec: TableSpec, table: str, data: dict, solu
     else:
         hint_zh.append("疑似原表填报错误")
         hint_en.append("looks like an error in the source table")
-    severity = None
+    severity: Severity | None = None
     extra: dict = {}
     guess = _guessed_fit(splits, insts, values, table)
     if guess:
@@ -780,6 +791,7 @@ def _single_hit(report: Report, spec: TableSpec, table: str, data: dict, inst: I
     slips = [next((e for c, v in o if (e := slip_evidence(report, spec, table, data, c, values[c], v))), None)
              for o in options]
     likely = None
+    others: list[tuple] = []
     if len(options) > 1 and sum(1 for e in slips if e) == 1:
         # the digits show how the value went wrong: that correction is the likely one
         k = next(i for i, e in enumerate(slips) if e)
@@ -836,20 +848,20 @@ def _single_hit(report: Report, spec: TableSpec, table: str, data: dict, inst: I
             hint_zh.append(f"没有只改 {MAX_FIX_CELLS} 个以内单元格就能使所有等式成立的办法，需核对多处数据")
             hint_en.append(f"no change of up to {MAX_FIX_CELLS} cells makes every equation hold; "
                            f"several figures need checking")
-    severity = None
+    severity: Severity | None = None
     guess = _guessed_fit(splits, [inst], values, table)
     if guess:
         split, reading = guess
         cause, severity = "extraction-possible", "warning"
-        z, e = _guess_hints(split, reading, False)
-        hint_zh.append(z)
-        hint_en.append(e)
+        note_zh, note_en = _guess_hints(split, reading, False)
+        hint_zh.append(note_zh)
+        hint_en.append(note_en)
         data_out["guessed_split"] = {"raw": split.raw, "fits": _reading_text(split, reading) if reading else None}
     else:
-        z, e = _no_cut_fits(spec, splits, [inst], False)
-        if z:
-            hint_zh.append(z)
-            hint_en.append(e)
+        note_zh, note_en = _no_cut_fits(spec, splits, [inst], False)
+        if note_zh:
+            hint_zh.append(note_zh)
+            hint_en.append(note_en)
     if any(t.state in _EMPTY for t in inst.terms):
         hint_zh.append("空白单元格按 0 计")
         hint_en.append("blank cells counted as 0")
@@ -946,9 +958,7 @@ def _value_hits(report: Report, table: str) -> Iterator[Hit]:
             problem = None
             if (cell.kind == "invalid" or v is None) and (d := _decimal(cell.raw)) is not None:
                 problem = (f"实为小数 {fmt_num(d)}", f"it is a decimal ({fmt_num(d)})")
-            elif cell.kind == "invalid" or v is None:
-                problem = (f"“{cell.raw}”不是有效数字", f"“{cell.raw}” is not a valid number")
-            elif isinstance(v, float) and not math.isfinite(v):
+            elif cell.kind == "invalid" or v is None or (isinstance(v, float) and not math.isfinite(v)):
                 problem = (f"“{cell.raw}”不是有效数字", f"“{cell.raw}” is not a valid number")
             elif v < 0 and not col.signed:
                 problem = (f"实为负数 {fmt_num(v)}", f"it is negative ({fmt_num(v)})")
@@ -963,7 +973,7 @@ def _value_hits(report: Report, table: str) -> Iterator[Hit]:
                           data={"raw": cell.raw, "kind": cell.kind, "signed": col.signed, "money": col.money})
 
 
-def _decimal(raw: str) -> Optional[float]:
+def _decimal(raw: str) -> float | None:
     """A count written as a decimal (“1.5”), which the parser keeps as not a count; None otherwise."""
     try:
         v = float(raw.replace(",", "").strip())

@@ -18,7 +18,7 @@ import json
 import os
 from collections import Counter
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any
 
 from ..errors import ConfigError
 from .types import FileResult
@@ -39,7 +39,7 @@ class Baseline:
         self._left: dict[str, Counter] = {}
 
     @classmethod
-    def open(cls, path: Union[str, Path], *, write: bool = False, lang: str = "zh") -> "Baseline":
+    def open(cls, path: str | Path, *, write: bool = False, lang: str = "zh") -> Baseline:
         """Read the baseline; a missing file (or write=True) means "write one at the end of this run"."""
         p = Path(path)
         if write or not p.exists():
@@ -47,7 +47,8 @@ class Baseline:
         try:
             data = json.loads(p.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise ConfigError("baseline-unreadable", f"无法读取基线文件 {p}：{e}", f"cannot read baseline file {p}: {e}") from None
+            raise ConfigError("baseline-unreadable", f"无法读取基线文件 {p}：{e}",
+                              f"cannot read baseline file {p}: {e}") from None
         if not isinstance(data, dict) or data.get("kind") != KIND or not isinstance(data.get("files"), dict):
             raise ConfigError("baseline-invalid", f"{p} 不是 report-lint 基线文件",
                               f"{p} is not a report-lint baseline file")
@@ -113,7 +114,7 @@ class Baseline:
         return {"file": str(self.path), "written": self.write, "hidden": self.hidden,
                 "stale": sum(n for _, _, n in self.stale)}
 
-    def message(self) -> Optional[str]:
+    def message(self) -> str | None:
         """One line for stderr about what the baseline did, or None."""
         zh = self.lang == "zh"
         if self.write:

@@ -26,6 +26,7 @@ whose content, configuration and rule data are unchanged.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import re
@@ -35,15 +36,16 @@ import tempfile
 import time
 import zlib
 from collections import OrderedDict, deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Optional, Union
+from typing import Any
 
 from ..errors import ConfigError, InputError, ReportLintError
 from ..model import Report
 from .plugins import Notice
-from .runner import (CONVERT_EXTENSIONS, REPORT_EXTENSIONS, Engine, Outcome, Tally, _internal, organ_year_key)
+from .runner import CONVERT_EXTENSIONS, REPORT_EXTENSIONS, Engine, Outcome, Tally, _internal, organ_year_key
 from .types import FileError, FileResult
 
 DEFAULT_TIMEOUT = 60.0
@@ -55,8 +57,8 @@ class Limits:
     """Per-file budget: wall-clock seconds for reading, parsing and checking one file, and how much memory
     (MB of address space) a worker may add while doing it. None turns a limit off."""
 
-    timeout: Optional[float] = DEFAULT_TIMEOUT
-    memory_mb: Optional[int] = DEFAULT_MEMORY_MB
+    timeout: float | None = DEFAULT_TIMEOUT
+    memory_mb: int | None = DEFAULT_MEMORY_MB
 
 
 # ---------------------------------------------------------------------------------------------
@@ -65,7 +67,7 @@ class Limits:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-def display_path(path: Union[str, Path]) -> str:
+def display_path(path: str | Path) -> str:
     """The path as shown in every output: valid UTF-8 (bytes that are not UTF-8 — a GBK file name — as
     \\xNN escapes) and no control characters (a newline or an escape sequence in a file name is written
     as \\n, \\x1b), so a file name can neither break JSON/SARIF nor drive the terminal."""
@@ -111,7 +113,7 @@ def _looks_like_model(path: str) -> bool:
     return not head or (b'"tables"' in head and b'"meta"' in head)
 
 
-def same_file(a: Union[str, Path], b: Union[str, Path]) -> bool:
+def same_file(a: str | Path, b: str | Path) -> bool:
     """Same file by inode (hard links, symlinks) or, when either does not exist, by resolved path."""
     try:
         return os.path.samefile(a, b)
@@ -119,8 +121,8 @@ def same_file(a: Union[str, Path], b: Union[str, Path]) -> bool:
         return os.path.realpath(a) == os.path.realpath(b)
 
 
-def expand_paths(paths: Iterable[Union[str, Path]], *, convert: bool = False,
-                 exclude: Iterable[Union[str, Path]] = ()) -> list[str]:
+def expand_paths(paths: Iterable[str | Path], *, convert: bool = False,
+                 exclude: Iterable[str | Path] = ()) -> list[str]:
     """Files as given, directories walked recursively (sorted; hidden entries skipped) for report files.
     In a directory a .json file counts only when it looks like a parsed-report export; a README-like file,
     report-lint's own output and the `exclude`d files (the -o target) are skipped. Each directory is
@@ -222,11 +224,11 @@ class PrevRef:
     """The previous year's report for a pairing: another file of the batch (`index`), a file named with
     --previous (`path`), or a Report object (`report`, library use)."""
 
-    index: Optional[int] = None
-    path: Optional[str] = None
-    name: Optional[str] = None
-    sha256: Optional[str] = None
-    report: Optional[Report] = None
+    index: int | None = None
+    path: str | None = None
+    name: str | None = None
+    sha256: str | None = None
+    report: Report | None = None
 
     @property
     def key(self) -> tuple:
@@ -239,9 +241,9 @@ class Task:
     index: int
     path: str  # to open (may hold undecodable bytes as surrogates)
     name: str  # to show (display_path)
-    data: Optional[bytes] = None  # stdin
-    prev: Optional[PrevRef] = None
-    sha256: Optional[str] = None  # known after phase 1
+    data: bytes | None = None  # stdin
+    prev: PrevRef | None = None
+    sha256: str | None = None  # known after phase 1
 
 
 @dataclass
@@ -251,7 +253,7 @@ class First:
 
     index: int
     result: FileResult
-    key: Optional[tuple[str, int]] = None
+    key: tuple[str, int] | None = None
     reads_previous: bool = False
 
 
@@ -259,7 +261,7 @@ class Spool:
     """Reports and rule outcomes kept between phase 1 and phase 2: in memory (one process) or as
     compressed pickles in a directory that every worker reads and writes."""
 
-    def __init__(self, directory: Optional[str] = None):
+    def __init__(self, directory: str | None = None):
         self.directory = directory
         self.memory: dict[int, tuple[Report, Outcome]] = {}
 
@@ -269,7 +271,7 @@ class Spool:
             return
         try:  # the report as its model JSON (lossless, and 2-3× faster than pickling pydantic objects)
             hits = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception:  # a plugin's unpicklable hit: phase 2 parses the file again instead
+        except Exception:  # noqa: BLE001 - a plugin's hit may fail to pickle in any way: phase 2 parses again
             return
         blob = zlib.compress(report.model_dump_json().encode("utf-8", "surrogatepass"), 1)
         tmp = os.path.join(self.directory, f"{index}.tmp{os.getpid()}")
@@ -277,7 +279,7 @@ class Spool:
             fh.write(len(blob).to_bytes(8, "little") + blob + hits)
         os.replace(tmp, os.path.join(self.directory, f"{index}.spool"))
 
-    def get(self, index: int) -> Optional[tuple[Report, Outcome]]:
+    def get(self, index: int) -> tuple[Report, Outcome] | None:
         if self.directory is None:
             return self.memory.get(index)
         try:
@@ -290,17 +292,17 @@ class Spool:
         return report, pickle.loads(data[8 + n:])
 
 
-def _error(name: str, code: str, zh: str, en: str, lang: str, sha: Optional[str] = None) -> FileResult:
+def _error(name: str, code: str, zh: str, en: str, lang: str, sha: str | None = None) -> FileResult:
     return FileResult(path=name, error=FileError(code=code, message=zh if lang == "zh" else en), sha256=sha)
 
 
-def timeout_result(name: str, lang: str, seconds: Optional[float]) -> FileResult:
+def timeout_result(name: str, lang: str, seconds: float | None) -> FileResult:
     s = f"{seconds:g}" if seconds else "?"
     return _error(name, "timeout", f"无法读取 {name}：处理超时（超过 {s} 秒）",
                   f"cannot read {name}: took too long (over {s} s)", lang)
 
 
-def memory_result(name: str, lang: str, mb: Optional[int]) -> FileResult:
+def memory_result(name: str, lang: str, mb: int | None) -> FileResult:
     m = f"{mb} MB" if mb else "?"
     return _error(name, "too-much-memory", f"无法读取 {name}：超出内存上限（{m}）",
                   f"cannot read {name}: needs too much memory (limit {m})", lang)
@@ -314,9 +316,9 @@ def crash_result(name: str, lang: str, how: str) -> FileResult:
 class Processor:
     """Reads, parses and checks one file — the same code in this process and in a worker."""
 
-    def __init__(self, engine: Engine, *, published_on: Optional[date] = None, convert: bool = False,
-                 spool: Optional[Spool] = None, cache: Any = None, keep_reports: bool = False,
-                 spool_all: bool = False, limits: Optional[Limits] = None):
+    def __init__(self, engine: Engine, *, published_on: date | None = None, convert: bool = False,
+                 spool: Spool | None = None, cache: Any = None, keep_reports: bool = False,
+                 spool_all: bool = False, limits: Limits | None = None):
         self.engine = engine
         self.published_on = published_on
         self.convert = convert
@@ -325,7 +327,7 @@ class Processor:
         self.keep_reports = keep_reports
         self.spool_all = spool_all  # --previous given: every report may be paired
         self.limits = limits or Limits()
-        self._previous: OrderedDict[tuple, Optional[Report]] = OrderedDict()  # a few previous-year reports
+        self._previous: OrderedDict[tuple, Report | None] = OrderedDict()  # a few previous-year reports
 
     @property
     def lang(self) -> str:
@@ -334,7 +336,7 @@ class Processor:
     def _options(self) -> list:
         return [self.published_on.isoformat() if self.published_on else None, self.convert]
 
-    def parse(self, data: Optional[bytes], path: str, name: str) -> Report:
+    def parse(self, data: bytes | None, path: str, name: str) -> Report:
         from ..parsing import parse_bytes
 
         if self.convert and Path(path).suffix.lower() in CONVERT_EXTENSIONS:
@@ -346,7 +348,7 @@ class Processor:
             data = read_input(path, name)
         return parse_bytes(data, name, published_on=self.published_on, templates=self.engine.template_paths)
 
-    def _guarded(self, name: str, fn: Callable[[], Any], sha: Optional[str] = None) -> Any:
+    def _guarded(self, name: str, fn: Callable[[], Any], sha: str | None = None) -> Any:
         """fn(), with what can go wrong with one file turned into that file's result."""
         try:
             return fn()
@@ -358,7 +360,7 @@ class Processor:
             return memory_result(name, self.lang, self.limits.memory_mb)
         except GuardTimeout:
             return timeout_result(name, self.lang, self.limits.timeout)
-        except Exception as e:  # a parser or reporter bug: this file fails, the batch goes on
+        except Exception as e:  # noqa: BLE001 - a parser or reporter bug: this file fails, the batch goes on
             prob = _internal(None, e, self.lang)
             return FileResult(path=name, error=FileError(code="internal-error", message=prob.message),
                               internal_errors=[prob], sha256=sha)
@@ -402,13 +404,13 @@ class Processor:
             return First(task.index, got)
         return got
 
-    def previous_report(self, ref: PrevRef) -> Optional[Report]:
+    def previous_report(self, ref: PrevRef) -> Report | None:
         if ref.report is not None:
             return ref.report
         if ref.key in self._previous:
             self._previous.move_to_end(ref.key)
             return self._previous[ref.key]
-        report: Optional[Report] = None
+        report: Report | None = None
         if ref.index is not None and self.spool is not None:
             got = self.spool.get(ref.index)
             report = got[0] if got is not None else None
@@ -454,10 +456,10 @@ class Processor:
 
         return self._guarded(task.name, run, task.sha256)
 
-    def handle(self, task: Task) -> Union[First, FileResult]:
+    def handle(self, task: Task) -> First | FileResult:
         return self.first(task) if task.kind == "first" else self.pair(task)
 
-    def check_data(self, data: bytes, name: str, previous: Optional[Report] = None) -> FileResult:
+    def check_data(self, data: bytes, name: str, previous: Report | None = None) -> FileResult:
         first = self.first(Task("first", 0, name, display_path(name), data=data))
         if previous is None or not first.reads_previous or first.result.status != "checked":
             return first.result
@@ -472,7 +474,7 @@ class GuardTimeout(BaseException):
     """Raised by the in-process timer; a BaseException so that no `except Exception` in a reader eats it."""
 
 
-def _set_memory_limit(mb: Optional[int]) -> Optional[tuple[int, int]]:
+def _set_memory_limit(mb: int | None) -> tuple[int, int] | None:
     """Lower this process's address-space limit to its current size + `mb`; returns the old limits."""
     if not mb:
         return None
@@ -497,15 +499,13 @@ def _set_memory_limit(mb: Optional[int]) -> Optional[tuple[int, int]]:
     return old
 
 
-def _restore_memory_limit(old: Optional[tuple[int, int]]) -> None:
+def _restore_memory_limit(old: tuple[int, int] | None) -> None:
     if old is None:
         return
     import resource
 
-    try:
+    with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, old)
-    except (ValueError, OSError):
-        pass
 
 
 class InProcess:
@@ -575,10 +575,10 @@ def _worker_main(conn, processor: Processor) -> None:
             fr = memory_result(task.name, processor.lang, processor.limits.memory_mb)
             conn.send(("exit", First(task.index, fr) if task.kind == "first" else fr))
             os._exit(0)  # after a MemoryError this process is not to be trusted: the parent starts another
-        except BaseException as e:  # ConfigError from a check and the like: the parent re-raises it
+        except BaseException as e:  # noqa: BLE001 - ConfigError, KeyboardInterrupt and the like: the parent re-raises
             try:
                 conn.send(("raise", e))
-            except Exception:
+            except Exception:  # noqa: BLE001 - an exception that will not pickle (a plugin's): sent as text
                 conn.send(("raise", ReportLintError("worker", str(e), str(e))))
             continue
         fr = result.result if isinstance(result, First) else result
@@ -601,7 +601,7 @@ class _Worker:
         self.process = ctx.Process(target=_worker_main, args=(child, processor), daemon=True)
         self.process.start()
         child.close()
-        self.task: Optional[Task] = None
+        self.task: Task | None = None
         self.deadline = 0.0
 
     def stop(self, kill: bool = False) -> None:
@@ -639,6 +639,7 @@ class Pool:
         from multiprocessing.connection import wait
 
         pending = deque(tasks)
+        task: Task | None
         limits = self.processor.limits
         lang = self.processor.lang
         while len(self.workers) < min(self.jobs, len(pending)):
@@ -661,7 +662,7 @@ class Pool:
             for w in busy:
                 task = w.task
                 assert task is not None
-                failed: Optional[FileResult] = None
+                failed: FileResult | None = None
                 if w.conn in ready:
                     try:
                         result = w.conn.recv()
@@ -719,10 +720,11 @@ class _Store:
     """FileResults by index: in memory, or pickled into a temporary file (memory flat in the number of
     files); a later put for the same index (phase 2) replaces the earlier."""
 
-    def __init__(self, directory: Optional[str]):
-        self.memory: Optional[dict[int, FileResult]] = {} if directory is None else None
+    def __init__(self, directory: str | None):
+        self.memory: dict[int, FileResult] | None = {} if directory is None else None
         self.offsets: dict[int, tuple[int, int]] = {}
-        self.fh = open(os.path.join(directory, "results.bin"), "w+b") if directory is not None else None
+        # open for the store's life (results are read back in phase 2); closed by close()
+        self.fh = open(os.path.join(directory, "results.bin"), "w+b") if directory is not None else None  # noqa: SIM115
 
     def put(self, index: int, fr: FileResult) -> None:
         if self.memory is not None:
@@ -758,11 +760,11 @@ class _Record:
 
     path: str
     name: str
-    key: Optional[tuple[str, int]] = None
+    key: tuple[str, int] | None = None
     reads_previous: bool = False
-    sha256: Optional[str] = None
-    score: Optional[float] = None
-    data: Optional[bytes] = None  # stdin only
+    sha256: str | None = None
+    score: float | None = None
+    data: bytes | None = None  # stdin only
 
 
 @dataclass
@@ -770,20 +772,20 @@ class Batch:
     """One run over files and directories (see the module docstring)."""
 
     engine: Engine
-    published_on: Optional[date] = None
+    published_on: date | None = None
     convert: bool = False
-    previous: Union[str, Path, Report, None] = None
-    jobs: Optional[int] = None  # worker processes; None/0: everything in this process
-    limits: Optional[Limits] = None
-    cache: Optional[bool] = None
-    baseline: Optional[Union[str, Path]] = None
+    previous: str | Path | Report | None = None
+    jobs: int | None = None  # worker processes; None/0: everything in this process
+    limits: Limits | None = None
+    cache: bool | None = None
+    baseline: str | Path | None = None
     write_baseline: bool = False
     keep_reports: bool = False
     guard: bool = False  # in this process: a timer and a memory limit per file (worker processes always have them)
     exclude: tuple = ()
-    stdin: Optional[tuple[str, bytes]] = None  # ("-" stands for it in paths) → (name, bytes)
-    sort: Optional[str] = None  # None (file order) | "score" (worst first)
-    progress: Optional[Callable[[str, int, int], None]] = None  # (phase, done, total)
+    stdin: tuple[str, bytes] | None = None  # ("-" stands for it in paths) → (name, bytes)
+    sort: str | None = None  # None (file order) | "score" (worst first)
+    progress: Callable[[str, int, int], None] | None = None  # (phase, done, total)
     notices: list[Notice] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -801,7 +803,7 @@ class Batch:
         return self.tally.exit_code()
 
     # -- the run ---------------------------------------------------------------------------------
-    def run(self, paths: Iterable[Union[str, Path]]) -> Iterator[FileResult]:
+    def run(self, paths: Iterable[str | Path]) -> Iterator[FileResult]:
         """FileResults one at a time, in file order (or worst score first); the summary is complete when
         the iterator ends."""
         from .cache import ResultCache
@@ -809,7 +811,8 @@ class Batch:
         paths = list(paths)
         files = expand_paths(paths, convert=self.convert, exclude=self.exclude)
         if not files:
-            self.notices.append(Notice("no-files", "没有找到可检查的报告文件（支持 " + " ".join(REPORT_EXTENSIONS) + "）",
+            self.notices.append(Notice("no-files",
+                                       "没有找到可检查的报告文件（支持 " + " ".join(REPORT_EXTENSIONS) + "）",
                                        "no report files found (supported: " + " ".join(REPORT_EXTENSIONS) + ")"))
         if self.baseline is not None:
             from .baseline import Baseline
@@ -844,7 +847,7 @@ class Batch:
                 executor.close()
                 if cache is not None:
                     cache.prune()
-            order = range(len(records))
+            order: Iterable[int] = range(len(records))
             if self.sort == "score":
                 order = sorted(order, key=lambda i: (records[i].score is None, records[i].score or 0.0, i))
             for i in order:
@@ -860,7 +863,7 @@ class Batch:
             if tmp:
                 shutil.rmtree(tmp, ignore_errors=True)
 
-    def _previous_ref(self) -> Optional[PrevRef]:
+    def _previous_ref(self) -> PrevRef | None:
         if self.previous is None:
             return None
         if isinstance(self.previous, Report):
@@ -877,19 +880,17 @@ class Batch:
             return None
         return PrevRef(path=path, name=name, sha256=sha)
 
-    def _phases(self, records: list[_Record], executor: Any, store: _Store, prev_ref: Optional[PrevRef]) -> None:
+    def _phases(self, records: list[_Record], executor: Any, store: _Store, prev_ref: PrevRef | None) -> None:
         total = len(records)
         first_tasks = (Task("first", i, r.path, r.name, data=r.data) for i, r in enumerate(records))
         index: dict[tuple[str, int], int] = {}
-        done = 0
-        for task, got in executor.run(first_tasks):
+        for done, (task, got) in enumerate(executor.run(first_tasks), 1):
             rec = records[task.index]
             rec.key, rec.reads_previous = got.key, got.reads_previous
             rec.sha256, rec.score = got.result.sha256, got.result.score
             if got.key is not None:
                 index[got.key] = min(index.get(got.key, task.index), task.index)  # the first in walk order
             store.put(task.index, got.result)
-            done += 1
             if self.progress:
                 self.progress("check", done, total)
         pairs = []
@@ -904,14 +905,24 @@ class Batch:
                                   name=records[j].name, sha256=records[j].sha256)
             if ref is not None:
                 pairs.append(Task("pair", i, rec.path, rec.name, data=rec.data, prev=ref, sha256=rec.sha256))
-        done = 0
-        for task, fr in executor.run(pairs):
+        for done, (task, fr) in enumerate(executor.run(pairs), 1):
             records[task.index].score = fr.score
             store.put(task.index, fr)
-            done += 1
             if self.progress:
                 self.progress("pair", done, len(pairs))
 
 
-__all__ = ["Batch", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "GuardTimeout", "Limits", "Pool", "Processor",
-           "display_path", "expand_paths", "looks_like_own_output", "read_input", "same_file"]
+__all__ = [
+    "DEFAULT_MEMORY_MB",
+    "DEFAULT_TIMEOUT",
+    "Batch",
+    "GuardTimeout",
+    "Limits",
+    "Pool",
+    "Processor",
+    "display_path",
+    "expand_paths",
+    "looks_like_own_output",
+    "read_input",
+    "same_file",
+]

@@ -14,13 +14,14 @@ it). The cache is bounded: after a run the oldest entries go until it is under `
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import sys
 import zlib
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 DEFAULT_MAX_MB = 256
 CACHE_ENV = "REPORT_LINT_CACHE_DIR"
@@ -46,7 +47,7 @@ class ResultCache:
         self.max_bytes = max_mb * 1048576
 
     @classmethod
-    def for_engine(cls, engine: Any) -> "ResultCache":
+    def for_engine(cls, engine: Any) -> ResultCache:
         settings = engine.config.batch
         directory = Path(settings.cache_dir).expanduser() if settings.cache_dir else cache_dir()
         return cls(directory, engine.identity, settings.cache_max_mb)
@@ -58,7 +59,7 @@ class ResultCache:
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json.z"
 
-    def get(self, key: str) -> Optional[dict]:
+    def get(self, key: str) -> dict | None:
         try:
             blob = self._path(key).read_bytes()
             return json.loads(zlib.decompress(blob))
@@ -104,7 +105,7 @@ class ResultCache:
                 break
 
 
-def clear(directory: Optional[Path] = None) -> tuple[int, int]:
+def clear(directory: Path | None = None) -> tuple[int, int]:
     """Delete every cache entry; returns (files, bytes) removed."""
     directory = Path(directory) if directory is not None else cache_dir()
     files = size = 0
@@ -121,10 +122,8 @@ def clear(directory: Optional[Path] = None) -> tuple[int, int]:
                     files += 1
                 except OSError:
                     continue
-        try:
+        with contextlib.suppress(OSError):
             sub.rmdir()
-        except OSError:
-            pass
     return files, size
 
 

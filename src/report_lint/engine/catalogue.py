@@ -15,10 +15,11 @@ from __future__ import annotations
 import re
 import string
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Literal, Optional, Union
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
@@ -26,9 +27,9 @@ from ..datacache import read_toml
 from ..errors import ReportLintError
 from ..messages import display, render_message
 from ..resources import rules_dir
-from .types import FAMILIES
 from .plugins import Notice
 from .samples import RuleSample, render_sample
+from .types import FAMILIES
 
 ID_RE = re.compile(r"^[CZITVXYFP]\d{3}$")
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$")
@@ -50,7 +51,7 @@ class RuleDoc(BaseModel):
     example: str = ""
     fix: str = ""
     # An executable good/bad pair on an example report (engine/samples.py), shown under the example.
-    sample: Optional[RuleSample] = None
+    sample: RuleSample | None = None
 
 
 def _fields_of(template: str) -> list[str]:
@@ -92,8 +93,8 @@ class RuleMeta(BaseModel):
     severity: Literal["error", "warning", "info"]
     weight: float = Field(1.0, ge=0, le=10)
     evidence: Literal["A", "B", "C", "M"]
-    spec: Optional[str] = None
-    basis: Optional[str] = None
+    spec: str | None = None
+    basis: str | None = None
     since: str = "0.1.0"
     status: Status = "stable"
     # An error finding of a fatal rule means the document could not be assessed at all (e.g. no report
@@ -104,9 +105,9 @@ class RuleMeta(BaseModel):
     variants: dict[str, MessageVariant] = Field(default_factory=dict)
     tags: tuple[str, ...] = ()
     options: dict[str, Any] = Field(default_factory=dict)
-    doc: Optional[RuleDoc] = None
+    doc: RuleDoc | None = None
 
-    _source: Optional[str] = PrivateAttr(default=None)
+    _source: str | None = PrivateAttr(default=None)
 
     @field_validator("id")
     @classmethod
@@ -129,7 +130,7 @@ class RuleMeta(BaseModel):
         return v
 
     @model_validator(mode="after")
-    def _invariants(self) -> "RuleMeta":
+    def _invariants(self) -> RuleMeta:
         letter = FAMILY_LETTER[self.family]
         if self.id[0] != letter:
             raise ValueError(f"id {self.id} does not match family {self.family!r} (expected {letter}###)")
@@ -140,7 +141,7 @@ class RuleMeta(BaseModel):
         return self
 
     @property
-    def source(self) -> Optional[str]:
+    def source(self) -> str | None:
         return self._source
 
     @property
@@ -175,10 +176,10 @@ class Catalogue:
     def __len__(self) -> int:
         return len(self.rules)
 
-    def get(self, rule_id: str) -> Optional[RuleMeta]:
+    def get(self, rule_id: str) -> RuleMeta | None:
         return self.rules.get(rule_id)
 
-    def resolve(self, ref: str) -> Optional[RuleMeta]:
+    def resolve(self, ref: str) -> RuleMeta | None:
         """A rule by id, redirected id (old -> new) or name."""
         ref = ref.strip()
         up = ref.upper()
@@ -192,7 +193,7 @@ class Catalogue:
         return None
 
 
-def _where(path: Union[str, Path]) -> str:
+def _where(path: str | Path) -> str:
     p = Path(path)
     try:
         return str(p.resolve().relative_to(rules_dir().parent))
@@ -211,7 +212,7 @@ def _err_text(e: ValidationError) -> tuple[str, str]:
     return msg, msg
 
 
-def _problem(where: str, rule: Optional[str], zh: str, en: str, code: str = "catalogue-invalid") -> Notice:
+def _problem(where: str, rule: str | None, zh: str, en: str, code: str = "catalogue-invalid") -> Notice:
     rz = f"规则 {rule}：" if rule else ""
     re_ = f"rule {rule}: " if rule else ""
     return Notice(code, f"规则目录 {where}：{rz}{zh}", f"rule catalogue {where}: {re_}{en}")
@@ -260,7 +261,7 @@ def builtin_files() -> list[Path]:
     return sorted(p for p in d.glob("*.toml") if not p.name.startswith("_")) if d.is_dir() else []
 
 
-def load_catalogue(extra_paths: Iterable[Union[str, Path]] = (), *, directory: Optional[Path] = None) -> Catalogue:
+def load_catalogue(extra_paths: Iterable[str | Path] = (), *, directory: Path | None = None) -> Catalogue:
     """Load the built-in catalogue (or `directory`'s) and the plugin-contributed files.
 
     Built-in problems raise CatalogueError (all of them listed); plugin-file problems become notices
@@ -332,7 +333,7 @@ def _cached(extra: tuple[str, ...], stamp: tuple) -> Catalogue:
     return load_catalogue(extra)
 
 
-def cached_catalogue(extra_paths: Iterable[Union[str, Path]] = ()) -> Catalogue:
+def cached_catalogue(extra_paths: Iterable[str | Path] = ()) -> Catalogue:
     """load_catalogue, memoised on the files' paths and modification times (tests and library users
     call the engine many times in one process)."""
     extra = tuple(str(p) for p in extra_paths)
@@ -392,7 +393,8 @@ def render_rule_doc(rule: RuleMeta, lang: str = "zh", *, redirected_from: Iterab
     if old:
         rows.append(("旧编号" if zh else "Former ids", ", ".join(old)))
     lines += ["| | |", "|---|---|"] + [f"| {k} | {v} |" for k, v in rows] + [""]
-    lines += ["## 提示信息" if zh else "## Message", "", f"- 中文：{rule.message_zh}", f"- English: {rule.message_en}", ""]
+    lines += ["## 提示信息" if zh else "## Message", "",
+              f"- 中文：{rule.message_zh}", f"- English: {rule.message_en}", ""]
     for name, v in rule.variants.items():
         lines += [f"{'另一种形式' if zh else 'Variant'} `{name}`:", "", f"- 中文：{v.message_zh}",
                   f"- English: {v.message_en}", ""]
@@ -457,14 +459,14 @@ def generate_docs(cat: Catalogue) -> dict[str, str]:
     return out
 
 
-def help_uri(rule_id: str) -> Optional[str]:
+def help_uri(rule_id: str) -> str | None:
     """Link to the rule's page when the distribution declares a Documentation URL ([project.urls])."""
     base = _docs_base()
     return f"{base}/rules/{rule_id}.md" if base else None
 
 
 @lru_cache(maxsize=1)
-def _docs_base() -> Optional[str]:
+def _docs_base() -> str | None:
     from importlib.metadata import PackageNotFoundError, metadata
 
     try:
@@ -479,6 +481,19 @@ def _docs_base() -> Optional[str]:
 
 
 __all__ = [
-    "Catalogue", "CatalogueError", "ID_RE", "RuleDoc", "RuleMeta", "builtin_files", "cached_catalogue", "display",
-    "generate_docs", "help_uri", "load_catalogue", "parse_file", "render_index", "render_message", "render_rule_doc",
+    "ID_RE",
+    "Catalogue",
+    "CatalogueError",
+    "RuleDoc",
+    "RuleMeta",
+    "builtin_files",
+    "cached_catalogue",
+    "display",
+    "generate_docs",
+    "help_uri",
+    "load_catalogue",
+    "parse_file",
+    "render_index",
+    "render_message",
+    "render_rule_doc",
 ]

@@ -12,7 +12,7 @@ also serve the `parse` view.
 """
 from __future__ import annotations
 
-from typing import Any, Optional, Union
+from typing import Any
 
 from ..model import Cell, Location, Report
 from .types import CellContext, FindingLocation, Labels, Place, RowContext
@@ -119,7 +119,7 @@ COLUMN_EN: dict[str, dict[str, str]] = {
 }
 
 
-def lang_key(lang: Optional[str]) -> str:
+def lang_key(lang: str | None) -> str:
     return "en" if (lang or "zh").lower().startswith("en") else "zh"
 
 
@@ -129,14 +129,14 @@ def numeral(n: int) -> str:
 
 # --- templates -------------------------------------------------------------------------------
 
-def template(template_id: Optional[str]):
+def template(template_id: str | None):
     """The template used for labels: the report's own, else the current national one."""
     from ..templates import get_template
 
     return get_template(template_id or DEFAULT_TEMPLATE) or get_template(DEFAULT_TEMPLATE)
 
 
-def template_of(report: Optional[Report]):
+def template_of(report: Report | None):
     return template(report.meta.template if report is not None else None)
 
 
@@ -183,7 +183,7 @@ def row_label(table: str, row: str, lang: str, tpl=None) -> str:
     return spec.label if spec is not None else row
 
 
-def columns_for(table: str, row: Optional[str], tpl=None) -> list[tuple[str, str]]:
+def columns_for(table: str, row: str | None, tpl=None) -> list[tuple[str, str]]:
     """(key, Chinese label) of the columns a row carries (表二's parts each have their own)."""
     if row is not None:
         _, cols = _row_spec(tpl, table, row)
@@ -201,7 +201,7 @@ def columns_for(table: str, row: Optional[str], tpl=None) -> list[tuple[str, str
     return list(seen.items())
 
 
-def column_label(table: str, column: str, lang: str, tpl=None, row: Optional[str] = None) -> str:
+def column_label(table: str, column: str, lang: str, tpl=None, row: str | None = None) -> str:
     if lang_key(lang) == "en":
         return COLUMN_EN.get(table, {}).get(column, column)
     for key, label in columns_for(table, row, tpl):
@@ -214,7 +214,7 @@ def column_label(table: str, column: str, lang: str, tpl=None, row: Optional[str
     return column
 
 
-def part_title(number: Optional[int], lang: str, tpl=None) -> str:
+def part_title(number: int | None, lang: str, tpl=None) -> str:
     if number is None:
         return WHOLE_DOCUMENT[lang_key(lang)]
     if lang_key(lang) == "en":
@@ -226,7 +226,7 @@ def part_title(number: Optional[int], lang: str, tpl=None) -> str:
     return f"{numeral(number)}、"
 
 
-def part_of(loc: FindingLocation, tpl=None) -> Optional[int]:
+def part_of(loc: FindingLocation, tpl=None) -> int | None:
     """The part (1..6) a location belongs to: its section, else the section its table sits in."""
     if loc.section is not None:
         return loc.section
@@ -258,7 +258,7 @@ def logical_where(loc: FindingLocation, lang: str, tpl=None) -> str:
 _PHYSICAL = ("line", "page", "grid_table", "grid_row", "grid_column", "paragraph")
 
 
-def _fill(loc: FindingLocation, src: Optional[Location]) -> bool:
+def _fill(loc: FindingLocation, src: Location | None) -> bool:
     if src is None:
         return False
     pairs = {"line": src.line, "page": src.page, "grid_table": src.table, "grid_row": src.row,
@@ -271,7 +271,7 @@ def _fill(loc: FindingLocation, src: Optional[Location]) -> bool:
     return True
 
 
-def part_anchor(report: Report, number: int) -> Optional[Location]:
+def part_anchor(report: Report, number: int) -> Location | None:
     """Where part `number` is — its heading — or, for a part the report lacks, where it belongs: the next
     part's heading, else the end of the part before it. None when the report has no part headings."""
     own = report.section(number)
@@ -285,7 +285,7 @@ def part_anchor(report: Report, number: int) -> Optional[Location]:
     return (before[-1].end or before[-1].start) if before else None
 
 
-def document_anchor(report: Optional[Report]) -> int:
+def document_anchor(report: Report | None) -> int:
     """The line a finding about the whole report points at when it has no place of its own (a date given
     on the command line, a calendar the installation lacks): the title line, else line 1 — SARIF and
     GitHub annotations need a line."""
@@ -294,7 +294,7 @@ def document_anchor(report: Optional[Report]) -> int:
     return line if line is not None and line >= 1 else 1
 
 
-def resolve_location(report: Report, where: Union[FindingLocation, dict, None]) -> FindingLocation:
+def resolve_location(report: Report, where: FindingLocation | dict | None) -> FindingLocation:
     """Fill the source position (line/page/grid cell/paragraph) from what the check named (section/table/
     row/column). The cell's own location first, then its row, then the table's start, then the part's
     heading (for a missing part, where it belongs: part_anchor). A finding with nothing to point at keeps
@@ -333,7 +333,7 @@ def resolve_location(report: Report, where: Union[FindingLocation, dict, None]) 
     return loc
 
 
-def _cell_location(report: Report, loc: FindingLocation) -> Optional[Location]:
+def _cell_location(report: Report, loc: FindingLocation) -> Location | None:
     if not (loc.table and loc.row):
         return None
     cells = (getattr(report.tables, loc.table, None) or {}).get(loc.row) or {}
@@ -345,7 +345,7 @@ def _cell_location(report: Report, loc: FindingLocation) -> Optional[Location]:
     return None
 
 
-def line_and_page(report: Optional[Report], loc: FindingLocation, part: Optional[int]) -> tuple[int, Optional[int]]:
+def line_and_page(report: Report | None, loc: FindingLocation, part: int | None) -> tuple[int, int | None]:
     """(line ≥ 1, page): the location's own, else the cell's, the table's, the part's heading (or where a
     missing part belongs), else the title line — so every finding points somewhere in the file (SARIF and
     GitHub need a line)."""
@@ -370,7 +370,7 @@ def line_and_page(report: Optional[Report], loc: FindingLocation, part: Optional
 
 # --- the offending table row ----------------------------------------------------------------
 
-def _cell_context(key: str, table: str, row: str, cell: Optional[Cell], tpl, highlight: bool) -> CellContext:
+def _cell_context(key: str, table: str, row: str, cell: Cell | None, tpl, highlight: bool) -> CellContext:
     label = Labels(zh=column_label(table, key, "zh", tpl, row), en=column_label(table, key, "en", tpl, row))
     if cell is None:
         return CellContext(key=key, label=label, text="", kind="missing", highlight=highlight)
@@ -382,7 +382,7 @@ def _cell_context(key: str, table: str, row: str, cell: Optional[Cell], tpl, hig
 
 
 def row_context(report: Report, table: str, row: str, tpl=None,
-                highlight_column: Optional[str] = None) -> Optional[RowContext]:
+                highlight_column: str | None = None) -> RowContext | None:
     data = getattr(report.tables, table, None) if table in TABLE_SECTION else None
     if not data or row not in data:
         return None
@@ -426,7 +426,7 @@ def rows_for(report: Report, loc: FindingLocation, data: dict, tpl=None) -> list
     return out
 
 
-def place(report: Optional[Report], loc: FindingLocation, data: Optional[dict] = None, tpl=None) -> Place:
+def place(report: Report | None, loc: FindingLocation, data: dict | None = None, tpl=None) -> Place:
     """Everything a reporter prints about where a finding is (see the module docstring)."""
     tpl = tpl if tpl is not None else template_of(report)
     part = part_of(loc, tpl)
@@ -439,7 +439,7 @@ def place(report: Optional[Report], loc: FindingLocation, data: Optional[dict] =
     )
 
 
-def related_place(report: Optional[Report], item: dict, tpl=None) -> dict:
+def related_place(report: Report | None, item: dict, tpl=None) -> dict:
     """Line, page and names of a related location (Finding.data["related"]: the further equations one
     wrong cell breaks), so reporters show them without resolving anything."""
     loc = FindingLocation(**{k: item.get(k) for k in ("section", "table", "row", "column", "line", "page")})

@@ -12,9 +12,10 @@ from __future__ import annotations
 import importlib
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
-from typing import Any, Iterable, Optional
+from typing import Any
 
 import pluggy
 
@@ -46,8 +47,8 @@ class PluginInfo:
     value: str  # "module" or "module:attr"
     builtin: bool
     status: str  # loaded | blocked | failed | not-autoloaded
-    version: Optional[str] = None
-    reason: Optional[str] = None
+    version: str | None = None
+    reason: str | None = None
 
 
 @dataclass
@@ -78,7 +79,7 @@ class PluginSet:
             name = impl.plugin_name
             try:
                 res = impl.function()
-            except Exception as e:  # a third-party bug must not stop the run
+            except Exception as e:  # noqa: BLE001 - a third-party plugin's bug must not stop the run
                 self.notices.append(Notice(
                     "plugin-hook-failed",
                     f"插件“{name}”的 {hook_name} 出错，已跳过：{_one_line(e)}",
@@ -94,10 +95,10 @@ def _one_line(e: BaseException) -> str:
     return re.sub(r"\s+", " ", text).strip()[:300]
 
 
-_DIST_FACTS: dict[str, tuple[Optional[str], Optional[str]]] = {}
+_DIST_FACTS: dict[str, tuple[str | None, str | None]] = {}
 
 
-def _dist_facts(ep: EntryPoint) -> tuple[Optional[str], Optional[str]]:
+def _dist_facts(ep: EntryPoint) -> tuple[str | None, str | None]:
     """(normalised name, version) of the distribution that declares the entry point. Reading a
     distribution's metadata parses its METADATA file, so it is done once per distribution."""
     dist = getattr(ep, "dist", None)
@@ -115,11 +116,11 @@ def _dist_facts(ep: EntryPoint) -> tuple[Optional[str], Optional[str]]:
     return facts
 
 
-def _dist_name(ep: EntryPoint) -> Optional[str]:
+def _dist_name(ep: EntryPoint) -> str | None:
     return _dist_facts(ep)[0]
 
 
-def _dist_version(ep: EntryPoint) -> Optional[str]:
+def _dist_version(ep: EntryPoint) -> str | None:
     return _dist_facts(ep)[1]
 
 
@@ -147,7 +148,7 @@ def discover_entry_points() -> list[EntryPoint]:
     return eps
 
 
-def _matches(blocked: set[str], ep: EntryPoint) -> Optional[str]:
+def _matches(blocked: set[str], ep: EntryPoint) -> str | None:
     module = ep.value.split(":")[0]
     for b in (ep.name, module, module.rsplit(".", 1)[-1], ep.name.removeprefix("builtin-")):
         if b in blocked:
@@ -155,9 +156,9 @@ def _matches(blocked: set[str], ep: EntryPoint) -> Optional[str]:
     return None
 
 
-def create_plugin_manager(*, blocked: Iterable[str] = (), autoload: Optional[bool] = None,
+def create_plugin_manager(*, blocked: Iterable[str] = (), autoload: bool | None = None,
                           extra: Iterable[Any] = (), extra_modules: Iterable[str] = (),
-                          _entry_points: Optional[list[EntryPoint]] = None) -> PluginSet:
+                          _entry_points: list[EntryPoint] | None = None) -> PluginSet:
     """Build the plugin manager.
 
     blocked: plugin names from `-p no:NAME` (entry-point name or module name).
@@ -196,10 +197,10 @@ def create_plugin_manager(*, blocked: Iterable[str] = (), autoload: Optional[boo
         ps.plugins.append(info)
         _load_one(ps, info, lambda o=obj: o)
     for b in sorted(blocked - used_blocks):
+        installed = ", ".join(p.name for p in ps.plugins)
         ps.notices.append(Notice("unknown-plugin",
-                                 f"-p no:{b}：没有名为“{b}”的插件（已安装：{', '.join(p.name for p in ps.plugins) or '无'}）",
-                                 f"-p no:{b}: no plugin named '{b}' (installed: "
-                                 f"{', '.join(p.name for p in ps.plugins) or 'none'})"))
+                                 f"-p no:{b}：没有名为“{b}”的插件（已安装：{installed or '无'}）",
+                                 f"-p no:{b}: no plugin named '{b}' (installed: {installed or 'none'})"))
     _check_pending(ps)
     return ps
 
@@ -207,14 +208,14 @@ def create_plugin_manager(*, blocked: Iterable[str] = (), autoload: Optional[boo
 def _load_one(ps: PluginSet, info: PluginInfo, load) -> None:
     try:
         obj = load()
-    except Exception as e:  # ImportError, SyntaxError, anything the plugin's import runs
+    except Exception as e:  # noqa: BLE001 - ImportError, SyntaxError, anything the plugin's import runs
         _fail(ps, info, "plugin-import-failed", "无法加载", "could not be loaded", e)
         return
     try:
         if ps.pm.is_registered(obj):
             return
         ps.pm.register(obj, name=info.name)
-    except Exception as e:  # pluggy.PluginValidationError (bad hookimpl signature), duplicate name
+    except Exception as e:  # noqa: BLE001 - a bad hookimpl, a duplicate name, or the plugin's own attributes failing
         _fail(ps, info, "plugin-invalid", "注册失败", "could not be registered", e)
 
 

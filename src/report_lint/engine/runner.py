@@ -22,23 +22,38 @@ import heapq
 import json
 import re
 import traceback
+from collections.abc import Iterable
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePath
-from typing import Any, Iterable, Optional, Union
+from typing import Any
 
 from .. import __version__
-from ..config import Config, load_config, validate as validate_config, with_overrides
+from ..config import Config, load_config, with_overrides
+from ..config import validate as validate_config
 from ..errors import ConfigError, ReportLintError
 from ..model import Report
-from ..scoring import CATEGORY_OF_FAMILY, LABELS as SCORE_LABELS, RuleRun, profile, round_score, score_file
+from ..scoring import CATEGORY_OF_FAMILY, RuleRun, profile, round_score, score_file
+from ..scoring import LABELS as SCORE_LABELS
 from ..templates import usable_template_files
 from . import places
-from .types import (SEVERITY_ORDER, FileError, FileResult, Finding, FindingLocation, Hit, InternalProblem,
-                    RuleContext, RuleImpl, RunResult, Skipped)
 from .catalogue import Catalogue, RuleMeta, cached_catalogue, display, help_uri, render_message
 from .plugins import Notice, PluginSet, create_plugin_manager
+from .types import (
+    SEVERITY_ORDER,
+    FileError,
+    FileResult,
+    Finding,
+    FindingLocation,
+    Hit,
+    InternalProblem,
+    RuleContext,
+    RuleImpl,
+    RunResult,
+    Severity,
+    Skipped,
+)
 
 REPORT_EXTENSIONS = (".html", ".htm", ".txt", ".md", ".pdf", ".docx", ".json")
 CONVERT_EXTENSIONS = (".doc", ".wps")
@@ -55,7 +70,7 @@ class UnknownSelector(ConfigError, ValueError):
 _PREFIX_RE = re.compile(r"^[CZITVXYFP]\d{0,3}$")
 
 
-def _specificity(selector: str, rule: RuleMeta) -> Optional[int]:
+def _specificity(selector: str, rule: RuleMeta) -> int | None:
     s = selector.strip()
     if s.upper() == "ALL":
         return 0
@@ -109,7 +124,7 @@ def normalise_selectors(selectors: Iterable[str], cat: Catalogue, option: str,
 
 
 def is_selected(rule: RuleMeta, select: list[str], ignore: list[str]) -> bool:
-    best: Optional[tuple[int, bool]] = None
+    best: tuple[int, bool] | None = None
     for sel in select:
         sp = _specificity(sel, rule)
         if sp is None or (rule.status == "deprecated" and sp < 4):
@@ -153,16 +168,16 @@ def _same_type(default: Any, value: Any) -> bool:
 class _Rule:
     meta: RuleMeta
     impl: RuleImpl
-    severity: Optional[str]  # the user's override, or None
+    severity: Severity | None  # the user's override, or None
     options: dict[str, Any]
 
 
 class Engine:
     """Plugins + catalogue + configuration, resolved once; `run_report` (= `evaluate` + `conclude`) per report."""
 
-    def __init__(self, config: Config, plugins: PluginSet, *, config_overrides: Optional[dict] = None):
+    def __init__(self, config: Config, plugins: PluginSet, *, config_overrides: dict | None = None):
         self.plugins = plugins
-        self._identity: Optional[str] = None
+        self._identity: str | None = None
         self.build_args: dict[str, Any] = {}
         self.notices: list[Notice] = []
         defaults: dict[str, Any] = {}
@@ -182,7 +197,7 @@ class Engine:
             tuple(str(p) for p in self._paths("report_lint_template_paths")))
         self.notices += [Notice(e.code, f"{e.zh}，已忽略", f"{e.en}; ignored") for e in bad_templates]
         self.reporters: dict[str, Any] = {}
-        for name, r in plugins.call_each("report_lint_reporters"):
+        for _name, r in plugins.call_each("report_lint_reporters"):
             if isinstance(r, dict):
                 self.reporters.update(r)
         self.impls = self._collect_impls()
@@ -192,7 +207,7 @@ class Engine:
     # -- setup ----------------------------------------------------------------------------------
     def _paths(self, hook: str) -> list[Path]:
         out = []
-        for name, paths in self.plugins.call_each(hook):
+        for _name, paths in self.plugins.call_each(hook):
             for p in (paths if isinstance(paths, (list, tuple)) else [paths]):
                 out.append(Path(p))
         return out
@@ -217,7 +232,8 @@ class Engine:
                     self.notices.append(Notice(
                         "rule-without-catalogue",
                         f"插件“{name}”的规则 {impl.id} 在规则目录中没有条目（编号、级别、提示信息），已跳过",
-                        f"rule {impl.id} from plugin '{name}' has no catalogue entry (id, severity, messages); skipped"))
+                        f"rule {impl.id} from plugin '{name}' has no catalogue entry (id, severity, messages); "
+                        "skipped"))
                     continue
                 impls[impl.id] = impl
                 owner[impl.id] = name
@@ -256,7 +272,8 @@ class Engine:
         for rid, opts in self.config.rule_options.items():
             meta = self.catalogue.resolve(rid)
             if meta is None:
-                self.notices.append(Notice("unknown-rule-options", f"rule-options：没有编号为 {rid} 的规则，其选项被忽略",
+                self.notices.append(Notice("unknown-rule-options",
+                                           f"rule-options：没有编号为 {rid} 的规则，其选项被忽略",
                                            f"rule-options: there is no rule {rid}; its options are ignored"))
                 continue
             for key, value in opts.items():
@@ -286,7 +303,7 @@ class Engine:
         return opts
 
     # -- running --------------------------------------------------------------------------------
-    def rules_for(self, path: Optional[str]) -> list[_Rule]:
+    def rules_for(self, path: str | None) -> list[_Rule]:
         if not path or not self.config.per_file_ignores:
             return self.rules
         p = PurePath(path).as_posix()
@@ -298,7 +315,7 @@ class Engine:
             return self.rules
         return [r for r in self.rules if not any(_specificity(s, r.meta) is not None for s in ignored)]
 
-    def _run_rule(self, rule: _Rule, report: Report, previous: Optional[Report],
+    def _run_rule(self, rule: _Rule, report: Report, previous: Report | None,
                   selected: frozenset[str]) -> RuleOutput:
         ctx = _TrackingContext(options=deepcopy(rule.options), settings=self.config, lang=self.lang,
                                rule=rule.meta.id, previous=previous, selected=selected)
@@ -309,10 +326,10 @@ class Engine:
             return RuleOutput(rule.meta.id, hits, None, ctx.read_previous)
         except (ConfigError, MemoryError):  # unusable settings stop the run (exit 2); memory is the file's
             raise
-        except Exception as e:  # one failing rule must not stop the others
+        except Exception as e:  # noqa: BLE001 - one failing rule (a plugin's too) must not stop the others
             return RuleOutput(rule.meta.id, hits, _internal(rule.meta.id, e, self.lang), ctx.read_previous)
 
-    def evaluate(self, report: Report, path: Optional[str] = None, previous: Optional[Report] = None) -> Outcome:
+    def evaluate(self, report: Report, path: str | None = None, previous: Report | None = None) -> Outcome:
         """Run the selected rules on a report. Rules marked `fatal` in the catalogue run first: when one of
         them finds an error (P109: no annual report in the file) nothing else runs."""
         path = path or report.source.path
@@ -323,7 +340,7 @@ class Engine:
         by_id = {r.meta.id: r for r in rules}
         for out in outputs:
             for hit in out.hits:
-                target = by_id.get(getattr(hit, "rule", None))
+                target = by_id.get(getattr(hit, "rule", ""))  # a plugin may yield an object without one
                 if target is not None and self._severity(target, hit) == "error":
                     return Outcome(path, [r.meta.id for r in rules], outputs, fatal=out.rule)
         outputs += [self._run_rule(r, report, previous, selected) for r in rules if not r.meta.fatal]
@@ -367,7 +384,7 @@ class Engine:
                     continue  # a rule this check also serves, but not selected for this file
                 try:
                     f = self._finding(report, target, hit, tpl)
-                except Exception as e:
+                except Exception as e:  # noqa: BLE001 - a hit that cannot become a finding is that rule's problem
                     problems.append(_internal(target.meta.id, e, self.lang))
                     continue
                 key = (f.rule, f.message, f.location.model_dump_json())
@@ -376,15 +393,15 @@ class Engine:
                 seen.add(key)
                 findings.append(f)
         findings.sort(key=_finding_order)
-        base = dict(path=path, template=meta.template, year=meta.year, organ=meta.organ,
-                    sha256=report.source.sha256, internal_errors=problems, report=report)
+        base: dict[str, Any] = dict(path=path, template=meta.template, year=meta.year, organ=meta.organ,
+                                    sha256=report.source.sha256, internal_errors=problems, report=report)
         if outcome.fatal is not None:
             why = next((f for f in findings if f.rule == outcome.fatal and f.severity == "error"), None)
             head = "不是年度报告，已跳过" if self.lang == "zh" else "not a report, skipped"
             detail = why.message if why is not None else ""
-            return FileResult(**base, skipped=Skipped(
-                code="not-a-report", rule=outcome.fatal,
-                message=f"{head}：{detail}" if detail and self.lang == "zh" else (f"{head}: {detail}" if detail else head)))
+            if detail:
+                head += f"：{detail}" if self.lang == "zh" else f": {detail}"
+            return FileResult(**base, skipped=Skipped(code="not-a-report", rule=outcome.fatal, message=head))
         ran = [RuleRun(r.meta.id, r.meta.family, r.meta.weight, r.meta.fatal) for r in self.rules
                if r.meta.id in set(outcome.rules)]
         sc = score_file(findings, ran, self.config.score.category_weights, report=report,
@@ -392,11 +409,11 @@ class Engine:
         return FileResult(**base, score=sc.score, grade=sc.grade, categories=sc.categories,
                           deductions={k: round(v, 4) for k, v in sc.deductions.items()}, findings=findings)
 
-    def run_report(self, report: Report, path: Optional[str] = None, previous: Optional[Report] = None) -> FileResult:
+    def run_report(self, report: Report, path: str | None = None, previous: Report | None = None) -> FileResult:
         """Check one parsed report (with the same organ's previous-year report, when known)."""
         return self.conclude(report, self.evaluate(report, path, previous))
 
-    def _severity(self, rule: _Rule, hit: Hit) -> str:
+    def _severity(self, rule: _Rule, hit: Hit) -> Severity:
         severity = rule.severity or hit.severity or rule.meta.severity
         if rule.severity is None and severity == "error" and rule.meta.evidence == "M":
             severity = "warning"  # grade-M rules never ship as errors (SPEC.md §0)
@@ -422,8 +439,8 @@ class Engine:
             tags=list(meta.tags), place=places.place(report, location, data, tpl),
         )
 
-    def parse_or_fail(self, path: str, *, published_on: Optional[date] = None,
-                      convert: bool = False) -> Union[Report, FileResult]:
+    def parse_or_fail(self, path: str, *, published_on: date | None = None,
+                      convert: bool = False) -> Report | FileResult:
         """The parsed report, or the FileResult that says why the file could not be read."""
         try:
             return parse_file(path, published_on=published_on, convert=convert, templates=self.template_paths)
@@ -431,7 +448,7 @@ class Engine:
             return FileResult(path=path, error=FileError(code=e.code, message=e.message(self.lang)))
         except MemoryError:
             raise
-        except Exception as e:  # a parser bug: this file fails, the batch goes on
+        except Exception as e:  # noqa: BLE001 - a reader bug: this file fails, the batch goes on
             prob = _internal(None, e, self.lang)
             return FileResult(path=path, error=FileError(code="internal-error", message=prob.message),
                               internal_errors=[prob])
@@ -447,8 +464,8 @@ class Engine:
             h.update(json.dumps([__version__, settings,
                                  sorted((p.name, p.value, p.status, p.version or "") for p in self.plugins.plugins),
                                  sorted(self.impls)], ensure_ascii=False).encode())
-            from .catalogue import builtin_files
             from ..resources import rules_dir
+            from .catalogue import builtin_files
 
             data_files = [*builtin_files(), *self._paths("report_lint_catalogue_paths"),
                           *sorted((rules_dir() / "templates").glob("*.toml")), *map(Path, self.template_paths)]
@@ -477,13 +494,13 @@ class _TrackingContext(RuleContext):
 
     read_previous: bool = False
 
-    @property  # type: ignore[override]
-    def previous(self) -> Optional[Report]:
+    @property
+    def previous(self) -> Report | None:
         self.read_previous = True
         return self._previous
 
     @previous.setter
-    def previous(self, value: Optional[Report]) -> None:
+    def previous(self, value: Report | None) -> None:
         self._previous = value
 
 
@@ -491,7 +508,7 @@ class _TrackingContext(RuleContext):
 class RuleOutput:
     rule: str
     hits: list
-    problem: Optional[InternalProblem]
+    problem: InternalProblem | None
     read_previous: bool
 
 
@@ -499,10 +516,10 @@ class RuleOutput:
 class Outcome:
     """What the selected rules said about one report, before it becomes a FileResult."""
 
-    path: Optional[str]
+    path: str | None
     rules: list[str]  # the ids selected for this file
     outputs: list[RuleOutput]
-    fatal: Optional[str] = None  # the fatal rule that stopped the run (the file is not a report)
+    fatal: str | None = None  # the fatal rule that stopped the run (the file is not a report)
 
     @property
     def reads_previous(self) -> bool:
@@ -523,7 +540,8 @@ class Tally:
         self.by_family: dict[str, int] = {}
         self.grades: dict[str, int] = {}
         self.bands = {"<60": 0, "60-70": 0, "70-80": 0, "80-90": 0, "90-100": 0}
-        self.score_sum, self.score_n, self.min_score = 0.0, 0, None
+        self.score_sum, self.score_n = 0.0, 0
+        self.min_score: float | None = None
         self.worst: list[tuple[float, int, str]] = []  # a bounded max-heap on (-score)
         self.fail_level_hit = False
         self.below: list[str] = []
@@ -584,7 +602,7 @@ class Tally:
             return 1
         return 0
 
-    def summary(self, engine: "Engine", extra_notices: Iterable[Notice] = ()) -> dict[str, Any]:
+    def summary(self, engine: Engine, extra_notices: Iterable[Notice] = ()) -> dict[str, Any]:
         cfg = self.config
         notices = _unique([*engine.notices, *extra_notices])
         worst = sorted(self.worst, reverse=True)
@@ -630,7 +648,7 @@ def _unique(notices: Iterable[Notice]) -> list[Notice]:
     return out
 
 
-def _internal(rule: Optional[str], e: BaseException, lang: str) -> InternalProblem:
+def _internal(rule: str | None, e: BaseException, lang: str) -> InternalProblem:
     what = (f"规则 {rule} 的检查出错" if rule else "解析时出错") if lang == "zh" else \
         (f"the check of rule {rule} crashed" if rule else "the parser crashed")
     detail = re.sub(r"\s+", " ", f"{type(e).__name__}: {e}").strip()[:300]
@@ -676,7 +694,7 @@ def _finding_order(f: Finding) -> tuple:
 resolve_location = places.resolve_location
 
 
-def parse_file(path: str, *, published_on: Optional[date] = None, convert: bool = False,
+def parse_file(path: str, *, published_on: date | None = None, convert: bool = False,
                templates: tuple[str, ...] = ()) -> Report:
     from ..parsing import parse, parse_bytes
 
@@ -699,7 +717,7 @@ CONFIG_OVERRIDES = ("select", "extend_select", "ignore", "per_file_ignores", "se
                     "fail_level", "deadlines", "interpretation", "rule_options", "reporter_options", "score", "batch")
 
 
-def _as_config(config: Union[Config, str, Path, dict, None], start: Optional[Union[str, Path]]) -> Config:
+def _as_config(config: Config | str | Path | dict | None, start: str | Path | None) -> Config:
     if isinstance(config, Config):
         return config
     if isinstance(config, dict):
@@ -717,16 +735,17 @@ def _split(overrides: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         elif k in CONFIG_OVERRIDES:
             cfg[k] = v
         else:
-            raise TypeError(f"unknown option {k!r} (config: {', '.join(CONFIG_OVERRIDES)}; run: {', '.join(RUN_OPTIONS)})")
+            raise TypeError(f"unknown option {k!r} (config: {', '.join(CONFIG_OVERRIDES)}; "
+                            f"run: {', '.join(RUN_OPTIONS)})")
     return run, cfg
 
 
 _ENGINE_CACHE: dict[tuple, Engine] = {}
 
 
-def build_engine(config: Union[Config, str, Path, dict, None] = None, *, start: Optional[Union[str, Path]] = None,
+def build_engine(config: Config | str | Path | dict | None = None, *, start: str | Path | None = None,
                  blocked_plugins: Iterable[str] = (), plugins: Iterable[Any] = (), plugin_modules: Iterable[str] = (),
-                 autoload: Optional[bool] = None, **config_overrides: Any) -> Engine:
+                 autoload: bool | None = None, **config_overrides: Any) -> Engine:
     """Resolve plugins, catalogue and configuration. Engines built only from entry points and an
     unchanged configuration are reused (tests and library users call check_report many times).
     Raises ConfigError for an invalid configuration or a rule selector that matches no rule
@@ -753,7 +772,7 @@ def build_engine(config: Union[Config, str, Path, dict, None] = None, *, start: 
     return engine
 
 
-def _flatten(paths: Iterable[Any]) -> list[Union[str, Path]]:
+def _flatten(paths: Iterable[Any]) -> list[str | Path]:
     out = []
     for p in paths:
         if isinstance(p, (list, tuple)):
@@ -763,7 +782,7 @@ def _flatten(paths: Iterable[Any]) -> list[Union[str, Path]]:
     return out
 
 
-def _as_date(v: Union[date, str, None]) -> Optional[date]:
+def _as_date(v: date | str | None) -> date | None:
     if v is None or isinstance(v, date):
         return v
     try:
@@ -779,7 +798,7 @@ def _engine_for(config, start, run_opts: dict[str, Any], cfg_over: dict[str, Any
                         autoload=run_opts.get("autoload"), **cfg_over)
 
 
-def check(*paths: Union[str, Path, Report], config: Union[Config, str, Path, dict, None] = None,
+def check(*paths: str | Path | Report, config: Config | str | Path | dict | None = None,
           **overrides: Any) -> RunResult:
     """Check report files, directories or already-parsed `Report`s; returns a RunResult.
 
@@ -815,9 +834,9 @@ def check(*paths: Union[str, Path, Report], config: Union[Config, str, Path, dic
                      baseline=run_opts.get("baseline"))
 
 
-def run_paths(engine: Engine, paths: Iterable[Union[str, Path]], *, published_on: Optional[date] = None,
-              convert: bool = False, previous: Union[str, Path, Report, None] = None, jobs: Optional[int] = None,
-              limits: Any = None, cache: Optional[bool] = None, baseline: Optional[Union[str, Path]] = None) -> RunResult:
+def run_paths(engine: Engine, paths: Iterable[str | Path], *, published_on: date | None = None,
+              convert: bool = False, previous: str | Path | Report | None = None, jobs: int | None = None,
+              limits: Any = None, cache: bool | None = None, baseline: str | Path | None = None) -> RunResult:
     """Run a built engine over files and directories and collect every result (engine/batch.py streams
     them instead). Reports of the same organ one year apart are paired for the Y rules."""
     from .batch import Batch
@@ -828,8 +847,8 @@ def run_paths(engine: Engine, paths: Iterable[Union[str, Path]], *, published_on
     return RunResult(tool=engine.tool, files=files, summary=batch.summary())
 
 
-def check_bytes(data: bytes, name: str, *, config: Union[Config, str, Path, dict, None] = None,
-                previous: Optional[Report] = None, **overrides: Any) -> FileResult:
+def check_bytes(data: bytes, name: str, *, config: Config | str | Path | dict | None = None,
+                previous: Report | None = None, **overrides: Any) -> FileResult:
     """Check one report given as bytes: a pure function of (bytes, name, configuration) — nothing is read
     from disk but the configuration and rule data — so it maps over a folder with any engine
     (multiprocessing, Dask, Ray; docs/cli.md "Beyond one machine"). `name` gives the format (by its
@@ -843,7 +862,7 @@ def check_bytes(data: bytes, name: str, *, config: Union[Config, str, Path, dict
     return proc.check_data(data, name, previous=previous)
 
 
-def organ_year_key(report: Report) -> Optional[tuple[str, int]]:
+def organ_year_key(report: Report) -> tuple[str, int] | None:
     """(organ, year) with the organ's layout and brackets removed; None when either is unknown."""
     organ, year = report.meta.organ, report.meta.year
     if not organ or not year:
@@ -851,7 +870,7 @@ def organ_year_key(report: Report) -> Optional[tuple[str, int]]:
     return re.sub(r"[\s（）()]", "", organ), year
 
 
-def check_report(report: Report, config: Union[Config, str, Path, dict, None] = None, **overrides: Any) -> FileResult:
+def check_report(report: Report, config: Config | str | Path | dict | None = None, **overrides: Any) -> FileResult:
     """Run the selected rules on an already-parsed Report. With config=None the built-in defaults are used
     (no config file discovery: the result does not depend on the current directory)."""
     run_opts, cfg_over = _split(overrides)
@@ -862,7 +881,7 @@ def check_report(report: Report, config: Union[Config, str, Path, dict, None] = 
     return engine.run_report(report, previous=previous)
 
 
-def exit_code(run: RunResult, *, fail_level: str = "error", fail_under: Optional[float] = None) -> int:
+def exit_code(run: RunResult, *, fail_level: Severity = "error", fail_under: float | None = None) -> int:
     """3 internal error; 2 a file could not be read, or no report was checked; 1 a finding at/above
     fail_level or a file's (rounded) score under fail_under; else 0."""
     tally = Tally(Config(fail_level=fail_level, fail_under=fail_under))

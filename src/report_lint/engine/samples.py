@@ -13,9 +13,9 @@ must give the rule's finding, the good one no finding at all. tests/rule_cases/ 
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Literal, Optional, Union
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
@@ -37,7 +37,7 @@ def base_path(name: str) -> Path:
     return rules_dir() / "examples" / f"base-{name}.txt"
 
 
-@lru_cache(maxsize=None)
+@cache
 def base_text(name: str) -> str:
     return base_path(name).read_text(encoding="utf-8")
 
@@ -65,20 +65,20 @@ class RuleSample(BaseModel):
     base: str = "2021"
     replace: str
     bad: str
-    good: Optional[str] = None  # default: the base text unchanged
+    good: str | None = None  # default: the base text unchanged
     # default: the base's (BASES); "signature": none given, the report's signature date is all there is
-    published_on: Union[date, Literal["signature"], None] = None
-    previous: Optional[str] = None  # a base checked as last year's report (year-over-year rules)
+    published_on: date | Literal["signature"] | None = None
+    previous: str | None = None  # a base checked as last year's report (year-over-year rules)
 
     @field_validator("base", "previous")
     @classmethod
-    def _known_base(cls, v: Optional[str]) -> Optional[str]:
+    def _known_base(cls, v: str | None) -> str | None:
         if v is not None and v not in BASES:
             raise ValueError(f"unknown example report {v!r} (known: {', '.join(BASES)})")
         return v
 
     @model_validator(mode="after")
-    def _applies(self) -> "RuleSample":
+    def _applies(self) -> RuleSample:
         try:
             n = base_text(self.base).count(self.replace) if self.replace else 0
         except OSError as e:
@@ -92,7 +92,7 @@ class RuleSample(BaseModel):
         return self.replace if self.good is None else self.good
 
     @property
-    def publication_date(self) -> Optional[date]:
+    def publication_date(self) -> date | None:
         if isinstance(self.published_on, date):
             return self.published_on
         return None if self.published_on == "signature" else BASES[self.base]
@@ -127,8 +127,9 @@ def render_sample(sample: RuleSample, lang: str = "zh") -> list[str]:
     where = (f"以示例报告 `{rel}` 为底本{date_note}" if zh else f"In the example report `{rel}`{date_note}")
     out: list[str] = []
     if sample.bad.strip():
-        out += [f"{where}，{lines}改为下面的文字会报告本规则：" if zh
-                else f"{where}, replacing {lines} with the text below is reported:", ""] + _block(sample.bad)
+        intro = (f"{where}，{lines}改为下面的文字会报告本规则：" if zh
+                 else f"{where}, replacing {lines} with the text below is reported:")
+        out += [intro, "", *_block(sample.bad)]
     else:
         at = text.index(sample.replace)
         if (at == 0 or text[at - 1] == "\n") and sample.replace.endswith("\n"):  # whole lines
@@ -136,7 +137,7 @@ def render_sample(sample: RuleSample, lang: str = "zh") -> list[str]:
         else:
             said = (f"{where}，删去{lines}中的下列文字会报告本规则：" if zh
                     else f"{where}, deleting this text from {lines} is reported:")
-        out += [said, ""] + _block(sample.replace)
+        out += [said, "", *_block(sample.replace)]
     if sample.good is None and not sample.bad.strip():
         out += ["保留这段文字则不会报告。" if zh else "Keeping it, nothing is reported.", ""]
     else:

@@ -19,8 +19,9 @@ each Hit into a `Finding` using the catalogue (severity, message templates fille
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Literal, Optional
+from typing import Any, Literal
 
 import pluggy
 from pydantic import BaseModel, ConfigDict, Field
@@ -52,17 +53,17 @@ class FindingLocation(BaseModel):
     """interchange.md §2 `location`. Keys that do not apply are None."""
 
     model_config = ConfigDict(extra="ignore")
-    section: Optional[int] = None
-    table: Optional[str] = None  # disclosure | applications | reviews
-    row: Optional[str] = None
-    column: Optional[str] = None
-    line: Optional[int] = None
-    page: Optional[int] = None
+    section: int | None = None
+    table: str | None = None  # disclosure | applications | reviews
+    row: str | None = None
+    column: str | None = None
+    line: int | None = None
+    page: int | None = None
     # grid coordinates for HTML/DOCX/PDF tables and DOCX paragraphs (so a clerk can find the cell)
-    grid_table: Optional[int] = None
-    grid_row: Optional[int] = None
-    grid_column: Optional[int] = None
-    paragraph: Optional[int] = None
+    grid_table: int | None = None
+    grid_row: int | None = None
+    grid_column: int | None = None
+    paragraph: int | None = None
 
 
 @dataclass
@@ -79,12 +80,12 @@ class Hit:
 
     rule: str
     args: dict[str, Any] = field(default_factory=dict)
-    location: Optional[FindingLocation] = None
+    location: FindingLocation | None = None
     expected: Any = None
     actual: Any = None
     data: dict[str, Any] = field(default_factory=dict)
-    severity: Optional[Severity] = None
-    variant: Optional[str] = None
+    severity: Severity | None = None
+    variant: str | None = None
 
 
 @dataclass
@@ -94,13 +95,13 @@ class RuleContext:
     options: dict[str, Any]  # this rule's options (catalogue defaults merged with user config)
     settings: Any  # the validated Config (deadlines, target rates, …)
     lang: str = "zh"
-    rule: Optional[str] = None  # the id being run (one function may serve several RuleImpls)
+    rule: str | None = None  # the id being run (one function may serve several RuleImpls)
     # The same organ's report for the year before, when the run has it (a batch that holds both years,
     # or --previous FILE). Year-over-year (Y) rules read it; None means "not known", never "absent".
-    previous: Optional[Report] = None
+    previous: Report | None = None
     # The ids of every rule that runs on this file (None: not known, take every rule as selected). A check
     # that reports one root cause under whichever of several related rules is selected reads it.
-    selected: Optional[frozenset[str]] = None
+    selected: frozenset[str] | None = None
 
 
 CheckFn = Callable[[Report, RuleContext], Iterable[Hit]]
@@ -147,8 +148,8 @@ class Place(BaseModel):
     and the logical place (表三“（七）总计”行“自然人”列) in both languages, and the table rows involved."""
 
     line: int = 1
-    page: Optional[int] = None
-    part: Optional[int] = None
+    page: int | None = None
+    part: int | None = None
     part_title: Labels = Field(default_factory=Labels)
     where: Labels = Field(default_factory=Labels)
     rows: list[RowContext] = Field(default_factory=list)
@@ -169,18 +170,18 @@ class Finding(BaseModel):
     expected: Any = None
     actual: Any = None
     weight: float = 1.0
-    basis: Optional[str] = None
-    help_uri: Optional[str] = None
+    basis: str | None = None
+    help_uri: str | None = None
     data: dict[str, Any] = Field(default_factory=dict)
     # Scoring category (scoring.CATEGORY_OF_FAMILY) and a stable fingerprint of
     # (rule, logical location, message args) — independent of line numbers, for SARIF/baselines.
-    category: Optional[str] = None
-    fingerprint: Optional[str] = None
+    category: str | None = None
+    fingerprint: str | None = None
     # The catalogue's tags for the rule (e.g. "parse-note": how the parser coped, not a defect; hidden
     # from console and GitHub output unless asked for) and the resolved place (None when a finding was
     # built by hand rather than by the engine).
     tags: list[str] = Field(default_factory=list)
-    place: Optional[Place] = None
+    place: Place | None = None
 
     @property
     def is_parse_note(self) -> bool:
@@ -199,16 +200,16 @@ class Skipped(BaseModel):
 
     code: str
     message: str
-    rule: Optional[str] = None
+    rule: str | None = None
 
 
 class InternalProblem(BaseModel):
     """A crash inside report-lint or a plugin while handling one file (not a finding about the report).
     rule: the rule whose check raised, or None (parser, scorer)."""
 
-    rule: Optional[str] = None
+    rule: str | None = None
     message: str
-    traceback: Optional[str] = Field(default=None, exclude=True)
+    traceback: str | None = Field(default=None, exclude=True)
 
 
 class FileResult(BaseModel):
@@ -216,22 +217,22 @@ class FileResult(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
     path: str
-    template: Optional[str] = None
-    year: Optional[int] = None
-    organ: Optional[str] = None
-    score: Optional[float] = None
-    grade: Optional[str] = None
+    template: str | None = None
+    year: int | None = None
+    organ: str | None = None
+    score: float | None = None
+    grade: str | None = None
     categories: dict[str, float] = Field(default_factory=dict)
     # rule id -> the fraction (0..1) of its category's score that rule removed (docs/scoring.md)
     deductions: dict[str, float] = Field(default_factory=dict)
-    error: Optional[FileError] = None
-    skipped: Optional[Skipped] = None
+    error: FileError | None = None
+    skipped: Skipped | None = None
     findings: list[Finding] = Field(default_factory=list)
     internal_errors: list[InternalProblem] = Field(default_factory=list)
-    sha256: Optional[str] = None  # of the file's bytes
+    sha256: str | None = None  # of the file's bytes
     # findings hidden because a --baseline file accepts them (not part of `findings`)
     baselined: int = 0
-    report: Optional[Report] = Field(default=None, exclude=True)  # the parsed model, for library callers
+    report: Report | None = Field(default=None, exclude=True)  # the parsed model, for library callers
 
     @property
     def status(self) -> str:
@@ -251,7 +252,26 @@ class RunResult(BaseModel):
 
 
 __all__ = [
-    "CellContext", "CheckFn", "FAMILIES", "FileError", "FileResult", "Finding", "FindingLocation", "Hit",
-    "InternalProblem", "Labels", "PARSE_NOTE", "PROJECT", "Place", "RowContext", "Skipped",
-    "RuleContext", "RuleImpl", "RunResult", "SEVERITY_ORDER", "Severity", "hookimpl", "hookspec",
+    "FAMILIES",
+    "PARSE_NOTE",
+    "PROJECT",
+    "SEVERITY_ORDER",
+    "CellContext",
+    "CheckFn",
+    "FileError",
+    "FileResult",
+    "Finding",
+    "FindingLocation",
+    "Hit",
+    "InternalProblem",
+    "Labels",
+    "Place",
+    "RowContext",
+    "RuleContext",
+    "RuleImpl",
+    "RunResult",
+    "Severity",
+    "Skipped",
+    "hookimpl",
+    "hookspec",
 ]

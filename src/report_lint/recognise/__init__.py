@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Optional
 
 from ..document import Document
 from ..errors import InputError
@@ -11,14 +10,14 @@ from ..model import Location, ParseProblem, Report, Source, Tables
 from ..problems import make_problem
 from ..templates import TABLE_KEYS, Template, templates
 from .facts import extract_facts
+from .labels import label_pattern
 from .meta import build_meta, complete_meta
 from .sections import build_paragraphs, build_sections, choose_headings, find_headings
 from .stream import Stream, build_stream, footer_mask
-from .labels import label_pattern
 from .tables import Scan, TableReader, TableResult, find_anchors, settles
 
 
-def _first(s: Stream, phrases, a: int = 0, b: Optional[int] = None) -> Optional[int]:
+def _first(s: Stream, phrases, a: int = 0, b: int | None = None) -> int | None:
     best = None
     for p in phrases:
         m = label_pattern(p).search(s.text, a, len(s.text) if b is None else b)
@@ -118,7 +117,7 @@ def _mixed_labels(s: Stream, key: str, tpls: tuple[Template, ...], region: tuple
     return out
 
 
-def _reading_order(tpls: tuple[Template, ...], year: Optional[int]) -> list[Template]:
+def _reading_order(tpls: tuple[Template, ...], year: int | None) -> list[Template]:
     """The report year's national format first (the newest when the year is unknown), then the others."""
     first = next((t for t in reversed(tpls) if t.variant_of is None and year is not None and t.applies_to(year)),
                  tpls[-1])
@@ -164,7 +163,7 @@ def _choose_template(results: dict[str, list[TableResult]], settled: dict[str, s
     template: `hybrid`. A province's variant and its national base can fit the same tables (a variant
     that only adds equations reads exactly like its base): the variant is taken, since installing it says
     the reports are that province's — unless several variants of the base fit, which cannot be told apart."""
-    common: Optional[set[str]] = None
+    common: set[str] | None = None
     for key, lst in results.items():
         if not lst:
             continue

@@ -3,7 +3,6 @@ to its row, unlabelled groups fill the gaps, a missing row costs, two halves of 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from ..templates import ColumnSpec, RowSpec
 from .numbers import MAX_PART, _capacity
@@ -43,7 +42,7 @@ def align(groups: list[Group], plans: list[RowPlan]) -> tuple[float, list[tuple[
     m, n = len(groups), len(plans)
     NEG = float("-inf")
     dp = [[NEG] * (n + 1) for _ in range(m + 1)]
-    back: dict[tuple[int, int], tuple[int, int, Optional[tuple[int, list[int]]]]] = {}
+    back: dict[tuple[int, int], tuple[int, int, tuple[int, list[int]] | None]] = {}
     dp[0][0] = 0.0
 
     feasible_cache: dict[tuple[tuple[int, ...], int], bool] = {}
@@ -54,7 +53,7 @@ def align(groups: list[Group], plans: list[RowPlan]) -> tuple[float, list[tuple[
             feasible_cache[key] = _feasible([t for g in gidx for t in groups[g].tokens], ncols)
         return feasible_cache[key]
 
-    def assign_score(gidx: list[int], j: int) -> Optional[float]:
+    def assign_score(gidx: list[int], j: int) -> float | None:
         ncols = len(plans[j].columns)
         if not feasible(tuple(gidx), ncols):
             # a row whose label is there but whose values are too few still is that row (the missing
@@ -62,7 +61,7 @@ def align(groups: list[Group], plans: list[RowPlan]) -> tuple[float, list[tuple[
             # (or one too many: the extra value is reported on its row, not the row lost)
             g = groups[gidx[0]]
             if len(gidx) == 1 and g.label == plans[j].spec.key and (
-                    len(g.tokens) < ncols and _capacity(g.tokens) >= max(2, ncols - 2)
+                    (len(g.tokens) < ncols and _capacity(g.tokens) >= max(2, ncols - 2))
                     or len(_trim(g.tokens, ncols)) == ncols + 1):
                 return 2.0
             return None

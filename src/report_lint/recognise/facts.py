@@ -18,10 +18,10 @@ All wording is data in rules/phrasing/; this module holds only the procedure.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Iterator, Optional
 
 from ..model import Fact, Location, Report
 from ..phrasing import alternation, phrasing, rx
@@ -33,7 +33,7 @@ CLAUSE_DELIMS = ",;:。!?"
 _CN_NUM = "〇零一二两三四五六七八九十百千万"
 
 # (text as written, part, location, length of the part's heading the text starts with)
-Source = tuple[str, Optional[int], Optional[Location], int]
+Source = tuple[str, int | None, Location | None, int]
 
 
 # --------------------------------------------------------------------------- phrasing, compiled once
@@ -44,17 +44,17 @@ class CountKind:
     label: str
     label_en: str
     units: frozenset
-    before: Optional[re.Pattern]
-    after: Optional[re.Pattern]
-    verb: Optional[re.Pattern]
-    needs: Optional[re.Pattern]
-    not_before: Optional[re.Pattern]
+    before: re.Pattern | None
+    after: re.Pattern | None
+    verb: re.Pattern | None
+    needs: re.Pattern | None
+    not_before: re.Pattern | None
     outcome: bool
     keep_part: bool
     any_year: bool
 
 
-def _opt(pattern: Optional[str]) -> Optional[re.Pattern]:
+def _opt(pattern: str | None) -> re.Pattern | None:
     return rx(pattern) if pattern else None
 
 
@@ -113,9 +113,11 @@ def _st(section: str) -> dict:
 # Dates: 2024年3月1日, 2024-03-01, 二〇二四年三月一日 (the second date of a range may leave out its year).
 _YMD = r"(?P<y{n}>(?:19|20)\d{{2}})年(?P<m{n}>\d{{1,2}})月(?P<d{n}>\d{{1,2}})日"
 _ISO = r"(?P<iy{n}>(?:19|20)\d{{2}})[-./](?P<im{n}>\d{{1,2}})[-./](?P<id{n}>\d{{1,2}})"
-_CN = r"(?P<cy{n}>[〇○零一二三四五六七八九O]{{4}})年(?P<cm{n}>[一二三四五六七八九十]{{1,3}})月(?P<cd{n}>[一二三四五六七八九十]{{1,3}})日"
+_CN = (r"(?P<cy{n}>[〇○零一二三四五六七八九O]{{4}})年"
+       r"(?P<cm{n}>[一二三四五六七八九十]{{1,3}})月(?P<cd{n}>[一二三四五六七八九十]{{1,3}})日")
 _MD = r"(?:(?P<y{n}>(?:19|20)\d{{2}})年)?(?P<m{n}>\d{{1,2}})月(?P<d{n}>\d{{1,2}})日"
-_CN_MD = r"(?:(?P<cy{n}>[〇○零一二三四五六七八九O]{{4}})年)?(?P<cm{n}>[一二三四五六七八九十]{{1,3}})月(?P<cd{n}>[一二三四五六七八九十]{{1,3}})日"
+_CN_MD = (r"(?:(?P<cy{n}>[〇○零一二三四五六七八九O]{{4}})年)?"
+          r"(?P<cm{n}>[一二三四五六七八九十]{{1,3}})月(?P<cd{n}>[一二三四五六七八九十]{{1,3}})日")
 
 
 @lru_cache(maxsize=1)
@@ -130,7 +132,7 @@ def _period_year_rx() -> re.Pattern:
     return rx(rf"(?:{_st('period')['anchor']})(?:为|是|:)?(?:自|从)?(?P<y>(?:19|20)\d{{2}})年度?(?!\d{{1,2}}月)")
 
 
-def _date_of(m: re.Match, n: int, default_year: Optional[int] = None) -> Optional[date]:
+def _date_of(m: re.Match, n: int, default_year: int | None = None) -> date | None:
     g = m.groupdict()
     try:
         if g.get(f"m{n}"):
@@ -171,7 +173,7 @@ class Run:
     def __init__(self, sources: list[Source], members: list[int]):
         self.sources = sources
         chars: list[str] = []
-        pos: list[Optional[tuple[int, int]]] = []
+        pos: list[tuple[int, int] | None] = []
         prev = ""
         for i in members:
             text, head = sources[i][0], sources[i][3]
@@ -210,7 +212,7 @@ class Run:
             pieces.append(self.sources[cur][0][lo:hi + 1])
         return re.sub(r"[ \t\u3000]*[\r\n]+[ \t\u3000]*", "", "".join(pieces)).strip()
 
-    def where(self, a: int) -> tuple[Optional[int], Optional[Location]]:
+    def where(self, a: int) -> tuple[int | None, Location | None]:
         for k in range(max(0, a), len(self.pos)):
             p = self.pos[k]
             if p is not None:
@@ -219,7 +221,7 @@ class Run:
         return None, None
 
 
-def _head(text: str, title: Optional[str]) -> int:
+def _head(text: str, title: str | None) -> int:
     """Length of the part heading `text` starts with (0 when it does not)."""
     if not title:
         return 0
@@ -228,7 +230,7 @@ def _head(text: str, title: Optional[str]) -> int:
 
 
 def sources_of(report: Report) -> list[Source]:
-    titles = {s.number: s.title for s in report.sections if s.present}
+    titles: dict[int | None, str | None] = {s.number: s.title for s in report.sections if s.present}
     if report.paragraphs:
         return [(p.text, p.section, p.location if p.location is not None else Location(paragraph=i),
                  _head(p.text, titles.get(p.section))) for i, p in enumerate(report.paragraphs)]
@@ -237,7 +239,9 @@ def sources_of(report: Report) -> list[Source]:
 
 def runs_of(sources: list[Source]) -> list[Run]:
     """Consecutive sources of the same part form one run."""
-    runs, members, part = [], [], object()
+    runs: list[Run] = []
+    members: list[int] = []
+    part: object = object()
     for i, (_, section, _, _) in enumerate(sources):
         if members and section != part:
             runs.append(Run(sources, members))
@@ -300,7 +304,7 @@ class Token:
     end: int  # after the unit
     unit: str
     approx: bool
-    low: Optional[int] = None  # a range's lower bound
+    low: int | None = None  # a range's lower bound
 
 
 def _slogan_spans(sentence: str) -> list[tuple[int, int]]:
@@ -319,6 +323,7 @@ def tokens(sentence: str) -> list[Token]:
         before = sentence[a - 1] if a > 0 else ""
         if before == "第" or (before.isdigit()):
             continue  # an ordinal, or the tail of a longer number
+        value: int | None
         if raw[0].isdigit():
             value = int(raw.replace(",", ""))
         else:
@@ -340,7 +345,7 @@ def tokens(sentence: str) -> list[Token]:
     return out
 
 
-def classify(sentence: str, tok: Token, prev_end: int, context: str = "") -> Optional[tuple[CountKind, int, int]]:
+def classify(sentence: str, tok: Token, prev_end: int, context: str = "") -> tuple[CountKind, int, int] | None:
     """What a figure counts: (kind, start of the phrase, end of the phrase) or None. `context`: the
     sentence before, for the words a kind needs (受理申请21件。其中予以公开8件…)."""
     cstart = max(_clause_start(sentence, tok.start), prev_end)
@@ -363,7 +368,7 @@ def classify(sentence: str, tok: Token, prev_end: int, context: str = "") -> Opt
 
 # --------------------------------------------------------------------------- scope
 
-def organ_names(organ: Optional[str]) -> list[str]:
+def organ_names(organ: str | None) -> list[str]:
     """The reporting organ's own names: 淮安市洪泽区人民政府 → 淮安市洪泽区政府, 洪泽区政府, 区政府…"""
     organ = organ or ""
     names = set()
@@ -389,10 +394,10 @@ def organ_names(organ: Optional[str]) -> list[str]:
 class Scoper:
     """Whose figure a clause states, for one report."""
 
-    def __init__(self, organ: Optional[str]):
+    def __init__(self, organ: str | None):
         self.names = organ_names(organ)
 
-    def clause_scope(self, subject: str) -> Optional[tuple[str, str]]:
+    def clause_scope(self, subject: str) -> tuple[str, str] | None:
         m = _scope_rx("other").search(subject)
         if m:
             return "other", (_scope_rx("time").sub("", subject) or m.group(0)).strip(",、:()")
@@ -427,7 +432,7 @@ class Scoper:
                 cut = hit.start()
         return clause[:cut]
 
-    def scope(self, sentence: str, subject_end: int, kind: Optional[CountKind] = None) -> tuple[str, str]:
+    def scope(self, sentence: str, subject_end: int, kind: CountKind | None = None) -> tuple[str, str]:
         """(scope, the words that show it). The subject is the clause's text before the keyword; a
         clause without one inherits the nearest earlier clause's subject (“区财政局受理申请 5 件，办结
         5 件”). A 其中 makes a figure a part of another (unless it is an outcome, or an interpretation
@@ -466,7 +471,7 @@ class _Extractor:
         self.report = report
         self.scoper = Scoper(report.meta.organ)
         self.facts: list[Fact] = []
-        self.mentioned: set[tuple] = set()
+        self.mentioned: set[str | tuple] = set()  # (topic kind, part) once per part; the bare interpretation mention
 
     def add(self, run: Run, s0: int, sentence: str, kind: str, label: str, label_en: str, a: int, b: int,
             value=None, unit=None, scope="self", approx=False, **data) -> None:
@@ -535,10 +540,10 @@ class _Extractor:
                      value=f"{start.isoformat()}/{end.isoformat()}", start=start.isoformat(), end=end.isoformat(),
                      years=sorted({start.year, end.year}))
         if not found:
-            m = _period_year_rx().search(sent)
-            if m:
-                y = int(m.group("y"))
-                self.add(run, s0, sent, "statistics_period", st["label"], st["label_en"], m.start(), m.end(),
+            year = _period_year_rx().search(sent)
+            if year:
+                y = int(year.group("y"))
+                self.add(run, s0, sent, "statistics_period", st["label"], st["label_en"], year.start(), year.end(),
                          value=f"{y}-01-01/{y}-12-31", start=f"{y}-01-01", end=f"{y}-12-31", years=[y],
                          year_only=True)
 
@@ -594,7 +599,12 @@ class _Extractor:
             for m in rx(pattern).finditer(sent):
                 g = m.groupdict()
                 pct = g.get("pct") or g.get("pct2")
-                rate = 1.0 if g.get("all") else float(pct) / 100
+                if g.get("all"):
+                    rate = 1.0
+                elif pct is not None:
+                    rate = float(pct) / 100
+                else:
+                    continue  # a phrasing pattern that captured neither a percentage nor "all"
                 scope, why = self.scoper.scope(sent, m.start())
                 self.add(run, s0, sent, "interpretation_rate", st["rate_label"], st["rate_label_en"], m.start(),
                          m.end(), value=rate, unit="%", scope=scope, scope_marker=why or None, of_documents=docs)
@@ -655,7 +665,8 @@ class _Extractor:
         if not rx(st["context"]).search(sent) or rx(st["not_a_limit"]).search(sent):
             return
         for m in rx(st["number"]).finditer(sent):
-            if not (m.group("within") or m.group("ext") or rx(st["limit_word"]).search(sent[max(0, m.start() - 6):m.start()])):
+            before = sent[max(0, m.start() - 6):m.start()]
+            if not (m.group("within") or m.group("ext") or rx(st["limit_word"]).search(before)):
                 continue
             a = max(sent.rfind(c, 0, m.start()) for c in ",:") + 1
             ends = [i for i in (sent.find(c, m.end()) for c in ",。;") if i >= 0]
@@ -674,7 +685,8 @@ class _Extractor:
         if "补正" in sent or rx(_st("time_limit")["not_a_limit"]).search(sent):
             return  # the clock restarts or stops (条例第三十条、第三十三条第二款)
         d = st["date"]
-        pattern = rx(d + rf"[^。;]{{0,12}}?(?:{st['received']})[^。;]{{0,60}}?" + d + rf"[^。;]{{0,12}}?(?:{st['replied']})")
+        pattern = rx(d + rf"[^。;]{{0,12}}?(?:{st['received']})[^。;]{{0,60}}?"
+                     + d + rf"[^。;]{{0,12}}?(?:{st['replied']})")
         for m in pattern.finditer(sent):
             g = m.groups()
             self.add(run, s0, sent, "reply_dates", st["label"], st["label_en"], m.start(), m.end(),
@@ -712,7 +724,7 @@ class _Extractor:
                                            section=section, location=loc))
                     return
 
-    def plans_by_year(self, year: Optional[int]) -> None:
+    def plans_by_year(self, year: int | None) -> None:
         """A sentence about a later year (2026年，将…) states plans."""
         if year is None:
             return

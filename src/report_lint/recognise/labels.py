@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
 
 from ..templates import RowSpec
 from .normalize import label_regex, normalize
@@ -34,7 +33,7 @@ def label_pattern(label: str) -> re.Pattern:
 
 
 @lru_cache(maxsize=256)
-def _compile(patterns: tuple[str, ...], index: Optional[str], required: bool) -> tuple[re.Pattern, ...]:
+def _compile(patterns: tuple[str, ...], index: str | None, required: bool) -> tuple[re.Pattern, ...]:
     return tuple(re.compile(label_regex(p, index, required)) for p in patterns)
 
 
@@ -93,7 +92,7 @@ def _near_spellings(text: str, rows: list[RowSpec], exact: list[Anchor], a: int,
             taken[i - a] = True
     stretches = []
     pos = a
-    for m in list(_NOT_LABEL.finditer(text, a, b)) + [None]:
+    for m in [*list(_NOT_LABEL.finditer(text, a, b)), None]:
         stop = m.start() if m else b
         run_start = pos
         for i in range(pos, stop + 1):  # split a stretch where an exact label sits
@@ -133,7 +132,7 @@ _PUNCT = set("、,:;()./·")
 
 
 def _extend(text: str, m_start: int, m_end: int, row: RowSpec, a: int, b: int,
-            written_for: Optional[str] = None) -> tuple[int, int]:
+            written_for: str | None = None) -> tuple[int, int]:
     """Grow a key-phrase match over the rest of the label as written — forwards over its tail
     ("…行政机关不再受理其政府信息公开申请", two slips allowed) and backwards over its head and index
     ("2.其他法律和行政法规禁止公开") — so label text is never mistaken for text glued to a value.
@@ -166,7 +165,7 @@ def _walk(text: str, j: int, stop: int, rest: str, step: int) -> int:
             last_good = j
         elif want in _PUNCT:
             k += 1
-        elif ch in _PUNCT and not ch == ".":
+        elif ch in _PUNCT and ch != ".":
             j += step
         elif budget > 0 and k + 1 < len(rest) and j + step != stop and text[j + step] == rest[k + 1] \
                 and not text[j].isdigit():

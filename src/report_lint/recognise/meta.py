@@ -8,10 +8,9 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import lru_cache
-from typing import Optional
 
 from ..document import Document, Paragraph, Table
-from ..model import Fact, Location, Meta, Provenance
+from ..model import Fact, Location, Meta, OrganKind, Provenance
 from ..phrasing import alternation, phrasing
 from ..text import cn_to_int, cn_year
 
@@ -28,7 +27,8 @@ def _title_rx() -> re.Pattern:
 def _yearless_title_rx() -> re.Pattern:
     """A title line that names no year ("示例县人民政府政府信息公开工作年度报告"): the whole line, short, so a
     sentence that mentions the report is not taken for its title."""
-    return re.compile(r"(?P<organ>[^\s。，,；;：:“”《》#\d]{2,40}?)(?:的)?(?:政府|政务)(?:信息)?公开(?:工作)?(?:的)?年度?报告")
+    return re.compile(r"(?P<organ>[^\s。，,；;：:“”《》#\d]{2,40}?)(?:的)?"
+                      r"(?:政府|政务)(?:信息)?公开(?:工作)?(?:的)?年度?报告")
 
 
 def _clean_title(t: str) -> str:
@@ -45,7 +45,8 @@ def _date_rxs() -> tuple[re.Pattern, re.Pattern]:
 _GOV_END = ("人民政府", "政府", "管委会", "管理委员会", "行政公署")
 _DEPT_END = ("局", "委", "委员会", "办公室", "办公厅", "办", "厅", "中心", "院", "署", "部", "所", "队", "站", "馆",
              "处", "会", "社", "集团", "公司", "法院", "检察院")
-_AREA_END = ("省", "市", "县", "区", "旗", "州", "盟", "自治区", "自治州", "自治县", "新区", "实验区", "开发区", "高新区")
+_AREA_END = ("省", "市", "县", "区", "旗", "州", "盟", "自治区", "自治州", "自治县", "新区", "实验区", "开发区",
+             "高新区")
 
 
 def date_matches(text: str) -> list[re.Match]:
@@ -54,7 +55,7 @@ def date_matches(text: str) -> list[re.Match]:
     return list(arabic.finditer(text)) or list(chinese.finditer(text))
 
 
-def parse_date(text: str) -> Optional[date]:
+def parse_date(text: str) -> date | None:
     arabic, chinese = _date_rxs()
     m = arabic.search(text)
     if m:
@@ -71,7 +72,7 @@ def parse_date(text: str) -> Optional[date]:
     return None
 
 
-def organ_kind(organ: Optional[str]) -> str:
+def organ_kind(organ: str | None) -> OrganKind:
     if not organ:
         return "unknown"
     o = re.sub(r"[（(].*?[)）]", "", organ).strip()
@@ -100,7 +101,7 @@ def _first_texts(doc: Document, limit: int = 12) -> list[tuple[str, Location]]:
     return out
 
 
-def clean_organ(organ: str) -> Optional[str]:
+def clean_organ(organ: str) -> str | None:
     """The organ's name out of the words around it in a title or a sentence: 平潭综合实验区苏平片区管理局
     关于报送… → 平潭综合实验区苏平片区管理局, 现公布周至县人民政府办公室 → 周至县人民政府办公室; None when
     what is left is no name (编制我单位). The wording is data (rules/phrasing/organ.toml)."""
@@ -207,7 +208,7 @@ def complete_meta(meta: Meta, facts: list[Fact]) -> None:
                                                          location=signed.location)
 
 
-def _iso(s: str) -> Optional[date]:
+def _iso(s: str) -> date | None:
     try:
         return date.fromisoformat(s[:10])
     except ValueError:

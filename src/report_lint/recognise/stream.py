@@ -61,7 +61,7 @@ class Stream:
         self.unit.extend([u] * (len(chars) - first))
         # a boundary that ends the unit is carried by the next unit's own boundary
 
-    def finish(self) -> "Stream":
+    def finish(self) -> Stream:
         self.text = "".join(self.chars)
         return self
 

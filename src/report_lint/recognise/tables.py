@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 from ..model import Cell, Location, ParseProblem
 from ..problems import make_problem
@@ -25,7 +25,6 @@ from .numbers import DigitSplitter, Layout, _balance, _num, _owners, _to_value, 
 from .stream import Stream, raw_slice
 from .tokens import Group, Token, group_tokens, tokenize
 
-
 MAX_CUTS_KEPT = 64  # an ambiguous split's alternative cuts kept in the problem's data (bounded output)
 
 @dataclass
@@ -34,9 +33,9 @@ class TableResult:
     data: dict[str, dict[str, Cell]]
     score: float
     problems: list[ParseProblem] = field(default_factory=list)
-    location: Optional[Location] = None
-    span: Optional[tuple[int, int]] = None  # stream positions of the cells read
-    region: Optional[tuple[int, int]] = None  # the stream region the table was read from
+    location: Location | None = None
+    span: tuple[int, int] | None = None  # stream positions of the cells read
+    region: tuple[int, int] | None = None  # the stream region the table was read from
     labelled: frozenset[str] = frozenset()  # rows whose values were found after their own label
     label_spans: tuple[tuple[int, int], ...] = ()  # where the template's labels and headers are written
 
@@ -63,7 +62,7 @@ def _row_layout(columns: tuple[ColumnSpec, ...],
     return out
 
 
-def make_cell(value: str, tok: Optional[Token], col: ColumnSpec, s: Stream, derived: Optional[str]) -> Cell:
+def make_cell(value: str, tok: Token | None, col: ColumnSpec, s: Stream, derived: str | None) -> Cell:
     loc = s.location(tok.start) if tok is not None else None
     if tok is not None and tok.kind == "blank":
         return Cell(value=None, raw="", kind="blank", location=loc)
@@ -163,10 +162,10 @@ class TableReader:
         items = tokenize(self.s, a, b, blocked, self.scan.mask, frozenset(anchors_at))
         return group_tokens(items, anchors_at), spans, anchors
 
-    def _problem(self, code: str, row: Optional[str], pos: int, **data: Any) -> ParseProblem:
+    def _problem(self, code: str, row: str | None, pos: int, **data: Any) -> ParseProblem:
         return make_problem(code, self.template, table=self.key, row=row, location=self.s.location(pos), **data)
 
-    def _ambiguous_split(self, row: Optional[str], raw: str, values: list[str], cuts: list[list[str]],
+    def _ambiguous_split(self, row: str | None, raw: str, values: list[str], cuts: list[list[str]],
                          pos: int) -> ParseProblem:
         """Several cuts of run-together digits fit: say which one was read and ask for a check. Every cut
         (up to MAX_CUTS_KEPT) goes into the data, so a check with other evidence (the neighbouring year's
@@ -250,7 +249,7 @@ class TableReader:
         index = {p.spec.key: i for i, p in enumerate(plans)}
         starts = sorted(t.start for g in groups for t in g.tokens)
         order = sorted(anchors, key=lambda an: an.start)
-        for prev, an, nxt in zip(order, order[1:], order[2:]):
+        for prev, an, nxt in zip(order, order[1:], order[2:], strict=False):  # a window of three: shorter tails
             if an.key in data or an.key not in columns or prev.key not in data:
                 continue
             if not index.get(prev.key, len(plans)) < index[an.key] < index.get(nxt.key, -1):
@@ -280,7 +279,7 @@ class TableReader:
         return RowReading(plan, tokens, cuts.solutions or [[]], cuts.complete)
 
     def _label_variant(self, plan: RowPlan, groups: list[Group], gidx: list[int], reading: RowReading,
-                       a: int) -> Optional[ParseProblem]:
+                       a: int) -> ParseProblem | None:
         for g in gidx:
             grp = groups[g]
             if grp.label_variant and grp.label == plan.spec.key and grp.anchor is not None:
@@ -319,7 +318,7 @@ class TableReader:
 
     def _row_cells(self, reading: RowReading, values: list[str]) -> dict[str, Cell]:
         toks = reading.tokens
-        owner: list[Optional[int]] = list(range(len(toks))) if reading.direct else _owners(toks, values)
+        owner: list[int | None] = list(range(len(toks))) if reading.direct else _owners(toks, values)
         cells = {}
         for k, col in enumerate(reading.plan.columns):
             at = owner[k] if owner else None
@@ -508,8 +507,8 @@ class TableReader:
         raw, found = _raw_cells(toks), len(toks)
         values = _without_extra(toks, layout)
         if values is not None:
-            owner: list[Optional[int]] = list(range(n))
-            derived: Optional[str] = "extra-dropped"
+            owner: list[int | None] = list(range(n))
+            derived: str | None = "extra-dropped"
             toks = toks[:n]
         else:
             owner, derived = [], None
@@ -575,7 +574,7 @@ class ColumnEquations:
         return [multi[k][i] for k, i in zip(keys, best, strict=True)], n_best
 
 
-def _without_extra(toks: list[Token], layout: Layout) -> Optional[list[str]]:
+def _without_extra(toks: list[Token], layout: Layout) -> list[str] | None:
     """The cells of one value too many when dropping any one of them that keeps the row's equations
     gives the same cells (sixteen zeros for fifteen); None when it matters which value is dropped."""
     if len(toks) != len(layout.columns) + 1:
@@ -583,8 +582,8 @@ def _without_extra(toks: list[Token], layout: Layout) -> Optional[list[str]]:
     options = set()
     for drop in range(len(toks)):
         vals = _values(toks[:drop] + toks[drop + 1:])
-        if all(abs(sum(_num(vals[i]) for i in l) - sum(_num(vals[i]) for i in r)) < 1e-6
-               for l, r in layout.checks):
+        if all(abs(sum(_num(vals[i]) for i in left) - sum(_num(vals[i]) for i in right)) < 1e-6
+               for left, right in layout.checks):
             options.add(tuple(vals))
     return list(next(iter(options))) if len(options) == 1 else None
 
@@ -598,10 +597,10 @@ class WideReading:
     """表四's cells as read: the values (None: unreadable, every cell invalid), which token each came
     from, how they were derived, and what the parser has to say about it."""
 
-    values: Optional[list[str]]
-    owner: list[Optional[int]]
-    derived: Optional[str]
-    problem: Optional[ParseProblem]
+    values: list[str] | None
+    owner: list[int | None]
+    derived: str | None
+    problem: ParseProblem | None
 
 
 def _raw(tokens: list[Token]) -> str:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
 
 from .labels import Anchor
 from .normalize import BLANK_MARK
 from .stream import ROW, SPACE, Stream, raw_slice
-
 
 NA_TEXTS = {"/", "\\", "-", "--", "—", "——", "–", "无", "不适用", "/无", "…", "×", "－"}
 
@@ -37,15 +35,15 @@ class Token:
 @dataclass
 class Group:
     tokens: list[Token]
-    label: Optional[str] = None  # row key of the label this group follows
+    label: str | None = None  # row key of the label this group follows
     label_variant: bool = False
     start: int = 0
     end: int = 0
     after_text: bool = False  # narrative text (not labels) stood between this group and the previous
-    anchor: Optional[tuple[int, int]] = None  # where the label this group follows is written
+    anchor: tuple[int, int] | None = None  # where the label this group follows is written
 
 
-def _cell_token(s: Stream, unit: int, start: int, end: int) -> Optional[Token]:
+def _cell_token(s: Stream, unit: int, start: int, end: int) -> Token | None:
     """A grid cell that is entirely one value becomes one hard token."""
     raw = s.unit_raw[unit]
     norm = s.text[start:end]
@@ -72,7 +70,7 @@ def _starts_value(s: Stream, text: str, i: int, m: re.Match, blocked: list[bool]
     return i == a or s.brk[i] >= SPACE or blocked[i - 1] or text[i - 1].isdigit()
 
 
-def _signed(sign: Optional[str], digits: str) -> str:
+def _signed(sign: str | None, digits: str) -> str:
     return ("-" + digits) if sign in ("减", "-", "−") else digits
 
 
@@ -130,7 +128,7 @@ class _Tokenizer:
             return end
         return self._mark_or_text(i)
 
-    def _whole_cell(self, i: int, u: int) -> Optional[int]:
+    def _whole_cell(self, i: int, u: int) -> int | None:
         """A grid cell that is one value (or a slot holding something that is not a number, "1O", "2l",
         which keeps its place as invalid) is read whole; returns where reading goes on, or None."""
         s, text, blocked = self.s, self.text, self.blocked
@@ -149,7 +147,7 @@ class _Tokenizer:
         self.prev_unit = u
         return j
 
-    def _number(self, i: int) -> Optional[int]:
+    def _number(self, i: int) -> int | None:
         """A number starting at i (sign, digits, unit), cut at whitespace, labels and footers; digits
         glued to ordinary text ("数据1", "2019年") are text. Returns where reading goes on, or None."""
         s, text, a, b = self.s, self.text, self.a, self.b
@@ -220,7 +218,7 @@ def group_tokens(items: list[object], anchors_at: dict[int, Anchor]) -> list[Gro
     """Split the token list into physical rows; a group takes the label that precedes it."""
     groups: list[Group] = []
     cur: list[Token] = []
-    pending: Optional[Anchor] = None
+    pending: Anchor | None = None
     saw_text = False
 
     def close():

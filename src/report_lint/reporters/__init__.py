@@ -10,8 +10,9 @@ others get the whole RunResult at the end (its files without their parsed report
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import import_module
-from typing import Any, Callable, Optional
+from typing import Any
 
 from ..engine.types import RunResult, hookimpl
 
@@ -20,19 +21,19 @@ STREAMING = ("console", "json", "jsonl", "csv", "github")
 
 
 def _lazy(module: str) -> Callable[..., str]:
-    def render(run: RunResult, options: Optional[dict] = None, *, lang: Optional[str] = None) -> str:
+    def render(run: RunResult, options: dict | None = None, *, lang: str | None = None) -> str:
         opts = dict(options or {})
         lang_ = lang or opts.get("lang") or "zh"
         return import_module(f"{__name__}.{module}").render(run, lang=lang_, options=opts)
 
-    def writer(*, lang: str = "zh", options: Optional[dict] = None) -> Any:
+    def writer(*, lang: str = "zh", options: dict | None = None) -> Any:
         return import_module(f"{__name__}.{module}").Writer(lang=lang, options=dict(options or {}))
 
     render.__name__ = f"render_{module}"
     render.__qualname__ = render.__name__
     render.__doc__ = f"Render a RunResult as {module} (lazy wrapper around report_lint.reporters.{module})."
     if module in STREAMING:
-        render.writer = writer  # type: ignore[attr-defined]
+        render.writer = writer  # type: ignore[attr-defined]  # a function attribute, which mypy cannot declare
     return render
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable, Optional
+from typing import Any
 
 from ..engine import places
 from ..engine.places import TABLE_SECTION, lang_key, numeral
@@ -41,7 +42,7 @@ CELL_KIND_LABEL = {
 }
 
 
-def options_of(options: Optional[dict]) -> dict:
+def options_of(options: dict | None) -> dict:
     """The format's options; kebab-case keys from a TOML config (help-base-uri) read as snake_case."""
     return {(k.replace("-", "_") if isinstance(k, str) else k): v for k, v in (options or {}).items()}
 
@@ -56,7 +57,7 @@ def message(f: Finding, lang: str) -> str:
     return f.message_zh or f.message or f.message_en
 
 
-def category_label(key: str, lang: str, labels: Optional[dict] = None) -> str:
+def category_label(key: str, lang: str, labels: dict | None = None) -> str:
     """A scoring category's name: from the run's summary (`category_labels`, set by the engine from the
     scoring module), else the table above."""
     found = (labels or {}).get(key)
@@ -65,7 +66,7 @@ def category_label(key: str, lang: str, labels: Optional[dict] = None) -> str:
     return CATEGORY_LABEL[lang_key(lang)].get(key, key)
 
 
-def fmt_score(score: Optional[float]) -> str:
+def fmt_score(score: float | None) -> str:
     return "—" if score is None else f"{score:.1f}"
 
 
@@ -73,7 +74,7 @@ def fmt_score(score: Optional[float]) -> str:
 # Where a finding is and what its table row holds were resolved by the engine (Finding.place); a
 # finding built by hand without a place falls back to its bare location.
 
-def part_of(f: Finding) -> Optional[int]:
+def part_of(f: Finding) -> int | None:
     """The part (1..6) a finding belongs to, None outside the parts."""
     if f.place is not None:
         return f.place.part
@@ -93,12 +94,12 @@ def sort_key(f: Finding) -> tuple:
     return (-SEVERITY_ORDER.get(f.severity, 0), loc.page or 0, loc.line or 0, f.rule)
 
 
-def group_by_part(findings: Iterable[Finding], lang: str) -> list[tuple[Optional[int], str, list[Finding]]]:
+def group_by_part(findings: Iterable[Finding], lang: str) -> list[tuple[int | None, str, list[Finding]]]:
     """(part, part title, findings) for parts 一…六 in order, then those outside any part ("全文/表格外")."""
-    groups: dict[Optional[int], list[Finding]] = {}
+    groups: dict[int | None, list[Finding]] = {}
     for f in findings:
         groups.setdefault(part_of(f), []).append(f)
-    order = sorted((k for k in groups if k is not None)) + ([None] if None in groups else [])
+    order = sorted(k for k in groups if k is not None) + ([None] if None in groups else [])
     return [(k, part_title(groups[k][0], lang), sorted(groups[k], key=sort_key)) for k in order]
 
 
@@ -108,7 +109,7 @@ def visible(fr: FileResult, show_parse_notes: bool) -> list[Finding]:
 
 
 def counts(findings: Iterable[Finding]) -> dict[str, int]:
-    out = {s: 0 for s in SEVERITIES}
+    out = dict.fromkeys(SEVERITIES, 0)
     for f in findings:
         out[f.severity] = out.get(f.severity, 0) + 1
     return out
@@ -116,7 +117,7 @@ def counts(findings: Iterable[Finding]) -> dict[str, int]:
 
 def run_stats(run: RunResult) -> dict[str, Any]:
     """Totals for a summary line: files, unreadable and skipped files, findings by severity, mean score."""
-    total = {s: 0 for s in SEVERITIES}
+    total = dict.fromkeys(SEVERITIES, 0)
     scores = []
     for fr in run.files:
         for s, n in counts(fr.findings).items():
@@ -132,7 +133,7 @@ def run_stats(run: RunResult) -> dict[str, Any]:
     }
 
 
-def organ_of(fr: FileResult) -> Optional[str]:
+def organ_of(fr: FileResult) -> str | None:
     if fr.organ:
         return fr.organ
     return fr.report.meta.organ if fr.report is not None else None
@@ -196,14 +197,16 @@ class RowView:
     highlight: bool = False  # the finding names this row
 
 
-def cell_text(cell: Optional[Cell], lang: str) -> tuple[str, str]:
+def cell_text(cell: Cell | None, lang: str) -> tuple[str, str]:
     """(text to show, kind) of a model cell (the parse view). Missing cells show as "—"."""
     if cell is None:
         return "—", "missing"
     raw = (cell.raw or "").strip()
     if cell.kind == "number":
         v = cell.value
-        return (raw or (str(int(v)) if isinstance(v, float) and v.is_integer() else "" if v is None else str(v))), "number"
+        if raw:
+            return raw, "number"
+        return (str(int(v)) if isinstance(v, float) and v.is_integer() else "" if v is None else str(v)), "number"
     return _marked(raw, cell.kind, lang), cell.kind
 
 
@@ -234,7 +237,7 @@ def table_rows_for(f: Finding, lang: str) -> list[RowView]:
     return out
 
 
-def resolve_line_page(f: Optional[Finding]) -> tuple[int, Optional[int]]:
+def resolve_line_page(f: Finding | None) -> tuple[int, int | None]:
     """(line ≥ 1, page) to point a SARIF result or a GitHub annotation at (resolved by the engine)."""
     if f is None:
         return 1, None
@@ -244,7 +247,7 @@ def resolve_line_page(f: Optional[Finding]) -> tuple[int, Optional[int]]:
     return (line if line is not None and line >= 1 else 1), f.location.page
 
 
-def relative_path(path: str, root: Optional[str] = None) -> tuple[str, bool]:
+def relative_path(path: str, root: str | None = None) -> tuple[str, bool]:
     """(POSIX path relative to root, True) when the file sits under root; else (absolute POSIX, False)."""
     root_p = Path(root or os.getcwd()).resolve()
     p = Path(path)
@@ -263,24 +266,25 @@ def family_of(rule_id: str) -> str:
     return FAMILIES.get(rule_id[:1].upper(), "other") if rule_id else "other"
 
 
-def load_catalogue() -> Optional[list[Any]]:
+def load_catalogue() -> list[Any] | None:
     """The built-in rule metadata (engine.catalogue), or None when it cannot be loaded — the output
     then describes rules from the findings alone. Plugin rules: the caller passes options["rules"]."""
-    try:
-        from ..engine.catalogue import cached_catalogue
+    from ..engine.catalogue import cached_catalogue
+    from ..errors import ReportLintError
 
+    try:
         return list(cached_catalogue())
-    except Exception:  # a broken catalogue is reported by the engine; output must still be written
+    except (ReportLintError, OSError):  # a broken catalogue is reported by the engine; output must still be written
         return None
 
 
-def project_url() -> Optional[str]:
+def project_url() -> str | None:
     """The project's home page from the installed package metadata ([project.urls]), if declared."""
-    try:
-        from importlib.metadata import metadata
+    from importlib.metadata import PackageNotFoundError, metadata
 
+    try:
         md = metadata("report-lint")
-    except Exception:
+    except (PackageNotFoundError, OSError):  # not installed as a distribution, or its metadata unreadable
         return None
     urls = {}
     for entry in md.get_all("Project-URL") or []:
@@ -289,7 +293,7 @@ def project_url() -> Optional[str]:
     for label in ("homepage", "repository", "source", "documentation"):
         if urls.get(label):
             return urls[label]
-    return md.get("Home-page") or None
+    return (md.get_all("Home-page") or [None])[0] or None
 
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from io import StringIO
-from typing import Optional
+from typing import cast
 
 from rich import box
 from rich.console import Console, Group
@@ -87,8 +87,8 @@ def _rows_table(rows: list[c.RowView], lang: str) -> Table:
     for key, label in keys:
         cells = []
         for rv in rows:
-            cv = next((x for x in rv.cells if x.key == key), None)
-            cells.append(_cell_text(cv, lang) if cv is not None else Text(""))
+            cell = next((x for x in rv.cells if x.key == key), None)
+            cells.append(_cell_text(cell, lang) if cell is not None else Text(""))
         table.add_row(Text(label), *cells)
     return table
 
@@ -114,7 +114,7 @@ def _finding(f: Finding, lang: str) -> Table:
     return grid
 
 
-def _header(fr: FileResult, lang: str, labels: Optional[dict]) -> list:
+def _header(fr: FileResult, lang: str, labels: dict | None) -> list:
     t = _T[c.lang_key(lang)]
     sep = "：" if c.lang_key(lang) == "zh" else ": "
     line = Text()
@@ -139,10 +139,10 @@ def _header(fr: FileResult, lang: str, labels: Optional[dict]) -> list:
     out = [line]
     if fr.categories:
         cats = Text(f"{t['categories']}{sep}", style="dim")
-        for i, (k, v) in enumerate(fr.categories.items()):
+        for i, (category, score) in enumerate(fr.categories.items()):
             if i:
                 cats.append("，" if c.lang_key(lang) == "zh" else ", ", style="dim")
-            cats.append(f"{c.category_label(k, lang, labels)} {c.fmt_score(v)}")
+            cats.append(f"{c.category_label(category, lang, labels)} {c.fmt_score(score)}")
         out.append(cats)
     return out
 
@@ -151,7 +151,7 @@ class Writer:
     """The console output one file at a time (a batch never holds every result): `begin(run)`,
     `file(fr)` per file, `end(run)` with the run's summary; each returns the text to write."""
 
-    def __init__(self, *, lang: str = "zh", options: Optional[dict] = None):
+    def __init__(self, *, lang: str = "zh", options: dict | None = None):
         self.lang = lang
         self.opts = c.options_of(options)
         self.show_notes = bool(self.opts.get("show_parse_notes", False))
@@ -160,7 +160,7 @@ class Writer:
         # unreadable files and internal errors are the CLI's to print (on stderr); a library caller
         # rendering a RunResult gets them here
         self.show_errors = bool(self.opts.get("show_errors", True))
-        self.labels: Optional[dict] = None
+        self.labels: dict | None = None
         self.hidden_notes = 0
         self.count = 0
 
@@ -170,7 +170,8 @@ class Writer:
     @staticmethod
     def _text(console: Console) -> str:
         # rich pads lines to the full width; trailing blanks only get in the way of a diff or a paste
-        return "\n".join(_TRAILING.sub(r"\1", line) for line in console.file.getvalue().split("\n"))
+        text = cast(StringIO, console.file).getvalue()  # every console here is made by _console
+        return "\n".join(_TRAILING.sub(r"\1", line) for line in text.split("\n"))
 
     def begin(self, run: RunResult) -> str:
         self.labels = (run.summary or {}).get("category_labels")
@@ -194,7 +195,7 @@ class Writer:
         return self._text(console)
 
 
-def _file(console: Console, fr: FileResult, shown: list[Finding], lang: str, labels: Optional[dict],
+def _file(console: Console, fr: FileResult, shown: list[Finding], lang: str, labels: dict | None,
           show_errors: bool) -> None:
     t = _T[c.lang_key(lang)]
     zh = c.lang_key(lang) == "zh"
@@ -224,7 +225,7 @@ def _file(console: Console, fr: FileResult, shown: list[Finding], lang: str, lab
         console.print(Text(t["clean"], style="green"))
         console.print()
         return
-    for part, title_text, findings in c.group_by_part(shown, lang):
+    for _part, title_text, findings in c.group_by_part(shown, lang):
         console.print()
         title = Text(title_text, style="bold underline")
         title.append(f"（{len(findings)}）" if zh else f" ({len(findings)})", style="dim")
@@ -239,8 +240,8 @@ def _summary_data(run: RunResult) -> dict:
     s = run.summary or {}
     if "files_checked" in s:
         return s
-    from ..engine.runner import Tally
     from ..config import Config
+    from ..engine.runner import Tally
 
     tally = Tally(Config())
     for fr in run.files:
@@ -248,7 +249,8 @@ def _summary_data(run: RunResult) -> dict:
     worst = sorted(tally.worst, reverse=True)
     return {"files": tally.files, "files_checked": tally.checked, "files_unreadable": tally.unreadable,
             "files_skipped": tally.skipped, "by_severity": tally.by_sev, "by_rule": tally.by_rule,
-            "rule_names": tally.rule_names, "score": round(tally.score_sum / tally.score_n, 1) if tally.score_n else None,
+            "rule_names": tally.rule_names,
+            "score": round(tally.score_sum / tally.score_n, 1) if tally.score_n else None,
             "min_score": tally.min_score, "score_bands": tally.bands,
             "worst": [{"path": p, "score": -sc} for sc, _, p in worst], "baselined": tally.baselined}
 
@@ -343,7 +345,8 @@ def _folder_summary(console: Console, s: dict, lang: str) -> None:
         console.print(dist)
     worst = s.get("worst") or []
     if len(worst) > 1:
-        console.print(Text(f"得分最低的 {len(worst)} 份报告：" if zh else f"The {len(worst)} lowest scores:", style="bold"))
+        console.print(Text(f"得分最低的 {len(worst)} 份报告：" if zh else f"The {len(worst)} lowest scores:",
+                           style="bold"))
         for w in worst:
             row = Text(f"  {c.fmt_score(w['score']):>5}  ")
             row.append(w["path"])
@@ -356,7 +359,7 @@ def _folder_summary(console: Console, s: dict, lang: str) -> None:
             console.print(Text(f"  {rid}  {k:>5}  {names.get(rid, '')}".rstrip()))
 
 
-def render(run: RunResult, *, lang: str = "zh", options: Optional[dict] = None) -> str:
+def render(run: RunResult, *, lang: str = "zh", options: dict | None = None) -> str:
     w = Writer(lang=lang, options=options)
     parts = [w.begin(run)] + [w.file(fr) for fr in run.files] + [w.end(run)]
     return "".join(p for p in parts if p)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any, Optional
+from typing import Any
 
 from ..engine.types import FAMILIES, FileResult, RunResult
 from . import _common as c
@@ -25,7 +25,7 @@ def _line(values: list[Any]) -> str:
     return buf.getvalue()
 
 
-def _problem(fr: FileResult) -> Optional[str]:
+def _problem(fr: FileResult) -> str | None:
     if fr.error is not None:
         return f"{fr.error.code}: {fr.error.message}"
     if fr.skipped is not None:
@@ -34,7 +34,7 @@ def _problem(fr: FileResult) -> Optional[str]:
 
 
 class Writer:
-    def __init__(self, *, lang: str = "zh", options: Optional[dict] = None):
+    def __init__(self, *, lang: str = "zh", options: dict | None = None):
         self.lang = lang
         opts = c.options_of(options)
         self.per_finding = bool(opts.get("per_finding", False))
@@ -48,7 +48,7 @@ class Writer:
                 None if fr.score is None else f"{fr.score:.1f}", fr.grade]
         if not self.per_finding:
             n = c.counts(fr.findings)
-            fam = {name: 0 for name in FAMILY_COLUMNS}
+            fam = dict.fromkeys(FAMILY_COLUMNS, 0)
             for f in fr.findings:
                 fam[f.family] = fam.get(f.family, 0) + 1
             return _line([*head, fr.status, _problem(fr), n["error"], n["warning"], n["info"],
@@ -57,8 +57,8 @@ class Writer:
         for f in fr.findings:
             loc = f.location
             line, page = c.resolve_line_page(f)
-            out.append(_line([*head, f.rule, f.name, f.family, f.severity, c.message(f, self.lang), c.logical_where(f, self.lang),
-                              loc.section, loc.table, loc.row, loc.column, line, page,
+            out.append(_line([*head, f.rule, f.name, f.family, f.severity, c.message(f, self.lang),
+                              c.logical_where(f, self.lang), loc.section, loc.table, loc.row, loc.column, line, page,
                               _scalar(f.expected), _scalar(f.actual)]))
         return "".join(out)
 
@@ -74,6 +74,6 @@ def _scalar(v: Any) -> Any:
     return json.dumps(v, ensure_ascii=False)
 
 
-def render(run: RunResult, *, lang: str = "zh", options: Optional[dict] = None) -> str:
+def render(run: RunResult, *, lang: str = "zh", options: dict | None = None) -> str:
     w = Writer(lang=lang, options=options)
     return w.begin(run) + "".join(w.file(fr) for fr in run.files) + w.end(run)

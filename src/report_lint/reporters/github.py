@@ -8,7 +8,6 @@ Escaping follows the runner's rules: in the message %, CR and LF are percent-enc
 from __future__ import annotations
 
 import os
-from typing import Optional
 
 from ..engine.types import FileResult, RunResult
 from . import _common as c
@@ -29,12 +28,12 @@ def command(name: str, message: str, **props: object) -> str:
     return f"::{name}{' ' + given if given else ''}::{escape_data(message)}"
 
 
-def _path(fr: FileResult, root: Optional[str]) -> str:
+def _path(fr: FileResult, root: str | None) -> str:
     rel, inside = c.relative_path(fr.path, root)
     return rel if inside else fr.path
 
 
-def _file_lines(fr: FileResult, lang: str, root: Optional[str], show_notes: bool = False) -> list[str]:
+def _file_lines(fr: FileResult, lang: str, root: str | None, show_notes: bool = False) -> list[str]:
     zh = c.lang_key(lang) == "zh"
     path = _path(fr, root)
     if fr.error is not None:
@@ -52,10 +51,11 @@ def _file_lines(fr: FileResult, lang: str, root: Optional[str], show_notes: bool
              else f": {n['error']} errors, {n['warning']} warnings, {n['info']} info")
     out = [f"::group::{escape_data(head)}"]
     for p in getattr(fr, "internal_errors", None) or []:
-        out.append(command("error", p.message, file=path, title=(("内部错误 " if zh else "internal error ") + (p.rule or "")).strip()))
-    for part, title, findings in c.group_by_part(shown, lang):
+        out.append(command("error", p.message, file=path,
+                           title=(("内部错误 " if zh else "internal error ") + (p.rule or "")).strip()))
+    for _part, _title, findings in c.group_by_part(shown, lang):
         for f in findings:
-            line, page = c.resolve_line_page(f)
+            line, _page = c.resolve_line_page(f)
             text = c.message(f, lang)
             where = c.where(f, lang)
             if where:
@@ -66,7 +66,7 @@ def _file_lines(fr: FileResult, lang: str, root: Optional[str], show_notes: bool
     return out
 
 
-def _write_summary(target: str, text: str, lang: str) -> Optional[str]:
+def _write_summary(target: str, text: str, lang: str) -> str | None:
     try:
         with open(target, "a", encoding="utf-8") as fh:
             fh.write(text)
@@ -81,7 +81,7 @@ class Writer:
     """Annotations one file at a time; the closing line and the step summary at the end. Parse notes
     (catalogue tag "parse-note") are left out unless options["show_parse_notes"]."""
 
-    def __init__(self, *, lang: str = "zh", options: Optional[dict] = None):
+    def __init__(self, *, lang: str = "zh", options: dict | None = None):
         self.lang = lang
         self.opts = c.options_of(options)
         self.rows: list[str] = []  # the step summary's table rows (one short line per file)
@@ -97,7 +97,7 @@ class Writer:
         return "\n".join(_file_lines(fr, self.lang, self.opts.get("srcroot"),
                                      bool(self.opts.get("show_parse_notes")))) + "\n"
 
-    def _summary_target(self) -> Optional[str]:
+    def _summary_target(self) -> str | None:
         target = self.opts.get("step_summary")
         if target is None:
             target = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -110,11 +110,11 @@ class Writer:
         n = s["by_severity"] if s else stats["findings"]
         mean = s["score"] if s else stats["mean_score"]
         if c.lang_key(self.lang) == "zh":
-            lines = [f"report-lint：共 {files} 个文件，错误 {n['error']}，警告 {n['warning']}，"
-                     f"提示 {n['info']}，平均得分 {c.fmt_score(mean)}"]
+            lines = [(f"report-lint：共 {files} 个文件，错误 {n['error']}，警告 {n['warning']}，"
+                     f"提示 {n['info']}，平均得分 {c.fmt_score(mean)}")]
         else:
-            lines = [f"report-lint: {files} files, {n['error']} errors, {n['warning']} warnings, "
-                     f"{n['info']} info, mean score {c.fmt_score(mean)}"]
+            lines = [(f"report-lint: {files} files, {n['error']} errors, {n['warning']} warnings, "
+                     f"{n['info']} info, mean score {c.fmt_score(mean)}")]
         target = self._summary_target()
         if target:
             from .markdown import summary_table_from_rows
@@ -127,6 +127,6 @@ class Writer:
         return "\n".join(lines) + "\n"
 
 
-def render(run: RunResult, *, lang: str = "zh", options: Optional[dict] = None) -> str:
+def render(run: RunResult, *, lang: str = "zh", options: dict | None = None) -> str:
     w = Writer(lang=lang, options=options)
     return w.begin(run) + "".join(w.file(fr) for fr in run.files) + w.end(run)

@@ -6,7 +6,7 @@ then the extras other tools find useful (name, both-language messages, weight, b
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
+from typing import Any
 
 from ..engine.types import FileResult, Finding, RunResult
 from . import _common as c
@@ -81,7 +81,7 @@ def run_dict(run: RunResult, lang: str = "zh") -> dict[str, Any]:
     }
 
 
-def _dumps(value: Any, indent: Optional[int], level: int) -> str:
+def _dumps(value: Any, indent: int | None, level: int) -> str:
     text = json.dumps(value, ensure_ascii=False, indent=indent)
     if indent is None or level == 0:
         return text
@@ -92,7 +92,7 @@ class Writer:
     """The same JSON document written one file at a time (`begin`, `file`, `end`), so a batch of
     thousands of reports never holds them all: byte for byte what `render` gives."""
 
-    def __init__(self, *, lang: str = "zh", options: Optional[dict] = None):
+    def __init__(self, *, lang: str = "zh", options: dict | None = None):
         self.lang = lang
         opts = c.options_of(options)
         self.indent = opts.get("indent", 2)
@@ -117,9 +117,10 @@ class Writer:
     def end(self, run: RunResult) -> str:
         sep = ", " if self.indent is None else ","
         close = (self._nl(1) if self.n else "") + "]"
-        return close + sep + self._nl(1) + f'"summary": {_dumps(summary_dict(run), self.indent, 1)}' + self._nl(0) + "}\n"
+        summary = f'"summary": {_dumps(summary_dict(run), self.indent, 1)}'
+        return close + sep + self._nl(1) + summary + self._nl(0) + "}\n"
 
 
-def render(run: RunResult, *, lang: str = "zh", options: Optional[dict] = None) -> str:
+def render(run: RunResult, *, lang: str = "zh", options: dict | None = None) -> str:
     w = Writer(lang=lang, options=options)
     return w.begin(run) + "".join(w.file(fr) for fr in run.files) + w.end(run)

@@ -9,7 +9,7 @@ and for batches too large for one JSON document.
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
+from typing import Any
 
 from ..engine.types import FileResult, RunResult
 from . import _common as c
@@ -32,7 +32,7 @@ def row(fr: FileResult, lang: str) -> dict[str, Any]:
 
 
 class Writer:
-    def __init__(self, *, lang: str = "zh", options: Optional[dict] = None):
+    def __init__(self, *, lang: str = "zh", options: dict | None = None):
         self.lang = lang
         self.opts = c.options_of(options)
 
@@ -46,6 +46,6 @@ class Writer:
         return json.dumps({"type": "summary", **summary_dict(run)}, ensure_ascii=False) + "\n"
 
 
-def render(run: RunResult, *, lang: str = "zh", options: Optional[dict] = None) -> str:
+def render(run: RunResult, *, lang: str = "zh", options: dict | None = None) -> str:
     w = Writer(lang=lang, options=options)
     return w.begin(run) + "".join(w.file(fr) for fr in run.files) + w.end(run)

@@ -8,7 +8,7 @@ their text in <system-out>. An unreadable file (or a crash inside a check) is an
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from typing import Any, Optional
+from typing import Any
 
 from ..engine.types import FileResult, Finding, RunResult
 from . import _common as c
@@ -22,11 +22,11 @@ def _finding_text(f: Finding, lang: str) -> str:
     return f"[{sev}] {f.rule} {c.message(f, lang)}" + (f" — {where}" if where else "")
 
 
-def _rule_name(meta: Any) -> Optional[str]:
+def _rule_name(meta: Any) -> str | None:
     return meta.get("name") if isinstance(meta, dict) else getattr(meta, "name", None)
 
 
-def _rule_id(meta: Any) -> Optional[str]:
+def _rule_id(meta: Any) -> str | None:
     return meta.get("id") if isinstance(meta, dict) else getattr(meta, "id", None)
 
 
@@ -36,8 +36,12 @@ def _add_case(suite: ET.Element, classname: str, name: str, findings: list[Findi
     if failing:
         worst = max(failing, key=lambda f: c.SEVERITY_ORDER.get(f.severity, 0))
         first = c.message(failing[0], lang)
-        msg = first if len(failing) == 1 else (
-            f"{first}（等 {len(failing)} 项）" if c.lang_key(lang) == "zh" else f"{first} (and {len(failing) - 1} more)")
+        if len(failing) == 1:
+            msg = first
+        elif c.lang_key(lang) == "zh":
+            msg = f"{first}（等 {len(failing)} 项）"
+        else:
+            msg = f"{first} (and {len(failing) - 1} more)"
         fail = ET.SubElement(case, "failure", message=msg, type=worst.severity)
         fail.text = "\n".join(_finding_text(f, lang) for f in failing)
     rest = [f for f in findings if f.severity not in FAILING]
@@ -106,7 +110,7 @@ def _suite(root: ET.Element, fr: FileResult, rules: list[Any], lang: str) -> dic
     return tally
 
 
-def render(run: RunResult, *, lang: str = "zh", options: Optional[dict] = None) -> str:
+def render(run: RunResult, *, lang: str = "zh", options: dict | None = None) -> str:
     opts = c.options_of(options)
     rules = opts.get("rules")
     if rules is None:

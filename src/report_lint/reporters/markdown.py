@@ -4,7 +4,6 @@ first, then each file's findings grouped by part, with the offending table row w
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from ..engine.types import FileResult, RunResult
 from . import _common as c
@@ -15,14 +14,14 @@ _T = {
     "zh": {
         "title": "政府信息公开工作年度报告检查结果", "path": "文件", "organ": "机关", "year": "年度",
         "template": "模板", "score": "得分", "grade": "等级", "errors": "错误", "warnings": "警告",
-        "infos": "提示", "unreadable": "无法读取", "skipped": "非年报，已跳过", "clean": "未发现问题。", "where": "位置", "categories": "分项得分",
-        "total": "合计", "mean": "平均",
+        "infos": "提示", "unreadable": "无法读取", "skipped": "非年报，已跳过", "clean": "未发现问题。",
+        "where": "位置", "categories": "分项得分", "total": "合计", "mean": "平均",
     },
     "en": {
         "title": "Annual disclosure report check results", "path": "File", "organ": "Organ", "year": "Year",
         "template": "Template", "score": "Score", "grade": "Grade", "errors": "Errors", "warnings": "Warnings",
-        "infos": "Info", "unreadable": "cannot read", "skipped": "not a report, skipped", "clean": "No findings.", "where": "Where",
-        "categories": "Categories", "total": "Total", "mean": "mean",
+        "infos": "Info", "unreadable": "cannot read", "skipped": "not a report, skipped", "clean": "No findings.",
+        "where": "Where", "categories": "Categories", "total": "Total", "mean": "mean",
     },
 }
 
@@ -75,7 +74,7 @@ def _row_text(rv: c.RowView, lang: str) -> str:
     return f"{md(rv.label)}{sep}" + " · ".join(cells)
 
 
-def _file(fr: FileResult, lang: str, level: int, labels: Optional[dict] = None) -> list[str]:
+def _file(fr: FileResult, lang: str, level: int, labels: dict | None = None) -> list[str]:
     t = _T[c.lang_key(lang)]
     zh = c.lang_key(lang) == "zh"
     sep = "：" if zh else ": "
@@ -86,7 +85,7 @@ def _file(fr: FileResult, lang: str, level: int, labels: Optional[dict] = None) 
                 f"> **{t['unreadable']}**{sep}{md(fr.error.message)} ({md(fr.error.code)})", ""]
         return out
     if fr.skipped is not None:
-        return out + [f"> {md(fr.skipped.message)}", ""]
+        return [*out, f"> {md(fr.skipped.message)}", ""]
     facts = [(t["organ"], c.organ_of(fr)), (t["year"], fr.year), (t["template"], fr.template),
              (t["score"], c.fmt_score(fr.score) if fr.score is not None else None), (t["grade"], fr.grade)]
     out.append(" · ".join(f"{k}{sep}{md(v)}" for k, v in facts if v not in (None, "")))
@@ -100,7 +99,7 @@ def _file(fr: FileResult, lang: str, level: int, labels: Optional[dict] = None) 
     if not fr.findings:
         out += [t["clean"], ""]
         return out
-    for part, title, findings in c.group_by_part(fr.findings, lang):
+    for _part, title, findings in c.group_by_part(fr.findings, lang):
         out += [f"{h}# {md(title)}", ""]
         for f in findings:
             out.append(f"- **{c.severity_label(f.severity, lang)}** `{f.rule}` {md(c.message(f, lang))}")
@@ -113,7 +112,7 @@ def _file(fr: FileResult, lang: str, level: int, labels: Optional[dict] = None) 
     return out
 
 
-def render(run: RunResult, *, lang: str = "zh", options: Optional[dict] = None) -> str:
+def render(run: RunResult, *, lang: str = "zh", options: dict | None = None) -> str:
     opts = c.options_of(options)
     level = int(opts.get("heading_level", 1))
     t = _T[c.lang_key(lang)]

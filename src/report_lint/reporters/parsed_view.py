@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from io import StringIO
-from typing import Optional
+from typing import Any
 
 from rich import box
 from rich.cells import cell_len
@@ -20,8 +20,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from ..engine.types import FindingLocation
 from ..engine import places
+from ..engine.types import FindingLocation
 from ..model import Cell, Fact, Location, Report
 from . import _common as c
 from ._rich import Wrapped
@@ -30,7 +30,7 @@ _TRAILING = re.compile(r"[ ]+((?:\x1b\[[0-9;]*m)*)$")
 TABLE_KEYS = ("disclosure", "applications", "reviews")
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
-_T = {
+_T: dict[str, dict[str, Any]] = {  # label strings, and the nested scope and kind maps
     "zh": {
         "meta": "基本信息", "field": "项目", "value": "内容", "from": "来源",
         "title": "标题", "organ": "机关", "organ_kind": "机关类型", "year": "年度", "template": "模板",
@@ -68,7 +68,7 @@ _T = {
 }
 
 
-def _where(loc: Optional[Location], lang: str) -> str:
+def _where(loc: Location | None, lang: str) -> str:
     return loc.describe(c.lang_key(lang)) if loc is not None else ""
 
 
@@ -143,20 +143,20 @@ def _parts(report: Report, lang: str, tpl) -> Table:
     return table
 
 
-def _cell(cell: Optional[Cell], lang: str) -> Text:
+def _cell(cell: Cell | None, lang: str) -> Text:
     text, kind = c.cell_text(cell, lang)
     if kind == "number":
         out = Text(text)
         if cell is not None and cell.derived:
             out.append("*", style="bold cyan")
         return out
-    if kind == "invalid":
+    if kind == "invalid" and cell is not None:
         return Text(f"⚠ {(cell.raw or '').strip()}", style="bold red")
     return Text(text, style="dim")
 
 
 def _grid(report: Report, key: str, lang: str, tpl, rows: list[str], columns: list[tuple[str, str]],
-          title: Optional[str]) -> Table:
+          title: str | None) -> Table:
     t = _T[c.lang_key(lang)]
     data = getattr(report.tables, key) or {}
     table = Table(title=title, title_justify="left", title_style="dim", box=box.SIMPLE_HEAD, show_edge=False,
@@ -166,8 +166,8 @@ def _grid(report: Report, key: str, lang: str, tpl, rows: list[str], columns: li
     # Value columns get a fixed width (a wrapped number misreads, and rich would crop a table of
     # unbreakable CJK headers); the row labels take what is left and wrap.
     table.add_column(t["row"], overflow="fold")
-    for i, (ckey, label) in enumerate(columns):
-        head = places.column_label(key, ckey, lang, tpl) if c.lang_key(lang) == "en" else c.wrap_label(label)
+    for i, (ckey, column_label) in enumerate(columns):
+        head = places.column_label(key, ckey, lang, tpl) if c.lang_key(lang) == "en" else c.wrap_label(column_label)
         if c.lang_key(lang) == "en":
             head = "\n".join(head.split(" ")) if cell_len(head) > 10 else head
         widest = max((cell_len(cells[i].plain) for cells in body.values()), default=1)
@@ -222,7 +222,8 @@ def _table(report: Report, key: str, lang: str, tpl) -> list:
     extra = [r for r in data if r not in known]
     if extra:  # no template data, or rows the template lacks: show them with whatever columns they carry
         cols = list(dict.fromkeys(k for r in extra for k in data[r]))
-        out.append(_grid(report, key, lang, tpl, extra, [(k, places.column_label(key, k, "zh", tpl)) for k in cols], None))
+        columns = [(k, places.column_label(key, k, "zh", tpl)) for k in cols]
+        out.append(_grid(report, key, lang, tpl, extra, columns, None))
     return out
 
 
@@ -283,8 +284,8 @@ def _problems(report: Report, lang: str, tpl) -> list:
         line.append(c.severity_label(p.severity, lang) + " ", style=SEVERITY_STYLE.get(p.severity, ""))
         line.append(p.code + " ", style="bold")
         line.append(p.message_en if c.lang_key(lang) == "en" else p.message)
-        where = [w for w in (places.logical_where(FindingLocation(table=p.table, row=p.row, column=p.column), lang, tpl),
-                             _where(p.location, lang)) if w]
+        cell = FindingLocation(table=p.table, row=p.row, column=p.column)
+        where = [w for w in (places.logical_where(cell, lang, tpl), _where(p.location, lang)) if w]
         if where:
             line.append("  (" + " · ".join(where) + ")", style="dim")
         out.append(Padding(Wrapped(line), (0, 0, 0, 2), expand=False))
@@ -293,7 +294,8 @@ def _problems(report: Report, lang: str, tpl) -> list:
 
 def render_report(report: Report, *, lang: str = "zh", color: bool = False, width: int = 100) -> str:
     t = _T[c.lang_key(lang)]
-    console = Console(file=StringIO(), force_terminal=color, color_system="256" if color else None, width=width,
+    buffer = StringIO()
+    console = Console(file=buffer, force_terminal=color, color_system="256" if color else None, width=width,
                       highlight=False, emoji=False, legacy_windows=False)
     tpl = places.template_of(report)
     console.rule(Text(report.meta.title or report.source.path, style="bold"), align="left")
@@ -314,4 +316,4 @@ def render_report(report: Report, *, lang: str = "zh", color: bool = False, widt
     console.print()
     for block in _problems(report, lang, tpl):
         console.print(block)
-    return "\n".join(_TRAILING.sub(r"\1", line) for line in console.file.getvalue().split("\n"))
+    return "\n".join(_TRAILING.sub(r"\1", line) for line in buffer.getvalue().split("\n"))

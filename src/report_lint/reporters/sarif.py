@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any
 from urllib.parse import quote
 
 from ..engine.types import FileResult, Finding, RunResult
@@ -55,17 +56,17 @@ def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _docs_uri(rule_id: str) -> Optional[str]:
+def _docs_uri(rule_id: str) -> str | None:
     """The rule's documentation page when the distribution declares a Documentation URL."""
-    try:
-        from ..engine.catalogue import help_uri
+    from ..engine.catalogue import help_uri
 
+    try:
         return help_uri(rule_id)
-    except Exception:
+    except OSError:  # the distribution's metadata unreadable: no link (help_uri handles "not installed")
         return None
 
 
-def rule_descriptor(meta: Any, *, lang: str = "zh", help_base_uri: Optional[str] = None) -> dict[str, Any]:
+def rule_descriptor(meta: Any, *, lang: str = "zh", help_base_uri: str | None = None) -> dict[str, Any]:
     """One SARIF reportingDescriptor from catalogue metadata (an object with attributes or a dict with
     keys id, name, family, severity, evidence, spec, basis, weight, since, status, help_uri, doc{what,
     why, example, fix}). Missing fields are left out rather than invented."""
@@ -122,7 +123,7 @@ def rule_descriptor(meta: Any, *, lang: str = "zh", help_base_uri: Optional[str]
     return out
 
 
-def sarif_rules(rules: Iterable[Any], *, lang: str = "zh", help_base_uri: Optional[str] = None) -> list[dict]:
+def sarif_rules(rules: Iterable[Any], *, lang: str = "zh", help_base_uri: str | None = None) -> list[dict]:
     """SARIF rule descriptors for catalogue entries (objects or dicts), in id order."""
     out = [rule_descriptor(m, lang=lang, help_base_uri=help_base_uri) for m in rules if _get(m, "id")]
     return sorted(out, key=lambda d: d["id"])
@@ -147,7 +148,7 @@ def _catalogue(options: dict) -> list[Any]:
     return list(rules)
 
 
-def _artifact_uri(path: str, root: Optional[str]) -> dict[str, Any]:
+def _artifact_uri(path: str, root: str | None) -> dict[str, Any]:
     rel, inside = c.relative_path(path, root)
     if inside:
         return {"uri": quote(rel, safe="/"), "uriBaseId": SRCROOT}
@@ -202,9 +203,9 @@ def _properties(f: Finding) -> dict[str, Any]:
 
 
 def _file_results(fr: FileResult, artifact_index: int, rule_index: dict[str, int], lang: str,
-                  root: Optional[str]) -> list[dict[str, Any]]:
+                  root: str | None) -> list[dict[str, Any]]:
     art = {**_artifact_uri(fr.path, root), "index": artifact_index}
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, str, str], int] = {}
     results = []
     for f in fr.findings:
         line, page = c.resolve_line_page(f)
@@ -212,7 +213,8 @@ def _file_results(fr: FileResult, artifact_index: int, rule_index: dict[str, int
         if page is not None:
             region["properties"] = {"page": page}
         logical = _logical(f, lang)
-        key = (f.rule, logical["fullyQualifiedName"], "" if f.location.table else (getattr(f, "fingerprint", None) or ""))
+        fingerprint = "" if f.location.table else (getattr(f, "fingerprint", None) or "")
+        key = (f.rule, logical["fullyQualifiedName"], fingerprint)
         ordinal = seen.get(key, 0)
         seen[key] = ordinal + 1
         text = c.message(f, lang)
@@ -227,7 +229,8 @@ def _file_results(fr: FileResult, artifact_index: int, rule_index: dict[str, int
                 "physicalLocation": {"artifactLocation": dict(art), "region": region},
                 "logicalLocations": [logical],
             }],
-            "partialFingerprints": {FINGERPRINT_KEY: _fingerprint(f, art["uri"], logical["fullyQualifiedName"], ordinal)},
+            "partialFingerprints": {
+                FINGERPRINT_KEY: _fingerprint(f, art["uri"], logical["fullyQualifiedName"], ordinal)},
             "properties": _properties(f),
         }
         related = _related(f, art, lang)
@@ -259,11 +262,11 @@ def _related(f: Finding, art: dict, lang: str) -> list[dict[str, Any]]:
     return out
 
 
-def _artifact(fr: FileResult, root: Optional[str]) -> dict[str, Any]:
+def _artifact(fr: FileResult, root: str | None) -> dict[str, Any]:
     art: dict[str, Any] = {"location": _artifact_uri(fr.path, root)}
     if fr.sha256:
         art["hashes"] = {"sha-256": fr.sha256}
-    props = {k: v for k, v in (("template", fr.template), ("year", fr.year), ("organ", c.organ_of(fr)),
+    props: dict[str, Any] = {k: v for k, v in (("template", fr.template), ("year", fr.year), ("organ", c.organ_of(fr)),
                                ("score", fr.score), ("grade", fr.grade)) if v is not None}
     if fr.categories:
         props["categories"] = dict(fr.categories)
@@ -272,7 +275,7 @@ def _artifact(fr: FileResult, root: Optional[str]) -> dict[str, Any]:
     return art
 
 
-def _notifications(fr: FileResult, root: Optional[str]) -> list[dict[str, Any]]:
+def _notifications(fr: FileResult, root: str | None) -> list[dict[str, Any]]:
     where = [{"physicalLocation": {"artifactLocation": _artifact_uri(fr.path, root)}}]
     out = []
     if fr.error is not None:
@@ -290,7 +293,7 @@ def _notifications(fr: FileResult, root: Optional[str]) -> list[dict[str, Any]]:
     return out
 
 
-def to_sarif(run: RunResult, *, lang: str = "zh", options: Optional[dict] = None) -> dict[str, Any]:
+def to_sarif(run: RunResult, *, lang: str = "zh", options: dict | None = None) -> dict[str, Any]:
     opts = c.options_of(options)
     root = opts.get("srcroot")
     help_base = opts.get("help_base_uri")
@@ -340,5 +343,5 @@ def to_sarif(run: RunResult, *, lang: str = "zh", options: Optional[dict] = None
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [sarif_run]}
 
 
-def render(run: RunResult, *, lang: str = "zh", options: Optional[dict] = None) -> str:
+def render(run: RunResult, *, lang: str = "zh", options: dict | None = None) -> str:
     return json.dumps(to_sarif(run, lang=lang, options=options), ensure_ascii=False, indent=2) + "\n"

@@ -14,7 +14,6 @@ import contextlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Optional
 from urllib.parse import quote
 
 from starlette.applications import Starlette
@@ -39,8 +38,8 @@ FORMATS = ("json", "html", "checklist")
 
 # Nothing but the page's own files: no CDN, no inline script, no framing by another site.
 SECURITY_HEADERS = [
-    (b"content-security-policy", b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                                 b"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
+    (b"content-security-policy", (b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                                 b"form-action 'self'; base-uri 'none'; frame-ancestors 'none'")),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
     (b"cache-control", b"no-store"),  # a result page holds the draft's contents: keep it out of caches
@@ -52,7 +51,7 @@ class WebSettings:
     max_upload_mb: float = 50.0  # per file, and for the pasted text
     time_limit: float = 120.0  # seconds per check (and for waiting for a free worker)
     workers: int = 2
-    config: Optional[str] = None  # a report-lint.toml / pyproject.toml for the engine
+    config: str | None = None  # a report-lint.toml / pyproject.toml for the engine
     allowed_hosts: tuple[str, ...] = LOCAL_HOSTS  # the Host header: stops DNS-rebinding pages from reading us
     job: str = DEFAULT_JOB
     lang: str = "zh"  # the page's language when the address does not say (?lang=en)
@@ -68,7 +67,8 @@ class _SecurityHeaders:
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
-            return await self.app(scope, receive, send)
+            await self.app(scope, receive, send)
+            return
 
         async def with_headers(message):
             if message["type"] == "http.response.start":
@@ -227,7 +227,7 @@ async def healthz(request: Request) -> PlainTextResponse:
     return PlainTextResponse("ok")
 
 
-async def _not_found(request: Request, exc: HTTPException) -> Response:
+async def _not_found(request: Request, exc: Exception) -> Response:  # registered for HTTPException
     lang = _query_lang(request)
     tx = t(lang)
     status = getattr(exc, "status_code", 404)
@@ -246,7 +246,7 @@ async def _internal(request: Request, exc: Exception) -> Response:
     return HTMLResponse(page(tx["error_title"], error_body(tx["internal_page"], lang), lang), status_code=500)
 
 
-def create_app(settings: Optional[WebSettings] = None) -> Starlette:
+def create_app(settings: WebSettings | None = None) -> Starlette:
     settings = settings or WebSettings()
     pool = WorkerPool(settings.workers, job=settings.job)
 

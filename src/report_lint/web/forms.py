@@ -6,12 +6,12 @@ passes the upload limit (before the rest of the body is read).
 """
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import AsyncIterator, Optional
 from urllib.parse import parse_qsl
 
-from python_multipart.multipart import MultipartParser, parse_options_header
 from python_multipart.exceptions import FormParserError
+from python_multipart.multipart import MultipartParser, parse_options_header
 
 MAX_PARTS = 16  # two files and a handful of options; anything more is not our form
 MAX_FIELD_BYTES = 64 * 1024  # an option field (the pasted text has its own, larger limit)
@@ -44,7 +44,7 @@ class Form:
         return [u for u in self.files.get(key, []) if u.data or u.name]
 
 
-async def read_form(content_type: Optional[str], body: AsyncIterator[bytes], limit: int) -> Form:
+async def read_form(content_type: str | None, body: AsyncIterator[bytes], limit: int) -> Form:
     """Parse multipart/form-data from `body` (an async iterator of chunks). Each file and the pasted text
     may hold at most `limit` bytes; FormTooLarge is raised as soon as one passes it."""
     ctype, params = parse_options_header(content_type or "")

@@ -16,12 +16,13 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import PurePath
-from typing import Any, Optional
+from typing import Any
 
 from .. import __version__
 from ..errors import ReportLintError
 from ..model import Provenance, Report
 from .text import t
+
 
 def safe_name(name: str, fallback: str) -> str:
     """The browser's file name as a label only: its last component, control characters removed."""
@@ -96,14 +97,15 @@ def verdict(report: Report, engine, lang: str, date_given: bool = False) -> dict
         return {**out, "status": "no-date"}
     prov = meta.provenance.get("published_on")
     sources = tm.SOURCE_EN if lang == "en" else tm.SOURCE_ZH
-    source = t(lang)["source_page"] if date_given else (sources.get(prov.kind if prov else "", "") or t(lang)["unknown"])
+    source = (t(lang)["source_page"] if date_given
+              else sources.get(prov.kind if prov else "", "") or t(lang)["unknown"])
     out.update(published=meta.published_on.isoformat(), source=source)
     if meta.published_on <= effective:
         return {**out, "status": "on-time"}
     return {**out, "status": "late", "late_days": (meta.published_on - statutory).days}
 
 
-def _pair_problem(now: Report, prev: Report, lang: str) -> Optional[str]:
+def _pair_problem(now: Report, prev: Report, lang: str) -> str | None:
     """Why the year-over-year rules cannot pair the two reports, or None when they can."""
     from ..engine.runner import organ_year_key
 
@@ -133,12 +135,12 @@ def run(payload: dict) -> dict:
         reports = [_parse(n, d, engine) for n, d in files]
     except ReportLintError as e:
         return {"ok": False, "code": e.code, "message": e.message(lang)}
-    except Exception as e:  # a parser bug: the same one line the CLI gives, never a traceback
+    except Exception as e:  # noqa: BLE001 - a reader bug: the same one line the CLI gives, never a traceback
         detail = " ".join(f"{type(e).__name__}: {e}".split())[:300]
         what = f"解析时出错：{detail}（report-lint 内部错误）" if lang == "zh" else \
             f"the parser crashed: {detail} (report-lint internal error)"
         return {"ok": False, "code": "internal-error", "message": what}
-    pairs = list(zip((n for n, _ in files), reports))
+    pairs = list(zip((n for n, _ in files), reports, strict=True))
     notes: list[str] = []
     if len(pairs) == 2 and pairs[0][1].meta.year and pairs[1][1].meta.year \
             and pairs[1][1].meta.year > pairs[0][1].meta.year:  # dropped in the other order
@@ -175,7 +177,8 @@ def run(payload: dict) -> dict:
     from .view import result_html
 
     prev_fr = engine.run_report(prev_report, path=prev_name) if prev_report is not None else None
-    body = result_html(fr, name=name, lang=lang, verdict=verdict(report, engine, lang, "published_on" in given), downloads=downloads,
+    body = result_html(fr, name=name, lang=lang, verdict=verdict(report, engine, lang, "published_on" in given),
+                       downloads=downloads,
                        notes=notes, user_given=given, previous=prev_fr, previous_name=prev_name or "",
                        why_not_pair=why_not)
     return {"ok": True, "title": report.meta.title or name, "body": body, "filename": "", "media_type": "text/html"}

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Optional
 
 from .. import __version__
 from .text import ORGAN_KINDS, t
 from .view import h
 
 
-def lang_of(value: Optional[str]) -> str:
+def lang_of(value: str | None) -> str:
     return "en" if (value or "").lower().startswith("en") else "zh"
 
 
@@ -37,7 +36,8 @@ def page(title: str, body: str, lang: str, *, path: str = "/") -> str:
 <a class="skip" href="#main">{h(skip)}</a>
 <header class="top"><a class="brand" href="/?lang={lang}">{h(tx['app_long'])}</a>
 <nav aria-label="{'Site' if lang == 'en' else '导航'}"><a href="/rules?lang={lang}">{h(tx['rules_title'])}</a>
-<a href="{h(path)}?lang={other}" lang="{'zh-CN' if other == 'zh' else 'en'}" hreflang="{other}">{h(tx['other_lang'])}</a></nav>
+<a href="{h(path)}?lang={other}" lang="{'zh-CN' if other == 'zh' else 'en'}"
+   hreflang="{other}">{h(tx['other_lang'])}</a></nav>
 </header>
 <main id="main" tabindex="-1">
 {body}
@@ -77,7 +77,8 @@ def upload_form(lang: str, max_mb: float, seconds: float) -> str:
 </details>
 <fieldset class="options"><legend>{h(tx['options'])}</legend>
   <div><label for="year">{h(tx['year'])}</label>
-  <input type="number" id="year" name="year" min="2008" max="2100" inputmode="numeric" placeholder="{h(tx['year_hint'])}"></div>
+  <input type="number" id="year" name="year" min="2008" max="2100" inputmode="numeric"
+         placeholder="{h(tx['year_hint'])}"></div>
   <div><label for="organ_kind">{h(tx['organ_kind'])}</label>
   <select id="organ_kind" name="organ_kind"><option value="">{h(tx['kind_unknown'])}</option>{kinds}</select></div>
   <div><label for="published_on">{h(tx['published_on'])}</label>
@@ -124,7 +125,7 @@ def markdown_html(text: str) -> str:
     return _MD_LINK.sub(lambda m: f'href="/rules/{m.group(1)}"', html)
 
 
-def rule_body(rule_id: str, lang: str, catalogue) -> Optional[tuple[str, str]]:
+def rule_body(rule_id: str, lang: str, catalogue) -> tuple[str, str] | None:
     """(title, body) of a rule's page, or None when there is no such rule."""
     from ..engine.catalogue import render_rule_doc
 

@@ -10,6 +10,7 @@ are blocking calls, made from Starlette's thread pool.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import queue
@@ -17,7 +18,7 @@ import struct
 import subprocess
 import sys
 import threading
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 DEFAULT_JOB = "report_lint.web.job:run"
 _HEADER = struct.Struct(">Q")
@@ -39,13 +40,13 @@ class JobCrashed(Exception):
     """The job raised; the message is its one-line description."""
 
 
-def send(stream: BinaryIO, obj: Any) -> None:
+def send(stream: IO[bytes], obj: Any) -> None:
     data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
     stream.write(_HEADER.pack(len(data)) + data)
     stream.flush()
 
 
-def _read_exactly(stream: BinaryIO, n: int) -> bytes:
+def _read_exactly(stream: IO[bytes], n: int) -> bytes:
     chunks, left = [], n
     while left:
         chunk = stream.read(left)
@@ -56,7 +57,7 @@ def _read_exactly(stream: BinaryIO, n: int) -> bytes:
     return b"".join(chunks)
 
 
-def receive(stream: BinaryIO) -> Any:
+def receive(stream: IO[bytes]) -> Any:
     (size,) = _HEADER.unpack(_read_exactly(stream, _HEADER.size))
     return pickle.loads(_read_exactly(stream, size))  # only ever from our own worker / server
 
@@ -67,6 +68,9 @@ class _Worker:
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
         self.process = subprocess.Popen([sys.executable, "-m", "report_lint.web.worker", job_spec],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        assert self.process.stdin is not None and self.process.stdout is not None  # both are pipes
+        self.requests: IO[bytes] = self.process.stdin
+        self.answers: IO[bytes] = self.process.stdout
 
     def call(self, payload: Any, budget: float) -> tuple[Any, bool]:
         """(answer, still usable). Raises JobTimeout or WorkerDied."""
@@ -80,8 +84,8 @@ class _Worker:
         timer.daemon = True
         timer.start()
         try:
-            send(self.process.stdin, payload)
-            answer = receive(self.process.stdout)
+            send(self.requests, payload)
+            answer = receive(self.answers)
         except (EOFError, OSError, pickle.UnpicklingError, struct.error):
             if expired.is_set():
                 raise JobTimeout() from None
@@ -91,11 +95,9 @@ class _Worker:
         return answer, not expired.is_set()  # the timer may have fired just after the answer came
 
     def stop(self) -> None:
-        for stream in (self.process.stdin, self.process.stdout):
-            try:
+        for stream in (self.requests, self.answers):
+            with contextlib.suppress(OSError):
                 stream.close()
-            except OSError:
-                pass
         try:
             self.process.wait(timeout=2)  # closing stdin ends its loop
         except subprocess.TimeoutExpired:
@@ -109,7 +111,7 @@ class WorkerPool:
     def __init__(self, size: int, job: str = DEFAULT_JOB):
         self.size = max(1, size)
         self.job = job
-        self._idle: "queue.Queue[_Worker]" = queue.Queue()
+        self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._workers: list[_Worker] = []
         self._closed = False

@@ -37,12 +37,15 @@ T = {
         "scope": {"self": "本机关", "region": "本地区", "other": "其他机关", "example": "举例", "plan": "计划"},
         "applicants": "申请人情况", "legal_persons": "法人或其他组织", "results": "三、本年度办理结果",
         "info_content": "信息内容", "extra_rows": "模板之外的行",
-        "groups": {"（三）": "（三）不予公开", "（四）": "（四）无法提供", "（五）": "（五）不予处理", "（六）": "（六）其他处理"},
+        "groups": {"（三）": "（三）不予公开", "（四）": "（四）无法提供", "（五）": "（五）不予处理",
+                   "（六）": "（六）其他处理"},
         "note": "（本列数据的勾稽关系为：{text}）",
-        "legend": "图例：⚠ 标出有问题的单元格，“应为”后是按表内勾稽关系推算的数值；把光标移到单元格上或用 Tab 键选中可查看说明。",
+        "legend": "图例：⚠ 标出有问题的单元格，“应为”后是按表内勾稽关系推算的数值；"
+                  "把光标移到单元格上或用 Tab 键选中可查看说明。",
         "plain_clean": "满分 100 分，本报告得 {score} 分，等级 {grade}。未发现问题。",
         "plain": "满分 100 分，本报告得 {score} 分，等级 {grade}。共发现 {e} 个错误、{w} 个警告、{i} 个提示："
-                 "“错误”必须改正（有错误时等级最高为 B），“警告”请核实，“提示”可酌情处理。分项得分表示各类问题扣分后剩下的分数。",
+                 "“错误”必须改正（有错误时等级最高为 B），“警告”请核实，“提示”可酌情处理。"
+                 "分项得分表示各类问题扣分后剩下的分数。",
         "plain_unscored": "这份文件无法评分。",
         "sev_count": "{n} 个", "severity": {"error": "错误", "warning": "警告", "info": "提示"},
         "verdict_on_time": "按时：发布日期 {published}（{source}），不晚于公布期限 {deadline}（{kind}）。",
@@ -147,7 +150,8 @@ T = {
         "compare_lead": "This year: {now}; last year: {prev}.",
         "compare_not_pair": "The two reports are not the same organ's reports for consecutive years ({why}); the "
                             "year-over-year rules did not run.",
-        "compare_same_year": "same year", "compare_unknown_year": "year unknown", "compare_gap": "years not consecutive",
+        "compare_same_year": "same year", "compare_unknown_year": "year unknown",
+        "compare_gap": "years not consecutive",
         "compare_clean": "The two years' figures follow on; the year-over-year checks found nothing.",
         "carry_title": "Table 3 carry-over", "carry_prev": "Last year's “4. Carried forward”",
         "carry_now": "This year's “2. Carried over”", "column": "Column", "match": "matches", "mismatch": "differs",

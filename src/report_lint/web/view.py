@@ -10,14 +10,14 @@ import base64
 import re
 from dataclasses import dataclass, field
 from html import escape
-from typing import Any, Optional
+from typing import Any
 
+from ..engine import places as P
 from ..engine.catalogue import display
 from ..engine.types import SEVERITY_ORDER, FileResult, Finding
 from ..model import Report
-from ..engine import places as P
 from ..reporters import _common as c
-from ..templates import TableSpec, Template, get_template
+from ..templates import TableSpec, Template
 from .text import t
 
 TOP_ROW = re.compile(r"^[一二三四五六七八九十]+、")
@@ -52,7 +52,7 @@ class Marks:
     drawn: set[str] = field(default_factory=set)  # anchors of the cells/rows actually drawn
 
     @classmethod
-    def of(cls, ordered: list[Finding]) -> "Marks":
+    def of(cls, ordered: list[Finding]) -> Marks:
         m = cls()
         for n, f in enumerate(ordered, 1):
             m.number[id(f)] = n
@@ -125,7 +125,7 @@ def _marked(anchor: str, content: str, findings: list[Finding], marks: Marks, la
             f"{_note(note_id, findings, lang, lead)}")
 
 
-def _td(report_table: Optional[dict], table: str, row: str, column: str, marks: Marks, lang: str,
+def _td(report_table: dict | None, table: str, row: str, column: str, marks: Marks, lang: str,
         extra: str = "") -> str:
     cell = (report_table or {}).get(row, {}).get(column) if report_table else None
     text, kind = c.cell_text(cell, lang)
@@ -173,8 +173,7 @@ def _span(n: int, attr: str) -> str:
 
 
 def _table_template(report: Report, table: str) -> Template:
-    return (get_template(report.table_templates.get(table) or report.meta.template)
-            or get_template(c.DEFAULT_TEMPLATE))
+    return P.template(report.table_templates.get(table) or report.meta.template)
 
 
 def _caption_en(caption: str) -> str:
@@ -182,7 +181,7 @@ def _caption_en(caption: str) -> str:
     return f"Article 20, item ({NUMERALS.index(m.group(1)) + 1})" if m else caption
 
 
-def _extra_rows(spec: TableSpec, data: Optional[dict]) -> list[str]:
+def _extra_rows(spec: TableSpec, data: dict | None) -> list[str]:
     known = {r.key for r, _ in spec.row_columns()}
     return [k for k in (data or {}) if k not in known]
 
@@ -205,20 +204,20 @@ def _disclosure(report: Report, tpl: Template, marks: Marks, lang: str) -> str:
         for row in part.rows:
             tds = [_td(data, "disclosure", row.key, col.key, marks, lang,
                        _span(width - n + 1 if i == n - 1 else 1, "colspan")) for i, col in enumerate(part.columns)]
-            out.append(f"<tr>{_row_th('disclosure', row.key, P.row_label('disclosure', row.key, lang, tpl), marks, lang)}"
-                       f"{''.join(tds)}</tr>")
+            th = _row_th("disclosure", row.key, P.row_label("disclosure", row.key, lang, tpl), marks, lang)
+            out.append(f"<tr>{th}{''.join(tds)}</tr>")
     out += _extra_rows_html(report, spec, "disclosure", data, marks, lang, width)
     return "".join(out)
 
 
-def _extra_rows_html(report: Report, spec: TableSpec, table: str, data: Optional[dict], marks: Marks, lang: str,
+def _extra_rows_html(report: Report, spec: TableSpec, table: str, data: dict | None, marks: Marks, lang: str,
                      width: int, label_span: int = 1) -> list[str]:
     """Rows the report has that its template lacks (a hybrid of two formats), so no finding is lost."""
     extra = _extra_rows(spec, data)
-    if not extra:
+    if not extra or data is None:
         return []
-    out = [f'<tr class="caption"><th colspan="{width + label_span}" scope="colgroup">'
-           f'{h(t(lang)["extra_rows"])}</th></tr>']
+    out = [(f'<tr class="caption"><th colspan="{width + label_span}" scope="colgroup">'
+           f'{h(t(lang)["extra_rows"])}</th></tr>')]
     for row in extra:
         cols = list(data[row])
         tds = "".join(_td(data, table, row, col, marks, lang) for col in cols[:width])
@@ -243,10 +242,11 @@ def _applications(report: Report, tpl: Template, marks: Marks, lang: str) -> str
                    f'<th colspan="{len(cols) - 2}" scope="colgroup">{h(tx["legal_persons"])}</th>'
                    f"{_col_th('applications', cols[-1].key, labels[-1], marks, lang, tall)}</tr>")
         out.append("<tr>" + "".join(_col_th("applications", col.key, lab, marks, lang)
-                                    for col, lab in zip(cols[1:-1], labels[1:-1])) + "</tr>")
+                                    for col, lab in zip(cols[1:-1], labels[1:-1], strict=True)) + "</tr>")
     else:
         out.append(f'<tr><th colspan="3" class="note-head">{h(note)}</th>'
-                   + "".join(_col_th("applications", col.key, lab, marks, lang) for col, lab in zip(cols, labels))
+                   + "".join(_col_th("applications", col.key, lab, marks, lang)
+                             for col, lab in zip(cols, labels, strict=True))
                    + "</tr>")
     rows = list(spec.rows)
     sub = [i for i, r in enumerate(rows) if SUB_ROW.match(r.label)]
@@ -327,10 +327,9 @@ def _reviews(report: Report, tpl: Template, marks: Marks, lang: str) -> str:
     if low:
         out.append(f"<tr>{''.join(low)}</tr>")
     out.append(f"<tr>{''.join(values)}</tr>")
-    extra = _extra_rows(spec, data)
-    for row in extra:  # rows outside the template, one line each
-        out.append("<tr>" + "".join(_td(data, "reviews", row, k, marks, lang) for k in list(data[row])[: n * 3])
-                   + "</tr>")
+    for row in _extra_rows(spec, data):  # rows outside the template, one line each
+        cells = list((data or {})[row])[: n * 3]
+        out.append("<tr>" + "".join(_td(data, "reviews", row, k, marks, lang) for k in cells) + "</tr>")
     return "".join(out)
 
 
@@ -350,13 +349,15 @@ def tables_html(report: Report, marks: Marks, lang: str) -> str:
             marks.drawn.add(f"table-{key}")
             items = "".join(
                 f'<li class="{h(f.severity)}"><span class="sev">[{h(sev_label(f.severity, lang))}]</span> '
-                f'<a href="#finding-{marks.number.get(id(f), 0)}"><code>{h(f.rule)}</code></a> {h(c.message(f, lang))}</li>'
+                f'<a href="#finding-{marks.number.get(id(f), 0)}"><code>{h(f.rule)}</code></a> '
+                f'{h(c.message(f, lang))}</li>'
                 for f in table_findings)
             notes = (f'<div class="table-notes" role="note"><span class="mark" aria-hidden="true">⚠</span>'
                      f'{h(tx["table_notes"])}<ul>{items}</ul></div>')
         missing = "" if present else f'<p class="table-missing">{h(tx["table_missing"])}</p>'
         out.append(f'<figure class="form-table" id="table-{key}"><figcaption>{h(title)}</figcaption>{missing}{notes}'
-                   f'<div class="form-wrap"><table class="official {key}" aria-label="{h(title)}">{draw(report, tpl, marks, lang)}</table></div></figure>')
+                   f'<div class="form-wrap"><table class="official {key}" aria-label="{h(title)}">'
+                   f'{draw(report, tpl, marks, lang)}</table></div></figure>')
     return "".join(out)
 
 
@@ -372,7 +373,8 @@ def summary_html(fr: FileResult, report: Report, lang: str, name: str, user_give
     elif not fr.findings:
         plain = tx["plain_clean"].format(score=c.fmt_score(fr.score), grade=fr.grade)
     else:
-        plain = tx["plain"].format(score=c.fmt_score(fr.score), grade=fr.grade, e=n["error"], w=n["warning"], i=n["info"])
+        plain = tx["plain"].format(score=c.fmt_score(fr.score), grade=fr.grade, e=n["error"], w=n["warning"],
+                                   i=n["info"])
     band = "good" if (fr.score or 0) >= 90 else ("fair" if (fr.score or 0) >= 60 else "poor")
     meta = report.meta
     kind_label = tx.get(f"kind_{meta.organ_kind}") if meta.organ_kind != "unknown" else None
@@ -383,12 +385,14 @@ def summary_html(fr: FileResult, report: Report, lang: str, name: str, user_give
     facts = [(tx["file_label"], name), (tx["organ"], meta.organ), (tx["year_label"], f"{meta.year}{given('year')}"
              if meta.year else None), (tx["kind"], f"{kind_label}{given('organ_kind')}" if kind_label else None),
              (tx["template"], meta.template if meta.template != "unknown" else None),
-             (tx["published"], f"{meta.published_on.isoformat()}{given('published_on')}" if meta.published_on else None)]
+             (tx["published"],
+              f"{meta.published_on.isoformat()}{given('published_on')}" if meta.published_on else None)]
     dl = "".join(f"<dt>{h(k)}</dt><dd>{h(v if v not in (None, '') else tx['unknown'])}</dd>" for k, v in facts)
     cats = "".join(
         f'<li><span class="cat">{h(c.category_label(k, lang))}</span>'
         f'<meter min="0" max="100" low="60" high="90" optimum="100" value="{float(v):.1f}" '
-        f'aria-label="{h(c.category_label(k, lang))}">{h(c.fmt_score(v))}</meter><span class="num">{h(c.fmt_score(v))}</span></li>'
+        f'aria-label="{h(c.category_label(k, lang))}">{h(c.fmt_score(v))}</meter>'
+        f'<span class="num">{h(c.fmt_score(v))}</span></li>'
         for k, v in fr.categories.items())
     counts_html = "".join(f'<li class="{s}"><span class="badge {s}">{h(sev_label(s, lang))}</span> {n[s]}</li>'
                           for s in c.SEVERITIES)
@@ -468,7 +472,7 @@ def _fact_value(fact: Any, lang: str) -> str:
     return f"{approx}{text}{'' if text.endswith(unit) else unit}"
 
 
-def facts_html(report: Report, lang: str, tpl: Optional[Template] = None) -> str:
+def facts_html(report: Report, lang: str, tpl: Template | None = None) -> str:
     """The narrative facts (report.facts, when the parser provides them); an empty or absent list is fine."""
     tx = t(lang)
     tpl = tpl or P.template(None)
@@ -494,17 +498,19 @@ def facts_html(report: Report, lang: str, tpl: Optional[Template] = None) -> str
     return f'{head}<table class="facts"><thead><tr>{heads}</tr></thead><tbody>{"".join(rows)}</tbody></table></section>'
 
 
-def findings_html(groups: list[tuple[Optional[int], list[Finding]]], marks: Marks, tpl: Template, lang: str,
-                  heading_id: str = "findings-h", title: Optional[str] = None, id_prefix: str = "finding-") -> str:
+def findings_html(groups: list[tuple[int | None, list[Finding]]], marks: Marks, tpl: Template, lang: str,
+                  heading_id: str = "findings-h", title: str | None = None, id_prefix: str = "finding-") -> str:
     """The findings by part. Only the main list links to the drawn cells (the comparison tab's copy has
     its own anchors and no jumps into the other tab)."""
     tx = t(lang)
     head = f'<h2 id="{heading_id}">{h(title or tx["findings"])}</h2>'
     if not groups:
-        return f'<section class="findings" aria-labelledby="{heading_id}">{head}<p class="clean">✓ {h(tx["no_findings"])}</p></section>'
+        return (f'<section class="findings" aria-labelledby="{heading_id}">{head}'
+                f'<p class="clean">✓ {h(tx["no_findings"])}</p></section>')
     out = [f'<section class="findings" aria-labelledby="{heading_id}">{head}']
     for part, findings in groups:
-        out.append(f"<h3>{h(P.part_title(part, lang, tpl))} <span class=\"n\">({len(findings)})</span></h3><ol class=\"findings\">")
+        out.append(f'<h3>{h(P.part_title(part, lang, tpl))} <span class="n">({len(findings)})</span></h3>'
+                   '<ol class="findings">')
         for f in findings:
             n = marks.number.get(id(f), 0)
             where = c.where(f, lang)
@@ -513,11 +519,11 @@ def findings_html(groups: list[tuple[Optional[int], list[Finding]]], marks: Mark
                     if id_prefix == "finding-" and anchor in marks.drawn else "")
             values = ""
             if correctable(f):
-                values = (f'<div class="values"><span class="written">{h(tx["written"])}：{h(display(f.actual, lang))}</span> '
-                          f'<span class="expected">{h(tx["expected"])}：{h(display(f.expected, lang))}</span></div>'
-                          if lang != "en" else
-                          f'<div class="values"><span class="written">{h(tx["written"])}: {h(display(f.actual, lang))}</span> '
-                          f'<span class="expected">{h(tx["expected"])}: {h(display(f.expected, lang))}</span></div>')
+                colon = "：" if lang != "en" else ": "
+                values = (f'<div class="values"><span class="written">{h(tx["written"])}{colon}'
+                          f'{h(display(f.actual, lang))}</span> '
+                          f'<span class="expected">{h(tx["expected"])}{colon}'
+                          f'{h(display(f.expected, lang))}</span></div>')
             out.append(
                 f'<li class="finding {h(f.severity)}" id="{id_prefix}{n}"><span class="badge {h(f.severity)}">'
                 f'{h(sev_label(f.severity, lang))}</span> '
@@ -580,17 +586,20 @@ def _describe(report: Report, name: str) -> str:
 
 
 def compare_html(now: FileResult, prev: FileResult, names: tuple[str, str], marks: Marks, lang: str,
-                 why_not: Optional[str]) -> str:
+                 why_not: str | None) -> str:
     tx = t(lang)
     rn, rp = now.report, prev.report
+    assert rn is not None and rp is not None  # the page compares two reports it has read
     tpl = P.template_of(now.report)
-    out = [f'<p class="lead">{h(tx["compare_lead"].format(now=_describe(rn, names[0]), prev=_describe(rp, names[1])))}</p>']
+    lead = tx["compare_lead"].format(now=_describe(rn, names[0]), prev=_describe(rp, names[1]))
+    out = [f'<p class="lead">{h(lead)}</p>']
     if why_not:
         out.append(f'<p class="verdict neutral"><span class="mark" aria-hidden="true">ⓘ</span> '
                    f'{h(tx["compare_not_pair"].format(why=why_not))}</p>')
     yoy = [f for f in now.findings if f.family == "year-over-year"]
     if yoy:
-        out.append(findings_html([(p, fs) for p, _, fs in c.group_by_part(yoy, lang)], marks, tpl, lang, heading_id="compare-findings-h",
+        out.append(findings_html([(p, fs) for p, _, fs in c.group_by_part(yoy, lang)], marks, tpl, lang,
+                                 heading_id="compare-findings-h",
                                  title=tx["findings"], id_prefix="compare-finding-"))
     elif not why_not:
         out.append(f'<p class="verdict ok"><span class="mark" aria-hidden="true">✓</span> {h(tx["compare_clean"])}</p>')
@@ -604,17 +613,20 @@ def compare_html(now: FileResult, prev: FileResult, names: tuple[str, str], mark
         ta, _ = c.cell_text(a, lang)
         tb, _ = c.cell_text(b, lang)
         same = a is not None and b is not None and a.value == b.value and a.kind == b.kind
-        mark = f'<span class="ok">✓ {h(tx["match"])}</span>' if same else f'<span class="bad">✗ {h(tx["mismatch"])}</span>'
+        mark = (f'<span class="ok">✓ {h(tx["match"])}</span>' if same
+                else f'<span class="bad">✗ {h(tx["mismatch"])}</span>')
         rows.append(f'<tr><th scope="row">{h(P.column_label("applications", col.key, lang, tpl))}</th>'
                     f'<td class="num">{h(ta)}</td><td class="num">{h(tb)}</td><td>{mark}</td></tr>')
-    out.append(f'<h3>{h(tx["carry_title"])}</h3><table class="compare"><thead><tr><th scope="col">{h(tx["column"])}</th>'
-               f'<th scope="col">{h(tx["carry_prev"])}</th><th scope="col">{h(tx["carry_now"])}</th><th scope="col"></th>'
+    out.append(f'<h3>{h(tx["carry_title"])}</h3><table class="compare"><thead><tr>'
+               f'<th scope="col">{h(tx["column"])}</th><th scope="col">{h(tx["carry_prev"])}</th>'
+               f'<th scope="col">{h(tx["carry_now"])}</th><th scope="col"></th>'
                f'</tr></thead><tbody>{"".join(rows)}</tbody></table>')
     figs = []
-    for table, row, col in KEY_FIGURES:
-        pa = c.cell_text(((getattr(rp.tables, table) or {}).get(row) or {}).get(col), lang)[0]
-        na = c.cell_text(((getattr(rn.tables, table) or {}).get(row) or {}).get(col), lang)[0]
-        label = f"{P.table_short(table, lang)} {P.row_label(table, row, lang, tpl)} · {P.column_label(table, col, lang, tpl)}"
+    for table, row, column in KEY_FIGURES:
+        pa = c.cell_text(((getattr(rp.tables, table) or {}).get(row) or {}).get(column), lang)[0]
+        na = c.cell_text(((getattr(rn.tables, table) or {}).get(row) or {}).get(column), lang)[0]
+        label = (f"{P.table_short(table, lang)} {P.row_label(table, row, lang, tpl)} · "
+                 f"{P.column_label(table, column, lang, tpl)}")
         figs.append(f'<tr><th scope="row">{h(label)}</th><td class="num">{h(pa)}</td><td class="num">{h(na)}</td></tr>')
     figs.append(f'<tr><th scope="row">{h(tx["score"])}</th><td class="num">{h(c.fmt_score(prev.score))}</td>'
                 f'<td class="num">{h(c.fmt_score(now.score))}</td></tr>')
@@ -629,10 +641,11 @@ def compare_html(now: FileResult, prev: FileResult, names: tuple[str, str], mark
 
 
 def result_html(fr: FileResult, *, name: str, lang: str, verdict: dict, downloads: dict[str, tuple[str, str, str]],
-                notes: list[str], user_given: set[str], previous: Optional[FileResult] = None,
-                previous_name: str = "", why_not_pair: Optional[str] = None) -> str:
+                notes: list[str], user_given: set[str], previous: FileResult | None = None,
+                previous_name: str = "", why_not_pair: str | None = None) -> str:
     tx = t(lang)
     report = fr.report
+    assert report is not None  # a checked report's result keeps it (Engine.run_report)
     tpl = P.template_of(fr.report)
     groups = [(p, fs) for p, _, fs in c.group_by_part(fr.findings, lang)]
     marks = Marks.of([f for _, fs in groups for f in fs])
@@ -657,6 +670,7 @@ def result_html(fr: FileResult, *, name: str, lang: str, verdict: dict, download
         f'{h(tx["tab_this"])}</button>'
         f'<button type="button" role="tab" id="tab-compare" aria-controls="panel-compare" aria-selected="false" '
         f'tabindex="-1">{h(tx["tab_compare"])}</button></div>'
-        f'<section class="panel" role="tabpanel" id="panel-this" aria-labelledby="tab-this" tabindex="0">{this_year}</section>'
+        f'<section class="panel" role="tabpanel" id="panel-this" aria-labelledby="tab-this" tabindex="0">'
+        f'{this_year}</section>'
         f'<section class="panel" role="tabpanel" id="panel-compare" aria-labelledby="tab-compare" tabindex="0">'
         f'{compare}</section></div>')

@@ -5,10 +5,12 @@ until the server closes the pipe.
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .pool import receive, send
 
@@ -24,10 +26,8 @@ def worker_main(job_spec: str) -> None:
     os.dup2(2, 1)  # a library that prints must not corrupt the answers: stray output goes to stderr
     requests = sys.stdin.buffer
     if hasattr(os, "nice"):
-        try:
+        with contextlib.suppress(OSError):
             os.nice(5)  # the server stays responsive while a report is checked
-        except OSError:
-            pass
     job = _resolve(job_spec)
     while True:
         try:
@@ -36,7 +36,7 @@ def worker_main(job_spec: str) -> None:
             return
         try:
             answer = ("ok", job(payload))
-        except Exception as e:  # a crash is answered, never left for the server to guess
+        except Exception as e:  # noqa: BLE001 - a crash is answered, never left for the server to guess
             answer = ("crash", " ".join(f"{type(e).__name__}: {e}".split())[:300])
         send(answers, answer)
 
