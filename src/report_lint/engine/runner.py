@@ -316,9 +316,9 @@ class Engine:
         return [r for r in self.rules if not any(_specificity(s, r.meta) is not None for s in ignored)]
 
     def _run_rule(self, rule: _Rule, report: Report, previous: Report | None,
-                  selected: frozenset[str]) -> RuleOutput:
+                  selected: frozenset[str], memo: dict[str, Any]) -> RuleOutput:
         ctx = _TrackingContext(options=deepcopy(rule.options), settings=self.config, lang=self.lang,
-                               rule=rule.meta.id, previous=previous, selected=selected)
+                               rule=rule.meta.id, previous=previous, selected=selected, memo=memo)
         hits: list = []
         try:
             for hit in rule.impl.check(report, ctx) or ():
@@ -336,14 +336,15 @@ class Engine:
         rules = self.rules_for(path)
         fatal = [r for r in rules if r.meta.fatal]
         selected = frozenset(r.meta.id for r in rules)
-        outputs = [self._run_rule(r, report, previous, selected) for r in fatal]
+        memo: dict[str, Any] = {}  # the run's scratch space (RuleContext.memo)
+        outputs = [self._run_rule(r, report, previous, selected, memo) for r in fatal]
         by_id = {r.meta.id: r for r in rules}
         for out in outputs:
             for hit in out.hits:
                 target = by_id.get(getattr(hit, "rule", ""))  # a plugin may yield an object without one
                 if target is not None and self._severity(target, hit) == "error":
                     return Outcome(path, [r.meta.id for r in rules], outputs, fatal=out.rule)
-        outputs += [self._run_rule(r, report, previous, selected) for r in rules if not r.meta.fatal]
+        outputs += [self._run_rule(r, report, previous, selected, memo) for r in rules if not r.meta.fatal]
         return Outcome(path, [r.meta.id for r in rules], outputs)
 
     def with_previous(self, report: Report, outcome: Outcome, previous: Report) -> Outcome:
@@ -351,7 +352,8 @@ class Engine:
         other rules' results stand (a rule that never read `ctx.previous` cannot depend on it)."""
         by_id = {r.meta.id: r for r in self.rules}
         selected = frozenset(outcome.rules)
-        outputs = [self._run_rule(by_id[o.rule], report, previous, selected) if o.read_previous else o
+        memo: dict[str, Any] = {}
+        outputs = [self._run_rule(by_id[o.rule], report, previous, selected, memo) if o.read_previous else o
                    for o in outcome.outputs]
         return Outcome(outcome.path, outcome.rules, outputs, fatal=outcome.fatal)
 

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from itertools import repeat
 
 from ..model import Fact, Location, Report
 from ..phrasing import alternation, phrasing, rx
@@ -189,7 +190,7 @@ class Run:
                             chars.append(sep)
                             pos.append(None)
                     chars.extend(t)
-                    pos.extend((i, off + k) for k in idx)
+                    pos.extend(zip(repeat(i), map(off.__add__, idx)))  # (i, off + k) for each k, in C
                     prev = t
                 off += len(line) + (0 if head and off == 0 else 1)
         self.text = "".join(chars)
@@ -271,6 +272,8 @@ def _clause_span(s: str, a: int, b: int, cap: int = 16) -> tuple[int, int]:
 def mask_titles(sentence: str) -> str:
     """The sentence with the inside of 《…》 blanked (same length): a document's title (《…信息处理费管理
     办法》, 《…2023年…》) states nothing about this report."""
+    if "《" not in sentence and "〈" not in sentence:
+        return sentence
     out, depth = [], 0
     for ch in sentence:
         if ch in "》〉" and depth:
