@@ -78,6 +78,20 @@ def align(groups: list[Group], plans: list[RowPlan]) -> tuple[float, list[tuple[
         return sc
 
     widths = sorted({len(p.columns) for p in plans})
+    # What assign_score([i], j) depends on, per group and per row width, worked out once: the DP asks it
+    # for every group and row.
+    ncols_of = [len(p.columns) for p in plans]
+    key_of = [p.spec.key for p in plans]
+    fits = [{w: feasible((g,), w) for w in widths} for g in range(m)]
+    blank = [all(t.kind == "blank" for t in grp.tokens) for grp in groups]
+
+    def single_score(i: int, j: int) -> float | None:  # assign_score([i], j)
+        label = groups[i].label
+        if not fits[i][ncols_of[j]]:
+            return assign_score([i], j)  # the infeasible group's labelled-row allowance
+        if not label:
+            return -1.0 if blank[i] else 0.0
+        return 10.0 if label == key_of[j] else -6.0
 
     def skip_cost(g: int) -> float:
         grp = groups[g]
@@ -85,7 +99,7 @@ def align(groups: list[Group], plans: list[RowPlan]) -> tuple[float, list[tuple[
             return 0.0
         if grp.label:
             return -15.0
-        feasible_any = any(feasible((g,), w) for w in widths)
+        feasible_any = any(fits[g].values())
         return -12.0 if feasible_any and len(grp.tokens) > 1 else 0.0
 
     skip_group = [skip_cost(g) for g in range(m)]  # depends on the group only: once each
@@ -104,7 +118,7 @@ def align(groups: list[Group], plans: list[RowPlan]) -> tuple[float, list[tuple[
                     dp[i + 1][j] = c
                     back[(i + 1, j)] = (i, j, None)
             if i < m and j < n:
-                sc = assign_score([i], j)
+                sc = single_score(i, j)
                 if sc is not None and cur + sc > dp[i + 1][j + 1]:
                     dp[i + 1][j + 1] = cur + sc
                     back[(i + 1, j + 1)] = (i, j, (j, [i]))

@@ -146,6 +146,8 @@ def raw_slice(s: Stream, a: int, b: int) -> str:
     """The source text behind stream positions [a, b), unit by unit, as written."""
     if a >= b or not s.unit:
         return ""
+    if s.unit[a] == s.unit[b - 1]:  # the usual case, one unit (units follow one another in the stream)
+        return s.unit_raw[s.unit[a]][s.off[a]:s.off[b - 1] + 1].strip()
     out = []
     u0 = s.unit[a]
     start_off = s.off[a]

@@ -151,8 +151,10 @@ class TableReader:
             for k in range(an.start, an.end):
                 blocked[k] = True
             anchors_at[an.start] = an
-        headers = [c.label for _, cols in self.spec.row_columns() for c in cols] + \
-                  [p.caption for p in self.spec.parts] + list(self.spec.start) + list(self.spec.headers)
+        # each label once: a column label repeats on every row, and a repeat's spans would all be blocked
+        headers = list(dict.fromkeys([c.label for _, cols in self.spec.row_columns() for c in cols] +
+                                     [p.caption for p in self.spec.parts] + list(self.spec.start) +
+                                     list(self.spec.headers)))
         for x, y in header_spans(text, headers, a, b):
             if any(blocked[x:y]):
                 continue
