@@ -317,8 +317,9 @@ class Engine:
 
     def _run_rule(self, rule: _Rule, report: Report, previous: Report | None,
                   selected: frozenset[str], memo: dict[str, Any]) -> RuleOutput:
-        ctx = _TrackingContext(options=deepcopy(rule.options), settings=self.config, lang=self.lang,
-                               rule=rule.meta.id, previous=previous, selected=selected, memo=memo)
+        options = deepcopy(rule.options) if rule.options else {}  # a rule may change its own copy
+        ctx = _TrackingContext(options=options, settings=self.config, lang=self.lang, rule=rule.meta.id,
+                               previous=previous, selected=selected, memo=memo)
         hits: list = []
         try:
             for hit in rule.impl.check(report, ctx) or ():
@@ -404,8 +405,9 @@ class Engine:
             if detail:
                 head += f"：{detail}" if self.lang == "zh" else f": {detail}"
             return FileResult(**base, skipped=Skipped(code="not-a-report", rule=outcome.fatal, message=head))
+        run_ids = set(outcome.rules)
         ran = [RuleRun(r.meta.id, r.meta.family, r.meta.weight, r.meta.fatal) for r in self.rules
-               if r.meta.id in set(outcome.rules)]
+               if r.meta.id in run_ids]
         sc = score_file(findings, ran, self.config.score.category_weights, report=report,
                         parts=self.config.score.part_shares, template_paths=self.template_paths)
         return FileResult(**base, score=sc.score, grade=sc.grade, categories=sc.categories,
@@ -661,6 +663,11 @@ def _internal(rule: str | None, e: BaseException, lang: str) -> InternalProblem:
 
 def _jsonable(v: Any) -> Any:
     """Values going into a Finding must serialise to JSON whatever a plugin put there."""
+    t = type(v)  # the plain types first, by exact type: a finding's data is mostly these, nested
+    if t is str or t is int or t is float or t is bool:
+        return v
+    if t is list:
+        return [_jsonable(x) for x in v]
     if v is None or isinstance(v, (bool, int, float, str)):
         return v
     if isinstance(v, dict):
