@@ -973,7 +973,8 @@ def _value_hits(report: Report, table: str) -> Iterator[Hit]:
             elif not col.money and not float(v).is_integer():
                 problem = (f"实为小数 {fmt_num(v)}", f"it is a decimal ({fmt_num(v)})")
             if problem:
-                yield Hit(rule, args={"where": cell_where(spec, table, row.key, col.key), "where_en": cell_where_en(spec, table, row.key, col.key),
+                yield Hit(rule, args={"where": cell_where(spec, table, row.key, col.key),
+                                      "where_en": cell_where_en(spec, table, row.key, col.key),
                                       "need": need_zh, "need_en": need_en,
                                       "problem": problem[0], "problem_en": problem[1], "raw": cell.raw},
                           location=location_for(spec, table, row.key, col.key),

@@ -42,7 +42,6 @@ def align(groups: list[Group], plans: list[RowPlan]) -> tuple[float, list[tuple[
     m, n = len(groups), len(plans)
     NEG = float("-inf")
     dp = [[NEG] * (n + 1) for _ in range(m + 1)]
-    back: dict[tuple[int, int], tuple[int, int, tuple[int, list[int]] | None]] = {}
     dp[0][0] = 0.0
 
     feasible_cache: dict[tuple[tuple[int, ...], int], bool] = {}
