@@ -17,6 +17,7 @@ from datetime import date
 from ..document import Document, Paragraph, Table, expand_grid
 from ..errors import InputError
 from ..model import Location
+from . import limits
 from .encoding import decode
 
 # Never report content: dropped with their text (their tail text stays).
@@ -48,6 +49,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # Report markers: a numbered part heading at the start of a text run, and the report's tables.
 _HEADING_MARK = re.compile(r"^\s*[一二三四五六]\s*[、.．]\s*\S")
 _TABLE_WORDS = ("第二十条", "本年新收", "申请人情况", "行政复议", "信息内容", "予以公开", "本年新制作", "本年制发")
+# Real report pages have ~2 000 elements (a Word export a few times more); past this it is not a report.
+MAX_ELEMENTS = 100_000
 # A cell this long is running text: the table around it is page layout, not a report table.
 _MAX_DATA_CELL_CJK = 300
 
@@ -80,8 +83,9 @@ def _tag(el) -> str:
 
 
 def _span(el, name: str) -> int:
-    m = re.match(r"\s*(\d+)", el.get(name) or "")
-    return max(1, int(m.group(1))) if m else 1
+    # a browser reads the leading digits ("2px" → 2); a 5 000-digit span is only "too big"
+    return limits.small_int(el.get(name), 1, 1, limits.MAX_ROWSPAN if name == "rowspan" else limits.MAX_COLSPAN,
+                            prefix=True)
 
 
 class _HtmlReader:
@@ -96,8 +100,16 @@ class _HtmlReader:
         return (low.lstrip().startswith(b"<?xml") and b"<html" in low) or b"<body" in low or b"<table" in low
 
     def read(self, data: bytes, path: str) -> Document:
+        with limits.guarded(path):
+            return self._read(data, path)
+
+    def _read(self, data: bytes, path: str) -> Document:
         text = _decode_text(data, path)
         root, parse_warnings = _parse(text, path)
+        n = sum(1 for _ in root.iter())
+        if n > MAX_ELEMENTS:
+            raise InputError("too-large-html", f"{path} 网页有 {n:,} 个元素，超过上限 {MAX_ELEMENTS:,} 个，不像是一份年度报告",
+                             f"{path} has {n:,} elements, over the limit of {MAX_ELEMENTS:,}: not an annual report")
         meta_tags, title_tag = _head_info(root)
         _drop(root, _HARD_DROP)
         body = root.find("body")
@@ -138,7 +150,7 @@ def _decode_text(data: bytes, path: str) -> str:
     if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError("binary-file", f"{path} 是二进制文件，不是网页（HTML）格式的年度报告",
                          f"{path} is a binary file, not a web-page (HTML) report")
-    text, _enc = decode(data)
+    text, _enc = decode(data, html=True)
     head = text[:8192]
     if head and len(_CONTROL.findall(head)) > len(head) * 0.05:
         raise InputError("binary-file", f"{path} 是二进制文件，不是网页（HTML）格式的年度报告",
@@ -239,6 +251,7 @@ class _Stats:
             if el.tail and parent is not None and parent in own_text:
                 own_text[parent] += el.tail
         for el in order:
+            limits.check_time()
             t = own_text[el]
             self.textlen[el] = len(t.strip())
             self.cjk[el] = len(_CJK.findall(t))
@@ -353,6 +366,7 @@ def _events(root, stats: _Stats | None):
     a _TableRef for each data table (when `stats` is given; inside a cell there are none)."""
     stack = [(root, False)]
     while stack:
+        limits.check_time()
         node, closing = stack.pop()
         tag = _tag(node)
         if closing:
@@ -421,6 +435,7 @@ def _emit(container, stats: _Stats):
     def flush():
         text = _norm("".join(buf))
         if text:
+            limits.add_block(len(text))
             blocks.append(Paragraph(text=text, location=Location(line=line[0], paragraph=counters["paragraph"])))
             counters["paragraph"] += 1
         buf.clear()
@@ -434,6 +449,7 @@ def _emit(container, stats: _Stats):
             table_el = ev.el
             caption = table_el.find("caption")
             if caption is not None and _cell_text(caption):
+                limits.add_block(0)
                 blocks.append(Paragraph(text=_cell_text(caption),
                                         location=Location(line=caption.sourceline, paragraph=counters["paragraph"])))
                 counters["paragraph"] += 1
@@ -506,6 +522,7 @@ def _label_pairs(body, stats: _Stats):
     and short lines such as “发布日期：2020-01-31”. In document order. Lines are read from the
     largest short elements only, so each piece of text is scanned once."""
     for el in body.iter():
+        limits.check_time()
         tag = _tag(el)
         n = stats.textlen.get(el, 0)
         if not tag or n == 0 or n > _SHORT:

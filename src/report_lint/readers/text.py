@@ -11,6 +11,7 @@ import re
 from ..document import Document, Paragraph
 from ..errors import InputError
 from ..model import Location
+from . import limits
 from .encoding import decode
 
 _HEADER_KEY = re.compile(r"^\s*(标题|发布时间|发布日期|公开日期|发文日期|文号|发布机构|信息来源|栏目|原文链接|本地目录|来源)\s*[:：]\s*(.*)$")
@@ -27,8 +28,9 @@ class TextReader:
         return b"\x00" not in head[:4096]
 
     def read(self, data: bytes, path: str) -> Document:
-        text, _enc = decode(data)
-        return lines_to_document(text, path, fmt=self.name)
+        with limits.guarded(path):
+            text, _enc = decode(data)
+            return lines_to_document(text, path, fmt=self.name)
 
 
 def lines_to_document(text: str, path: str, fmt: str) -> Document:
@@ -39,8 +41,10 @@ def lines_to_document(text: str, path: str, fmt: str) -> Document:
     start = _crawler_header(lines, meta)
     blocks = []
     for n, line in enumerate(lines[start:], start=start + 1):
+        limits.check_time()
         if not line.strip() or _FOOTER_LINE.match(line):
             continue
+        limits.add_block(len(line))
         blocks.append(Paragraph(text=line.rstrip(), location=Location(line=n)))
     if not blocks:
         raise InputError("no-text", f"{path} 中没有文字内容", f"{path} contains no text")
