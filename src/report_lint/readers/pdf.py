@@ -23,16 +23,16 @@ import io
 import logging
 import re
 import statistics
-import time
 from dataclasses import dataclass, field
 from typing import Optional
 
 from ..document import Document, GridCell, Paragraph, Table
 from ..errors import InputError
 from ..model import Location
+from . import limits, pdf_vet
 
 MAX_PAGES = 300
-TIME_BUDGET_S = 30.0
+MAX_CHARS = 500_000  # characters over all pages (a long report has ~100 000)
 
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef\u2014-\u201f\u2026]")
 _NUMERIC = re.compile(r"^[-+−－]?\d[\d,，]*(?:[.．]\d+)?%?$")
@@ -832,6 +832,7 @@ class _PageItems:
     height: float
     lines: list[_Line]  # free text lines (outside tables), footers removed
     grids: list[_Grid]
+    textless: bool = False  # no text layer on this page (a scanned page)
 
 
 def _page_chars(page_chars: list[dict], width: float, height: float) -> list[_Char]:
@@ -1063,7 +1064,9 @@ def _assemble(pages: list[_PageItems], path: str) -> Document:
     def flush():
         nonlocal para, para_loc
         if para:
-            blocks.append(Paragraph(text=_join_lines([ln.text for ln in para]), location=para_loc))
+            text = _join_lines([ln.text for ln in para])
+            limits.add_block(len(text))
+            blocks.append(Paragraph(text=text, location=para_loc))
         para, para_loc = [], None
 
     # the title: leading lines of page 1 in a bigger type than the body
@@ -1101,6 +1104,7 @@ def _assemble(pages: list[_PageItems], path: str) -> Document:
             prev_line = None
             g: _Grid = obj  # type: ignore[no-redef]
             line_no += 1
+            limits.add_block(sum(len(c.text) for c in g.cells))
             blocks.append(_to_table(g, table_no, line_no))
             line_no += g.nrows - 1
             table_no += 1
@@ -1203,78 +1207,14 @@ class PdfReader:
     def sniff(self, head: bytes) -> bool:
         return b"%PDF-" in head[:1024]
 
-    def read(self, data: bytes, path: str, *, max_pages: int = MAX_PAGES, time_budget: float = TIME_BUDGET_S,
+    def read(self, data: bytes, path: str, *, max_pages: int = MAX_PAGES, time_budget: float = limits.MAX_SECONDS,
              rulings: bool = True) -> Document:
         """Read a text PDF. `rulings=False` ignores ruling lines and reads every table by word positions
         (used by the tests to exercise the unruled path on real reports)."""
-        import pdfplumber
-        from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-
-        # pdfminer logs every malformed operator of a damaged file; the reader reports what matters itself
-        logging.getLogger("pdfminer").setLevel(logging.ERROR)
-        from pdfminer.psparser import PSException
-        from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
-
-        pdf_errors = (PdfminerException, MalformedPDFException, PSException)
-        deadline = time.monotonic() + time_budget
-        try:
-            pdf = pdfplumber.open(io.BytesIO(data))
-        except pdf_errors as e:
-            inner = e.args[0] if e.args else e
-            if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)) or \
-                    isinstance(e, (PDFPasswordIncorrect, PDFEncryptionError)):
-                raise InputError("encrypted-pdf", f"{path} 是加密的 PDF，需要密码才能打开：请提供未加密的版本",
-                                 f"{path} is an encrypted PDF that needs a password: provide an unencrypted copy")
-            raise InputError("corrupt-pdf", f"{path} 不是有效的 PDF 文件（文件已损坏或不完整），无法读取",
-                             f"{path} is not a valid PDF (damaged or truncated) and cannot be read")
-        with pdf:
-            try:
-                npages = len(pdf.pages)
-                raw_meta = dict(pdf.metadata or {})
-            except pdf_errors:
-                raise InputError("corrupt-pdf", f"{path} 的页面结构已损坏，无法读取",
-                                 f"{path} has a damaged page structure and cannot be read")
-            if npages > max_pages:
-                raise InputError("pdf-too-large", f"{path} 有 {npages} 页，超过上限 {max_pages} 页，不像是一份年度报告",
-                                 f"{path} has {npages} pages, over the limit of {max_pages}: not an annual report")
-            if npages == 0:
-                raise InputError("corrupt-pdf", f"{path} 没有任何页面", f"{path} has no pages")
-            pages: list[_PageItems] = []
-            n_chars = 0
-            unmapped = 0
-            textless: list[int] = []
-            for k, page in enumerate(pdf.pages, start=1):
-                if time.monotonic() > deadline:
-                    raise InputError("pdf-timeout", f"{path} 解析超过 {time_budget:g} 秒（读到第 {k} 页），已停止",
-                                     f"reading {path} took over {time_budget:g} s (stopped at page {k})")
-                try:
-                    raw = {"chars": page.chars, "objects": {key: page.objects.get(key, []) for key in
-                                                            ("line", "rect", "curve")},
-                           "width": float(page.width), "height": float(page.height)}
-                except pdf_errors:
-                    raise InputError("corrupt-pdf", f"{path} 第 {k} 页已损坏，无法读取",
-                                     f"page {k} of {path} is damaged and cannot be read")
-                page_chars = [c for c in raw["chars"] if (c.get("text") or "").strip()]
-                n_chars += len(page_chars)
-                unmapped += sum(1 for c in page_chars if c["text"].startswith("(cid:"))
-                if not page_chars:
-                    textless.append(k)
-                pages.append(_process_page(k, raw, rulings))
-                page.close()
-        if n_chars == 0:
-            raise InputError(
-                "scanned-pdf",
-                f"{path} 没有文字层（可能是扫描件或图片转成的 PDF），本工具不支持 OCR 识别：请提供带文字的 PDF、"
-                f"Word 或网页版本",
-                f"{path} has no text layer (a scanned or image-only PDF) and OCR is not supported: "
-                f"provide a text PDF, Word or web version")
-        if unmapped > 0.5 * n_chars:
-            raise InputError(
-                "pdf-no-unicode",
-                f"{path} 的文字无法解码（字体缺少字符映射），读不出正文：请提供 Word 或网页版本",
-                f"the text of {path} cannot be decoded (fonts without a character map): "
-                f"provide a Word or web version")
-        doc = _assemble(pages, path)
+        with limits.guarded(path, time_budget) as budget:
+            pages, raw_meta = _read_pages(data, path, max_pages, rulings, budget)
+            doc = _assemble(pages, path)
+        textless = [p.page for p in pages if p.textless]
         if textless:
             doc.warnings.append((
                 "pdf-pages-without-text",
@@ -1287,6 +1227,115 @@ class PdfReader:
                 raw_date = raw_date.decode("latin-1", "replace")
             doc.meta["pdf_created"] = (created, "pdf-metadata", str(raw_date))
         return doc
+
+
+def _corrupt(path: str, zh: str = "不是有效的 PDF 文件（文件已损坏或不完整），无法读取",
+             en: str = "is not a valid PDF (damaged or truncated) and cannot be read") -> InputError:
+    return InputError("corrupt-pdf", f"{path} {zh}", f"{path} {en}")
+
+
+def _no_text_layer(path: str) -> InputError:
+    return InputError(
+        "scanned-pdf",
+        f"{path} 没有文字层（可能是扫描件或图片转成的 PDF），本工具不支持 OCR 识别：请提供带文字的 PDF、"
+        f"Word 或网页版本",
+        f"{path} has no text layer (a scanned or image-only PDF) and OCR is not supported: "
+        f"provide a text PDF, Word or web version")
+
+
+def _library_error(e: BaseException, path: str, where_zh: str = "", where_en: str = "") -> InputError:
+    """What an exception from pdfminer/pdfplumber says about the file. They raise anything from their own
+    PDFSyntaxError to TypeError or IndexError on malformed structure, so every exception out of a library
+    call is the file's fault; our own processing runs outside those calls."""
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    inner = e.args[0] if e.args and isinstance(e.args[0], BaseException) else e
+    if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)):
+        return InputError("encrypted-pdf", f"{path} 是加密的 PDF，需要密码才能打开：请提供未加密的版本",
+                          f"{path} is an encrypted PDF that needs a password: provide an unencrypted copy")
+    if isinstance(inner, pdf_vet.RefCycle):
+        return _corrupt(path, f"已损坏：{where_zh}有对象引用自身（循环引用），无法读取",
+                        f"is damaged: an object {where_en}refers to itself (a reference cycle)")
+    if where_zh:
+        return _corrupt(path, f"{where_zh}已损坏，无法读取", f"is damaged ({where_en.strip()}) and cannot be read")
+    return _corrupt(path)
+
+
+def _read_pages(data: bytes, path: str, max_pages: int, rulings: bool, budget: limits.Budget):
+    """The pages as _PageItems, and the document information dictionary."""
+    import pdfplumber
+
+    # pdfminer logs every malformed operator of a damaged file; the reader reports what matters itself
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    if pdf_vet.raw_ref_cycle(data):
+        raise _corrupt(path, "已损坏：有对象引用自身（循环引用），无法读取", "is damaged: an object refers to itself "
+                       "(a reference cycle)")
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except MemoryError:
+        raise
+    except Exception as e:
+        raise _library_error(e, path) from None
+    try:
+        try:
+            pdf_vet.guard_references(pdf.doc)
+            pdf_vet.vet(pdf.doc, path, max_pages)
+            npages = len(pdf.pages)
+        except (InputError, MemoryError):
+            raise
+        except Exception as e:
+            raise _library_error(e, path, "页面结构", "in the page structure ") from None
+        if npages > max_pages:
+            raise InputError("pdf-too-large", f"{path} 有 {npages} 页，超过上限 {max_pages} 页，不像是一份年度报告",
+                             f"{path} has {npages} pages, over the limit of {max_pages}: not an annual report")
+        if npages == 0:
+            raise _corrupt(path, "没有任何页面", "has no pages")
+        try:
+            raw_meta = dict(pdf.metadata or {})
+        except Exception:  # a damaged information dictionary does not make the pages unreadable
+            raw_meta = {}
+        pages: list[_PageItems] = []
+        n_chars = unmapped = 0
+        for k, page in enumerate(pdf.pages, start=1):
+            budget.where = f"第 {k} 页|page {k}"
+            budget.check()
+            try:
+                raw = {"chars": page.chars, "objects": {key: page.objects.get(key, []) for key in
+                                                        ("line", "rect", "curve")},
+                       "width": float(page.width), "height": float(page.height)}
+            except MemoryError:
+                raise
+            except Exception as e:
+                raise _library_error(e, path, f"第 {k} 页", f"on page {k} ") from None
+            page_chars = [c for c in raw["chars"] if (c.get("text") or "").strip()]
+            n_chars += len(page_chars)
+            if n_chars > MAX_CHARS:
+                raise InputError("pdf-too-large", f"{path} 的文字超过 {MAX_CHARS:,} 个字符，不像是一份年度报告",
+                                 f"{path} holds more than {MAX_CHARS:,} characters: not an annual report")
+            unmapped += sum(1 for c in page_chars if c["text"].startswith("(cid:"))
+            items = _process_page(k, raw, rulings)
+            items.textless = not page_chars
+            pages.append(items)
+            page.close()
+    finally:
+        _close_quietly(pdf)
+    if n_chars == 0:
+        raise _no_text_layer(path)
+    if unmapped > 0.5 * n_chars:
+        raise InputError(
+            "pdf-no-unicode",
+            f"{path} 的文字无法解码（字体缺少字符映射），读不出正文：请提供 Word 或网页版本",
+            f"the text of {path} cannot be decoded (fonts without a character map): "
+            f"provide a Word or web version")
+    return pages, raw_meta
+
+
+def _close_quietly(pdf) -> None:
+    """Release the pages read so far. pdfplumber's own close() enumerates every page again, which on a
+    damaged file raises and would hide the error that brought us here; the data is in memory anyway."""
+    for page in getattr(pdf, "_pages", []):
+        page.close()
+    pdf.flush_cache()
 
 
 READER = PdfReader()
