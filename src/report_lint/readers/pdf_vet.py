@@ -31,6 +31,7 @@ MAX_DOC_CONTENT = 32 * 1024 * 1024  # over the whole document
 MAX_PAGE_TEXT_BYTES = 100_000  # bytes of text one page shows (≥ its glyphs; a dense page shows ~6 000)
 MAX_FORM_DEPTH = 16  # forms drawing forms
 MAX_REF_CHAIN = 64  # an object that is a reference to a reference to …
+MAX_SLOW_FILTER_BYTES = 4 * 1024 * 1024  # LZW and RunLength: pdfminer decodes those in pure Python
 
 _NAME_CHARS = rb"[^\s/\[\]()<>{}%]"
 _DO = re.compile(rb"/(" + _NAME_CHARS + rb"+)\s*Do(?!" + _NAME_CHARS + rb")")
@@ -294,7 +295,11 @@ def vet(doc, path: str, max_pages: int) -> None:
 
 def _decoded_len(stream, cap: int) -> int:
     """Length of the stream's data after its filters, or cap + 1 when it would exceed `cap`. Never holds
-    more than cap + 1 bytes; follows pdfminer's own decoding (decryption, then each filter)."""
+    much more than `cap` bytes; follows pdfminer's own decoding (decryption, then each filter).
+
+    A damaged deflate stream is also repaired here: pdfminer re-inflates one that zlib refuses a byte at
+    a time, concatenating as it goes (quadratic: half a minute for a 400 KB font), so its data is
+    replaced by a clean deflate of exactly what pdfminer would have made of it."""
     from pdfminer.pdftypes import (LITERALS_ASCII85_DECODE, LITERALS_ASCIIHEX_DECODE, LITERALS_FLATE_DECODE,
                                    LITERALS_LZW_DECODE, LITERALS_RUNLENGTH_DECODE)
     from pdfminer.ascii85 import ascii85decode, asciihexdecode
@@ -308,13 +313,21 @@ def _decoded_len(stream, cap: int) -> int:
         raise
     except Exception:  # undecipherable or unreadable filters: pdfminer will not get far either
         return len(data)
-    for f, _params in filters:
+    for k, (f, _params) in enumerate(filters):
         if f in LITERALS_FLATE_DECODE:
-            data = _inflate(data, cap)
+            raw = data
+            data, failed_at, complete = _inflate(raw, cap)
+            if len(data) <= cap and (failed_at is not None or not complete):
+                # pdfminer keeps what inflated before the damage only when it sits in the last bytes
+                # (a bad checksum); anything earlier leaves it nothing
+                if failed_at is not None and failed_at < len(raw) - 3:
+                    data = b""
+                if k == 0 and not stream.decipher:
+                    stream.rawdata = zlib.compress(data, 1)
         elif f in LITERALS_LZW_DECODE:
-            data = _lzw(data, cap)
+            data = _lzw(data, min(cap, MAX_SLOW_FILTER_BYTES))
         elif f in LITERALS_RUNLENGTH_DECODE:
-            data = _run_length(data, cap)
+            data = _run_length(data, min(cap, MAX_SLOW_FILTER_BYTES))
         elif f in LITERALS_ASCII85_DECODE or f in LITERALS_ASCIIHEX_DECODE:
             try:  # these only shrink
                 data = ascii85decode(data) if f in LITERALS_ASCII85_DECODE else asciihexdecode(data)
@@ -327,24 +340,31 @@ def _decoded_len(stream, cap: int) -> int:
     return len(data)
 
 
-def _inflate(data: bytes, cap: int) -> bytes:
+def _inflate(data: bytes, cap: int) -> tuple[bytes, "int | None", bool]:
+    """(output up to a little past `cap`, index of the input byte zlib refused or None, whether the
+    deflate stream reached its end)."""
     d = zlib.decompressobj()
     out: list[bytes] = []
     size = 0
-    pending = data
-    try:
-        while pending and size <= cap:
-            piece = d.decompress(pending, cap + 1 - size)
-            if not piece and d.unconsumed_tail == pending:
-                break
-            out.append(piece)
-            size += len(piece)
-            pending = d.unconsumed_tail
-            if d.eof:
-                break
-    except zlib.error:
-        pass  # damaged data: pdfminer keeps what inflates before the damage, which is no more than this
-    return b"".join(out)
+    step = 16 * 1024  # one step inflates at most ~16 MB
+    for pos in range(0, len(data), step):
+        chunk = data[pos:pos + step]
+        before = d.copy()
+        try:
+            piece = d.decompress(chunk)
+        except zlib.error:
+            d = before  # find the refused byte, one at a time from the state before this step
+            for j in range(len(chunk)):
+                try:
+                    out.append(d.decompress(chunk[j:j + 1]))
+                except zlib.error:
+                    return b"".join(out), pos + j, False
+            return b"".join(out), None, d.eof
+        out.append(piece)
+        size += len(piece)
+        if size > cap or d.eof:
+            break
+    return b"".join(out), None, d.eof
 
 
 def _lzw(data: bytes, cap: int) -> bytes:
