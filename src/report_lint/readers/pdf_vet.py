@@ -419,7 +419,7 @@ def _text_bytes(data: bytes, cap: int) -> int:
         elif tok == b"(":
             depth, start = 1, m.end()
         elif tok[:1] == b"<":
-            total += len(tok) // 2
+            total += (len(tok) - 1) // 2  # two hex digits a byte, brackets aside
         if total > cap:
             return total
     if depth:

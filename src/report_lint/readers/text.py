@@ -14,6 +14,8 @@ from ..model import Location
 from . import limits
 from .encoding import decode
 
+MAX_LINES = 200_000  # a text report has a few thousand lines
+
 _HEADER_KEY = re.compile(r"^\s*(标题|发布时间|发布日期|公开日期|发文日期|文号|发布机构|信息来源|栏目|原文链接|本地目录|来源)\s*[:：]\s*(.*)$")
 _BODY_MARK = re.compile(r"^=+\s*正文\s*=+\s*$")
 # A line that is only a page number: "-3-", "— 5 —", "第 3 页", "3 / 12"
@@ -36,7 +38,12 @@ class TextReader:
 def lines_to_document(text: str, path: str, fmt: str) -> Document:
     if "\x00" in text or sum(1 for c in text[:4000] if c == "\ufffd") > 40:
         raise InputError("binary-file", f"{path} 不是可读的文本文件", f"{path} is not a readable text file")
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    n_lines = text.count("\n") + 1
+    if n_lines > MAX_LINES:  # counted before splitting: millions of short lines would fill memory first
+        raise InputError("too-many-lines", f"{path} 有 {n_lines:,} 行，超过上限 {MAX_LINES:,} 行，不像是一份年度报告",
+                         f"{path} has {n_lines:,} lines, over the limit of {MAX_LINES:,}: not an annual report")
+    lines = text.split("\n")
     meta: dict[str, tuple[str, str, str]] = {}
     start = _crawler_header(lines, meta)
     blocks = []
