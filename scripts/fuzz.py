@@ -12,6 +12,7 @@ its input and stderr are saved under --out to reproduce it.
 
     nice .venv/bin/python scripts/fuzz.py --cases 3000                 # every format, 3000 cases each
     nice .venv/bin/python scripts/fuzz.py --formats pdf docx --cases 200 --jobs 2 --seed 7
+    nice .venv/bin/python scripts/fuzz.py --attacks                    # issue 9's attacks, full size
     .venv/bin/report-lint check fuzz-findings/pdf-00042-exit3.pdf        # replay a finding
 """
 from __future__ import annotations
@@ -217,8 +218,8 @@ def mutate_json(rng: random.Random, data: bytes) -> bytes:
         obj = json.loads(data)
     except Exception:
         return _bytes(rng, data, MARKUP["json"])
-    values = [10**400, -1, -(10**12), 2.5, 1e308, float("nan"), float("inf"), None, True, "x", [], {}, [[[[[]]]]],
-              10**9 + 1, 0, 0, 1, 3, 12, 0.5, "", "0"]  # valid values too, so that some models pass and get checked
+    hostile = [10**400, -1, -(10**12), 2.5, 1e308, float("nan"), float("inf"), None, True, "x", [], {}, [[[[[]]]]],
+               10**9 + 1]
     nodes = []
     stack = [obj]
     while stack:
@@ -233,10 +234,20 @@ def mutate_json(rng: random.Random, data: bytes) -> bytes:
         if not nodes:
             break
         parent, key = rng.choice(nodes)
-        if rng.random() < 0.2 and isinstance(parent, dict):
+        old = parent[key]
+        if rng.random() < 0.15 and isinstance(parent, dict):
             parent.pop(key, None)
+        elif rng.random() < 0.85:  # a value of the same type: the model stays valid and the checks run on it
+            if isinstance(old, bool):
+                parent[key] = not old
+            elif isinstance(old, int):
+                parent[key] = rng.choice([0, 1, 2, 3, 7, 12, 99, old + 1, max(old - 1, 0)])
+            elif isinstance(old, float):
+                parent[key] = round(rng.uniform(0, 1000), 2)
+            elif isinstance(old, str):
+                parent[key] = rng.choice(["", "0", "12", "一、总体情况", "x" * 5000, old[::-1], "\n\t", "２０２３"])
         else:
-            parent[key] = rng.choice(values)
+            parent[key] = rng.choice(hostile)
     return json.dumps(obj, ensure_ascii=False).encode()
 
 
@@ -312,6 +323,53 @@ def warm_up(work: Path, pool: dict[str, list[bytes]]) -> None:
             with open(os.devnull, "w") as null, contextlib.redirect_stdout(null), contextlib.redirect_stderr(null):
                 main(["check", str(path), "--format", "json"])
             path.unlink()
+
+
+def full_size_attacks() -> dict[str, tuple[str, object]]:
+    """tests/hostile.py's cases plus the sizes issue 9 reported, too slow to build in the test suite."""
+    from tests.hostile import _flate_stream_of, all_cases, one_page_pdf
+
+    cases = dict(all_cases())
+    cases["pdf-inflate-1gib-spaces"] = ("pdf-inflate-1gib-spaces.pdf",
+                                        lambda: one_page_pdf(contents_obj=_flate_stream_of(b" ", 1 << 30)))
+    cases["pdf-inflate-200mb-text"] = ("pdf-inflate-200mb-text.pdf", lambda: one_page_pdf(
+        contents_obj=_flate_stream_of(b"BT /F1 12 Tf 72 700 Td (Hello) Tj ET\n", 200 << 20)))
+    return cases
+
+
+def attacks(args) -> int:
+    """Run every attack through the command line; one line each with its exit code, time and memory."""
+    work = Path(tempfile.mkdtemp(prefix="report-lint-attacks-"))
+    if not args.exec:
+        warm_up(work, {"txt": ["2023年政府信息公开工作年度报告".encode()]})
+    bad = 0
+    print(f"{'case':32} exit     time   max RSS  message")
+    for cid, (name, build) in full_size_attacks().items():
+        path = work / name
+        path.write_bytes(build())
+        err = work / (name + ".stderr")
+        started = time.time()
+        pid = start(path, err, args.exec, args.mem_limit << 20)
+        while True:
+            done, status, usage = os.wait4(pid, os.WNOHANG)
+            if done:
+                outcome = str(os.waitstatus_to_exitcode(status))
+                break
+            if time.time() - started > args.timeout:
+                os.kill(pid, signal.SIGKILL)
+                _, status, usage = os.wait4(pid, 0)
+                outcome = "timeout"
+                break
+            time.sleep(0.02)
+        elapsed, rss = time.time() - started, usage.ru_maxrss // 1024
+        first = (err.read_text("utf-8", "replace").strip().splitlines() or [""])[0].replace(str(work) + "/", "")
+        flag = outcome not in ("0", "1", "2") or elapsed > 30 or rss > args.max_rss
+        bad += flag
+        print(f"{cid:32} {outcome:7} {elapsed:5.1f}s {rss:6} MB  {'!! ' if flag else ''}{first[:110]}", flush=True)
+        path.unlink()
+        err.unlink()
+    print(f"{bad} attack(s) over the line (exit 3, a timeout, over 30 s or over {args.max_rss} MB)")
+    return 1 if bad else 0
 
 
 def fuzz(args) -> int:
@@ -400,7 +458,9 @@ def main(argv=None) -> int:
                     help="also save runs slower than S seconds (not findings; for tuning limits)")
     ap.add_argument("--exec", action="store_true", help="run the installed report-lint instead of forking")
     ap.add_argument("--progress", type=int, default=500, help="print progress every N runs (0: never)")
-    return fuzz(ap.parse_args(argv))
+    ap.add_argument("--attacks", action="store_true", help="run issue 9's attack classes instead of mutations")
+    args = ap.parse_args(argv)
+    return attacks(args) if args.attacks else fuzz(args)
 
 
 if __name__ == "__main__":
