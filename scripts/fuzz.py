@@ -121,7 +121,7 @@ MARKUP = {
     "html": [b"<td rowspan=\"99999999999\">", b"<td colspan=\"" + b"9" * 5000 + b"\">", b"<table><tr><td>",
              b"</td></tr></table>", b"<div>" * 3000, b"<meta charset=\"undefined\">", b"<meta charset=\"gbk\">",
              b"\xff\xfe\xfd", b"<tr>" + b"<td>1</td>" * 600 + b"</tr>", b"<br>" * 1000, "本年新收".encode(),
-             b"&#0;&#xD800;&#99999999;", b"<![CDATA[", b"<!--", b"<script>", b"<p hidden>", b"\x00"],
+             b"&#0;&#xD800;&#99999999;", b"&#1;&#xFFFE;", "\ufffe".encode(), b"<![CDATA[", b"<!--", b"<script>", b"<p hidden>", b"\x00"],
     "md": [b"\n| a | b | c |\n|---|---|---|\n", b"|" * 5000, b"\n| " + b"1 | " * 600 + b"\n", b"\\|", b"**",
            "\n本年新收 ".encode() + b"1" * 40, b"\n# ", b"\r", b"\x00", b"\xff\xfe"],
     "txt": ["\n本年新收政府信息公开申请数量 ".encode() + b"1" * 40, b"\t" * 500, b"<meta charset=\"undefined\">",

@@ -380,6 +380,9 @@ def html_cases() -> dict[str, Callable[[], bytes]]:
         "html-rowspan-wall": lambda: (b"<html><body><p>x</p><table>"
                                       + b"<tr>" + b"<td rowspan=\"500\" colspan=\"100\">1</td>" * 40 + b"</tr>"
                                       + b"<tr><td>2</td></tr>" * 2000 + b"</table></body></html>"),
+        # characters lxml refuses to set as text, next to an element the reader removes
+        "html-nonxml-chars": lambda: ("<html><body><p>年度报告a\ufffe<script>x</script>tail&#1;&#xFFFE;</p></body></html>"
+                                      .encode()),
         "html-deep": lambda: b"<html><body>" + b"<div>" * 100_000 + b"\xe6\xb7\xb1" + b"</div>" * 100_000
                              + b"</body></html>",
         "html-rows-60k": lambda: (b"<html><body><p>x</p><table>" + b"<tr><td>1</td><td>2</td></tr>" * 60_000

@@ -38,7 +38,7 @@ EXPECT = {
     "docx-old-doc-renamed": "old-binary-format", "docx-ole-other": "old-binary-format",
     "docx-encrypted": "encrypted-docx",
     **dict.fromkeys(["html-charset-undefined", "html-charset-bogus-http-equiv", "html-charset-utf7",
-                     "html-rowspan-digits", "html-colspan-digits"], None),
+                     "html-rowspan-digits", "html-colspan-digits", "html-nonxml-chars"], None),
     **dict.fromkeys(["html-rows-200k", "html-rows-60k", "html-many-paragraphs", "html-wide"], "too-large-html"),
     **dict.fromkeys(["html-rowspan-wall", "html-wide-1000", "md-wide-10000"], "too-large-table"),
     "html-deep": "html-too-deep",

@@ -45,6 +45,9 @@ _SNIFF = re.compile(
     rb"^\s*<(?:!doctype\s+html|html|head|body|meta|title|p|div|table|span|font|h[1-6]|br|style|script|!--)[\s>/]",
     re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# What lxml refuses to set as text (not XML 1.0 characters), though libxml2 passes it through from the
+# page or from character references such as &#1; or &#xFFFE;
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 # Report markers: a numbered part heading at the start of a text run, and the report's tables.
 _HEADING_MARK = re.compile(r"^\s*[一二三四五六]\s*[、.．]\s*\S")
@@ -175,7 +178,7 @@ def _parse(text: str, path: str):
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
     try:
         root = etree.fromstring(text.encode("utf-8", errors="replace"), parser=parser)
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
+    except (etree.LxmlError, ValueError) as exc:
         raise InputError("no-text", f"{path} 网页中没有可读取的内容（{exc}）",
                          f"{path}: the page has no readable content ({exc})") from None
     if root is None:
@@ -213,12 +216,11 @@ def _remove(el) -> None:
     """Remove an element with its subtree but keep its tail text in place."""
     parent = el.getparent()
     if el.tail:
-        # lxml refuses to set text holding control characters that libxml2 itself let through
         prev = el.getprevious()
         if prev is not None:
-            prev.tail = _CONTROL.sub(" ", (prev.tail or "") + el.tail)
+            prev.tail = _NOT_XML.sub(" ", (prev.tail or "") + el.tail)
         else:
-            parent.text = _CONTROL.sub(" ", (parent.text or "") + el.tail)
+            parent.text = _NOT_XML.sub(" ", (parent.text or "") + el.tail)
     parent.remove(el)
 
 
