@@ -75,7 +75,8 @@ def seeds(corpus: Path) -> dict[str, list[bytes]]:
 # --------------------------------------------------------------------------------------- mutations
 
 INTERESTING_NUMBERS = [b"0", b"-1", b"99999999999", b"2000000000", b"1" + b"0" * 30, b"9" * 5000, b"1e400",
-                       b"NaN", b"-0", b"x", b"", b"4294967296", b"1.5", b"00000000000000000001"]
+                       b"NaN", b"-0", b"x", b"", b"4294967296", b"1.5", b"00000000000000000001",
+                       b"1" + b"0" * 400 + b".0"]
 
 
 def _bytes(rng: random.Random, data: bytes, extra: list[bytes]) -> bytes:

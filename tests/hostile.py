@@ -108,6 +108,10 @@ def pdf_cases() -> dict[str, Callable[[], bytes]]:
         "pdf-form-recursion": lambda: _form_recursion(),
         "pdf-form-fanout": lambda: _form_fanout(),
         "pdf-form-fanout-wide": lambda: _form_fanout(10, 4),
+        # numbers that overflow a float: glyphs at infinity or NaN
+        "pdf-font-size-overflow": lambda: one_page_pdf(b"BT /F1 " + _BIG + b" Tf 80 700 Td " + _TEXT + b" Tj ET"),
+        "pdf-matrix-overflow": lambda: one_page_pdf(_BIG + b" 0 0 " + _BIG + b" 0 0 cm 0.8 w 0 0 m 9 9 l S BT /F1 12 Tf "
+                                                    b"-" + _BIG + b" Tc 80 700 Td " + _TEXT + b" Tj ET"),
         "pdf-deep-array": lambda: one_page_pdf(page=b"/MediaBox [0 0 595 842] /Foo " + b"[" * 50_000
                                                + b"]" * 50_000),
         "pdf-deep-dict": lambda: one_page_pdf(page=b"/MediaBox [0 0 595 842] /Foo " + b"<< /A " * 20_000
@@ -116,6 +120,10 @@ def pdf_cases() -> dict[str, Callable[[], bytes]]:
         "pdf-many-pages": lambda: _many_pages(5000),
         "pdf-objstm-bomb": lambda: _objstm_bomb(),
     }
+
+
+_BIG = b"1" + b"0" * 400 + b".0"
+_TEXT = b"<" + "正文内容".encode("utf-16-be").hex().encode() + b">"
 
 
 def _selfref_contents() -> bytes:

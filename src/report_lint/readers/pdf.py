@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import io
 import logging
+import math
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -259,6 +260,8 @@ def _edges(objs: dict) -> tuple[list[tuple], list[tuple]]:
     vs: list[tuple] = []
 
     def seg(x0, y0, x1, y1):
+        if not all(math.isfinite(v) for v in (x0, y0, x1, y1)):
+            return  # drawn with numbers that overflow: nowhere on the page
         if abs(y1 - y0) <= 1.0 and abs(x1 - x0) > 1.0:
             hs.append(((y0 + y1) / 2, min(x0, x1), max(x0, x1)))
         elif abs(x1 - x0) <= 1.0 and abs(y1 - y0) > 1.0:
@@ -933,12 +936,14 @@ def _page_chars(page_chars: list[dict], width: float, height: float) -> list[_Ch
             pending_space = True
             continue
         x0, x1, top, bottom = c["x0"], c["x1"], c["top"], c["bottom"]
+        size = float(c.get("size") or (bottom - top))
+        if not all(math.isfinite(v) for v in (x0, x1, top, bottom, size)):
+            continue  # placed with numbers that overflow (a font size of 10^400): nowhere visible
         if x1 < 0 or x0 > width or bottom < 0 or top > height:
             continue  # off the page: not visible
         if _is_white(c.get("non_stroking_color")) and c.get("non_stroking_color") is not None:
             continue  # white text on white paper
-        out.append(_Char(t, x0, x1, top, bottom, float(c.get("size") or (bottom - top)),
-                         bool(c.get("upright", True)), pending_space))
+        out.append(_Char(t, x0, x1, top, bottom, size, bool(c.get("upright", True)), pending_space))
         pending_space = False
     return out
 
