@@ -181,7 +181,7 @@ def mutate_docx(rng: random.Random, data: bytes) -> bytes:
     return buf.getvalue()
 
 
-_STREAM = re.compile(rb"(<<(?:(?!>>\s*stream).){0,2000}?/Length\s+)(\d+)((?:(?!stream).){0,500}?>>\s*stream\r?\n)",
+_STREAM = re.compile(rb"(<<(?:(?!>>\s*stream).){0,2000}?/Length\s+)(\d{1,9})((?:(?!stream).){0,500}?>>\s*stream\r?\n)",
                      re.S)
 
 
@@ -204,7 +204,7 @@ def mutate_pdf(rng: random.Random, data: bytes) -> bytes:
     if op == "tokens":
         return _numbers(rng, data, rb"[\s\[/](-?\d+(?:\.\d+)?)(?=[\s\]/>])")
     if op == "refs":  # point references elsewhere, at themselves included
-        ids = [int(x) for x in re.findall(rb"(\d+)\s+0\s+obj", data)] or [1]
+        ids = [int(x) for x in re.findall(rb"(\d{1,9})\s+0\s+obj", data)] or [1]
 
         def swap(m: re.Match) -> bytes:
             return (b"%d 0 R" % rng.choice(ids)) if rng.random() < 0.1 else m.group(0)
@@ -235,6 +235,8 @@ def mutate_json(rng: random.Random, data: bytes) -> bytes:
         if not nodes:
             break
         parent, key = rng.choice(nodes)
+        if isinstance(parent, dict) and key not in parent:
+            continue  # popped by an earlier edit
         old = parent[key]
         if rng.random() < 0.15 and isinstance(parent, dict):
             parent.pop(key, None)
