@@ -117,6 +117,14 @@ class _Vetter:
         except Exception:  # a dangling or unparsable reference: pdfminer treats it as absent too
             return None
 
+    def resolve_id(self, objid: int):
+        try:
+            return self.doc.getobj(objid)
+        except RefCycle:
+            raise
+        except Exception:
+            return None
+
     def dict_of(self, x) -> dict:
         from pdfminer.pdftypes import PDFStream
 
@@ -149,13 +157,14 @@ class _Vetter:
             raise self.too_large(f"解压后的数据超过 {MAX_DECODED_BYTES >> 20} MB",
                                  f"its streams inflate past {MAX_DECODED_BYTES >> 20} MB")
 
-    def vet_object_streams(self) -> None:
-        n = 0
-        strmids = set()
+    def object_ids(self) -> tuple[list[int], set[int]]:
+        """Ids of the objects the cross-reference tables list, and of the object streams that hold some."""
+        ids: list[int] = []
+        strmids: set[int] = set()
         for xref in self.doc.xrefs:
             for objid in xref.get_objids():
-                n += 1
-                if n > MAX_OBJECTS:
+                ids.append(objid)
+                if len(ids) > MAX_OBJECTS:
                     raise self.too_large(f"有 {MAX_OBJECTS:,} 个以上对象", f"more than {MAX_OBJECTS:,} objects")
                 try:
                     strmid = xref.get_pos(objid)[0]
@@ -163,19 +172,32 @@ class _Vetter:
                     continue
                 if strmid is not None:
                     strmids.add(strmid)
+        return ids, strmids
+
+    def vet_object_streams(self, strmids: set[int]) -> None:
         for strmid in strmids:
             limits.check_time()
             for s in self.streams_of_id(strmid):
                 self.vet_stream(s)
 
+    def repair_the_rest(self, ids: list[int]) -> None:
+        """Streams no page was seen to use may still be decoded by pdfminer by a way this vetting does not
+        follow: repair the damaged ones (without counting them against the limits)."""
+        from pdfminer.pdftypes import PDFStream
+        from pdfminer.psparser import LIT
+
+        for objid in ids:
+            limits.check_time()
+            try:
+                obj = self.doc.getobj(objid)
+            except Exception:  # RefCycle included: pdfminer reaching it gets the same error
+                continue
+            if isinstance(obj, PDFStream) and id(obj) not in self.vetted and obj.get("Subtype") is not LIT("Image"):
+                self.vetted.add(id(obj))
+                _decoded_len(obj, MAX_STREAM_BYTES)
+
     def streams_of_id(self, objid: int) -> list:
-        try:
-            obj = self.doc.getobj(objid)
-        except RefCycle:
-            raise
-        except Exception:
-            return []
-        return self.streams_of(obj)
+        return self.streams_of(self.resolve_id(objid))
 
     # -- the page tree
 
@@ -184,14 +206,16 @@ class _Vetter:
         from pdfminer.psparser import LIT
 
         inheritable = ("Resources", "MediaBox", "CropBox", "Rotate")
-        root = self.doc.catalog.get("Pages") if isinstance(self.doc.catalog, dict) else None
+        catalog = self.doc.catalog if isinstance(self.doc.catalog, dict) else {}
         out: list[tuple[dict, dict]] = []
         seen: set[int] = set()
-        stack = [(root, {})]
+        # as pdfminer does: the walk starts with the catalog's own attributes inherited, a kid may be a
+        # bare object number
+        stack = [(catalog.get("Pages"), {k: catalog[k] for k in inheritable if k in catalog})]
         while stack:
             limits.check_time()
             ref, inherited = stack.pop()
-            node = self.resolve(ref)
+            node = self.resolve(ref) if not isinstance(ref, int) else self.resolve_id(ref)
             if not isinstance(node, dict) or id(node) in seen:
                 continue
             seen.add(id(node))
@@ -203,10 +227,26 @@ class _Vetter:
                     stack.extend((kid, attrs) for kid in reversed(kids))
             elif kind is LIT("Page"):
                 out.append((node, attrs))
-                if len(out) > self.max_pages:
-                    raise InputError("pdf-too-large", f"{self.path} 超过 {self.max_pages} 页，不像是一份年度报告",
-                                     f"{self.path} has more than {self.max_pages} pages: not an annual report")
+                self.count_pages(len(out))
         return out
+
+    def loose_pages(self, ids: list[int]) -> list[tuple[dict, dict]]:
+        """Without a usable page tree pdfminer takes every object of type Page: so do we."""
+        from pdfminer.psparser import LIT
+
+        out = []
+        for objid in ids:
+            limits.check_time()
+            obj = self.resolve_id(objid)
+            if isinstance(obj, dict) and obj.get("Type") is LIT("Page"):
+                out.append((obj, {}))
+                self.count_pages(len(out))
+        return out
+
+    def count_pages(self, n: int) -> None:
+        if n > self.max_pages:
+            raise InputError("pdf-too-large", f"{self.path} 超过 {self.max_pages} 页，不像是一份年度报告",
+                             f"{self.path} has more than {self.max_pages} pages: not an annual report")
 
     # -- drawing work
 
@@ -286,9 +326,11 @@ class _Vetter:
 def vet(doc, path: str, max_pages: int) -> None:
     """Raise InputError when the document would take pdfminer past the limits; else leave it ready."""
     v = _Vetter(doc, path, max_pages)
-    v.vet_object_streams()
-    for number, (page, attrs) in enumerate(v.pages(), start=1):
+    ids, strmids = v.object_ids()
+    v.vet_object_streams(strmids)
+    for number, (page, attrs) in enumerate(v.pages() or v.loose_pages(ids), start=1):
         v.page_cost(page, attrs, number)
+    v.repair_the_rest(ids)
 
 
 # --------------------------------------------------------------------------- capped decoding
