@@ -25,7 +25,7 @@ _MODULES = {
 }
 OLD_BINARY = {".doc": "Word 97-2003 (.doc)", ".wps": "WPS (.wps)", ".et": "WPS", ".xls": "Excel"}
 MAX_INPUT_BYTES = 64 * 1024 * 1024
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Office 97-2003 (Compound File) container
 _TEXT_EXTENSIONS = ("", ".txt", ".text", ".log")  # plain text unless the content says otherwise
 
 
@@ -40,7 +40,7 @@ def detect_format(path: str, data: bytes) -> str:
     formats we cannot read."""
     ext = Path(path).suffix.lower()
     head = data[:8192]
-    if head.startswith(_OLE_MAGIC[:4]) or ext in OLD_BINARY:
+    if head.startswith(_OLE_MAGIC) or ext in OLD_BINARY:
         _refuse_office_binary(path, ext, data)
     for name in ("pdf", "docx"):  # binary signatures
         if reader(name).sniff(head):
