@@ -50,6 +50,12 @@ def decode(data: bytes, declared: str | None = None, *, html: bool = False) -> t
             return data.decode(enc), enc
         except (UnicodeError, ValueError):  # UnicodeDecodeError, or a codec that refuses these bytes outright
             continue
+    # A few damaged bytes in an otherwise UTF-8 (or GB) file: keep the file's own encoding rather than
+    # let a guesser turn every character into mojibake
+    for enc in ("utf-8", "gb18030"):
+        text = data.decode(enc, errors="replace")
+        if text.count("\ufffd") <= max(8, len(text) // 500):
+            return text, enc + " (damaged bytes replaced)"
     from charset_normalizer import from_bytes  # lazy: rarely needed
 
     best = from_bytes(data).best()
