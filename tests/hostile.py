@@ -391,6 +391,9 @@ def html_cases() -> dict[str, Callable[[], bytes]]:
         # characters lxml refuses to set as text, next to an element the reader removes
         "html-nonxml-chars": lambda: ("<html><body><p>年度报告a\ufffe<script>x</script>tail&#1;&#xFFFE;</p></body></html>"
                                       .encode()),
+        # thousands of elements the reader drops, each with text after it
+        "html-many-scripts": lambda: ("<html><body><p>年度报告" + "<script>x</script>尾巴文字" * 40_000
+                                      + "</p></body></html>").encode(),
         "html-deep": lambda: b"<html><body>" + b"<div>" * 100_000 + b"\xe6\xb7\xb1" + b"</div>" * 100_000
                              + b"</body></html>",
         "html-rows-60k": lambda: (b"<html><body><p>x</p><table>" + b"<tr><td>1</td><td>2</td></tr>" * 60_000
