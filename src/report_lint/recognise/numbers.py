@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Optional
 
+from ..model import MAX_CELL_VALUE
 from ..templates import ColumnSpec
 from .tokens import Token
 
@@ -60,9 +61,10 @@ def _valid_part(p: str, first: bool, signed: bool) -> bool:
 def _to_value(d: str, money: bool):
     if len(d) > 2 * MAX_PART:
         return None  # no table cell holds a number this long: it is invalid, not a value
-    if "." in d:
-        return float(d) if money else None
-    return int(d)
+    if "." in d and not money:
+        return None
+    v = float(d) if "." in d else int(d)
+    return v if abs(v) <= MAX_CELL_VALUE else None  # beyond what any report cell holds (model.Cell)
 
 
 @dataclass
