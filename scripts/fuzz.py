@@ -56,11 +56,12 @@ def seeds(corpus: Path) -> dict[str, list[bytes]]:
         if fmt:
             out[fmt].append(p.read_bytes())
     out["txt"] = out["txt"][:12]  # plenty of variety; the corpus has ~100
-    from report_lint.testing import valid_report
     from tests.synth.render_docx import Layout, render_docx
     from tests.synth.render_html import HtmlLayout, render_html
     from tests.synth.render_markdown import render_markdown
     from tests.synth.render_text import render_text
+
+    from report_lint.testing import valid_report
 
     for k, tpl in enumerate(("2019", "2021")):
         report = valid_report(tpl, seed=k)

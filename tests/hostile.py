@@ -11,7 +11,7 @@ import io
 import struct
 import zipfile
 import zlib
-from typing import Callable
+from collections.abc import Callable
 
 # ----------------------------------------------------------------------------------------------- PDF
 
@@ -386,7 +386,7 @@ def html_cases() -> dict[str, Callable[[], bytes]]:
         "html-rows-200k": lambda: (b"<html><body><p>\xe6\x8a\xa5\xe5\x91\x8a</p><table>"
                                    + b"<tr><td>1</td><td>2</td></tr>" * 200_000 + b"</table></body></html>"),
         "html-rowspan-wall": lambda: (b"<html><body><p>x</p><table>"
-                                      + b"<tr>" + b"<td rowspan=\"500\" colspan=\"100\">1</td>" * 40 + b"</tr>"
+                                       b"<tr>" + b"<td rowspan=\"500\" colspan=\"100\">1</td>" * 40 + b"</tr>"
                                       + b"<tr><td>2</td></tr>" * 2000 + b"</table></body></html>"),
         # characters lxml refuses to set as text, next to an element the reader removes
         "html-nonxml-chars": lambda: ("<html><body><p>年度报告a\ufffe<script>x</script>tail&#1;&#xFFFE;</p></body></html>"

@@ -201,10 +201,9 @@ def test_good_pdf_passes_the_vetting():
 
 def test_budget_interrupts_a_loop_that_never_checks():
     start = time.monotonic()
-    with pytest.raises(InputError) as exc:
-        with limits.guarded("slow.txt", 0.3):
-            while True:  # stands for pdfminer: no checks of its own
-                pass
+    with pytest.raises(InputError) as exc, limits.guarded("slow.txt", 0.3):
+        while True:  # stands for pdfminer: no checks of its own
+            pass
     assert exc.value.code == "too-slow" and "slow.txt" in exc.value.zh
     assert time.monotonic() - start < 3
     import signal
@@ -214,12 +213,10 @@ def test_budget_interrupts_a_loop_that_never_checks():
 
 
 def test_budget_is_shared_by_nested_readers_and_checked_cooperatively():
-    with limits.budget("a.txt", 100) as outer:
-        with limits.budget("b.txt", 0.0) as inner:
-            assert inner is outer
-    with limits.budget("c.txt", -1):
-        with pytest.raises(InputError) as exc:
-            limits.check_time()
+    with limits.budget("a.txt", 100) as outer, limits.budget("b.txt", 0.0) as inner:
+        assert inner is outer
+    with limits.budget("c.txt", -1), pytest.raises(InputError) as exc:
+        limits.check_time()
     assert exc.value.code == "too-slow"
     limits.check_time()  # no budget: nothing to check
 

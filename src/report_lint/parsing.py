@@ -11,7 +11,6 @@ import json
 import math
 from datetime import date
 from pathlib import Path
-from typing import Optional
 
 from .errors import InputError
 from .model import Report, Source
@@ -36,7 +35,7 @@ def _read_bytes(path: str) -> bytes:
         raise InputError("unreadable", f"无法读取 {path}：{e.strerror}", f"cannot read {path}: {e.strerror}")
 
 
-def parse_bytes(data: bytes, path: str, fmt: Optional[str] = None, published_on: Optional[date] = None,
+def parse_bytes(data: bytes, path: str, fmt: str | None = None, published_on: date | None = None,
                 templates: tuple[str, ...] = ()) -> Report:
     """`templates`: extra template data files (a plugin's report_lint_template_paths)."""
     if not data.strip():
@@ -56,7 +55,7 @@ def parse_bytes(data: bytes, path: str, fmt: Optional[str] = None, published_on:
     return report
 
 
-def _parse(data: bytes, path: str, fmt: Optional[str], templates: tuple[str, ...]) -> Report:
+def _parse(data: bytes, path: str, fmt: str | None, templates: tuple[str, ...]) -> Report:
     fmt = fmt or detect_format(path, data)
     source = Source(path=path, format=fmt, sha256=hashlib.sha256(data).hexdigest())
     if fmt == "json":
@@ -67,7 +66,7 @@ def _parse(data: bytes, path: str, fmt: Optional[str], templates: tuple[str, ...
     return recognise_report(doc, source, extra_templates=templates)
 
 
-def parse(path: str | Path, *, fmt: Optional[str] = None, published_on: Optional[date] = None,
+def parse(path: str | Path, *, fmt: str | None = None, published_on: date | None = None,
           templates: tuple[str, ...] = ()) -> Report:
     """Read one report file into the typed model. Raises InputError for unreadable input."""
     path = str(path)

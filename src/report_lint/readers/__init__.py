@@ -116,4 +116,4 @@ def read_document(path: str, data: bytes, fmt: str) -> Document:
     return reader(fmt).read(data, path)
 
 
-__all__ = ["Document", "MAX_INPUT_BYTES", "detect_format", "read_document", "reader"]
+__all__ = ["MAX_INPUT_BYTES", "Document", "detect_format", "read_document", "reader"]

@@ -18,9 +18,9 @@ import subprocess
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Optional
 
 from ..document import Document, GridCell, Paragraph, Table, check_table_size
 from ..errors import InputError
@@ -145,7 +145,7 @@ class _Package:
         return out
 
 
-def _rel_target(rels: dict[str, tuple[str, str]], suffix: str) -> Optional[str]:
+def _rel_target(rels: dict[str, tuple[str, str]], suffix: str) -> str | None:
     for typ, name in rels.values():
         if typ.endswith(suffix):
             return name
@@ -249,13 +249,13 @@ def format_number(n: int, fmt: str) -> str:
     return str(n)  # decimal and anything exotic
 
 
-def _ilvl(text: Optional[str]) -> Optional[int]:
+def _ilvl(text: str | None) -> int | None:
     """A list level 0–8, or None when the value is no level at all."""
     value = limits.small_int(text, -1, -1, 9)
     return value if 0 <= value <= 8 else None
 
 
-def _start(text: Optional[str]) -> Optional[int]:
+def _start(text: str | None) -> int | None:
     return limits.small_int(text, None, 0, MAX_LIST_START)
 
 
@@ -263,10 +263,10 @@ def _start(text: Optional[str]) -> Optional[int]:
 class _Level:
     start: int = 1
     fmt: str = "decimal"
-    text: Optional[str] = None  # lvlText; None = not given
-    restart: Optional[int] = None  # lvlRestart value; None = default (restart after any higher level)
+    text: str | None = None  # lvlText; None = not given
+    restart: int | None = None  # lvlRestart value; None = default (restart after any higher level)
     legal: bool = False  # isLgl: show all levels as decimal
-    style: Optional[str] = None  # pStyle linked to this level
+    style: str | None = None  # pStyle linked to this level
 
 
 @dataclass
@@ -280,12 +280,12 @@ class _Numbering:
     """numbering.xml plus the running counters. Counters are kept per abstract definition: Word
     continues a list across w:num instances of the same abstractNum unless one overrides its start."""
 
-    def __init__(self, w: str, root, styles: "_Styles"):
+    def __init__(self, w: str, root, styles: _Styles):
         self.w = w
         self.abstract: dict[str, dict[int, _Level]] = {}
         self.abstract_style_link: dict[str, str] = {}
         self.nums: dict[str, _Num] = {}
-        self.counters: dict[str, list[Optional[int]]] = {}
+        self.counters: dict[str, list[int | None]] = {}
         self.seen: set[str] = set()
         self.styles = styles
         if root is None:
@@ -350,7 +350,7 @@ class _Numbering:
             levels = {**levels, **num.levels}
         return aid, levels
 
-    def level_for_style(self, num_id: str, style_id: str) -> Optional[int]:
+    def level_for_style(self, num_id: str, style_id: str) -> int | None:
         num = self.nums.get(num_id)
         if num is None:
             return None
@@ -407,9 +407,9 @@ class _Styles:
 
     def __init__(self, w: str, root):
         self.w = w
-        self.num: dict[str, tuple[Optional[str], Optional[int]]] = {}
+        self.num: dict[str, tuple[str | None, int | None]] = {}
         self.based: dict[str, str] = {}
-        self.default: Optional[str] = None
+        self.default: str | None = None
         if root is None:
             return
         W = f"{{{w}}}"
@@ -427,7 +427,7 @@ class _Styles:
                 self.num[sid] = (nid.get(W + "val") if nid is not None else None,
                                  _ilvl(il.get(W + "val")) if il is not None else None)
 
-    def num_of(self, sid: Optional[str]) -> Optional[tuple[Optional[str], Optional[int]]]:
+    def num_of(self, sid: str | None) -> tuple[str | None, int | None] | None:
         seen = set()
         while sid and sid not in seen:
             seen.add(sid)
@@ -577,8 +577,8 @@ class _Walker:
     def _paragraph_numbering(self, p) -> str:
         W = self.W
         ppr = p.find(W + "pPr")
-        num_id: Optional[str] = None
-        ilvl: Optional[int] = None
+        num_id: str | None = None
+        ilvl: int | None = None
         style = None
         if ppr is not None:
             ps = ppr.find(W + "pStyle")
@@ -749,7 +749,7 @@ class _Walker:
             return limits.small_int(x.get(W + "val") if x is not None else None, default, 0, limits.MAX_COLSPAN)
 
         # Pass 1: place every w:tc on the grid (row, first grid column, colspan, vMerge state).
-        placed: list[list[tuple[int, int, Optional[str], object]]] = []
+        placed: list[list[tuple[int, int, str | None, object]]] = []
         for tr in tbl.findall(W + "tr"):
             limits.check_time()
             trpr = tr.find(W + "trPr")
@@ -760,7 +760,7 @@ class _Walker:
                 if trpr.find(W + "ins") is not None:
                     self.stats.revision(where)
             col = int_val(trpr, W + "gridBefore", 0) if trpr is not None else 0
-            row: list[tuple[int, int, Optional[str], object]] = []
+            row: list[tuple[int, int, str | None, object]] = []
             for tc in self._row_cells(tr):
                 tcpr = tc.find(W + "tcPr")
                 span = 1
@@ -891,7 +891,7 @@ def _warnings(stats: _Stats) -> list[tuple[str, str, str]]:
     return out
 
 
-def _core_meta(pkg: _Package, core_name: Optional[str], blocks: list) -> dict[str, tuple[str, str, str]]:
+def _core_meta(pkg: _Package, core_name: str | None, blocks: list) -> dict[str, tuple[str, str, str]]:
     meta: dict[str, tuple[str, str, str]] = {}
     if not core_name or not pkg.has(core_name):
         return meta

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import re
-from typing import Optional
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
@@ -14,7 +13,7 @@ _NOT_CHARSETS = frozenset({"undefined", "idna", "punycode", "unicode-escape", "r
 _GB = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030"}
 
 
-def _charset(label: str) -> Optional[str]:
+def _charset(label: str) -> str | None:
     """A declared charset label as a Python codec name, or None when it names no usable charset."""
     label = _GB.get(label.lower(), label)
     try:

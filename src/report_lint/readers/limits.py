@@ -15,9 +15,9 @@ import re
 import signal
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Iterator, Optional
 
 from ..errors import InputError
 
@@ -88,7 +88,7 @@ class Budget:
                              f"report; refused")
 
 
-_current: ContextVar[Optional[Budget]] = ContextVar("report_lint_budget", default=None)
+_current: ContextVar[Budget | None] = ContextVar("report_lint_budget", default=None)
 
 
 @contextmanager
@@ -106,7 +106,7 @@ def budget(path: str, seconds: float = MAX_SECONDS) -> Iterator[Budget]:
         _current.reset(token)
 
 
-def current() -> Optional[Budget]:
+def current() -> Budget | None:
     return _current.get()
 
 
@@ -129,7 +129,7 @@ def add_slots(n: int) -> None:
 
 
 @contextmanager
-def watchdog(b: Optional[Budget]) -> Iterator[None]:
+def watchdog(b: Budget | None) -> Iterator[None]:
     """Interrupt the code inside with `Overtime` once the budget's deadline passes (and every second
     after, in case the code swallows it). Works through SIGALRM, so only in the main thread and only
     when no one else's timer is running (an outer watchdog included); elsewhere it does nothing and the
@@ -172,7 +172,7 @@ def guarded(path: str, seconds: float = MAX_SECONDS) -> Iterator[Budget]:
 _LEADING_INT = re.compile(r"\s*([-+]?)(\d+)")
 
 
-def small_int(text: Optional[str], default: int, lo: int, hi: int, *, prefix: bool = False) -> int:
+def small_int(text: str | None, default: int, lo: int, hi: int, *, prefix: bool = False) -> int:
     """An integer attribute of markup, clamped to [lo, hi]; `default` when it is not a number.
 
     Never calls int() on more than MAX_ATTR_DIGITS digits, so a 5 000-digit value is just "too big"
@@ -189,5 +189,23 @@ def small_int(text: Optional[str], default: int, lo: int, hi: int, *, prefix: bo
     return max(lo, min(value, hi))
 
 
-__all__ = ["MAX_BLOCKS", "MAX_COLSPAN", "MAX_TEXT_CHARS", "MAX_GRID_SLOTS", "MAX_ROWSPAN", "MAX_SECONDS", "MAX_TABLE_COLUMNS", "MAX_TABLE_ROWS",
-           "Budget", "Overtime", "add_block", "add_slots", "budget", "check_time", "current", "guarded", "small_int", "watchdog"]
+__all__ = [
+    "MAX_BLOCKS",
+    "MAX_COLSPAN",
+    "MAX_GRID_SLOTS",
+    "MAX_ROWSPAN",
+    "MAX_SECONDS",
+    "MAX_TABLE_COLUMNS",
+    "MAX_TABLE_ROWS",
+    "MAX_TEXT_CHARS",
+    "Budget",
+    "Overtime",
+    "add_block",
+    "add_slots",
+    "budget",
+    "check_time",
+    "current",
+    "guarded",
+    "small_int",
+    "watchdog",
+]

@@ -25,7 +25,6 @@ import math
 import re
 import statistics
 from dataclasses import dataclass, field
-from typing import Optional
 
 from ..document import Document, GridCell, Paragraph, Table
 from ..errors import InputError
@@ -86,7 +85,7 @@ class _Line:
     size: float = 0.0
     text: str = ""
 
-    def finish(self) -> "_Line":
+    def finish(self) -> _Line:
         self.chars.sort(key=lambda c: c.x0)
         self.x0 = min(c.x0 for c in self.chars)
         self.x1 = max(c.x1 for c in self.chars)
@@ -105,15 +104,13 @@ def _join_chars(chars: list[_Char]) -> str:
     """Text of one line: no spaces between CJK characters (gaps there are justification or WPS's
     automatic latin/CJK spacing), one space between latin words, and one for a very wide gap."""
     out: list[str] = []
-    prev: Optional[_Char] = None
+    prev: _Char | None = None
     for c in chars:
         if prev is not None:
             gap = c.x0 - prev.x1
             size = max(min(prev.size, c.size), 1.0)
             cjk_edge = bool(_CJK.match(prev.text[-1]) or _CJK.match(c.text[0]))
-            if not cjk_edge and (c.space_before or gap > 0.25 * size):
-                out.append(" ")
-            elif cjk_edge and gap > 1.5 * size:
+            if (not cjk_edge and (c.space_before or gap > 0.25 * size)) or (cjk_edge and gap > 1.5 * size):
                 out.append(" ")
         out.append(c.text)
         prev = c
@@ -349,7 +346,7 @@ def _covers(segs: list[tuple], pos: float, a: float, b: float, tol: float = 2.0)
     return False
 
 
-def _grid_from_rulings(gh: list[tuple], gv: list[tuple], page: int) -> Optional[_Grid]:
+def _grid_from_rulings(gh: list[tuple], gv: list[tuple], page: int) -> _Grid | None:
     x0 = min(min(v[0] for v in gv), min(h[1] for h in gh))
     x1 = max(max(v[0] for v in gv), max(h[2] for h in gh))
     top = min(min(h[0] for h in gh), min(v[1] for v in gv))
@@ -626,7 +623,7 @@ class _Rows:
         return self.rows[0]
 
 
-def _find_rows(lines: list[_Line]) -> Optional[_Rows]:
+def _find_rows(lines: list[_Line]) -> _Rows | None:
     segs = [_line_segs(ln, i) for i, ln in enumerate(lines)]
     candidates = [i for i, ss in enumerate(segs) if _is_candidate_row(ss)]
     vertical: list[list[_Char]] = []
@@ -656,7 +653,7 @@ class _NumberColumns:
         return [c[2] for c in self.cols]
 
 
-def _number_columns(rows: _Rows) -> Optional[_NumberColumns]:
+def _number_columns(rows: _Rows) -> _NumberColumns | None:
     nums = [s for i in rows.rows for s in rows.segs[i] if s.numeric]
     if not nums:
         return None
@@ -887,7 +884,7 @@ def _place_labels(pl: _Placement, rows: _Rows, geo: _UnruledGeometry, nlab: int,
         pl.add(r0, r1, c0, c1, [c for s in blk for c in s.chars])
 
 
-def _unruled_grid(lines: list[_Line], page: int, carried: Optional[_Grid]) -> Optional[_Grid]:
+def _unruled_grid(lines: list[_Line], page: int, carried: _Grid | None) -> _Grid | None:
     """Build a grid from word positions for the lines of one region."""
     rows = _find_rows(lines)
     nc = _number_columns(rows) if rows else None
@@ -1090,7 +1087,7 @@ def _join_lines(texts: list[str]) -> str:
 def _cn_number(s: str) -> int:
     if s.isdigit():
         return int(s)
-    if len(s) == 4 or all(ch in _CN_DIGIT and ch != "十" for ch in s) and len(s) > 1 and "十" not in s:
+    if len(s) == 4 or (all(ch in _CN_DIGIT and ch != "十" for ch in s) and len(s) > 1 and "十" not in s):
         return int("".join(str(_CN_DIGIT[ch]) for ch in s))
     if "十" in s:
         a, _, b = s.partition("十")
@@ -1100,7 +1097,7 @@ def _cn_number(s: str) -> int:
 
 def _find_unruled(pages: list[_PageItems], lay: _Layout) -> None:
     """Second pass, once the body metrics are known: tables without ruling lines, by word positions."""
-    carried: Optional[_Grid] = None
+    carried: _Grid | None = None
     for p in pages:
         regions = _unruled_regions(p.lines, lay)
         if not regions:
@@ -1150,7 +1147,7 @@ def _assemble(pages: list[_PageItems], path: str) -> Document:
     line_no = 0
     table_no = 0
     para: list[_Line] = []
-    para_loc: Optional[Location] = None
+    para_loc: Location | None = None
 
     def flush():
         nonlocal para, para_loc
@@ -1188,7 +1185,7 @@ def _assemble(pages: list[_PageItems], path: str) -> Document:
         title = _join_lines([ln.text for ln in title_lines])
         meta["title"] = (title, "pdf-title-lines", "\n".join(ln.text for ln in title_lines))
 
-    prev_line: Optional[_Line] = None
+    prev_line: _Line | None = None
     for kind, obj in items:
         if kind == "grid":
             flush()
@@ -1277,7 +1274,7 @@ def _to_table(g: _Grid, table_no: int, first_line: int) -> Table:
 
 # --------------------------------------------------------------------------- the reader
 
-def _pdf_date(raw) -> Optional[str]:
+def _pdf_date(raw) -> str | None:
     if isinstance(raw, bytes):
         raw = raw.decode("latin-1", "replace")
     if not isinstance(raw, str):

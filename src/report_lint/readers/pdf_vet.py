@@ -342,9 +342,14 @@ def _decoded_len(stream, cap: int) -> int:
     A damaged deflate stream is also repaired here: pdfminer re-inflates one that zlib refuses a byte at
     a time, concatenating as it goes (quadratic: half a minute for a 400 KB font), so its data is
     replaced by a clean deflate of exactly what pdfminer would have made of it."""
-    from pdfminer.pdftypes import (LITERALS_ASCII85_DECODE, LITERALS_ASCIIHEX_DECODE, LITERALS_FLATE_DECODE,
-                                   LITERALS_LZW_DECODE, LITERALS_RUNLENGTH_DECODE)
     from pdfminer.ascii85 import ascii85decode, asciihexdecode
+    from pdfminer.pdftypes import (
+        LITERALS_ASCII85_DECODE,
+        LITERALS_ASCIIHEX_DECODE,
+        LITERALS_FLATE_DECODE,
+        LITERALS_LZW_DECODE,
+        LITERALS_RUNLENGTH_DECODE,
+    )
 
     data = stream.rawdata or b""
     try:
@@ -382,7 +387,7 @@ def _decoded_len(stream, cap: int) -> int:
     return len(data)
 
 
-def _inflate(data: bytes, cap: int) -> tuple[bytes, "int | None", bool]:
+def _inflate(data: bytes, cap: int) -> tuple[bytes, int | None, bool]:
     """(output up to a little past `cap`, index of the input byte zlib refused or None, whether the
     deflate stream reached its end)."""
     d = zlib.decompressobj()
