@@ -71,7 +71,7 @@ def test_registered_and_sniffed():
     assert READER.sniff(b"\xef\xbb\xbf  <html lang='zh'>")
     assert READER.sniff(b"<p style='text-align: center'>2019\xe5\xb9\xb4</p>")  # r014 is a bare fragment
     assert READER.sniff(b"<?xml version='1.0'?>\n<html xmlns='http://www.w3.org/1999/xhtml'>")
-    assert not READER.sniff("一、总体情况\n本年度……".encode("utf-8"))
+    assert not READER.sniff("一、总体情况\n本年度……".encode())
     assert not READER.sniff(b"%PDF-1.7")
     assert detect_format("r014.html", b"<p style='text-align: center'>") == "html"
     assert detect_format("page.txt", b"<!DOCTYPE html><html>") == "html"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from report_lint.parsing import parse_bytes
 from report_lint.errors import ReportLintError
+from report_lint.parsing import parse_bytes
 
 GENERATED = Path(__file__).parent / "fixtures" / "generated"
 SAMPLES = sorted(GENERATED.glob("*-typed.*")) + sorted(GENERATED.glob("*blank-zeros.docx"))

@@ -69,17 +69,26 @@ def expand_grid(raw_rows: list[list[tuple[str, int, int, Location]]], table_loca
     """Expand rows of (text, rowspan, colspan, location) into a rectangular grid of GridCells.
 
     Used by every reader that meets merged cells (HTML, DOCX, Markdown), so the semantics of
-    rowspan/colspan are implemented once. Copies carry the origin's text and origin=False.
+    rowspan/colspan are implemented once. Copies carry the origin's text and origin=False. A rowspan
+    ends with the table, as in a browser; spans, rows, columns and cells are bounded (readers/limits.py)
+    and a table past a bound is an InputError.
     """
+    from .readers import limits
+
+    nrows = len(raw_rows)
+    check_table_size(nrows, 0, table_location)
     grid: dict[tuple[int, int], GridCell] = {}
     width = 0
     for r, row in enumerate(raw_rows):
+        limits.check_time()
         c = 0
         for text, rowspan, colspan, loc in row:
             while (r, c) in grid:
                 c += 1
-            rowspan = max(1, min(rowspan, 500))
-            colspan = max(1, min(colspan, 100))
+            rowspan = max(1, min(rowspan, limits.MAX_ROWSPAN, nrows - r))
+            colspan = max(1, min(colspan, limits.MAX_COLSPAN))
+            check_table_size(nrows, c + colspan, table_location)
+            limits.add_slots(rowspan * colspan)
             for dr in range(rowspan):
                 for dc in range(colspan):
                     origin = dr == 0 and dc == 0
@@ -92,7 +101,8 @@ def expand_grid(raw_rows: list[list[tuple[str, int, int, Location]]], table_loca
                     )
             c += colspan
             width = max(width, c)
-    nrows = max([r for r, _ in grid] + [len(raw_rows) - 1]) + 1 if grid else 0
+    limits.add_slots(nrows * width - len(grid))  # the padding below
+    limits.add_block(sum(len(cell.text) for cell in grid.values() if cell.origin))
     rows = []
     for r in range(nrows):
         row = []
@@ -104,3 +114,21 @@ def expand_grid(raw_rows: list[list[tuple[str, int, int, Location]]], table_loca
             row.append(cell)
         rows.append(row)
     return Table(rows=rows, location=table_location)
+
+
+def check_table_size(nrows: int, ncols: int, where: Location) -> None:
+    """InputError for a table past the row or column limit (readers/limits.py)."""
+    from .errors import InputError
+    from .readers import limits
+
+    if nrows <= limits.MAX_TABLE_ROWS and ncols <= limits.MAX_TABLE_COLUMNS:
+        return
+    b = limits.current()
+    path_zh, path_en = (b.path, b.path) if b else ("文件", "the file")
+    size_zh, size_en = (f"{nrows} 行", f"{nrows} rows") if nrows > limits.MAX_TABLE_ROWS else \
+        (f"{ncols} 列以上", f"{ncols}+ columns")
+    raise InputError("too-large-table",
+                     f"{path_zh} 的表格过大（{where.describe('zh')}：{size_zh}），超过上限 {limits.MAX_TABLE_ROWS} 行 × "
+                     f"{limits.MAX_TABLE_COLUMNS} 列，不像是年度报告的表格",
+                     f"a table of {path_en} is too large ({where.describe('en')}: {size_en}; the limit is "
+                     f"{limits.MAX_TABLE_ROWS} rows × {limits.MAX_TABLE_COLUMNS} columns): not an annual-report table")

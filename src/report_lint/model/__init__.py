@@ -4,12 +4,26 @@ Field names that appear in ../shared/spec/interchange.md are a public contract: 
 """
 from __future__ import annotations
 
+import math
 from datetime import date
-from typing import Literal, Optional, Union
+from typing import Annotated, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 SCHEMA_VERSION = 1
+# No cell of a report holds more than this (a count, a signed change or a 万元 amount): anything larger
+# is a misread or a hostile file, and would overflow the float arithmetic of the checks.
+MAX_CELL_VALUE = 10**9
+_Index = Annotated[int, Field(ge=0, le=MAX_CELL_VALUE)]  # a line, page, row … number
 
 CellKind = Literal["number", "blank", "not_applicable", "invalid"]
 TemplateId = str  # "2019", "2021", "hybrid", "unknown" (a future year is just another data file)
@@ -29,12 +43,12 @@ class Location(_Model):
     paragraph: 0-based block index in a DOCX/HTML body.
     """
 
-    line: Optional[int] = None
-    page: Optional[int] = None
-    table: Optional[int] = None
-    row: Optional[int] = None
-    column: Optional[int] = None
-    paragraph: Optional[int] = None
+    line: _Index | None = None
+    page: _Index | None = None
+    table: _Index | None = None
+    row: _Index | None = None
+    column: _Index | None = None
+    paragraph: _Index | None = None
 
     def describe(self, lang: str = "zh") -> str:
         parts = []
@@ -55,13 +69,34 @@ class Location(_Model):
 
 
 class Cell(_Model):
-    value: Optional[Union[int, float]] = None
+    """One table cell. Only a "number" cell has a value (a cell read as "invalid" keeps what was written
+    in `raw` and no value); the value is finite and within ±MAX_CELL_VALUE. Whether it must be a whole
+    number ≥ 0 depends on its column, which the template knows (see Report)."""
+
+    value: StrictInt | StrictFloat | None = None
     raw: str = ""
     kind: CellKind = "blank"
-    location: Optional[Location] = None
+    location: Location | None = None
     # How the value was obtained when it was not read off directly, e.g. "split" when run-together
     # digits were separated using the table's own equations. None when read as written.
-    derived: Optional[str] = None
+    derived: str | None = None
+
+    @field_validator("value")
+    @classmethod
+    def _finite_and_bounded(cls, v):
+        if v is None:
+            return v
+        if isinstance(v, float) and not math.isfinite(v):
+            raise ValueError("not a finite number")
+        if abs(v) > MAX_CELL_VALUE:
+            raise ValueError(f"out of range: no report cell exceeds {MAX_CELL_VALUE:,}")
+        return v
+
+    @model_validator(mode="after")
+    def _value_matches_kind(self):
+        if (self.kind == "number") != (self.value is not None):
+            raise ValueError("a number cell needs a value, and only a number cell has one")
+        return self
 
 
 class Source(_Model):
@@ -74,17 +109,17 @@ class Provenance(_Model):
     """Where a metadata value came from, e.g. {"kind": "page-meta", "text": "发布时间: 2020-01-20"}."""
 
     kind: str
-    text: Optional[str] = None
-    location: Optional[Location] = None
+    text: str | None = None
+    location: Location | None = None
 
 
 class Meta(_Model):
-    title: Optional[str] = None
-    organ: Optional[str] = None
+    title: str | None = None
+    organ: str | None = None
     organ_kind: OrganKind = "unknown"
-    year: Optional[int] = None
+    year: int | None = Field(default=None, ge=1900, le=2100)
     template: TemplateId = "unknown"
-    published_on: Optional[date] = None
+    published_on: date | None = None
     # Beside each value: where it came from (keys: title, organ, year, template, published_on).
     provenance: dict[str, Provenance] = Field(default_factory=dict)
     # Per table, the template it follows and the labels that show it: {"disclosure": "2021（本年制发件数、…）"}.
@@ -92,22 +127,22 @@ class Meta(_Model):
 
 
 class Section(_Model):
-    number: int  # 1..6, the canonical part
-    title: Optional[str] = None  # the heading as written, or None when absent
+    number: int = Field(ge=1, le=99)  # 1..6, the canonical part
+    title: str | None = None  # the heading as written, or None when absent
     present: bool = False
-    numbered_as: Optional[int] = None  # the numeral the heading carries (r012 numbers part 4 as 三)
+    numbered_as: _Index | None = None  # the numeral the heading carries (r012 numbers part 4 as 三)
     text: str = ""
-    start: Optional[Location] = None
-    end: Optional[Location] = None
-    order: Optional[int] = None  # position among the headings found (0-based), to check ordering
+    start: Location | None = None
+    end: Location | None = None
+    order: _Index | None = None  # position among the headings found (0-based), to check ordering
 
 
 class Paragraph(_Model):
     """A block of narrative text with its location; rules that read prose use these."""
 
     text: str
-    section: Optional[int] = None  # 1..6 or None before the first heading
-    location: Optional[Location] = None
+    section: int | None = None  # 1..6 or None before the first heading
+    location: Location | None = None
 
 
 class Fact(_Model):
@@ -117,14 +152,14 @@ class Fact(_Model):
     kind: str  # stable key, e.g. "normative_issued", "interpretation_rate" (rules/phrasing/*.toml)
     label: str  # Chinese name of the kind
     label_en: str
-    value: Optional[Union[int, float, str]] = None  # a count, a rate (0..1), ISO date/period text, or None
-    unit: Optional[str] = None  # 件, %, 元, 万元, 个工作日 …
+    value: int | float | str | None = None  # a count, a rate (0..1), ISO date/period text, or None
+    unit: str | None = None  # 件, %, 元, 万元, 个工作日 …
     scope: str = "self"  # self | region | other | example | plan (rules/phrasing/scope.toml)
     approx: bool = False  # 约/近/余/多 or a range
     text: str = ""  # the phrase that states it, as written (line breaks of wrapped lines left out)
     sentence: str = ""  # the whole sentence, as written
-    section: Optional[int] = None  # part 1..6, None before the first heading
-    location: Optional[Location] = None
+    section: int | None = None  # part 1..6, None before the first heading
+    location: Location | None = None
     data: dict = Field(default_factory=dict)  # kind-specific extras ({"start": …, "end": …}, scope marker …)
 
 
@@ -134,10 +169,10 @@ class ParseProblem(_Model):
     code: str  # stable short code, e.g. "extra-values", "split-digits", "table-missing"
     message: str  # Chinese
     message_en: str
-    table: Optional[str] = None
-    row: Optional[str] = None
-    column: Optional[str] = None
-    location: Optional[Location] = None
+    table: str | None = None
+    row: str | None = None
+    column: str | None = None
+    location: Location | None = None
     severity: Literal["error", "warning", "info"] = "warning"
     data: dict = Field(default_factory=dict)
 
@@ -146,9 +181,9 @@ TableData = dict[str, dict[str, Cell]]
 
 
 class Tables(_Model):
-    disclosure: Optional[TableData] = None  # 表二
-    applications: Optional[TableData] = None  # 表三
-    reviews: Optional[TableData] = None  # 表四
+    disclosure: TableData | None = None  # 表二
+    applications: TableData | None = None  # 表三
+    reviews: TableData | None = None  # 表四
 
 
 class Report(_Model):
@@ -169,13 +204,46 @@ class Report(_Model):
     # What the narrative states, read once after the parts are known (recognise/facts.py).
     facts: list[Fact] = Field(default_factory=list)
 
-    def section(self, number: int) -> Optional[Section]:
+    @field_validator("tables")
+    @classmethod
+    def _counts_are_counts(cls, tables: Tables, info: ValidationInfo) -> Tables:
+        """A model read from a file (validated with context {"templates": extra template paths}) holds
+        only what a report form can: a count is a whole number ≥ 0, an amount is ≥ 0, only a signed
+        column (本年增/减) goes below 0. A recognised report is not held to this: a printed -2 in a count
+        column is kept, for the value rules to report."""
+        if not info.context or "templates" not in info.context:
+            return tables
+        from ..templates import TABLE_KEYS, templates  # lazy: the model needs the templates only here
+
+        signed, money = set(), set()
+        for tpl in templates(tuple(info.context["templates"])):
+            for key in TABLE_KEYS:
+                for _, cols in tpl.table(key).row_columns():
+                    signed.update((key, c.key) for c in cols if c.signed)
+                    money.update((key, c.key) for c in cols if c.money)
+        for key in TABLE_KEYS:
+            for row, cols in (getattr(tables, key) or {}).items():
+                for col, cell in cols.items():
+                    v = cell.value
+                    if v is None:
+                        continue
+                    if (key, col) in money:
+                        ok, need = v >= 0, "an amount ≥ 0"
+                    elif (key, col) in signed:
+                        ok, need = float(v).is_integer(), "a whole number"
+                    else:
+                        ok, need = v >= 0 and float(v).is_integer(), "a whole number ≥ 0"
+                    if not ok:
+                        raise ValueError(f"{key}.{row}.{col} must be {need}, not {v}")
+        return tables
+
+    def section(self, number: int) -> Section | None:
         for s in self.sections:
             if s.number == number:
                 return s
         return None
 
-    def cell(self, table: str, row: str, column: str) -> Optional[Cell]:
+    def cell(self, table: str, row: str, column: str) -> Cell | None:
         t = getattr(self.tables, table)
         if not t:
             return None
@@ -186,6 +254,19 @@ class Report(_Model):
 
 
 __all__ = [
-    "SCHEMA_VERSION", "Cell", "CellKind", "Fact", "Location", "Meta", "Paragraph", "ParseProblem", "Provenance",
-    "Report", "Section", "Source", "Tables", "TableData",
+    "MAX_CELL_VALUE",
+    "SCHEMA_VERSION",
+    "Cell",
+    "CellKind",
+    "Fact",
+    "Location",
+    "Meta",
+    "Paragraph",
+    "ParseProblem",
+    "Provenance",
+    "Report",
+    "Section",
+    "Source",
+    "TableData",
+    "Tables",
 ]

@@ -23,62 +23,82 @@ _MODULES = {
     "md": "report_lint.readers.markdown",
     "txt": "report_lint.readers.text",
 }
-_EXT = {
-    ".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html",
-    ".md": "md", ".markdown": "md", ".txt": "txt", ".text": "txt", ".json": "json",
-}
 OLD_BINARY = {".doc": "Word 97-2003 (.doc)", ".wps": "WPS (.wps)", ".et": "WPS", ".xls": "Excel"}
 MAX_INPUT_BYTES = 64 * 1024 * 1024
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Office 97-2003 (Compound File) container
+_TEXT_EXTENSIONS = ("", ".txt", ".text", ".log")  # plain text unless the content says otherwise
 
 
 def reader(name: str):
     return importlib.import_module(_MODULES[name]).READER
 
 
-def detect_format(path: str, head: bytes) -> str:
+def detect_format(path: str, data: bytes) -> str:
     """Decide the format from content first (a .txt that is really HTML is read as HTML), then the
-    extension. Raises InputError for formats we cannot read."""
+    extension, asking each reader's own `sniff` and `extensions`. `data` is the file (or its first
+    8 KB; an Office 97-2003 container is told apart only with the whole file). Raises InputError for
+    formats we cannot read."""
     ext = Path(path).suffix.lower()
-    if head.startswith(b"%PDF-"):
-        return "pdf"
+    head = data[:8192]
+    if head.startswith(_OLE_MAGIC) or ext in OLD_BINARY:
+        _refuse_office_binary(path, ext, data)
+    for name in ("pdf", "docx"):  # binary signatures
+        if reader(name).sniff(head):
+            return name
     if head.startswith(b"PK\x03\x04"):
-        if ext in (".docx", "") or b"word/" in head[:4096] or b"[Content_Types].xml" in head[:4096]:
-            return "docx"
+        if ext in reader("docx").extensions or not ext:
+            return "docx"  # a zip named .docx: the reader says what is wrong with it
         raise InputError("unknown-format", f"不支持的压缩文件格式：{path}", f"unsupported zip-based format: {path}")
-    if head.startswith(b"\xd0\xcf\x11\xe0") and ext in (".docx", ".xlsx", ".pptx"):
-        # Office stores a password-protected .docx in the old container ("EncryptedPackage")
-        raise InputError("encrypted-docx", f"{path} 设置了打开密码（已加密），无法读取：请在 Word/WPS 中取消密码后另存为 .docx",
-                         f"{path} is password-protected (encrypted): remove the password in Word/WPS and save as .docx")
-    if head.startswith(b"\xd0\xcf\x11\xe0") or ext in OLD_BINARY:
-        kind = OLD_BINARY.get(ext, "Office 97-2003 二进制文档")
-        raise InputError(
-            "old-binary-format",
-            f"{path} 是旧版二进制格式（{kind}），无法直接读取：请在 Word/WPS 中“另存为” .docx 后再检查，"
-            f"或使用 --convert（需要本机安装 LibreOffice）。",
-            f"{path} is an old binary format ({kind}): save it as .docx in Word/WPS first, "
-            f"or use --convert (needs LibreOffice installed).")
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if stripped[:1] in (b"{",) and ext in (".json", ""):
+    if stripped[:1] == b"{" and ext in (".json", ""):
         return "json"
-    low = stripped[:2048].lower()
-    if low.startswith((b"<!doctype html", b"<html", b"<?xml", b"<p", b"<div", b"<span", b"<h1", b"<h2", b"<meta")) \
-            or b"<body" in low or b"<table" in low \
-            or (ext in (".html", ".htm", ".shtml", ".xhtml") and b"<" in low):
+    html = reader("html")
+    if html.sniff(head) or (ext in html.extensions and b"<" in stripped[:2048]):
         return "html"
-    if ext in (".txt", ".text", "") and _looks_markdown(head):
+    if ext in _TEXT_EXTENSIONS and reader("md").sniff(head):
         return "md"  # text that is really a Markdown conversion (pipe tables): read its tables as tables
-    if ext in _EXT:
-        return _EXT[ext]
-    if not ext or ext in (".log",):
+    for name in _MODULES:
+        if ext in reader(name).extensions:
+            return name
+    if ext == ".json":
+        return "json"
+    if ext in _TEXT_EXTENSIONS:
         return "txt"
     raise InputError("unknown-format", f"无法识别的文件类型“{ext}”：{path}（支持 HTML、PDF、DOCX、Markdown、TXT、JSON）",
                      f"unknown file type '{ext}': {path} (supported: HTML, PDF, DOCX, Markdown, TXT, JSON)")
 
 
-def _looks_markdown(head: bytes) -> bool:
-    lines = head.split(b"\n")
-    pipes = sum(1 for ln in lines if ln.strip().startswith(b"|") and ln.count(b"|") >= 3)
-    return pipes >= 3
+def _ole_has_stream(data: bytes, name: str) -> bool:
+    """Does the Office 97-2003 container hold a stream called `name`? Directory entries are 128-byte
+    records (UTF-16LE name, then its byte length at offset 64) inside sectors after the 512-byte
+    header, so a hit must sit on a 128-byte boundary and carry its own length."""
+    raw = name.encode("utf-16-le") + b"\x00\x00"
+    pos = data.find(raw, 512)
+    while pos != -1:
+        if pos % 128 == 0 and data[pos + 64:pos + 66] == len(raw).to_bytes(2, "little"):
+            return True
+        pos = data.find(raw, pos + 1)
+    return False
+
+
+def _refuse_office_binary(path: str, ext: str, data: bytes) -> None:
+    """Office 97-2003 containers: a password-protected .docx (Office keeps it in that container as an
+    "EncryptedPackage" stream), an old .doc renamed, or another old binary file."""
+    if ext in (".docx", ".xlsx", ".pptx") and _ole_has_stream(data, "EncryptedPackage"):
+        raise InputError("encrypted-docx", f"{path} 设置了打开密码（已加密），无法读取：请在 Word/WPS 中取消密码后另存为 .docx",
+                         f"{path} is password-protected (encrypted): remove the password in Word/WPS and save as .docx")
+    if ext not in OLD_BINARY and _ole_has_stream(data, "WordDocument"):
+        kind_zh, kind_en = f"Word 97-2003 文档（.doc），只是扩展名为“{ext}”" if ext else "Word 97-2003 文档（.doc）", \
+            f"a Word 97-2003 document (.doc) named '{ext}'" if ext else "a Word 97-2003 document (.doc)"
+    else:
+        kind = OLD_BINARY.get(ext, "Office 97-2003 二进制文档")
+        kind_zh, kind_en = kind, OLD_BINARY.get(ext, "Office 97-2003 binary document")
+    raise InputError(
+        "old-binary-format",
+        f"{path} 是旧版二进制格式（{kind_zh}），无法直接读取：请在 Word/WPS 中“另存为” .docx 后再检查，"
+        f"或使用 --convert（需要本机安装 LibreOffice）。",
+        f"{path} is an old binary format ({kind_en}): save it as .docx in Word/WPS first, "
+        f"or use --convert (needs LibreOffice installed).")
 
 
 def looks_binary(data: bytes) -> bool:
@@ -96,4 +116,4 @@ def read_document(path: str, data: bytes, fmt: str) -> Document:
     return reader(fmt).read(data, path)
 
 
-__all__ = ["Document", "MAX_INPUT_BYTES", "detect_format", "read_document", "reader"]
+__all__ = ["MAX_INPUT_BYTES", "Document", "detect_format", "read_document", "reader"]

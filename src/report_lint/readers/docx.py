@@ -13,17 +13,19 @@ import io
 import posixpath
 import re
 import shutil
+import struct
 import subprocess
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Optional
 
-from ..document import Document, GridCell, Paragraph, Table
+from ..document import Document, GridCell, Paragraph, Table, check_table_size
 from ..errors import InputError
 from ..model import Location
+from . import limits
 
 # Guard rails. A real annual report is well under 10 MB unpacked; these limits only stop hostile or
 # broken files (zip bombs, absurd parts) before they are decompressed.
@@ -33,6 +35,17 @@ MAX_RATIO = 100  # uncompressed/compressed, checked on parts large enough to mat
 RATIO_MIN_SIZE = 4 * 1024 * 1024
 MAX_ENTRIES = 10_000
 CONVERT_TIMEOUT = 180
+# libxml2's own nesting limit without XML_PARSE_HUGE; a real document nests ~20 levels (a table in a
+# table in a text box stays far below it).
+MAX_XML_DEPTH = 256
+# List numbering: Word itself caps a list's start value at 32767; a counter past MAX_LETTER_COUNTER
+# would be 30 repeated letters (AAAA…), so it is shown in digits; a level's text is a short pattern.
+MAX_LIST_START = 32_767
+MAX_LETTER_COUNTER = 30 * 26
+MAX_LEVEL_TEXT = 255
+# Failures of the zip layer on a damaged archive (zipfile raises all of these).
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError,
+               zlib.error, struct.error, KeyError)
 
 _W_TRANSITIONAL = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W_STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
@@ -62,7 +75,7 @@ class _Package:
         try:
             self.zf = zipfile.ZipFile(io.BytesIO(data))
             infos = self.zf.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as e:
+        except _ZIP_ERRORS as e:
             raise _bad(path, "压缩包已损坏", f"damaged zip archive ({e})") from None
         if len(infos) > MAX_ENTRIES:
             raise _bad(path, f"压缩包内文件过多（{len(infos)} 个）", f"too many zip entries ({len(infos)})",
@@ -93,7 +106,7 @@ class _Package:
         try:
             # ZipExtFile stops at the declared file_size, so the size checked above is what we get.
             return self.zf.read(info)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, zlib.error) as e:
+        except _ZIP_ERRORS as e:
             raise _bad(self.path, f"{name} 无法解压", f"cannot decompress {name} ({e})") from None
 
     def xml(self, name: str):
@@ -108,7 +121,11 @@ class _Package:
                                  remove_comments=True, remove_pis=True)
         try:
             return etree.fromstring(raw, parser)
-        except etree.XMLSyntaxError as e:
+        except etree.LxmlError as e:
+            if "depth" in str(e).lower():  # libxml2: "Excessive depth in document: 256 …"
+                raise _bad(self.path, f"{name} 的内容嵌套过深（超过 {MAX_XML_DEPTH} 层，例如表格中层层嵌套表格），无法读取",
+                           f"{name} is too deeply nested (over {MAX_XML_DEPTH} levels, e.g. tables inside tables "
+                           f"inside tables)", "docx-too-deep") from None
             raise _bad(self.path, f"{name} 的 XML 已损坏", f"{name} is malformed XML ({e})") from None
 
     def rels(self, part: str) -> dict[str, tuple[str, str]]:
@@ -128,7 +145,7 @@ class _Package:
         return out
 
 
-def _rel_target(rels: dict[str, tuple[str, str]], suffix: str) -> Optional[str]:
+def _rel_target(rels: dict[str, tuple[str, str]], suffix: str) -> str | None:
     for typ, name in rels.values():
         if typ.endswith(suffix):
             return name
@@ -191,7 +208,7 @@ def _roman(n: int) -> str:
 
 def _letters(n: int) -> str:
     # Word repeats the letter: 27 → AA, 28 → BB
-    if n <= 0:
+    if n <= 0 or n > MAX_LETTER_COUNTER:
         return str(n)
     return chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
 
@@ -232,14 +249,24 @@ def format_number(n: int, fmt: str) -> str:
     return str(n)  # decimal and anything exotic
 
 
+def _ilvl(text: str | None) -> int | None:
+    """A list level 0–8, or None when the value is no level at all."""
+    value = limits.small_int(text, -1, -1, 9)
+    return value if 0 <= value <= 8 else None
+
+
+def _start(text: str | None) -> int | None:
+    return limits.small_int(text, None, 0, MAX_LIST_START)
+
+
 @dataclass
 class _Level:
     start: int = 1
     fmt: str = "decimal"
-    text: Optional[str] = None  # lvlText; None = not given
-    restart: Optional[int] = None  # lvlRestart value; None = default (restart after any higher level)
+    text: str | None = None  # lvlText; None = not given
+    restart: int | None = None  # lvlRestart value; None = default (restart after any higher level)
     legal: bool = False  # isLgl: show all levels as decimal
-    style: Optional[str] = None  # pStyle linked to this level
+    style: str | None = None  # pStyle linked to this level
 
 
 @dataclass
@@ -253,20 +280,22 @@ class _Numbering:
     """numbering.xml plus the running counters. Counters are kept per abstract definition: Word
     continues a list across w:num instances of the same abstractNum unless one overrides its start."""
 
-    def __init__(self, w: str, root, styles: "_Styles"):
+    def __init__(self, w: str, root, styles: _Styles):
         self.w = w
         self.abstract: dict[str, dict[int, _Level]] = {}
         self.abstract_style_link: dict[str, str] = {}
         self.nums: dict[str, _Num] = {}
-        self.counters: dict[str, list[Optional[int]]] = {}
+        self.counters: dict[str, list[int | None]] = {}
         self.seen: set[str] = set()
         self.styles = styles
         if root is None:
             return
         W = f"{{{w}}}"
         for an in root.iter(W + "abstractNum"):
+            limits.check_time()
             aid = an.get(W + "abstractNumId") or ""
-            self.abstract[aid] = {int(lvl.get(W + "ilvl") or 0): self._level(lvl) for lvl in an.findall(W + "lvl")}
+            self.abstract[aid] = {ilvl: self._level(lvl) for lvl in an.findall(W + "lvl")
+                                  if (ilvl := _ilvl(lvl.get(W + "ilvl") or "0")) is not None}
             link = an.find(W + "numStyleLink")
             if link is not None and link.get(W + "val"):
                 self.abstract_style_link[aid] = link.get(W + "val")
@@ -275,10 +304,13 @@ class _Numbering:
             ref = num.find(W + "abstractNumId")
             n = _Num(abstract=ref.get(W + "val") if ref is not None else "")
             for ov in num.findall(W + "lvlOverride"):
-                ilvl = int(ov.get(W + "ilvl") or 0)
+                ilvl = _ilvl(ov.get(W + "ilvl") or "0")
+                if ilvl is None:
+                    continue
                 so = ov.find(W + "startOverride")
-                if so is not None and (so.get(W + "val") or "").lstrip("-").isdigit():
-                    n.starts[ilvl] = int(so.get(W + "val"))
+                start = _start(so.get(W + "val")) if so is not None else None
+                if start is not None:
+                    n.starts[ilvl] = start
                 lvl = ov.find(W + "lvl")
                 if lvl is not None:
                     n.levels[ilvl] = self._level(lvl)
@@ -292,14 +324,13 @@ class _Numbering:
             return None if x is None else x.get(W + "val")
 
         lv = _Level()
-        start = val("start")
-        if start and start.lstrip("-").isdigit():
-            lv.start = int(start)
+        start = _start(val("start"))
+        if start is not None:
+            lv.start = start
         lv.fmt = val("numFmt") or "decimal"
-        lv.text = val("lvlText")
-        restart = val("lvlRestart")
-        if restart and restart.isdigit():
-            lv.restart = int(restart)
+        text = val("lvlText")
+        lv.text = text[:MAX_LEVEL_TEXT] if text is not None else None
+        lv.restart = limits.small_int(val("lvlRestart"), None, 0, 9)
         is_lgl = el.find(W + "isLgl")
         lv.legal = is_lgl is not None and (is_lgl.get(W + "val") or "true") not in ("0", "false", "off")
         lv.style = val("pStyle")
@@ -319,7 +350,7 @@ class _Numbering:
             levels = {**levels, **num.levels}
         return aid, levels
 
-    def level_for_style(self, num_id: str, style_id: str) -> Optional[int]:
+    def level_for_style(self, num_id: str, style_id: str) -> int | None:
         num = self.nums.get(num_id)
         if num is None:
             return None
@@ -376,9 +407,9 @@ class _Styles:
 
     def __init__(self, w: str, root):
         self.w = w
-        self.num: dict[str, tuple[Optional[str], Optional[int]]] = {}
+        self.num: dict[str, tuple[str | None, int | None]] = {}
         self.based: dict[str, str] = {}
-        self.default: Optional[str] = None
+        self.default: str | None = None
         if root is None:
             return
         W = f"{{{w}}}"
@@ -394,10 +425,9 @@ class _Styles:
                 nid = np.find(W + "numId")
                 il = np.find(W + "ilvl")
                 self.num[sid] = (nid.get(W + "val") if nid is not None else None,
-                                 int(il.get(W + "val")) if il is not None and (il.get(W + "val") or "").isdigit()
-                                 else None)
+                                 _ilvl(il.get(W + "val")) if il is not None else None)
 
-    def num_of(self, sid: Optional[str]) -> Optional[tuple[Optional[str], Optional[int]]]:
+    def num_of(self, sid: str | None) -> tuple[str | None, int | None] | None:
         seen = set()
         while sid and sid not in seen:
             seen.add(sid)
@@ -498,10 +528,9 @@ class _Walker:
                     out.append("-")
                 elif name == "sym":
                     code = ch.get(W + "char") or ""
-                    try:
-                        cp = int(code, 16)
-                    except ValueError:
+                    if not re.fullmatch(r"[0-9A-Fa-f]{1,6}", code):
                         continue
+                    cp = int(code, 16)
                     if cp < 0xE000:  # symbol-font private-use codes carry no text we can name
                         out.append(chr(cp))
                 elif name in ("drawing", "pict", "object"):
@@ -548,8 +577,8 @@ class _Walker:
     def _paragraph_numbering(self, p) -> str:
         W = self.W
         ppr = p.find(W + "pPr")
-        num_id: Optional[str] = None
-        ilvl: Optional[int] = None
+        num_id: str | None = None
+        ilvl: int | None = None
         style = None
         if ppr is not None:
             ps = ppr.find(W + "pStyle")
@@ -560,8 +589,8 @@ class _Walker:
                 i = np.find(W + "ilvl")
                 if n is not None:
                     num_id = n.get(W + "val")
-                if i is not None and (i.get(W + "val") or "").isdigit():
-                    ilvl = int(i.get(W + "val"))
+                if i is not None:
+                    ilvl = _ilvl(i.get(W + "val"))
         style = style or self.styles.default
         if num_id is None:
             inherited = self.styles.num_of(style)
@@ -605,6 +634,7 @@ class _Walker:
             text = self.carry + text
             self.carry = ""
             if text.strip():
+                limits.add_block(len(text) + len(numbering))
                 self.blocks.append(Paragraph(text=text.strip(), numbering=numbering,
                                              location=Location(paragraph=self.par_index)))
                 self.par_index += 1
@@ -640,6 +670,7 @@ class _Walker:
     def _walk_container(self, container) -> None:
         W = self.W
         for el in self._children(container):
+            limits.check_time()
             if el.tag == W + "p":
                 self._emit_paragraph(el)
             else:
@@ -715,12 +746,12 @@ class _Walker:
 
         def int_val(el, tag, default):
             x = el.find(tag)
-            v = x.get(W + "val") if x is not None else None
-            return int(v) if v and v.isdigit() else default
+            return limits.small_int(x.get(W + "val") if x is not None else None, default, 0, limits.MAX_COLSPAN)
 
         # Pass 1: place every w:tc on the grid (row, first grid column, colspan, vMerge state).
-        placed: list[list[tuple[int, int, Optional[str], object]]] = []
+        placed: list[list[tuple[int, int, str | None, object]]] = []
         for tr in tbl.findall(W + "tr"):
+            limits.check_time()
             trpr = tr.find(W + "trPr")
             if trpr is not None:
                 if trpr.find(W + "del") is not None:
@@ -729,7 +760,7 @@ class _Walker:
                 if trpr.find(W + "ins") is not None:
                     self.stats.revision(where)
             col = int_val(trpr, W + "gridBefore", 0) if trpr is not None else 0
-            row: list[tuple[int, int, Optional[str], object]] = []
+            row: list[tuple[int, int, str | None, object]] = []
             for tc in self._row_cells(tr):
                 tcpr = tc.find(W + "tcPr")
                 span = 1
@@ -748,9 +779,11 @@ class _Walker:
                         row[-1] = (c0, s0 + span, v0, tc0)
                         self._note_covered(tc)
                         col += span
+                        check_table_size(len(placed) + 1, col, Location(table=t_index))
                         continue
                 row.append((col, span, vmerge, tc))
                 col += span
+                check_table_size(len(placed) + 1, col, Location(table=t_index))
             placed.append(row)
 
         # Pass 2: vertical spans. A "continue" cell joins the cell above that starts at the same grid
@@ -773,7 +806,9 @@ class _Walker:
         nrows = len(placed)
         width = max([o[1] + o[3] for o in origins] + [0])
         grid: dict[tuple[int, int], GridCell] = {}
+        limits.add_slots(nrows * width)
         for r0, c0, rowspan, colspan, tc in origins:
+            limits.check_time()
             text = self._cell_text(tc, where)
             for dr in range(rowspan):
                 for dc in range(colspan):
@@ -787,6 +822,7 @@ class _Walker:
         rows = [[grid.get((r, c)) or GridCell(text="", location=Location(table=t_index, row=r, column=c), origin=False)
                  for c in range(width)] for r in range(nrows)]
         if rows and width:
+            limits.add_block(sum(len(c.text) for row in rows for c in row if c.origin))
             self.blocks.append(Table(rows=rows, location=Location(table=t_index)))
 
     def _row_cells(self, tr) -> Iterator:
@@ -855,7 +891,7 @@ def _warnings(stats: _Stats) -> list[tuple[str, str, str]]:
     return out
 
 
-def _core_meta(pkg: _Package, core_name: Optional[str], blocks: list) -> dict[str, tuple[str, str, str]]:
+def _core_meta(pkg: _Package, core_name: str | None, blocks: list) -> dict[str, tuple[str, str, str]]:
     meta: dict[str, tuple[str, str, str]] = {}
     if not core_name or not pkg.has(core_name):
         return meta
@@ -890,6 +926,10 @@ class DocxReader:
         return head.startswith(b"PK\x03\x04") and (b"word/" in head[:8192] or b"[Content_Types].xml" in head[:8192])
 
     def read(self, data: bytes, path: str) -> Document:
+        with limits.guarded(path):
+            return self._read(data, path)
+
+    def _read(self, data: bytes, path: str) -> Document:
         pkg = _Package(data, path)
         root_rels = pkg.rels("")
         main = _rel_target(root_rels, "/officeDocument") or "word/document.xml"

@@ -17,6 +17,7 @@ from datetime import date
 from ..document import Document, Paragraph, Table, expand_grid
 from ..errors import InputError
 from ..model import Location
+from . import limits
 from .encoding import decode
 
 # Never report content: dropped with their text (their tail text stays).
@@ -44,10 +45,15 @@ _SNIFF = re.compile(
     rb"^\s*<(?:!doctype\s+html|html|head|body|meta|title|p|div|table|span|font|h[1-6]|br|style|script|!--)[\s>/]",
     re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# What lxml refuses to set as text (not XML 1.0 characters), though libxml2 passes it through from the
+# page or from character references such as &#1; or &#xFFFE;
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 # Report markers: a numbered part heading at the start of a text run, and the report's tables.
 _HEADING_MARK = re.compile(r"^\s*[一二三四五六]\s*[、.．]\s*\S")
 _TABLE_WORDS = ("第二十条", "本年新收", "申请人情况", "行政复议", "信息内容", "予以公开", "本年新制作", "本年制发")
+# Real report pages have ~2 000 elements (a Word export a few times more); past this it is not a report.
+MAX_ELEMENTS = 100_000
 # A cell this long is running text: the table around it is page layout, not a report table.
 _MAX_DATA_CELL_CJK = 300
 
@@ -80,8 +86,9 @@ def _tag(el) -> str:
 
 
 def _span(el, name: str) -> int:
-    m = re.match(r"\s*(\d+)", el.get(name) or "")
-    return max(1, int(m.group(1))) if m else 1
+    # a browser reads the leading digits ("2px" → 2); a 5 000-digit span is only "too big"
+    return limits.small_int(el.get(name), 1, 1, limits.MAX_ROWSPAN if name == "rowspan" else limits.MAX_COLSPAN,
+                            prefix=True)
 
 
 class _HtmlReader:
@@ -96,10 +103,18 @@ class _HtmlReader:
         return (low.lstrip().startswith(b"<?xml") and b"<html" in low) or b"<body" in low or b"<table" in low
 
     def read(self, data: bytes, path: str) -> Document:
+        with limits.guarded(path):
+            return self._read(data, path)
+
+    def _read(self, data: bytes, path: str) -> Document:
         text = _decode_text(data, path)
         root, parse_warnings = _parse(text, path)
+        n = sum(1 for _ in root.iter())
+        if n > MAX_ELEMENTS:
+            raise InputError("too-large-html", f"{path} 网页有 {n:,} 个元素，超过上限 {MAX_ELEMENTS:,} 个，不像是一份年度报告",
+                             f"{path} has {n:,} elements, over the limit of {MAX_ELEMENTS:,}: not an annual report")
         meta_tags, title_tag = _head_info(root)
-        _drop(root, _HARD_DROP)
+        _remove_all(_outermost(root, lambda el: _tag(el) in _HARD_DROP))
         body = root.find("body")
         if body is None:
             body = root
@@ -118,12 +133,10 @@ class _HtmlReader:
         heading = _heading(body, stats)
         labelled = _labelled(body, stats)
         # Site chrome goes unless it holds the report; then count again on the cleaned tree.
-        soft = [el for el in body.iter() if _tag(el) in _SOFT_DROP and stats.markers.get(el, 0) == 0]
-        soft += _hidden(body, stats)
+        hidden = set(_hidden(body, stats))
+        soft = _outermost(body, lambda el: el in hidden or (_tag(el) in _SOFT_DROP and stats.markers.get(el, 0) == 0))
         if soft:
-            for el in soft:
-                if el.getparent() is not None:
-                    _remove(el)
+            _remove_all(soft)
             stats = _Stats(body)
         container = _pick_container(body, stats)
         blocks, warnings = _emit(container, stats)
@@ -138,7 +151,7 @@ def _decode_text(data: bytes, path: str) -> str:
     if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError("binary-file", f"{path} 是二进制文件，不是网页（HTML）格式的年度报告",
                          f"{path} is a binary file, not a web-page (HTML) report")
-    text, _enc = decode(data)
+    text, _enc = decode(data, html=True)
     head = text[:8192]
     if head and len(_CONTROL.findall(head)) > len(head) * 0.05:
         raise InputError("binary-file", f"{path} 是二进制文件，不是网页（HTML）格式的年度报告",
@@ -163,7 +176,7 @@ def _parse(text: str, path: str):
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
     try:
         root = etree.fromstring(text.encode("utf-8", errors="replace"), parser=parser)
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
+    except (etree.LxmlError, ValueError) as exc:
         raise InputError("no-text", f"{path} 网页中没有可读取的内容（{exc}）",
                          f"{path}: the page has no readable content ({exc})") from None
     if root is None:
@@ -197,25 +210,51 @@ def _head_info(root) -> tuple[dict[str, tuple[str, str]], str]:
     return metas, title
 
 
-def _remove(el) -> None:
-    """Remove an element with its subtree but keep its tail text in place."""
-    parent = el.getparent()
-    if el.tail:
-        # lxml refuses to set text holding control characters that libxml2 itself let through
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = _CONTROL.sub(" ", (prev.tail or "") + el.tail)
+def _outermost(root, hit) -> list:
+    """The elements below `root` for which hit(el) holds, leaving out those inside another such element,
+    in document order (one pass, no ancestor walks: pages nest 2 000 levels deep)."""
+    out = []
+    stack = list(reversed(root))
+    while stack:
+        el = stack.pop()
+        if hit(el):
+            out.append(el)
         else:
-            parent.text = _CONTROL.sub(" ", (parent.text or "") + el.tail)
-    parent.remove(el)
+            stack.extend(reversed(el))
+    return out
 
 
-def _drop(root, tags: frozenset) -> None:
-    doomed = [el for el in root.iter() if _tag(el) in tags and el is not root]
-    for el in doomed:
-        # an ancestor may already be gone with its subtree
-        if el.getparent() is not None:
-            _remove(el)
+def _remove_all(elements: list) -> None:
+    """Remove elements (none inside another) with their subtrees, keeping each one's tail text in place.
+    Each parent's text is rebuilt once however many of its children go: removing them one by one and
+    appending each tail to the text before it is quadratic (30 s for 40 000 <script>s)."""
+    by_parent: dict = {}
+    for el in elements:
+        by_parent.setdefault(el.getparent(), set()).add(el)
+    for parent, gone in by_parent.items():
+        before = [parent.text or ""]  # the text the next tail joins: the parent's, then a kept child's tail
+        holder, grew = None, False
+        for child in list(parent):
+            if child in gone:
+                if child.tail:
+                    before.append(child.tail)
+                    grew = True
+                parent.remove(child)
+                continue
+            _set_text(parent, holder, before, grew)
+            holder, before, grew = child, [child.tail or ""], False
+        _set_text(parent, holder, before, grew)
+
+
+def _set_text(parent, holder, parts: list[str], grew: bool) -> None:
+    if not grew:
+        return
+    # lxml refuses characters that are not XML, which libxml2 passes through (&#1;, U+FFFE)
+    text = _NOT_XML.sub(" ", "".join(parts))
+    if holder is None:
+        parent.text = text
+    else:
+        holder.tail = text
 
 
 class _Stats:
@@ -239,6 +278,7 @@ class _Stats:
             if el.tail and parent is not None and parent in own_text:
                 own_text[parent] += el.tail
         for el in order:
+            limits.check_time()
             t = own_text[el]
             self.textlen[el] = len(t.strip())
             self.cjk[el] = len(_CJK.findall(t))
@@ -294,15 +334,8 @@ def _hidden(body, stats: _Stats) -> list:
     """Elements the page hides with inline CSS or the hidden attribute (print copies, pop-ups,
     duplicate text versions). Kept when they hold every report marker: then the visible page is an
     image or PDF viewer and the hidden copy is the only text there is."""
-    outer: list = []
-    seen: set = set()
-    for el in body.iter():
-        if not _tag(el) or el is body:
-            continue
-        if el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or ""):
-            seen.add(el)
-            if not any(a in seen for a in el.iterancestors()):
-                outer.append(el)
+    outer = _outermost(body, lambda el: bool(_tag(el)) and (
+        el.get("hidden") is not None or bool(_HIDDEN_STYLE.search(el.get("style") or ""))))
     marks = stats.markers.get(body, 0)
     hidden_marks = sum(stats.markers.get(el, 0) for el in outer)
     if marks and hidden_marks >= marks:
@@ -353,6 +386,7 @@ def _events(root, stats: _Stats | None):
     a _TableRef for each data table (when `stats` is given; inside a cell there are none)."""
     stack = [(root, False)]
     while stack:
+        limits.check_time()
         node, closing = stack.pop()
         tag = _tag(node)
         if closing:
@@ -421,6 +455,7 @@ def _emit(container, stats: _Stats):
     def flush():
         text = _norm("".join(buf))
         if text:
+            limits.add_block(len(text))
             blocks.append(Paragraph(text=text, location=Location(line=line[0], paragraph=counters["paragraph"])))
             counters["paragraph"] += 1
         buf.clear()
@@ -434,6 +469,7 @@ def _emit(container, stats: _Stats):
             table_el = ev.el
             caption = table_el.find("caption")
             if caption is not None and _cell_text(caption):
+                limits.add_block(0)
                 blocks.append(Paragraph(text=_cell_text(caption),
                                         location=Location(line=caption.sourceline, paragraph=counters["paragraph"])))
                 counters["paragraph"] += 1
@@ -506,6 +542,7 @@ def _label_pairs(body, stats: _Stats):
     and short lines such as “发布日期：2020-01-31”. In document order. Lines are read from the
     largest short elements only, so each piece of text is scanned once."""
     for el in body.iter():
+        limits.check_time()
         tag = _tag(el)
         n = stats.textlen.get(el, 0)
         if not tag or n == 0 or n > _SHORT:

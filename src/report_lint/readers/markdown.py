@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from ..document import Document, Paragraph, expand_grid
+from ..document import Document, Paragraph, check_table_size, expand_grid
 from ..model import Location
+from . import limits
 from .encoding import decode
 from .text import lines_to_document
 
@@ -33,9 +34,14 @@ class MarkdownReader:
     extensions = (".md", ".markdown")
 
     def sniff(self, head: bytes) -> bool:
-        return b"\n|" in head or head.startswith(b"#")
+        """Three or more pipe-table lines: a Markdown conversion, whatever the file is called."""
+        return sum(1 for ln in head.split(b"\n") if ln.strip().startswith(b"|") and ln.count(b"|") >= 3) >= 3
 
     def read(self, data: bytes, path: str) -> Document:
+        with limits.guarded(path):
+            return self._read(data, path)
+
+    def _read(self, data: bytes, path: str) -> Document:
         text, _ = decode(data)
         base = lines_to_document(text, path, fmt=self.name)  # validates and reads a crawler header
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -53,12 +59,15 @@ class MarkdownReader:
             table_rows = []
 
         for n, line in enumerate(lines, start=1):
+            limits.check_time()
             if _is_table_line(line):
                 if _SEP.match(line):
                     continue
                 r = len(table_rows)
+                cells = _cells(line)
+                check_table_size(r + 1, len(cells), Location(table=table_no, line=n))
                 table_rows.append([(c, 1, 1, Location(table=table_no, row=r, column=k, line=n))
-                                   for k, c in enumerate(_cells(line))])
+                                   for k, c in enumerate(cells)])
                 continue
             flush()
             if n in kept_lines:

@@ -21,18 +21,18 @@ from __future__ import annotations
 import bisect
 import io
 import logging
+import math
 import re
 import statistics
-import time
 from dataclasses import dataclass, field
-from typing import Optional
 
 from ..document import Document, GridCell, Paragraph, Table
 from ..errors import InputError
 from ..model import Location
+from . import limits, pdf_vet
 
 MAX_PAGES = 300
-TIME_BUDGET_S = 30.0
+MAX_CHARS = 500_000  # characters over all pages (a long report has ~100 000)
 
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef\u2014-\u201f\u2026]")
 _NUMERIC = re.compile(r"^[-+−－]?\d[\d,，]*(?:[.．]\d+)?%?$")
@@ -85,7 +85,7 @@ class _Line:
     size: float = 0.0
     text: str = ""
 
-    def finish(self) -> "_Line":
+    def finish(self) -> _Line:
         self.chars.sort(key=lambda c: c.x0)
         self.x0 = min(c.x0 for c in self.chars)
         self.x1 = max(c.x1 for c in self.chars)
@@ -104,15 +104,13 @@ def _join_chars(chars: list[_Char]) -> str:
     """Text of one line: no spaces between CJK characters (gaps there are justification or WPS's
     automatic latin/CJK spacing), one space between latin words, and one for a very wide gap."""
     out: list[str] = []
-    prev: Optional[_Char] = None
+    prev: _Char | None = None
     for c in chars:
         if prev is not None:
             gap = c.x0 - prev.x1
             size = max(min(prev.size, c.size), 1.0)
             cjk_edge = bool(_CJK.match(prev.text[-1]) or _CJK.match(c.text[0]))
-            if not cjk_edge and (c.space_before or gap > 0.25 * size):
-                out.append(" ")
-            elif cjk_edge and gap > 1.5 * size:
+            if (not cjk_edge and (c.space_before or gap > 0.25 * size)) or (cjk_edge and gap > 1.5 * size):
                 out.append(" ")
         out.append(c.text)
         prev = c
@@ -195,6 +193,8 @@ class _Grid:
     ruled: bool
     row_pages: list[int] = field(default_factory=list)
     continues: bool = False  # unruled part that reused the previous page's columns
+    # unruled grids: the data columns [x0, x1, centre], which a continuation page without a header reuses
+    data_cols: list[list[float]] = field(default_factory=list)
 
     @property
     def ncols(self) -> int:
@@ -257,6 +257,8 @@ def _edges(objs: dict) -> tuple[list[tuple], list[tuple]]:
     vs: list[tuple] = []
 
     def seg(x0, y0, x1, y1):
+        if not all(math.isfinite(v) for v in (x0, y0, x1, y1)):
+            return  # drawn with numbers that overflow: nowhere on the page
         if abs(y1 - y0) <= 1.0 and abs(x1 - x0) > 1.0:
             hs.append(((y0 + y1) / 2, min(x0, x1), max(x0, x1)))
         elif abs(x1 - x0) <= 1.0 and abs(y1 - y0) > 1.0:
@@ -344,7 +346,7 @@ def _covers(segs: list[tuple], pos: float, a: float, b: float, tol: float = 2.0)
     return False
 
 
-def _grid_from_rulings(gh: list[tuple], gv: list[tuple], page: int) -> Optional[_Grid]:
+def _grid_from_rulings(gh: list[tuple], gv: list[tuple], page: int) -> _Grid | None:
     x0 = min(min(v[0] for v in gv), min(h[1] for h in gh))
     x1 = max(max(v[0] for v in gv), max(h[2] for h in gh))
     top = min(min(h[0] for h in gh), min(v[1] for v in gv))
@@ -606,46 +608,86 @@ def _vertical_stacks(lines: list[_Line], right_limit: float) -> list[list[_Char]
     return out
 
 
-def _unruled_grid(lines: list[_Line], page: int, carried: Optional[_Grid]) -> Optional[_Grid]:
-    """Build a grid from word positions for the lines of one region."""
-    segs_by_line = [_line_segs(ln, i) for i, ln in enumerate(lines)]
-    row_lines0 = [i for i, ss in enumerate(segs_by_line) if _is_candidate_row(ss)]
+# --- an unruled table, in phases: rows → columns of numbers → headers → columns → label area → cells
+
+@dataclass
+class _Rows:
+    """The lines of one unruled region cut into segments, and which lines are table rows."""
+    lines: list[_Line]
+    segs: list[list[_Seg]]  # per line
+    rows: list[int]  # lines that are table rows (a label and numbers)
+    vertical: list[list[_Char]]  # vertical label text (one character per line), taken out of the lines
+
+    @property
+    def first(self) -> int:
+        return self.rows[0]
+
+
+def _find_rows(lines: list[_Line]) -> _Rows | None:
+    segs = [_line_segs(ln, i) for i, ln in enumerate(lines)]
+    candidates = [i for i, ss in enumerate(segs) if _is_candidate_row(ss)]
     vertical: list[list[_Char]] = []
-    if row_lines0:
-        first_nums = [sg.x0 for i in row_lines0 for sg in segs_by_line[i] if sg.numeric]
+    if candidates:
+        first_nums = [sg.x0 for i in candidates for sg in segs[i] if sg.numeric]
         if first_nums:
-            vertical = _vertical_stacks(lines[row_lines0[0]:], min(first_nums))
+            vertical = _vertical_stacks(lines[candidates[0]:], min(first_nums))
     if vertical:
         gone = {id(c) for st in vertical for c in st}
-        segs_by_line = [[_Seg(sg, i) for sg in _segments([c for c in ln.chars if id(c) not in gone])]
-                        if any(id(c) in gone for c in ln.chars) else segs_by_line[i]
-                        for i, ln in enumerate(lines)]
-    row_lines = [i for i, ss in enumerate(segs_by_line) if _is_candidate_row(ss)]
-    if not row_lines:
-        return None
-    first_row = row_lines[0]
-    # --- the columns of numbers
-    nums = [s for i in row_lines for s in segs_by_line[i] if s.numeric]
+        segs = [[_Seg(sg, i) for sg in _segments([c for c in ln.chars if id(c) not in gone])]
+                if any(id(c) in gone for c in ln.chars) else segs[i]
+                for i, ln in enumerate(lines)]
+    rows = [i for i, ss in enumerate(segs) if _is_candidate_row(ss)]
+    return _Rows(lines, segs, rows, vertical) if rows else None
+
+
+@dataclass
+class _NumberColumns:
+    """Where the numbers of the rows stand: clusters of their x-extents."""
+    cols: list[list[float]]  # [x0, x1, centre], left to right
+    tol: float  # half the numbers' font size
+    spacing: float  # usual distance between two columns' centres
+    left: float  # the leftmost number's x0
+
+    @property
+    def centres(self) -> list[float]:
+        return [c[2] for c in self.cols]
+
+
+def _number_columns(rows: _Rows) -> _NumberColumns | None:
+    nums = [s for i in rows.rows for s in rows.segs[i] if s.numeric]
     if not nums:
         return None
     tol = 0.5 * statistics.median(s.size for s in nums)
-    num_cols = [[a, b, (a + b) / 2] for a, b in _interval_clusters([(s.x0, s.x1) for s in nums])]
-    centres = [c[2] for c in num_cols]
+    cols = [[a, b, (a + b) / 2] for a, b in _interval_clusters([(s.x0, s.x1) for s in nums])]
+    centres = [c[2] for c in cols]
     spacing = statistics.median([b - a for a, b in zip(centres, centres[1:])]) if len(centres) >= 2 \
         else 6 * tol
-    num_left = min(s.x0 for s in nums)
-    # --- header fragments above the first row; leaf headers name columns, group headers span several
-    header_segs = [_Seg(sg, i) for i in range(first_row) for sg in _segments(lines[i].chars, 0.5)]
+    return _NumberColumns(cols, tol, spacing, min(s.x0 for s in nums))
+
+
+@dataclass
+class _Headers:
+    """Header fragments above the first row: over the label column, column names (leaves) and group
+    headers that span several columns."""
+    segs: list[_Seg]
+    label: list[_Seg]
+    leaves: list[_Seg]
+    groups: list[_Seg]
+
+
+def _headers(rows: _Rows, nc: _NumberColumns) -> _Headers:
+    lines, tol = rows.lines, nc.tol
+    segs = [_Seg(sg, i) for i in range(rows.first) for sg in _segments(lines[i].chars, 0.5)]
     # header text over the label column ends where the row labels end
-    label_x1 = max([sg.x1 for i in range(first_row, len(lines)) for sg in segs_by_line[i]
-                    if sg.x0 < num_left - tol], default=num_left - min(spacing / 2, 6 * tol))
-    data_head = [s for s in header_segs if (s.x0 + s.x1) / 2 >= label_x1]
-    label_head = [s for s in header_segs if s not in data_head]
-    leaves, groups = [], []
+    label_x1 = max([sg.x1 for i in range(rows.first, len(lines)) for sg in rows.segs[i]
+                    if sg.x0 < nc.left - tol], default=nc.left - min(nc.spacing / 2, 6 * tol))
+    data_head = [s for s in segs if (s.x0 + s.x1) / 2 >= label_x1]
+    label_head = [s for s in segs if s not in data_head]
     below_of = {id(f): [g for g in data_head if g is not f and g.top >= f.bottom - tol
                         and min(g.x1, f.x1) - max(g.x0, f.x0) > 0] for f in data_head}
     near_gaps = {id(f): min(g.top for g in b) - f.bottom for f in data_head if (b := below_of[id(f)])}
     wrap_gap = statistics.median(near_gaps.values()) if near_gaps else 0.0
+    leaves, groups = [], []
     for f in data_head:
         # a group header has other headers under it: several side by side, or one further down than
         # the wrapped next line of the same cell would be
@@ -653,82 +695,94 @@ def _unruled_grid(lines: list[_Line], page: int, carried: Optional[_Grid]) -> Op
         is_group = _disjoint_count(below_of[id(f)]) >= 2 or (
             gap is not None and gap > max(1.5 * wrap_gap, 0.8 * f.size))
         (groups if is_group else leaves).append(f)
-    continues = False
-    if carried is not None and not leaves and getattr(carried, "_data_cols", None):
-        # a continuation page without its own header: the columns of the part before
-        cols = [list(c) for c in carried._data_cols]  # type: ignore[attr-defined]
-        continues = True
-    else:
-        # a leaf header far from every column of numbers is a column of its own (a column left
-        # blank in every row); near one, it names that column
-        cols = [list(c) for c in num_cols]
-        for a, b in _interval_clusters([(c.x0, c.x1) for f in leaves for c in f.chars], tol=0.3 * tol):
-            h = (a + b) / 2
-            if abs(min(centres, key=lambda x: abs(x - h)) - h) <= 0.35 * spacing:
-                continue
-            # only where a whole column fits between the columns of numbers (or beyond the outer ones)
-            left = [x for x in centres if x < h]
-            right = [x for x in centres if x > h]
-            room = (min(right) - max(left) >= 1.6 * spacing) if left and right else \
-                (abs((max(left) if left else min(right)) - h) >= 0.6 * spacing)
-            if room:
-                cols.append([a, b, h])
-        cols.sort(key=lambda c: c[2])
-        merged: list[list[float]] = []
-        for c in cols:
-            if merged and c[2] - merged[-1][2] < 0.35 * spacing:
-                merged[-1] = [min(merged[-1][0], c[0]), max(merged[-1][1], c[1]),
-                              (merged[-1][2] + c[2]) / 2]
-            else:
-                merged.append(c)
-        cols = merged
-    bounds = [(cols[k][2] + cols[k + 1][2]) / 2 for k in range(len(cols) - 1)]
+    return _Headers(segs, label_head, leaves, groups)
+
+
+def _data_columns(nc: _NumberColumns, leaves: list[_Seg]) -> list[list[float]]:
+    """The columns of numbers, plus a column for each leaf header far from all of them (a column left
+    blank in every row); near one, the header names that column."""
+    cols = [list(c) for c in nc.cols]
+    centres, spacing = nc.centres, nc.spacing
+    for a, b in _interval_clusters([(c.x0, c.x1) for f in leaves for c in f.chars], tol=0.3 * nc.tol):
+        h = (a + b) / 2
+        if abs(min(centres, key=lambda x: abs(x - h)) - h) <= 0.35 * spacing:
+            continue
+        # only where a whole column fits between the columns of numbers (or beyond the outer ones)
+        left = [x for x in centres if x < h]
+        right = [x for x in centres if x > h]
+        room = (min(right) - max(left) >= 1.6 * spacing) if left and right else \
+            (abs((max(left) if left else min(right)) - h) >= 0.6 * spacing)
+        if room:
+            cols.append([a, b, h])
+    cols.sort(key=lambda c: c[2])
+    merged: list[list[float]] = []
+    for c in cols:
+        if merged and c[2] - merged[-1][2] < 0.35 * spacing:
+            merged[-1] = [min(merged[-1][0], c[0]), max(merged[-1][1], c[1]), (merged[-1][2] + c[2]) / 2]
+        else:
+            merged.append(c)
+    return merged
+
+
+@dataclass
+class _UnruledGeometry:
+    """Column boundaries of an unruled table: label sub-columns (where label fragments start), then the
+    data columns."""
+    cols: list[list[float]]  # data columns [x0, x1, centre]
+    data_x0: float  # where the data area begins
+    starts: list[float]  # x where each label sub-column starts
+    label_segs: list[_Seg]  # label fragments of the body
+    text_rows: list[int]  # body lines with text in the data area but no numbers (captions, sub-headers)
+
+    def __post_init__(self):
+        self.bounds = [(self.cols[k][2] + self.cols[k + 1][2]) / 2 for k in range(len(self.cols) - 1)]
+        self.lab_bounds = [x - 4.0 for x in self.starts]
+
+    def nlab(self, headers: _Headers) -> int:
+        return len(self.starts) if self.starts else (1 if headers.label else 0)
+
+    def data_col(self, c: _Char) -> int:
+        return bisect.bisect_right(self.bounds, c.cx)
+
+    def label_col(self, x0: float) -> int:
+        return max(bisect.bisect_right(self.lab_bounds, x0) - 1, 0) if self.starts else 0
+
+
+def _geometry(rows: _Rows, cols: list[list[float]], tol: float) -> _UnruledGeometry:
     data_x0 = min(c[0] for c in cols) - tol
-
-    def data_col(c: _Char) -> int:
-        return bisect.bisect_right(bounds, c.cx)
-
-    # --- label area: sub-columns from where label fragments start
-    body_lines = range(first_row, len(lines))
     label_segs: list[_Seg] = []
-    text_rows: list[int] = []  # body lines that carry text in the data area but no numbers
-    row_set = set(row_lines)
-    for i in body_lines:
-        ss = segs_by_line[i]
+    text_rows: list[int] = []
+    row_set = set(rows.rows)
+    for i in range(rows.first, len(rows.lines)):
+        ss = rows.segs[i]
         if i in row_set:
             label_segs += [s for s in ss if s.x0 < data_x0]
         elif any(s.x0 >= data_x0 for s in ss):
             text_rows.append(i)
         else:
             label_segs += ss
-    vx = [st[0].x0 for st in vertical]
+    vx = [st[0].x0 for st in rows.vertical]
     starts = _cluster([s.x0 for s in label_segs] + vx, 4.0)
     counts = [sum(1 for x0 in [s.x0 for s in label_segs] + vx * 2 if abs(x0 - x) <= 4.0) for x in starts]
     starts = [x for x, n in zip(starts, counts) if n >= 2 or x == starts[0]] if starts else []
-    nlab = len(starts) if starts else (1 if label_head else 0)
-    lab_bounds = [x - 4.0 for x in starts]
+    return _UnruledGeometry(cols, data_x0, starts, label_segs, text_rows)
 
-    def label_col(x0: float) -> int:
-        return max(bisect.bisect_right(lab_bounds, x0) - 1, 0) if starts else 0
 
-    # --- rows: header rows (group bands, then the leaf row), then body rows in order of position
-    group_bands = _cluster([s.top for s in groups], tol)
-    nhead = len(group_bands) + (1 if (leaves or label_head) else 0)
-    body_keys = sorted([(lines[i].cy, "row", i) for i in row_lines] + [(lines[i].cy, "text", i) for i in text_rows])
-    nrows = nhead + len(body_keys)
-    ncols = nlab + len(cols)
-    lab_xs = (starts if starts else [min(s.x0 for s in label_head)] if label_head else [])
-    xs = lab_xs + [data_x0] + bounds + [cols[-1][1] + 1]
-    cells: list[_GCell] = []
-    taken: set[tuple[int, int]] = set()
+class _Placement:
+    """Cells placed on the grid; a slot is filled once (later text for a taken slot joins its cell)."""
 
-    def add(r0, r1, c0, c1, chars):
+    def __init__(self, page: int):
+        self.page = page
+        self.cells: list[_GCell] = []
+        self.taken: set[tuple[int, int]] = set()
+
+    def add(self, r0: int, r1: int, c0: int, c1: int, chars) -> None:
         slots = {(r, c) for r in range(r0, r1) for c in range(c0, c1)}
-        if slots & taken:
-            free = [(r, c) for (r, c) in sorted(slots) if (r, c) not in taken]
+        if slots & self.taken:
+            free = [(r, c) for (r, c) in sorted(slots) if (r, c) not in self.taken]
             if not free:
                 # the place is taken: add the text to the cell already there
-                for cell in cells:
+                for cell in self.cells:
                     if cell.r0 <= r0 < cell.r1 and cell.c0 <= c0 < cell.c1:
                         cell.chars += chars
                         return
@@ -736,52 +790,63 @@ def _unruled_grid(lines: list[_Line], page: int, carried: Optional[_Grid]) -> Op
             r0, c0 = free[0]
             r1, c1 = r0 + 1, c0 + 1
             slots = {(r0, c0)}
-        taken.update(slots)
-        cells.append(_GCell(r0, r1, c0, c1, chars=list(chars), page=page))
+        self.taken.update(slots)
+        self.cells.append(_GCell(r0, r1, c0, c1, chars=list(chars), page=self.page))
 
-    # header
-    for s in groups:
-        band = min(range(len(group_bands)), key=lambda b: abs(group_bands[b] - s.top))
-        hit = [k for k, c in enumerate(cols) if min(c[1], s.x1) - max(c[0], s.x0) > 0]
+
+def _place_header(pl: _Placement, hd: _Headers, geo: _UnruledGeometry, nlab: int, bands: list[float],
+                  nhead: int) -> None:
+    for s in hd.groups:
+        band = min(range(len(bands)), key=lambda b: abs(bands[b] - s.top))
+        hit = [k for k, c in enumerate(geo.cols) if min(c[1], s.x1) - max(c[0], s.x0) > 0]
         if hit:
-            add(band, band + 1, nlab + min(hit), nlab + max(hit) + 1, s.chars)
+            pl.add(band, band + 1, nlab + min(hit), nlab + max(hit) + 1, s.chars)
     if nhead:
         leaf_row = nhead - 1
-        for k in range(len(cols)):
-            ch = [c for s in leaves for c in s.chars if data_col(c) == k]
+        for k in range(len(geo.cols)):
+            ch = [c for s in hd.leaves for c in s.chars if geo.data_col(c) == k]
             if ch:
-                add(leaf_row, leaf_row + 1, nlab + k, nlab + k + 1, ch)
-        if label_head:
-            add(0, nhead, 0, nlab, [c for s in label_head for c in s.chars])
-    # body: numbers by column, captions/sub-headers by column
+                pl.add(leaf_row, leaf_row + 1, nlab + k, nlab + k + 1, ch)
+        if hd.label:
+            pl.add(0, nhead, 0, nlab, [c for s in hd.label for c in s.chars])
+
+
+def _place_body(pl: _Placement, rows: _Rows, geo: _UnruledGeometry, nlab: int, ncols: int,
+                body_keys: list[tuple[float, str, int]], nhead: int) -> dict[int, int]:
+    """Numbers by column, captions and sub-headers by column; returns line → grid row."""
     row_of_line: dict[int, int] = {}
     for r, (_, kind, i) in enumerate(body_keys, start=nhead):
         row_of_line[i] = r
         if kind == "row":
-            dchars = [c for s in segs_by_line[i] if s.x0 >= data_x0 for c in s.chars]
             by_col: dict[int, list[_Char]] = {}
-            for c in dchars:
-                by_col.setdefault(data_col(c), []).append(c)
+            for c in (c for s in rows.segs[i] if s.x0 >= geo.data_x0 for c in s.chars):
+                by_col.setdefault(geo.data_col(c), []).append(c)
             for k, ch in by_col.items():
-                add(r, r + 1, nlab + k, nlab + k + 1, ch)
-        else:
-            ss = segs_by_line[i]
-            if len(ss) == 1 and ss[0].x0 < data_x0 < ss[0].x1:  # a caption across the table
-                add(r, r + 1, 0, ncols, ss[0].chars)
-                continue
-            by_col = {}
-            for s in ss:
-                k = nlab + data_col(s.chars[0]) if s.x0 >= data_x0 else label_col(s.x0)
-                by_col.setdefault(k, []).extend(s.chars)
-            for k, ch in by_col.items():
-                add(r, r + 1, k, k + 1, ch)
-    # labels: blocks of tightly set fragments in one sub-column, placed on the rows they flank
-    row_cy = [(lines[i].cy, row_of_line[i]) for i in row_lines]
+                pl.add(r, r + 1, nlab + k, nlab + k + 1, ch)
+            continue
+        ss = rows.segs[i]
+        if len(ss) == 1 and ss[0].x0 < geo.data_x0 < ss[0].x1:  # a caption across the table
+            pl.add(r, r + 1, 0, ncols, ss[0].chars)
+            continue
+        by_col = {}
+        for s in ss:
+            k = nlab + geo.data_col(s.chars[0]) if s.x0 >= geo.data_x0 else geo.label_col(s.x0)
+            by_col.setdefault(k, []).extend(s.chars)
+        for k, ch in by_col.items():
+            pl.add(r, r + 1, k, k + 1, ch)
+    return row_of_line
+
+
+def _place_labels(pl: _Placement, rows: _Rows, geo: _UnruledGeometry, nlab: int,
+                  row_of_line: dict[int, int]) -> None:
+    """Blocks of tightly set label fragments in one sub-column, placed on the rows they flank."""
+    lines = rows.lines
+    row_cy = [(lines[i].cy, row_of_line[i]) for i in rows.rows]
     by_sub: dict[int, list[_Seg]] = {}
-    for s in label_segs:
-        by_sub.setdefault(label_col(s.x0), []).append(s)
+    for s in geo.label_segs:
+        by_sub.setdefault(geo.label_col(s.x0), []).append(s)
     blocks: list[tuple[int, list[_Seg]]] = []
-    row_gaps = [lines[b].top - lines[a].bottom for a, b in zip(row_lines, row_lines[1:])]
+    row_gaps = [lines[b].top - lines[a].bottom for a, b in zip(rows.rows, rows.rows[1:])]
     row_gap = statistics.median(row_gaps) if row_gaps else 0.0
     for k, ss in by_sub.items():
         ss.sort(key=lambda s: s.top)
@@ -793,9 +858,9 @@ def _unruled_grid(lines: list[_Line], page: int, carried: Optional[_Grid]) -> Op
             cur.append(s)
         if cur:
             blocks.append((k, cur))
-    for st in vertical:
+    for st in rows.vertical:
         vs = _Seg(st, -1)
-        blocks.append((label_col(vs.x0), [vs]))
+        blocks.append((geo.label_col(vs.x0), [vs]))
     placed = []
     for k, blk in blocks:
         top, bottom = min(s.top for s in blk), max(s.bottom for s in blk)
@@ -805,7 +870,7 @@ def _unruled_grid(lines: list[_Line], page: int, carried: Optional[_Grid]) -> Op
             inside = [min(row_cy, key=lambda t: abs(t[0] - mid))[1]]
         x1 = max(s.x1 for s in blk)
         k2 = k
-        while k2 + 1 < nlab and starts[k2 + 1] < x1 - 4.0:
+        while k2 + 1 < nlab and geo.starts[k2 + 1] < x1 - 4.0:
             k2 += 1
         placed.append((min(inside), max(inside) + 1, k, k2 + 1, blk))
     placed.sort(key=lambda p: (p[2], p[0]))
@@ -814,14 +879,38 @@ def _unruled_grid(lines: list[_Line], page: int, carried: Optional[_Grid]) -> Op
         nxt = [p[0] for p in placed if p[2] == c0 and p[0] > r0]
         if nxt:
             r1 = min(r1, min(nxt))
-        while c1 - 1 > c0 and any((r, c1 - 1) in taken for r in range(r0, r1)):
+        while c1 - 1 > c0 and any((r, c1 - 1) in pl.taken for r in range(r0, r1)):
             c1 -= 1
-        add(r0, r1, c0, c1, [c for s in blk for c in s.chars])
-    top = min(lines[0].top, *(s.top for s in header_segs)) if header_segs else lines[0].top
-    g = _Grid(page, xs[0], xs[-1], top, max(ln.bottom for ln in lines), xs, nrows, cells, ruled=False,
-              row_pages=[page] * nrows, continues=continues)
-    g._data_cols = cols  # type: ignore[attr-defined]
-    return g
+        pl.add(r0, r1, c0, c1, [c for s in blk for c in s.chars])
+
+
+def _unruled_grid(lines: list[_Line], page: int, carried: _Grid | None) -> _Grid | None:
+    """Build a grid from word positions for the lines of one region."""
+    rows = _find_rows(lines)
+    nc = _number_columns(rows) if rows else None
+    if rows is None or nc is None:
+        return None
+    hd = _headers(rows, nc)
+    continues = carried is not None and not hd.leaves and bool(carried.data_cols)
+    # a continuation page without its own header takes the columns of the part before
+    cols = [list(c) for c in carried.data_cols] if continues else _data_columns(nc, hd.leaves)
+    geo = _geometry(rows, cols, nc.tol)
+    nlab = geo.nlab(hd)
+    # rows: header rows (group bands, then the leaf row), then body rows in order of position
+    bands = _cluster([s.top for s in hd.groups], nc.tol)
+    nhead = len(bands) + (1 if (hd.leaves or hd.label) else 0)
+    body_keys = sorted([(lines[i].cy, "row", i) for i in rows.rows] + [(lines[i].cy, "text", i) for i in geo.text_rows])
+    nrows = nhead + len(body_keys)
+    ncols = nlab + len(cols)
+    lab_xs = (geo.starts if geo.starts else [min(s.x0 for s in hd.label)] if hd.label else [])
+    xs = lab_xs + [geo.data_x0] + geo.bounds + [cols[-1][1] + 1]
+    pl = _Placement(page)
+    _place_header(pl, hd, geo, nlab, bands, nhead)
+    row_of_line = _place_body(pl, rows, geo, nlab, ncols, body_keys, nhead)
+    _place_labels(pl, rows, geo, nlab, row_of_line)
+    top = min(lines[0].top, *(s.top for s in hd.segs)) if hd.segs else lines[0].top
+    return _Grid(page, xs[0], xs[-1], top, max(ln.bottom for ln in lines), xs, nrows, pl.cells, ruled=False,
+                 row_pages=[page] * nrows, continues=continues, data_cols=cols)
 
 
 # --------------------------------------------------------------------------- pages → items
@@ -832,6 +921,7 @@ class _PageItems:
     height: float
     lines: list[_Line]  # free text lines (outside tables), footers removed
     grids: list[_Grid]
+    textless: bool = False  # no text layer on this page (a scanned page)
 
 
 def _page_chars(page_chars: list[dict], width: float, height: float) -> list[_Char]:
@@ -843,12 +933,14 @@ def _page_chars(page_chars: list[dict], width: float, height: float) -> list[_Ch
             pending_space = True
             continue
         x0, x1, top, bottom = c["x0"], c["x1"], c["top"], c["bottom"]
+        size = float(c.get("size") or (bottom - top))
+        if not all(math.isfinite(v) for v in (x0, x1, top, bottom, size)):
+            continue  # placed with numbers that overflow (a font size of 10^400): nowhere visible
         if x1 < 0 or x0 > width or bottom < 0 or top > height:
             continue  # off the page: not visible
         if _is_white(c.get("non_stroking_color")) and c.get("non_stroking_color") is not None:
             continue  # white text on white paper
-        out.append(_Char(t, x0, x1, top, bottom, float(c.get("size") or (bottom - top)),
-                         bool(c.get("upright", True)), pending_space))
+        out.append(_Char(t, x0, x1, top, bottom, size, bool(c.get("upright", True)), pending_space))
         pending_space = False
     return out
 
@@ -947,11 +1039,8 @@ def _merge_grids(a: _Grid, b: _Grid) -> _Grid:
             continue
         cells.append(nc)
     row_pages = a.row_pages + (b.row_pages[1:] if row_split else b.row_pages)
-    g = _Grid(a.page, min(a.x0, b.x0), max(a.x1, b.x1), a.top, b.bottom, union, len(row_pages), cells,
-              a.ruled and b.ruled, row_pages)
-    if hasattr(b, "_data_cols"):
-        g._data_cols = b._data_cols  # type: ignore[attr-defined]
-    return g
+    return _Grid(a.page, min(a.x0, b.x0), max(a.x1, b.x1), a.top, b.bottom, union, len(row_pages), cells,
+                 a.ruled and b.ruled, row_pages, data_cols=b.data_cols)
 
 
 def _continues_cell(above: _GCell, below: _GCell) -> bool:
@@ -998,7 +1087,7 @@ def _join_lines(texts: list[str]) -> str:
 def _cn_number(s: str) -> int:
     if s.isdigit():
         return int(s)
-    if len(s) == 4 or all(ch in _CN_DIGIT and ch != "十" for ch in s) and len(s) > 1 and "十" not in s:
+    if len(s) == 4 or (all(ch in _CN_DIGIT and ch != "十" for ch in s) and len(s) > 1 and "十" not in s):
         return int("".join(str(_CN_DIGIT[ch]) for ch in s))
     if "十" in s:
         a, _, b = s.partition("十")
@@ -1008,7 +1097,7 @@ def _cn_number(s: str) -> int:
 
 def _find_unruled(pages: list[_PageItems], lay: _Layout) -> None:
     """Second pass, once the body metrics are known: tables without ruling lines, by word positions."""
-    carried: Optional[_Grid] = None
+    carried: _Grid | None = None
     for p in pages:
         regions = _unruled_regions(p.lines, lay)
         if not regions:
@@ -1058,12 +1147,14 @@ def _assemble(pages: list[_PageItems], path: str) -> Document:
     line_no = 0
     table_no = 0
     para: list[_Line] = []
-    para_loc: Optional[Location] = None
+    para_loc: Location | None = None
 
     def flush():
         nonlocal para, para_loc
         if para:
-            blocks.append(Paragraph(text=_join_lines([ln.text for ln in para]), location=para_loc))
+            text = _join_lines([ln.text for ln in para])
+            limits.add_block(len(text))
+            blocks.append(Paragraph(text=text, location=para_loc))
         para, para_loc = [], None
 
     # the title: leading lines of page 1 in a bigger type than the body
@@ -1094,13 +1185,14 @@ def _assemble(pages: list[_PageItems], path: str) -> Document:
         title = _join_lines([ln.text for ln in title_lines])
         meta["title"] = (title, "pdf-title-lines", "\n".join(ln.text for ln in title_lines))
 
-    prev_line: Optional[_Line] = None
+    prev_line: _Line | None = None
     for kind, obj in items:
         if kind == "grid":
             flush()
             prev_line = None
             g: _Grid = obj  # type: ignore[no-redef]
             line_no += 1
+            limits.add_block(sum(len(c.text) for c in g.cells))
             blocks.append(_to_table(g, table_no, line_no))
             line_no += g.nrows - 1
             table_no += 1
@@ -1182,7 +1274,7 @@ def _to_table(g: _Grid, table_no: int, first_line: int) -> Table:
 
 # --------------------------------------------------------------------------- the reader
 
-def _pdf_date(raw) -> Optional[str]:
+def _pdf_date(raw) -> str | None:
     if isinstance(raw, bytes):
         raw = raw.decode("latin-1", "replace")
     if not isinstance(raw, str):
@@ -1203,78 +1295,14 @@ class PdfReader:
     def sniff(self, head: bytes) -> bool:
         return b"%PDF-" in head[:1024]
 
-    def read(self, data: bytes, path: str, *, max_pages: int = MAX_PAGES, time_budget: float = TIME_BUDGET_S,
+    def read(self, data: bytes, path: str, *, max_pages: int = MAX_PAGES, time_budget: float = limits.MAX_SECONDS,
              rulings: bool = True) -> Document:
         """Read a text PDF. `rulings=False` ignores ruling lines and reads every table by word positions
         (used by the tests to exercise the unruled path on real reports)."""
-        import pdfplumber
-        from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-
-        # pdfminer logs every malformed operator of a damaged file; the reader reports what matters itself
-        logging.getLogger("pdfminer").setLevel(logging.ERROR)
-        from pdfminer.psparser import PSException
-        from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
-
-        pdf_errors = (PdfminerException, MalformedPDFException, PSException)
-        deadline = time.monotonic() + time_budget
-        try:
-            pdf = pdfplumber.open(io.BytesIO(data))
-        except pdf_errors as e:
-            inner = e.args[0] if e.args else e
-            if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)) or \
-                    isinstance(e, (PDFPasswordIncorrect, PDFEncryptionError)):
-                raise InputError("encrypted-pdf", f"{path} 是加密的 PDF，需要密码才能打开：请提供未加密的版本",
-                                 f"{path} is an encrypted PDF that needs a password: provide an unencrypted copy")
-            raise InputError("corrupt-pdf", f"{path} 不是有效的 PDF 文件（文件已损坏或不完整），无法读取",
-                             f"{path} is not a valid PDF (damaged or truncated) and cannot be read")
-        with pdf:
-            try:
-                npages = len(pdf.pages)
-                raw_meta = dict(pdf.metadata or {})
-            except pdf_errors:
-                raise InputError("corrupt-pdf", f"{path} 的页面结构已损坏，无法读取",
-                                 f"{path} has a damaged page structure and cannot be read")
-            if npages > max_pages:
-                raise InputError("pdf-too-large", f"{path} 有 {npages} 页，超过上限 {max_pages} 页，不像是一份年度报告",
-                                 f"{path} has {npages} pages, over the limit of {max_pages}: not an annual report")
-            if npages == 0:
-                raise InputError("corrupt-pdf", f"{path} 没有任何页面", f"{path} has no pages")
-            pages: list[_PageItems] = []
-            n_chars = 0
-            unmapped = 0
-            textless: list[int] = []
-            for k, page in enumerate(pdf.pages, start=1):
-                if time.monotonic() > deadline:
-                    raise InputError("pdf-timeout", f"{path} 解析超过 {time_budget:g} 秒（读到第 {k} 页），已停止",
-                                     f"reading {path} took over {time_budget:g} s (stopped at page {k})")
-                try:
-                    raw = {"chars": page.chars, "objects": {key: page.objects.get(key, []) for key in
-                                                            ("line", "rect", "curve")},
-                           "width": float(page.width), "height": float(page.height)}
-                except pdf_errors:
-                    raise InputError("corrupt-pdf", f"{path} 第 {k} 页已损坏，无法读取",
-                                     f"page {k} of {path} is damaged and cannot be read")
-                page_chars = [c for c in raw["chars"] if (c.get("text") or "").strip()]
-                n_chars += len(page_chars)
-                unmapped += sum(1 for c in page_chars if c["text"].startswith("(cid:"))
-                if not page_chars:
-                    textless.append(k)
-                pages.append(_process_page(k, raw, rulings))
-                page.close()
-        if n_chars == 0:
-            raise InputError(
-                "scanned-pdf",
-                f"{path} 没有文字层（可能是扫描件或图片转成的 PDF），本工具不支持 OCR 识别：请提供带文字的 PDF、"
-                f"Word 或网页版本",
-                f"{path} has no text layer (a scanned or image-only PDF) and OCR is not supported: "
-                f"provide a text PDF, Word or web version")
-        if unmapped > 0.5 * n_chars:
-            raise InputError(
-                "pdf-no-unicode",
-                f"{path} 的文字无法解码（字体缺少字符映射），读不出正文：请提供 Word 或网页版本",
-                f"the text of {path} cannot be decoded (fonts without a character map): "
-                f"provide a Word or web version")
-        doc = _assemble(pages, path)
+        with limits.guarded(path, time_budget) as budget:
+            pages, raw_meta = _read_pages(data, path, max_pages, rulings, budget)
+            doc = _assemble(pages, path)
+        textless = [p.page for p in pages if p.textless]
         if textless:
             doc.warnings.append((
                 "pdf-pages-without-text",
@@ -1287,6 +1315,115 @@ class PdfReader:
                 raw_date = raw_date.decode("latin-1", "replace")
             doc.meta["pdf_created"] = (created, "pdf-metadata", str(raw_date))
         return doc
+
+
+def _corrupt(path: str, zh: str = "不是有效的 PDF 文件（文件已损坏或不完整），无法读取",
+             en: str = "is not a valid PDF (damaged or truncated) and cannot be read") -> InputError:
+    return InputError("corrupt-pdf", f"{path} {zh}", f"{path} {en}")
+
+
+def _no_text_layer(path: str) -> InputError:
+    return InputError(
+        "scanned-pdf",
+        f"{path} 没有文字层（可能是扫描件或图片转成的 PDF），本工具不支持 OCR 识别：请提供带文字的 PDF、"
+        f"Word 或网页版本",
+        f"{path} has no text layer (a scanned or image-only PDF) and OCR is not supported: "
+        f"provide a text PDF, Word or web version")
+
+
+def _library_error(e: BaseException, path: str, where_zh: str = "", where_en: str = "") -> InputError:
+    """What an exception from pdfminer/pdfplumber says about the file. They raise anything from their own
+    PDFSyntaxError to TypeError or IndexError on malformed structure, so every exception out of a library
+    call is the file's fault; our own processing runs outside those calls."""
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    inner = e.args[0] if e.args and isinstance(e.args[0], BaseException) else e
+    if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)):
+        return InputError("encrypted-pdf", f"{path} 是加密的 PDF，需要密码才能打开：请提供未加密的版本",
+                          f"{path} is an encrypted PDF that needs a password: provide an unencrypted copy")
+    if isinstance(inner, pdf_vet.RefCycle):
+        return _corrupt(path, f"已损坏：{where_zh}有对象引用自身（循环引用），无法读取",
+                        f"is damaged: an object {where_en}refers to itself (a reference cycle)")
+    if where_zh:
+        return _corrupt(path, f"{where_zh}已损坏，无法读取", f"is damaged ({where_en.strip()}) and cannot be read")
+    return _corrupt(path)
+
+
+def _read_pages(data: bytes, path: str, max_pages: int, rulings: bool, budget: limits.Budget):
+    """The pages as _PageItems, and the document information dictionary."""
+    import pdfplumber
+
+    # pdfminer logs every malformed operator of a damaged file; the reader reports what matters itself
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    if pdf_vet.raw_ref_cycle(data):
+        raise _corrupt(path, "已损坏：有对象引用自身（循环引用），无法读取", "is damaged: an object refers to itself "
+                       "(a reference cycle)")
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except MemoryError:
+        raise
+    except Exception as e:
+        raise _library_error(e, path) from None
+    try:
+        try:
+            pdf_vet.guard_references(pdf.doc)
+            pdf_vet.vet(pdf.doc, path, max_pages)
+            npages = len(pdf.pages)
+        except (InputError, MemoryError):
+            raise
+        except Exception as e:
+            raise _library_error(e, path, "页面结构", "in the page structure ") from None
+        if npages > max_pages:
+            raise InputError("pdf-too-large", f"{path} 有 {npages} 页，超过上限 {max_pages} 页，不像是一份年度报告",
+                             f"{path} has {npages} pages, over the limit of {max_pages}: not an annual report")
+        if npages == 0:
+            raise _corrupt(path, "没有任何页面", "has no pages")
+        try:
+            raw_meta = dict(pdf.metadata or {})
+        except Exception:  # a damaged information dictionary does not make the pages unreadable
+            raw_meta = {}
+        pages: list[_PageItems] = []
+        n_chars = unmapped = 0
+        for k, page in enumerate(pdf.pages, start=1):
+            budget.where = f"第 {k} 页|page {k}"
+            budget.check()
+            try:
+                raw = {"chars": page.chars, "objects": {key: page.objects.get(key, []) for key in
+                                                        ("line", "rect", "curve")},
+                       "width": float(page.width), "height": float(page.height)}
+            except MemoryError:
+                raise
+            except Exception as e:
+                raise _library_error(e, path, f"第 {k} 页", f"on page {k} ") from None
+            page_chars = [c for c in raw["chars"] if (c.get("text") or "").strip()]
+            n_chars += len(page_chars)
+            if n_chars > MAX_CHARS:
+                raise InputError("pdf-too-large", f"{path} 的文字超过 {MAX_CHARS:,} 个字符，不像是一份年度报告",
+                                 f"{path} holds more than {MAX_CHARS:,} characters: not an annual report")
+            unmapped += sum(1 for c in page_chars if c["text"].startswith("(cid:"))
+            items = _process_page(k, raw, rulings)
+            items.textless = not page_chars
+            pages.append(items)
+            page.close()
+    finally:
+        _close_quietly(pdf)
+    if n_chars == 0:
+        raise _no_text_layer(path)
+    if unmapped > 0.5 * n_chars:
+        raise InputError(
+            "pdf-no-unicode",
+            f"{path} 的文字无法解码（字体缺少字符映射），读不出正文：请提供 Word 或网页版本",
+            f"the text of {path} cannot be decoded (fonts without a character map): "
+            f"provide a Word or web version")
+    return pages, raw_meta
+
+
+def _close_quietly(pdf) -> None:
+    """Release the pages read so far. pdfplumber's own close() enumerates every page again, which on a
+    damaged file raises and would hide the error that brought us here; the data is in memory anyway."""
+    for page in getattr(pdf, "_pages", []):
+        page.close()
+    pdf.flush_cache()
 
 
 READER = PdfReader()

@@ -11,7 +11,10 @@ import re
 from ..document import Document, Paragraph
 from ..errors import InputError
 from ..model import Location
+from . import limits
 from .encoding import decode
+
+MAX_LINES = 200_000  # a text report has a few thousand lines
 
 _HEADER_KEY = re.compile(r"^\s*(标题|发布时间|发布日期|公开日期|发文日期|文号|发布机构|信息来源|栏目|原文链接|本地目录|来源)\s*[:：]\s*(.*)$")
 _BODY_MARK = re.compile(r"^=+\s*正文\s*=+\s*$")
@@ -27,20 +30,28 @@ class TextReader:
         return b"\x00" not in head[:4096]
 
     def read(self, data: bytes, path: str) -> Document:
-        text, _enc = decode(data)
-        return lines_to_document(text, path, fmt=self.name)
+        with limits.guarded(path):
+            text, _enc = decode(data)
+            return lines_to_document(text, path, fmt=self.name)
 
 
 def lines_to_document(text: str, path: str, fmt: str) -> Document:
     if "\x00" in text or sum(1 for c in text[:4000] if c == "\ufffd") > 40:
         raise InputError("binary-file", f"{path} 不是可读的文本文件", f"{path} is not a readable text file")
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    n_lines = text.count("\n") + 1
+    if n_lines > MAX_LINES:  # counted before splitting: millions of short lines would fill memory first
+        raise InputError("too-many-lines", f"{path} 有 {n_lines:,} 行，超过上限 {MAX_LINES:,} 行，不像是一份年度报告",
+                         f"{path} has {n_lines:,} lines, over the limit of {MAX_LINES:,}: not an annual report")
+    lines = text.split("\n")
     meta: dict[str, tuple[str, str, str]] = {}
     start = _crawler_header(lines, meta)
     blocks = []
     for n, line in enumerate(lines[start:], start=start + 1):
+        limits.check_time()
         if not line.strip() or _FOOTER_LINE.match(line):
             continue
+        limits.add_block(len(line))
         blocks.append(Paragraph(text=line.rstrip(), location=Location(line=n)))
     if not blocks:
         raise InputError("no-text", f"{path} 中没有文字内容", f"{path} contains no text")

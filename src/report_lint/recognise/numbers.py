@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Optional
 
+from ..model import MAX_CELL_VALUE
 from ..templates import ColumnSpec
 from .tokens import Token
-
 
 MAX_SOLUTIONS = 400
 
@@ -30,7 +29,7 @@ MAX_PART = 13  # digits of one cell, decimals included: a count or a 万元 amou
 class StepBudget:
     """Search steps left: for one row, within what is left for the whole document."""
 
-    def __init__(self, row_steps: int, document: Optional["StepBudget"] = None):
+    def __init__(self, row_steps: int, document: StepBudget | None = None):
         self.left: int = row_steps if document is None else min(row_steps, max(document.left, 0))
         self.document = document
         self.used = 0
@@ -60,9 +59,10 @@ def _valid_part(p: str, first: bool, signed: bool) -> bool:
 def _to_value(d: str, money: bool):
     if len(d) > 2 * MAX_PART:
         return None  # no table cell holds a number this long: it is invalid, not a value
-    if "." in d:
-        return float(d) if money else None
-    return int(d)
+    if "." in d and not money:
+        return None
+    v = float(d) if "." in d else int(d)
+    return v if abs(v) <= MAX_CELL_VALUE else None  # beyond what any report cell holds (model.Cell)
 
 
 @dataclass
@@ -71,7 +71,7 @@ class Layout:
     checks: list[tuple[tuple[int, ...], tuple[int, ...]]]  # (left cells, right cells) equalities
 
 
-def _sum_groups(layout: Layout, n: int) -> Optional[list[tuple[int, int]]]:
+def _sum_groups(layout: Layout, n: int) -> list[tuple[int, int]] | None:
     """When the row's equations say "the last cell of each consecutive group is the sum of the others"
     (表三: 总计 = six applicants; 表四: each group's 总计), return the groups as (first, last) cells."""
     groups = []
@@ -243,7 +243,7 @@ def _parts_summing_to(digits: str, values: list[list[int]], p: int, end: int, k:
 
 
 def split_tokens(tokens: list[Token], layout: Layout, limit: int = MAX_SOLUTIONS,
-                 budget: Optional[StepBudget] = None) -> list[list[str]]:
+                 budget: StepBudget | None = None) -> list[list[str]]:
     """Every way to cut the tokens into len(layout.columns) values that satisfies the row equations.
 
     Hard tokens (whole cells) stay whole; soft tokens (text) may be cut between digits. The search
@@ -345,7 +345,7 @@ class DigitSplitter:
     share DOCUMENT_STEPS; the fallback without equations (cheap: it stops at MAX_SOLUTIONS) keeps its own
     ROW_STEPS, so a row after a page of junk is still read."""
 
-    def __init__(self, document_steps: Optional[int] = None, row_steps: Optional[int] = None):
+    def __init__(self, document_steps: int | None = None, row_steps: int | None = None):
         self.budget = StepBudget(DOCUMENT_STEPS if document_steps is None else document_steps)
         self.row_steps = ROW_STEPS if row_steps is None else row_steps
         self._done: dict[tuple, Cuts] = {}
@@ -388,9 +388,9 @@ def _capacity(tokens: list[Token]) -> int:
                for t in tokens)
 
 
-def _owners(tokens: list[Token], values: list[str]) -> list[Optional[int]]:
+def _owners(tokens: list[Token], values: list[str]) -> list[int | None]:
     """Which token each value was cut from (for its source location)."""
-    out: list[Optional[int]] = []
+    out: list[int | None] = []
     t = 0
     consumed = ""
     for v in values:
