@@ -305,13 +305,15 @@ def test_repair_search_is_bounded_and_budget_is_per_document():
     violated, solutions = Z.minimal_solutions(instances, values, budget=small)
     assert violated and solutions == [] and small.left < 0  # gave up within its budget, suggesting nothing
     assert Z.MAX_STEPS - full.left < 2_000  # the pruned search needs few steps for this
-    # the tables of one report share one budget; another report object starts afresh
-    Z._drafts(r, "applications")
-    budget = Z._MEMO.entry[1]
-    Z._drafts(r, "reviews")
-    assert Z._MEMO.entry[1] is budget
-    Z._drafts(valid_report("2021", seed=8), "applications")
-    assert Z._MEMO.entry[1] is not budget
+    # the tables of one report's run share one budget; another run starts afresh
+    ctx = RuleContext(options={}, settings=None, memo={})
+    memo = Z._memo(ctx)
+    Z._drafts(r, "applications", memo)
+    assert memo.budget.left < Z.MAX_STEPS
+    left = memo.budget.left
+    Z._drafts(r, "reviews", memo)
+    assert Z._memo(ctx) is memo and memo.budget.left <= left
+    assert Z._memo(RuleContext(options={}, settings=None, memo={})).budget.left == Z.MAX_STEPS
 
 
 def test_a_changed_table_is_checked_again_not_remembered():

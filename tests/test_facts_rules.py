@@ -307,8 +307,8 @@ def test_f102_leaves_contact_lines_alone():
 # --------------------------------------------------------------------------- start-up
 
 def test_check_modules_do_no_work_at_import():
-    """No regular expression is compiled and no phrasing is loaded when the check modules and the
-    facts stage are imported (start-up time matters)."""
+    """No regular expression is compiled and no phrasing is loaded when the check modules, the facts
+    stage, scoring and the batch runner are imported (start-up time matters)."""
     code = (
         "import re, sys\n"
         "compiled = []\n"
@@ -320,9 +320,11 @@ def test_check_modules_do_no_work_at_import():
         "import report_lint.checks.completeness, report_lint.checks.interpretation, report_lint.checks.timeliness\n"
         "import report_lint.checks.text_vs_table, report_lint.checks.template, report_lint.checks.format\n"
         "import report_lint.checks.helpers, report_lint.recognise.facts, report_lint.recognise.meta\n"
+        "import report_lint.checks.zero_sum, report_lint.checks.year_over_year, report_lint.checks.parse\n"
+        "import report_lint.scoring, report_lint.engine.batch, report_lint.reporters._common\n"
         "import report_lint.text, report_lint.phrasing as p\n"
         "assert p.phrasing.cache_info().currsize == 0, 'phrasing loaded at import'\n"
-        "mine = ('checks', 'facts.py', 'meta.py', 'text.py', 'phrasing.py')\n"
+        "mine = ('checks', 'facts.py', 'meta.py', 'text.py', 'phrasing.py', 'scoring.py', 'batch.py', '_common.py')\n"
         "print([f for f in compiled if 'report_lint' in f and f.endswith(mine[1:]) or '/checks/' in f])\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=False)

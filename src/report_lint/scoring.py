@@ -148,16 +148,17 @@ def profile(overrides: Mapping[str, float] | None = None, parts: Mapping | None 
 
 # --------------------------------------------------------------------------- filled in (K)
 
-_NOTE = re.compile(r"（[^（）]*）|\([^()]*\)")
-_WORD = re.compile(r"[\w\u4e00-\u9fff]")
+# compiled on first use (re's cache), not at import
+_NOTE = r"（[^（）]*）|\([^()]*\)"
+_WORD = r"[\w\u4e00-\u9fff]"
 
 
 def _own_text(text: str) -> bool:
     """Text beyond the form's bracketed instructions ("（文字描述）"): "无" counts, "（文字描述）" does not."""
     prev = None
     while prev != text:  # nested brackets
-        prev, text = text, _NOTE.sub("", text)
-    return bool(_WORD.search(text))
+        prev, text = text, re.sub(_NOTE, "", text)
+    return bool(re.search(_WORD, text))
 
 
 def _table_spec(report: Report, table: str, template_paths: tuple[str, ...]) -> TableSpec | None:

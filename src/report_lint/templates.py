@@ -134,6 +134,7 @@ class Template(_Spec):
 TABLE_KEYS = ("disclosure", "applications", "reviews")
 
 
+@lru_cache(maxsize=1024)  # the few hundred labels of the templates, asked for again in every report
 def short_label(label: str) -> str:
     """A label short enough to quote inside a sentence: without the template's bracketed note, and the
     long 2021 （六） sub-row texts cut at their first comma."""

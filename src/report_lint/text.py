@@ -6,8 +6,9 @@ also says where each normalised character came from, so a fact can quote the rep
 """
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache, lru_cache
 
 QUOTES = set("“”\"‘’'「」『』〝〞″")
@@ -54,10 +55,43 @@ def _is_space(ch: str) -> bool:
     return ch in WHITESPACE or ch in NEWLINES or ch.isspace()
 
 
+# `_is_space` as a pattern (the same characters: str.isspace is what \s matches, plus two zero-width ones),
+# so text is cut into runs of non-space characters in C rather than character by character. Compiled on
+# first use (re's own cache), not at import.
+_SPACE = r"[\s\u200b\ufeff]+"
+_NON_SPACE = r"[^\s\u200b\ufeff]+"
+
+
+def non_space_runs(text: str) -> Iterator[re.Match[str]]:
+    """The runs of characters of `text` that are not layout whitespace."""
+    return re.finditer(_NON_SPACE, text)
+# Stands, in a run translated with a `_CharTable`, for a character whose form is not exactly one character
+# (a dropped quote, ½ → 1⁄2): the run is then read character by character.
+IRREGULAR = "\U0010ffff"
+
+
+class _CharTable(dict):
+    """A str.translate table filled on first use from a function of one character. Translating a run of
+    text in C is what makes the normalisation cheap; per character it is the same function. Bounded: a
+    file of every code point cannot grow it past a few thousand entries a report actually uses."""
+
+    def __init__(self, fn: Callable[[str], str | None], one_char: bool):
+        super().__init__()
+        self.fn, self.one_char = fn, one_char
+
+    def __missing__(self, o: int) -> str:
+        n = self.fn(chr(o)) or ""
+        if self.one_char and (len(n) != 1 or n == IRREGULAR):
+            n = IRREGULAR
+        if len(self) < 16384:
+            self[o] = n
+        return n
+
+
 def normalize(text: str) -> str:
     """A short string (a label, a heading, a title, a keyword) without layout spaces, width or quote
     differences: what two spellings of the same words have in common."""
-    return "".join(norm_char(c) for c in text if not _is_space(c))
+    return re.sub(_SPACE, "", text).translate(_NORM)
 
 
 def compact(text: str | None) -> str:
@@ -78,33 +112,58 @@ def fold_map(text: str, keep_newlines: bool = False) -> tuple[str, list[int]]:
     stays as "\\n"."""
     out: list[str] = []
     idx: list[int] = []
-    add, at = out.append, idx.append  # the hot loop of reading prose: local names, one cache per character
-    fold = _fold_char
     gap = -1  # offset of the whitespace run just passed, or -1
-    for k, ch in enumerate(text):
-        n = fold(ch)
-        if n is None:  # whitespace
-            if keep_newlines and ch in NEWLINES:
-                add("\n")
-                at(k)
+    last = ""  # the last character written
+    pos = 0
+    for m in non_space_runs(text):
+        a, b = m.span()
+        if a > pos:
+            gap = _gap(text, pos, a, gap, keep_newlines, out, idx)
+            last = out[-1][-1] if out else ""
+        run = m.group()
+        folded = run.translate(_FOLD_ONE)
+        i = 0
+        while i < len(folded):
+            j = folded.find(IRREGULAR, i)
+            if j < 0:
+                j = len(folded)
+            if j > i:  # characters that each fold to one: read at once
+                if gap >= 0 and last.isdigit() and folded[i].isdigit():
+                    out.append(" ")
+                    idx.append(gap)
+                gap = -1
+                out.append(folded[i:j])
+                idx.extend(range(a + i, a + j))
+                last = folded[j - 1]
+            if j < len(folded):  # a dropped quote, ½ → 1⁄2
+                n = _fold_char(run[j])
+                if n:
+                    if gap >= 0 and last.isdigit() and n[0].isdigit():
+                        out.append(" ")
+                        idx.append(gap)
+                    gap = -1
+                    out.append(n)
+                    idx.extend([a + j] * len(n))
+                    last = n[-1]
+            i = j + 1
+        pos = b
+    if keep_newlines and pos < len(text):
+        _gap(text, pos, len(text), gap, keep_newlines, out, idx)
+    return "".join(out), idx
+
+
+def _gap(text: str, a: int, b: int, gap: int, keep_newlines: bool, out: list[str], idx: list[int]) -> int:
+    """fold_map over the whitespace text[a:b]: line breaks written when kept; the gap offset after it."""
+    if keep_newlines and not NEWLINES.isdisjoint(text[a:b]):
+        for k in range(a, b):
+            if text[k] in NEWLINES:
+                out.append("\n")
+                idx.append(k)
                 gap = -1
             elif gap < 0:
                 gap = k
-            continue
-        if not n:
-            continue
-        if gap >= 0 and out and out[-1].isdigit() and n[0].isdigit():
-            add(" ")
-            at(gap)
-        gap = -1
-        if len(n) == 1:
-            add(n)
-            at(k)
-        else:
-            for c in n:
-                add(c)
-                at(k)
-    return "".join(out), idx
+        return gap
+    return a if gap < 0 else gap
 
 
 @lru_cache(maxsize=8192)
@@ -113,6 +172,11 @@ def _fold_char(ch: str) -> str | None:
     if _is_space(ch):
         return None
     return ch if _enclosed(ch) else norm_char(ch)
+
+
+_NORM = _CharTable(norm_char, one_char=False)
+NORM_ONE = _CharTable(norm_char, one_char=True)
+_FOLD_ONE = _CharTable(_fold_char, one_char=True)
 
 
 _CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "О": 0, "O": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,

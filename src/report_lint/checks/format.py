@@ -27,8 +27,10 @@ from .helpers import (
 
 @lru_cache(maxsize=1)
 def _docno() -> re.Pattern:
+    # The issuer is taken possessively ({2,12}+): what follows it is never a Chinese character, so giving
+    # characters back could never help, and trying to made this pattern most of F101's time.
     return re.compile(
-        r"(?P<issuer>[\u4e00-\u9fff]{2,12})\s*"
+        r"(?P<issuer>[\u4e00-\u9fff]{2,12}+)\s*"
         r"(?:(?P<open>[（(\[【［〔{｛])\s*(?P<year>(?:19|20)\d{2})\s*(?P<close>[）)\]】］〕}｝])"
         r"|〔(?P<year2>(?:19|20)\d{2})(?=\d{1,4}\s*号))"
         r"\s*(?P<num>\d{1,4})\s*号")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ..engine.types import FindingLocation
 from ..model import Fact, Location, Report, Section
-from ..templates import TableSpec, Template, get_template, template_for_year, templates
+from ..templates import TableSpec, Template, get_template, short_label, template_for_year, templates
 from ..text import compact, normalize
 
 NUMERALS = "一二三四五六七八九十"
@@ -198,17 +198,6 @@ def row_label(spec: TableSpec, key: str) -> str:
 
 def column_label(spec: TableSpec, key: str, row: str | None = None) -> str:
     return spec.column_label(key, row) or key
-
-
-def short_label(label: str) -> str:
-    """A label short enough to list inside a sentence: drop the template's bracketed note and
-    cut the long 2021 （六） sub-row texts at their first comma."""
-    s = re.sub(r"（[^（）]*）$", "", label) if not re.fullmatch(r"（[^（）]*）", label) else label
-    if len(s) > 18:
-        m = re.search(r"[、，,]", s[4:])
-        if m:
-            s = s[: 4 + m.start()]
-    return s or label
 
 
 def cell_where(spec: TableSpec, table: str, row: str, column: str) -> str:

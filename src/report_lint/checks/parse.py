@@ -40,24 +40,31 @@ def _location(p: ParseProblem) -> FindingLocation:
                            grid_column=loc.column, paragraph=loc.paragraph)
 
 
-def _hits(report: Report, rule: str) -> Iterable[Hit]:
+def _hits(report: Report) -> dict[str, list[Hit]]:
+    """Every problem's hit, under the rule that words it."""
     rules = codes()
+    out: dict[str, list[Hit]] = {}
     for p in report.problems:
         args = problem_args(p, _template(report, p))
         words = wording(p.code)
         own = rules.get(p.code) if words and all(_fills(w, args) for w in words) else None
-        if (own or GENERIC_RULE) != rule:
-            continue
-        yield Hit(
+        rule = own or GENERIC_RULE
+        out.setdefault(rule, []).append(Hit(
             rule, args=args, location=_location(p), data={"code": p.code, **p.data},
             # only the catch-all follows the parser's own judgement; known codes have catalogue severities
             severity=p.severity if own is None else None,
-        )
+        ))
+    return out
 
 
 def _rule(rule: str):
     def check(report: Report, ctx: RuleContext) -> Iterable[Hit]:
-        return list(_hits(report, rule))
+        # which rule words a problem is known only once its words are filled: worked out once per run for
+        # every P rule (RuleContext.memo), not once per rule
+        memo = ctx.memo if ctx.memo is not None else {}
+        if __name__ not in memo:
+            memo[__name__] = _hits(report)
+        return list(memo[__name__].get(rule, ()))
     check.__name__ = f"check_{rule.lower()}"
     return check
 

@@ -255,12 +255,12 @@ def check_documents_in_force(report: Report, ctx: RuleContext) -> Iterable[Hit]:
                       data={"previous": prev.source.path, "guessed_split": now.guessed or then.guessed})
 
 
-_NOISE = re.compile(r"[\s\d０-９〇一二三四五六七八九十年月日，。、；：“”（）()《》,.;:%％-]")
+_NOISE = r"[\s\d０-９〇一二三四五六七八九十年月日，。、；：“”（）()《》,.;:%％-]"  # compiled on first use
 
 
 def _shingles(text: str, n: int) -> set[str]:
     # Years and figures change every year even in a copied text; compare the wording only.
-    t = _NOISE.sub("", text)
+    t = re.sub(_NOISE, "", text)
     return {t[i:i + n] for i in range(max(0, len(t) - n + 1))}
 
 
@@ -284,7 +284,7 @@ def check_copied_text(report: Report, ctx: RuleContext) -> Iterable[Hit]:
         now, before = report.section(number), prev.section(number)
         if not now or not before or not now.present or not before.present:
             continue
-        if len(_NOISE.sub("", now.text)) < min_chars:
+        if len(re.sub(_NOISE, "", now.text)) < min_chars:
             continue
         sim = similarity(now.text, before.text)
         if sim >= threshold:

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from typing import NamedTuple
 
 from ..engine.types import Hit, RuleContext, RuleImpl, Severity, hookimpl
 from ..model import Cell, Report
@@ -50,8 +50,7 @@ _EPS = 1e-9
 
 # --------------------------------------------------------------------------- equation instances
 
-@dataclass(frozen=True)
-class Ref:
+class Ref(NamedTuple):  # a tuple: hashed in C (the search and the sums look cells up by it very often)
     table: str
     row: str
     column: str
@@ -267,6 +266,8 @@ class _System:
 
 
 def _exact(v: float) -> Fraction:
+    # A float within _EPS of 0 becomes 0: the nearest fraction with a denominator ≤ 10⁶ other than 0 is
+    # 10⁻⁶ away. So a residual the floats call 0 is 0 here too.
     return Fraction(v).limit_denominator() if not float(v).is_integer() else Fraction(int(v))
 
 
@@ -279,6 +280,8 @@ def minimal_solutions(instances: list[Instance], values: dict[Ref, float], limit
     cell would force that change to 0, so such a set is never solved; the last cell of a set must lie
     in every equation still unhit (or touched once); a set of k cells cannot hit more than k
     violated equations that share no cell."""
+    if not any(abs(inst.residual(values)) > _EPS for inst in instances):
+        return [], []  # the usual table: every equation holds (as exact fractions too: see _exact)
     system = _System(instances, values)
     violated = [instances[i] for i in system.violated]
     if not violated:
@@ -581,31 +584,37 @@ class _Draft:
         return replace(self.hit, rule=carrier, data={**top, **self.hit.data, "related": related})
 
 
-_MEMO = threading.local()
+class _RunMemo:
+    """What this family computes once per report's run (kept in RuleContext.memo): each table's equation
+    instances with their missing totals imputed, each table's equation findings (the correction search
+    needs every equation at once, and several rule ids share the result), and the search's step budget,
+    one per document. A run without a memo (a check called directly) computes afresh each time."""
+
+    def __init__(self) -> None:
+        self.budget = Budget()
+        self.equations: dict[str, tuple[TableSpec | None, list[Instance], list[MissingTotal]]] = {}
+        self.drafts: dict[str, list[_Draft]] = {}
 
 
-def _table_key(report: Report, table: str) -> tuple:
-    data = getattr(report.tables, table) or {}
-    cells = tuple((r, c, cell.kind, cell.value, cell.derived) for r, cols in data.items() for c, cell in cols.items())
-    problems = tuple((p.code, p.row, p.data.get("raw"), len(p.data.get("cuts") or ()))
-                     for p in report.problems if p.table == table)
-    return (report.table_templates.get(table), report.meta.template, report.meta.year, cells, problems)
+def _memo(ctx: RuleContext) -> _RunMemo:
+    if ctx.memo is None:
+        return _RunMemo()
+    return ctx.memo.setdefault(__name__, _RunMemo())
 
 
-def _drafts(report: Report, table: str) -> list[_Draft]:
-    """Every equation finding of one table, computed once per report and table: the correction search
-    needs every equation at once, and several rule ids share the result. Only the report being checked
-    is remembered (another report object starts afresh with a new search budget, so nothing carries
-    over between files or benchmark repeats); a table whose cells changed is computed again."""
-    entry: tuple[Report, Budget, dict[str, tuple[tuple, list[_Draft]]]] | None = getattr(_MEMO, "entry", None)
-    if entry is None or entry[0] is not report:
-        entry = (report, Budget(), {})
-        _MEMO.entry = entry
-    _, budget, cache = entry
-    key = _table_key(report, table)
-    if table not in cache or cache[table][0] != key:
-        cache[table] = (key, list(_compute_drafts(report, table, budget)))
-    return cache[table][1]
+def _equations(report: Report, table: str, memo: _RunMemo) -> tuple[TableSpec | None, list[Instance],
+                                                                     list[MissingTotal]]:
+    if table not in memo.equations:
+        spec, instances = build_instances(report, table)
+        memo.equations[table] = (spec, instances, impute_missing_totals(instances))
+    return memo.equations[table]
+
+
+def _drafts(report: Report, table: str, memo: _RunMemo) -> list[_Draft]:
+    """Every equation finding of one table, computed once per run."""
+    if table not in memo.drafts:
+        memo.drafts[table] = list(_compute_drafts(report, table, memo))
+    return memo.drafts[table]
 
 
 def _components(solution: Solution, instances: list[Instance],
@@ -634,19 +643,18 @@ def _components(solution: Solution, instances: list[Instance],
     return sorted(groups.values(), key=lambda g: min(violated.index(i) for i in g[1]))
 
 
-def _compute_drafts(report: Report, table: str, budget: Budget) -> Iterator[_Draft]:
-    spec, instances = build_instances(report, table)
+def _compute_drafts(report: Report, table: str, memo: _RunMemo) -> Iterator[_Draft]:
+    spec, instances, missing = _equations(report, table, memo)
     if not spec or not instances:
         return
     data = getattr(report.tables, table) or {}
-    missing = impute_missing_totals(instances)
     for hit in _missing_total_hits(spec, table, missing):
         yield _Draft(hit, (hit.rule,))
     values: dict[Ref, float] = {}
     for inst in instances:
         for t in inst.terms:
             values[t.ref] = t.value
-    violated, solutions = minimal_solutions(instances, values, budget=budget)
+    violated, solutions = minimal_solutions(instances, values, budget=memo.budget)
     if not violated:
         return
     splits = ambiguous_splits(report, table)
@@ -926,7 +934,8 @@ def _missing_total_hits(spec: TableSpec, table: str, missing: list[MissingTotal]
 # registered rule id takes the findings it carries, so users can still select/ignore them separately.
 def _share(rule_id: str, tables: tuple[str, ...] = ("applications", "reviews", "disclosure")):
     def check(report: Report, ctx: RuleContext) -> Iterable[Hit]:
-        return [d.finish(rule_id) for t in tables for d in _drafts(report, t)
+        memo = _memo(ctx)
+        return [d.finish(rule_id) for t in tables for d in _drafts(report, t, memo)
                 if rule_id in d.members and d.carried_by(ctx.selected) == rule_id]
     return check
 
@@ -947,7 +956,6 @@ def _value_hits(report: Report, table: str) -> Iterator[Hit]:
                 continue
             if cell.kind == "invalid" and not cell.raw.strip():
                 continue  # nothing written to quote: the parser could not place the row's values (P101 says so)
-            where = cell_where(spec, table, row.key, col.key)
             if col.signed:
                 need_zh, need_en = "整数（可为负数）", "an integer (may be negative)"
             elif col.money:
@@ -965,7 +973,8 @@ def _value_hits(report: Report, table: str) -> Iterator[Hit]:
             elif not col.money and not float(v).is_integer():
                 problem = (f"实为小数 {fmt_num(v)}", f"it is a decimal ({fmt_num(v)})")
             if problem:
-                yield Hit(rule, args={"where": where, "where_en": cell_where_en(spec, table, row.key, col.key),
+                yield Hit(rule, args={"where": cell_where(spec, table, row.key, col.key),
+                                      "where_en": cell_where_en(spec, table, row.key, col.key),
                                       "need": need_zh, "need_en": need_en,
                                       "problem": problem[0], "problem_en": problem[1], "raw": cell.raw},
                           location=location_for(spec, table, row.key, col.key),
@@ -1006,8 +1015,7 @@ def check_blank_cells(report: Report, ctx: RuleContext) -> Iterable[Hit]:
         data = getattr(report.tables, table) or {}
         if not any(c.kind in ("number", "not_applicable") for row in data.values() for c in row.values()):
             continue  # nothing filled in at all: the table is unfilled (C114), not a few blanks read as 0
-        _, instances = build_instances(report, table)
-        already = {m.term.ref for m in impute_missing_totals(instances)}
+        already = {m.term.ref for m in _equations(report, table, _memo(ctx))[2]}
         blanks = []
         for row, cols in spec.row_columns():
             if row.key not in data:

@@ -39,6 +39,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +65,7 @@ class Limits:
 # ---------------------------------------------------------------------------------------------
 # names and the walk
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = r"[\x00-\x1f\x7f-\x9f\u2028\u2029]"  # compiled on first use
 
 
 def display_path(path: str | Path) -> str:
@@ -72,29 +73,34 @@ def display_path(path: str | Path) -> str:
     \\xNN escapes) and no control characters (a newline or an escape sequence in a file name is written
     as \\n, \\x1b), so a file name can neither break JSON/SARIF nor drive the terminal."""
     text = os.fsencode(str(path)).decode("utf-8", "backslashreplace")
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return re.sub(_CONTROL, lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 PROJECT_FILES = {"README", "CHANGELOG", "CHANGES", "LICENSE", "NOTICE", "CONTRIBUTING"}
-# What report-lint's own output files start with (so a folder run never lints last run's output).
-_OWN_OUTPUT = (
-    re.compile(rb'^\s*\{\s*"schema_version"\s*:\s*\d+\s*,\s*"tool"\s*:\s*\{\s*"name"\s*:\s*"report-lint"'),  # json
-    re.compile(rb'^\s*\{\s*"\$schema"[^\n]*sarif'),  # sarif (checked with the driver name below)
-    re.compile(rb'^<\?xml[^>]*>\s*<testsuites name="report-lint"'),  # junit
-    re.compile(rb'<meta name="generator" content="report-lint'),  # html
-    re.compile(rb'^# (\xe6\x94\xbf\xe5\xba\x9c\xe4\xbf\xa1\xe6\x81\xaf\xe5\x85\xac\xe5\xbc\x80\xe5\xb7\xa5\xe4\xbd\x9c'
-               rb'\xe5\xb9\xb4\xe5\xba\xa6\xe6\x8a\xa5\xe5\x91\x8a\xe6\xa3\x80\xe6\x9f\xa5\xe7\xbb\x93\xe6\x9e\x9c'
-               rb'|Annual disclosure report check results)\s*\n'),  # markdown
-    re.compile(rb'^(::group::|::(error|warning|notice) )'),  # github
-    re.compile(rb'^(\xef\xbb\xbf)?path,organ,year,template,score,grade,'),  # csv
-    re.compile(rb'^\{"type": ?"(file|summary)"'),  # jsonl
-    re.compile(rb"^[^\n]{1,400}? (?:\xe2\x94\x80){8,}\r?\n"),  # console: the rule line (U+2500) above a file
-    re.compile("^(\u6c47\u603b\uff1a|Summary: |report-lint[ :])".encode()),  # console -q, github's last line
-)
+
+
+@lru_cache(maxsize=1)
+def _own_output() -> tuple[re.Pattern[bytes], ...]:
+    """What report-lint's own output files start with (so a folder run never lints last run's output)."""
+    return (
+        re.compile(rb'^\s*\{\s*"schema_version"\s*:\s*\d+\s*,\s*"tool"\s*:\s*\{\s*"name"\s*:\s*"report-lint"'),  # json
+        re.compile(rb'^\s*\{\s*"\$schema"[^\n]*sarif'),  # sarif (checked with the driver name below)
+        re.compile(rb'^<\?xml[^>]*>\s*<testsuites name="report-lint"'),  # junit
+        re.compile(rb'<meta name="generator" content="report-lint'),  # html
+        re.compile(rb'^# (\xe6\x94\xbf\xe5\xba\x9c\xe4\xbf\xa1\xe6\x81\xaf\xe5\x85\xac\xe5\xbc\x80'
+                   rb'\xe5\xb7\xa5\xe4\xbd\x9c\xe5\xb9\xb4\xe5\xba\xa6\xe6\x8a\xa5\xe5\x91\x8a'
+                   rb'\xe6\xa3\x80\xe6\x9f\xa5\xe7\xbb\x93\xe6\x9e\x9c'
+                   rb'|Annual disclosure report check results)\s*\n'),  # markdown
+        re.compile(rb'^(::group::|::(error|warning|notice) )'),  # github
+        re.compile(rb'^(\xef\xbb\xbf)?path,organ,year,template,score,grade,'),  # csv
+        re.compile(rb'^\{"type": ?"(file|summary)"'),  # jsonl
+        re.compile(rb"^[^\n]{1,400}? (?:\xe2\x94\x80){8,}\r?\n"),  # console: the rule line (U+2500) above a file
+        re.compile("^(\u6c47\u603b\uff1a|Summary: |report-lint[ :])".encode()),  # console -q, github's last line
+    )
 
 
 def looks_like_own_output(head: bytes) -> bool:
-    for rx in _OWN_OUTPUT:
+    for rx in _own_output():
         if rx.search(head):
             return not rx.pattern.startswith(rb'^\s*\{\s*"$schema"') or b'"report-lint"' in head
     return False

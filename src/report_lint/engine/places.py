@@ -370,8 +370,11 @@ def line_and_page(report: Report | None, loc: FindingLocation, part: int | None)
 
 # --- the offending table row ----------------------------------------------------------------
 
-def _cell_context(key: str, table: str, row: str, cell: Cell | None, tpl, highlight: bool) -> CellContext:
-    label = Labels(zh=column_label(table, key, "zh", tpl, row), en=column_label(table, key, "en", tpl, row))
+def _cell_context(key: str, table: str, row: str, cell: Cell | None, tpl, highlight: bool,
+                  own_label: str | None) -> CellContext:
+    """`own_label`: the column's label among the row's own columns (column_label looks there first)."""
+    label = Labels(zh=own_label if own_label is not None else column_label(table, key, "zh", tpl, row),
+                   en=column_label(table, key, "en", tpl, row))
     if cell is None:
         return CellContext(key=key, label=label, text="", kind="missing", highlight=highlight)
     raw = (cell.raw or "").strip()
@@ -387,11 +390,16 @@ def row_context(report: Report, table: str, row: str, tpl=None,
     if not data or row not in data:
         return None
     cells = data[row]
-    keys = [k for k, _ in columns_for(table, row, tpl)]
+    columns = columns_for(table, row, tpl)
+    own: dict[str, str] = {}
+    for k, label in columns:
+        own.setdefault(k, label)
+    keys = [k for k, _ in columns]
     keys += [k for k in cells if k not in keys]  # columns the template lacks still show
     return RowContext(table=table, row=row,
                       label=Labels(zh=row_label(table, row, "zh", tpl), en=row_label(table, row, "en", tpl)),
-                      cells=[_cell_context(k, table, row, cells.get(k), tpl, k == highlight_column) for k in keys])
+                      cells=[_cell_context(k, table, row, cells.get(k), tpl, k == highlight_column, own.get(k))
+                             for k in keys])
 
 
 def _equation_rows(tpl, table: str, eq_id: Any) -> list[str]:

@@ -316,9 +316,10 @@ class Engine:
         return [r for r in self.rules if not any(_specificity(s, r.meta) is not None for s in ignored)]
 
     def _run_rule(self, rule: _Rule, report: Report, previous: Report | None,
-                  selected: frozenset[str]) -> RuleOutput:
-        ctx = _TrackingContext(options=deepcopy(rule.options), settings=self.config, lang=self.lang,
-                               rule=rule.meta.id, previous=previous, selected=selected)
+                  selected: frozenset[str], memo: dict[str, Any]) -> RuleOutput:
+        options = deepcopy(rule.options) if rule.options else {}  # a rule may change its own copy
+        ctx = _TrackingContext(options=options, settings=self.config, lang=self.lang, rule=rule.meta.id,
+                               previous=previous, selected=selected, memo=memo)
         hits: list = []
         try:
             for hit in rule.impl.check(report, ctx) or ():
@@ -336,14 +337,15 @@ class Engine:
         rules = self.rules_for(path)
         fatal = [r for r in rules if r.meta.fatal]
         selected = frozenset(r.meta.id for r in rules)
-        outputs = [self._run_rule(r, report, previous, selected) for r in fatal]
+        memo: dict[str, Any] = {}  # the run's scratch space (RuleContext.memo)
+        outputs = [self._run_rule(r, report, previous, selected, memo) for r in fatal]
         by_id = {r.meta.id: r for r in rules}
         for out in outputs:
             for hit in out.hits:
                 target = by_id.get(getattr(hit, "rule", ""))  # a plugin may yield an object without one
                 if target is not None and self._severity(target, hit) == "error":
                     return Outcome(path, [r.meta.id for r in rules], outputs, fatal=out.rule)
-        outputs += [self._run_rule(r, report, previous, selected) for r in rules if not r.meta.fatal]
+        outputs += [self._run_rule(r, report, previous, selected, memo) for r in rules if not r.meta.fatal]
         return Outcome(path, [r.meta.id for r in rules], outputs)
 
     def with_previous(self, report: Report, outcome: Outcome, previous: Report) -> Outcome:
@@ -351,7 +353,8 @@ class Engine:
         other rules' results stand (a rule that never read `ctx.previous` cannot depend on it)."""
         by_id = {r.meta.id: r for r in self.rules}
         selected = frozenset(outcome.rules)
-        outputs = [self._run_rule(by_id[o.rule], report, previous, selected) if o.read_previous else o
+        memo: dict[str, Any] = {}
+        outputs = [self._run_rule(by_id[o.rule], report, previous, selected, memo) if o.read_previous else o
                    for o in outcome.outputs]
         return Outcome(outcome.path, outcome.rules, outputs, fatal=outcome.fatal)
 
@@ -402,8 +405,9 @@ class Engine:
             if detail:
                 head += f"：{detail}" if self.lang == "zh" else f": {detail}"
             return FileResult(**base, skipped=Skipped(code="not-a-report", rule=outcome.fatal, message=head))
+        run_ids = set(outcome.rules)
         ran = [RuleRun(r.meta.id, r.meta.family, r.meta.weight, r.meta.fatal) for r in self.rules
-               if r.meta.id in set(outcome.rules)]
+               if r.meta.id in run_ids]
         sc = score_file(findings, ran, self.config.score.category_weights, report=report,
                         parts=self.config.score.part_shares, template_paths=self.template_paths)
         return FileResult(**base, score=sc.score, grade=sc.grade, categories=sc.categories,
@@ -659,6 +663,11 @@ def _internal(rule: str | None, e: BaseException, lang: str) -> InternalProblem:
 
 def _jsonable(v: Any) -> Any:
     """Values going into a Finding must serialise to JSON whatever a plugin put there."""
+    t = type(v)  # the plain types first, by exact type: a finding's data is mostly these, nested
+    if t is str or t is int or t is float or t is bool:
+        return v
+    if t is list:
+        return [_jsonable(x) for x in v]
     if v is None or isinstance(v, (bool, int, float, str)):
         return v
     if isinstance(v, dict):

@@ -102,6 +102,10 @@ class RuleContext:
     # The ids of every rule that runs on this file (None: not known, take every rule as selected). A check
     # that reports one root cause under whichever of several related rules is selected reads it.
     selected: frozenset[str] | None = None
+    # Scratch space of one report's run, shared by every rule that runs on it (None outside the engine):
+    # a check family keeps there what several of its rule ids compute from the same tables (zero_sum's
+    # equations and their findings), under its own key. A new run of the report starts with a new one.
+    memo: dict[str, Any] | None = None
 
 
 CheckFn = Callable[[Report, RuleContext], Iterable[Hit]]

@@ -42,7 +42,6 @@ def align(groups: list[Group], plans: list[RowPlan]) -> tuple[float, list[tuple[
     m, n = len(groups), len(plans)
     NEG = float("-inf")
     dp = [[NEG] * (n + 1) for _ in range(m + 1)]
-    back: dict[tuple[int, int], tuple[int, int, tuple[int, list[int]] | None]] = {}
     dp[0][0] = 0.0
 
     feasible_cache: dict[tuple[tuple[int, ...], int], bool] = {}
@@ -78,6 +77,20 @@ def align(groups: list[Group], plans: list[RowPlan]) -> tuple[float, list[tuple[
         return sc
 
     widths = sorted({len(p.columns) for p in plans})
+    # What assign_score([i], j) depends on, per group and per row width, worked out once: the DP asks it
+    # for every group and row.
+    ncols_of = [len(p.columns) for p in plans]
+    key_of = [p.spec.key for p in plans]
+    fits = [{w: feasible((g,), w) for w in widths} for g in range(m)]
+    blank = [all(t.kind == "blank" for t in grp.tokens) for grp in groups]
+
+    def single_score(i: int, j: int) -> float | None:  # assign_score([i], j)
+        label = groups[i].label
+        if not fits[i][ncols_of[j]]:
+            return assign_score([i], j)  # the infeasible group's labelled-row allowance
+        if not label:
+            return -1.0 if blank[i] else 0.0
+        return 10.0 if label == key_of[j] else -6.0
 
     def skip_cost(g: int) -> float:
         grp = groups[g]
@@ -85,42 +98,49 @@ def align(groups: list[Group], plans: list[RowPlan]) -> tuple[float, list[tuple[
             return 0.0
         if grp.label:
             return -15.0
-        feasible_any = any(feasible((g,), w) for w in widths)
+        feasible_any = any(fits[g].values())
         return -12.0 if feasible_any and len(grp.tokens) > 1 else 0.0
 
     skip_group = [skip_cost(g) for g in range(m)]  # depends on the group only: once each
 
+    # back[i][j]: the cell the best way to (i, j) came from and what it did there: 0 skipped a group or
+    # a row, 1 gave row j one group, 2 two groups
+    back: list[list[tuple[int, int, int] | None]] = [[None] * (n + 1) for _ in range(m + 1)]
     for i in range(m + 1):
+        here = dp[i]
+        scores = [single_score(i, j) for j in range(n)] if i < m else []
+        pair = i + 1 < m and groups[i + 1].label is None
         for j in range(n + 1):
-            cur = dp[i][j]
+            cur = here[j]
             if cur == NEG:
                 continue
-            if j < n and cur - 20.0 > dp[i][j + 1]:  # row missing
-                dp[i][j + 1] = cur - 20.0
-                back[(i, j + 1)] = (i, j, None)
+            if j < n and cur - 20.0 > here[j + 1]:  # row missing
+                here[j + 1] = cur - 20.0
+                back[i][j + 1] = (i, j, 0)
             if i < m:
                 c = cur + skip_group[i]
                 if c > dp[i + 1][j]:
                     dp[i + 1][j] = c
-                    back[(i + 1, j)] = (i, j, None)
+                    back[i + 1][j] = (i, j, 0)
             if i < m and j < n:
-                sc = assign_score([i], j)
+                sc = scores[j]
                 if sc is not None and cur + sc > dp[i + 1][j + 1]:
                     dp[i + 1][j + 1] = cur + sc
-                    back[(i + 1, j + 1)] = (i, j, (j, [i]))
-                if i + 1 < m and groups[i + 1].label is None and len(groups[i].tokens) < len(plans[j].columns):
+                    back[i + 1][j + 1] = (i, j, 1)
+                if pair and len(groups[i].tokens) < ncols_of[j]:
                     sc = assign_score([i, i + 1], j)
                     if sc is not None and cur + sc > dp[i + 2][j + 1]:
                         dp[i + 2][j + 1] = cur + sc
-                        back[(i + 2, j + 1)] = (i, j, (j, [i, i + 1]))
+                        back[i + 2][j + 1] = (i, j, 2)
     # best end: all rows considered; trailing groups skipped already in dp
     score = dp[m][n]
-    path = []
-    state = (m, n)
-    while state != (0, 0):
-        pi, pj, act = back[state]
-        if act is not None:
-            path.append(act)
-        state = (pi, pj)
+    path: list[tuple[int, list[int]]] = []
+    i, j = m, n
+    while (i, j) != (0, 0):
+        step = back[i][j]
+        assert step is not None
+        i, j, took = step
+        if took:
+            path.append((j, [i, i + 1] if took == 2 else [i]))
     path.reverse()
     return score, path

@@ -167,13 +167,15 @@ def _separator(prev: str, nxt: str) -> str:
 
 
 class Run:
-    """The narrative of one part as one normalised string; `pos[k]` is (source index, offset in its
-    text) of character k, or None for a separator added between lines."""
+    """The narrative of one part as one normalised string; character k came from offset `at[k]` of the
+    text of source `src[k]`, or is a separator added between lines (both -1). Two lists of ints rather
+    than a pair per character: building them is a large share of reading the facts."""
 
     def __init__(self, sources: list[Source], members: list[int]):
         self.sources = sources
-        chars: list[str] = []
-        pos: list[tuple[int, int] | None] = []
+        pieces: list[str] = []
+        src: list[int] = []
+        at: list[int] = []
         prev = ""
         for i in members:
             text, head = sources[i][0], sources[i][3]
@@ -186,37 +188,38 @@ class Run:
                     if prev:
                         sep = _separator(prev, t)
                         if sep:
-                            chars.append(sep)
-                            pos.append(None)
-                    chars.extend(t)
-                    pos.extend((i, off + k) for k in idx)
+                            pieces.append(sep)
+                            src.append(-1)
+                            at.append(-1)
+                    pieces.append(t)
+                    src.extend([i] * len(t))
+                    at.extend(map(off.__add__, idx) if off else idx)
                     prev = t
                 off += len(line) + (0 if head and off == 0 else 1)
-        self.text = "".join(chars)
-        self.pos = pos
+        self.text = "".join(pieces)
+        self.src, self.at = src, at
 
     def raw(self, a: int, b: int) -> str:
         """The source text of run[a:b], as written, without the line breaks of wrapped lines."""
         pieces: list[str] = []
-        cur, lo, hi = None, 0, 0
-        for k in range(max(0, a), min(b, len(self.pos))):
-            p = self.pos[k]
-            if p is None:
+        cur, lo, hi = -1, 0, 0
+        for k in range(max(0, a), min(b, len(self.src))):
+            i = self.src[k]
+            if i < 0:
                 continue
-            if p[0] != cur:
-                if cur is not None:
+            if i != cur:
+                if cur >= 0:
                     pieces.append(self.sources[cur][0][lo:hi + 1])
-                cur, lo = p[0], p[1]
-            hi = p[1]
-        if cur is not None:
+                cur, lo = i, self.at[k]
+            hi = self.at[k]
+        if cur >= 0:
             pieces.append(self.sources[cur][0][lo:hi + 1])
         return re.sub(r"[ \t\u3000]*[\r\n]+[ \t\u3000]*", "", "".join(pieces)).strip()
 
     def where(self, a: int) -> tuple[int | None, Location | None]:
-        for k in range(max(0, a), len(self.pos)):
-            p = self.pos[k]
-            if p is not None:
-                _, section, loc, _ = self.sources[p[0]]
+        for k in range(max(0, a), len(self.src)):
+            if self.src[k] >= 0:
+                _, section, loc, _ = self.sources[self.src[k]]
                 return section, loc
         return None, None
 
@@ -271,6 +274,8 @@ def _clause_span(s: str, a: int, b: int, cap: int = 16) -> tuple[int, int]:
 def mask_titles(sentence: str) -> str:
     """The sentence with the inside of 《…》 blanked (same length): a document's title (《…信息处理费管理
     办法》, 《…2023年…》) states nothing about this report."""
+    if "《" not in sentence and "〈" not in sentence:
+        return sentence
     out, depth = [], 0
     for ch in sentence:
         if ch in "》〉" and depth:

@@ -26,7 +26,10 @@ def label_regex(label: str, index: str | None = None, index_required: bool = Fal
     if index:
         # The dot is required: a bare digit before a label is usually the previous row's last value.
         prefix = re.escape(index) + "[.、]"
-        body = (prefix if index_required else f"(?:{prefix})?") + body
+        # An optional index is written "(?:IB|B)" rather than "(?:I)?B": the same matches, tried in the same
+        # order, but the pattern then starts with one of a few known characters, so re skips ahead to them
+        # instead of trying the index at every position (most of reading the labels' time).
+        body = prefix + body if index_required else f"(?:{prefix}{body}|{body})"
     return body
 
 

@@ -1,8 +1,10 @@
 """Find the six parts (一 … 六) and cut the narrative into paragraphs with locations."""
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..model import Paragraph, Section
 from ..templates import Template
@@ -20,13 +22,18 @@ class Heading:
     end: int
 
 
+@lru_cache(maxsize=64)
+def _heading_pattern(match: tuple[str, ...]) -> re.Pattern:
+    """A part's heading: a numeral, then any of its phrases (the template's data, built once per process)."""
+    pats = "|".join(f"(?:{label_regex(m)})" for m in sorted(match, key=len, reverse=True))
+    return re.compile(rf"([一二三四五六七八九十])[、.]?(?:{pats})")
+
+
 def find_headings(s: Stream, template: Template, exclude: list[tuple[int, int]]) -> list[Heading]:
     text = s.text
     found: list[Heading] = []
     for sec in template.sections:
-        pats = "|".join(f"(?:{label_regex(m)})" for m in sorted(sec.match, key=len, reverse=True))
-        rx = re.compile(rf"([一二三四五六七八九十])[、.]?(?:{pats})")
-        for m in rx.finditer(text):
+        for m in _heading_pattern(tuple(sec.match)).finditer(text):
             a = m.start()
             if any(x <= a < y for x, y in exclude):
                 continue  # inside a table
@@ -98,15 +105,16 @@ def build_paragraphs(s: Stream, chosen: dict[int, Heading], skip: list[tuple[int
     if not s.text:
         return out
     bounds = [0] + [c for c, _ in cuts] + [len(s.text)]
+    # where a line or block starts (a boundary of ROW or more), found in C over the boundaries as bytes
+    line_starts = [m.start() for m in re.finditer(b"[%c-%c]" % (ROW, BLOCK), bytes(s.brk))]
     for k in range(len(bounds) - 1):
         a, b = bounds[k], bounds[k + 1]
         part = None if k == 0 else cuts[k - 1][1]
         i = a
         while i < b:
             # a paragraph ends at a block or line boundary
-            j = i + 1
-            while j < b and s.brk[j] < ROW:
-                j += 1
+            n = bisect.bisect_right(line_starts, i)
+            j = min(line_starts[n], b) if n < len(line_starts) else b
             if not any(x <= i < y for x, y in skip) and not s.unit_is_cell[s.unit[i]]:
                 txt = raw_slice(s, i, j)
                 if txt.strip():

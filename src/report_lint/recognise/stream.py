@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from ..document import Document, Paragraph, Table
 from ..model import Location
-from .normalize import BLANK_MARK, NEWLINES, WHITESPACE, norm_char
+from ..text import IRREGULAR, NORM_ONE, non_space_runs
+from .normalize import BLANK_MARK, NEWLINES, norm_char
 
 # Boundary strength before a character.
 NONE, SPACE, CELL, ROW, BLOCK = 0, 1, 2, 3, 4
@@ -36,24 +37,34 @@ class Stream:
         chars, brk, off = self.chars, self.brk, self.off
         first = len(chars)
         pending = boundary
-        for k, ch in enumerate(raw):
-            if ch in NEWLINES:
-                if pending < ROW:
-                    pending = ROW
-                continue
-            if ch == "\t":  # a tab separates the cells of a text table ("0\t—\t5\t—" is four cells)
-                if pending < CELL:
-                    pending = CELL
-                continue
-            if ch in WHITESPACE or ch.isspace():
-                if pending < SPACE:
-                    pending = SPACE
-                continue
-            for c in norm_char(ch):
-                chars.append(c)
-                brk.append(pending)
-                off.append(k)
-                pending = NONE
+        pos = 0
+        for m in non_space_runs(raw):
+            a, b = m.span()
+            if a > pos:
+                pending = max(pending, _gap_strength(raw[pos:a]))
+            run = m.group()
+            normed = run.translate(NORM_ONE)
+            i = 0
+            while i < len(normed):
+                j = normed.find(IRREGULAR, i)
+                if j < 0:
+                    j = len(normed)
+                if j > i:  # characters that each normalise to one: added at once
+                    chars.extend(normed[i:j])
+                    brk.append(pending)
+                    brk.extend([NONE] * (j - i - 1))
+                    off.extend(range(a + i, a + j))
+                    pending = NONE
+                if j < len(normed):  # a dropped quote, ½ → 1⁄2
+                    for c in norm_char(run[j]):
+                        chars.append(c)
+                        brk.append(pending)
+                        off.append(a + j)
+                        pending = NONE
+                i = j + 1
+            pos = b
+        if pos < len(raw):
+            pending = max(pending, _gap_strength(raw[pos:]))
         if len(chars) == first and blank_mark:
             chars.append(BLANK_MARK)
             brk.append(pending)
@@ -70,6 +81,14 @@ class Stream:
             return Location()
         i = min(max(i, 0), len(self.unit) - 1) if self.unit else 0
         return self.units[self.unit[i]] if self.unit else Location()
+
+
+def _gap_strength(space: str) -> int:
+    """The boundary a run of whitespace makes: a line break a row, a tab a cell ("0\t—\t5\t—" is four
+    cells), other space a space."""
+    if not NEWLINES.isdisjoint(space):
+        return ROW
+    return CELL if "\t" in space else SPACE
 
 
 def build_stream(doc: Document) -> Stream:
@@ -127,6 +146,8 @@ def raw_slice(s: Stream, a: int, b: int) -> str:
     """The source text behind stream positions [a, b), unit by unit, as written."""
     if a >= b or not s.unit:
         return ""
+    if s.unit[a] == s.unit[b - 1]:  # the usual case, one unit (units follow one another in the stream)
+        return s.unit_raw[s.unit[a]][s.off[a]:s.off[b - 1] + 1].strip()
     out = []
     u0 = s.unit[a]
     start_off = s.off[a]

@@ -151,8 +151,10 @@ class TableReader:
             for k in range(an.start, an.end):
                 blocked[k] = True
             anchors_at[an.start] = an
-        headers = [c.label for _, cols in self.spec.row_columns() for c in cols] + \
-                  [p.caption for p in self.spec.parts] + list(self.spec.start) + list(self.spec.headers)
+        # each label once: a column label repeats on every row, and a repeat's spans would all be blocked
+        headers = list(dict.fromkeys([c.label for _, cols in self.spec.row_columns() for c in cols] +
+                                     [p.caption for p in self.spec.parts] + list(self.spec.start) +
+                                     list(self.spec.headers)))
         for x, y in header_spans(text, headers, a, b):
             if any(blocked[x:y]):
                 continue
@@ -616,8 +618,9 @@ def settles(first: TableResult, own: TableSpec, other: TableSpec, s: Stream) -> 
     a, b = first.region
     own_rows = {r.key for r, _ in own.row_columns()}
     other_rows = {r.key for r, _ in other.row_columns()}
-    own_cols = _column_labels(own) - _column_labels(other)
-    other_cols = _column_labels(other) - _column_labels(own)
+    own_labels, other_labels = _column_labels(own), _column_labels(other)
+    own_cols = own_labels - other_labels
+    other_cols = other_labels - own_labels
     if not (first.labelled & (own_rows - other_rows)) and \
             not any(label_pattern(c).search(s.text, a, b) for c in own_cols):
         return False

@@ -297,12 +297,12 @@ def project_url() -> str | None:
 
 
 
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_ILLEGAL = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"  # compiled on first use
 
 
 def xml_safe(text: str) -> str:
     """Drop the control characters XML 1.0 forbids (a damaged PDF's text layer can carry them)."""
-    return _XML_ILLEGAL.sub("", text)
+    return re.sub(_XML_ILLEGAL, "", text)
 
 
 def wrap_label(text: str, chunk: int = 4) -> str:

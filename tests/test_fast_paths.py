@@ -1,0 +1,162 @@
+"""The fast paths read exactly what the plain definitions read.
+
+Normalisation works run by run through str.translate (text.py, recognise/stream.py), a row label with
+an optional index is matched as an alternation (recognise/normalize.py), and the check families that
+share work keep it in the run's memo (RuleContext.memo). Each is compared here with the definition it
+replaces, character by character or run by run, so a speed-up can never change a result.
+"""
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from report_lint.checks import parse as P
+from report_lint.checks import zero_sum as Z
+from report_lint.engine.runner import build_engine
+from report_lint.problems import make_problem
+from report_lint.recognise.normalize import BLANK_MARK, label_regex
+from report_lint.recognise.stream import CELL, NONE, ROW, SPACE, Stream
+from report_lint.templates import get_template
+from report_lint.testing import valid_report
+from report_lint.text import NEWLINES, WHITESPACE, _fold_char, _is_space, fold_map, norm_char, normalize
+
+# Characters whose normal form is not themselves, or not one character, or that are layout space:
+# full-width digits and punctuation, quotes (dropped), list markers (kept by fold_map), ½ (three
+# characters), traditional forms (simplified), every kind of space and line break, the stand-in for
+# an irregular character itself.
+TRICKY = list("0123456789１２３，。、：；（）()“”\"'‘’《》①⑴❶½Ａａab年件个規範條") + \
+    list(" \t\n\r\u3000\xa0\u2002\u200b\ufeff\u2028\x0b\x0c\x1c\x85") + ["\U0010ffff", "—", "-"]
+texts = st.text(alphabet=st.sampled_from(TRICKY), max_size=40)
+
+
+def fold_map_by_character(text: str, keep_newlines: bool = False) -> tuple[str, list[int]]:
+    """fold_map's definition, one character at a time."""
+    out: list[str] = []
+    idx: list[int] = []
+    gap = -1
+    for k, ch in enumerate(text):
+        n = _fold_char(ch)
+        if n is None:
+            if keep_newlines and ch in NEWLINES:
+                out.append("\n")
+                idx.append(k)
+                gap = -1
+            elif gap < 0:
+                gap = k
+            continue
+        if not n:
+            continue
+        if gap >= 0 and out and out[-1].isdigit() and n[0].isdigit():
+            out.append(" ")
+            idx.append(gap)
+        gap = -1
+        for c in n:
+            out.append(c)
+            idx.append(k)
+    return "".join(out), idx
+
+
+def unit_by_character(raw: str, boundary: int, blank_mark: bool) -> tuple[list[str], list[int], list[int]]:
+    """Stream.add_unit's definition: characters, the boundary before each, and its offset in `raw`."""
+    chars: list[str] = []
+    brk: list[int] = []
+    off: list[int] = []
+    pending = boundary
+    for k, ch in enumerate(raw):
+        if ch in NEWLINES:
+            pending = max(pending, ROW)
+        elif ch == "\t":
+            pending = max(pending, CELL)
+        elif ch in WHITESPACE or ch.isspace():
+            pending = max(pending, SPACE)
+        else:
+            for c in norm_char(ch):
+                chars.append(c)
+                brk.append(pending)
+                off.append(k)
+                pending = NONE
+    if not chars and blank_mark:
+        chars, brk, off = [BLANK_MARK], [pending], [0]
+    return chars, brk, off
+
+
+@settings(max_examples=400)
+@given(texts, st.booleans())
+def test_fold_map_reads_as_character_by_character(text, keep_newlines):
+    assert fold_map(text, keep_newlines) == fold_map_by_character(text, keep_newlines)
+
+
+@settings(max_examples=400)
+@given(texts)
+def test_normalize_reads_as_character_by_character(text):
+    assert normalize(text) == "".join(norm_char(c) for c in text if not _is_space(c))
+
+
+@settings(max_examples=400)
+@given(texts, st.sampled_from([0, 1, 2, 3, 4]), st.booleans())
+def test_stream_unit_reads_as_character_by_character(raw, boundary, blank_mark):
+    s = Stream()
+    s.add_unit(raw, None, boundary, is_cell=blank_mark, blank_mark=blank_mark)
+    assert (s.chars, s.brk, s.off) == unit_by_character(raw, boundary, blank_mark)
+
+
+def test_the_space_pattern_is_is_space():
+    """The runs are cut with a pattern; it must call space exactly what _is_space does."""
+    space = re.compile(r"[\s\u200b\ufeff]")
+    for o in range(0x3100):  # every code point of the scripts reports are written in
+        ch = chr(o)
+        assert bool(space.match(ch)) == _is_space(ch), hex(o)
+
+
+LABEL_TEXT = st.text(alphabet=st.sampled_from(list("12.、其他法律行政法规禁止公开,;:() ")), max_size=30)
+
+
+@settings(max_examples=300)
+@given(LABEL_TEXT, st.sampled_from(["其他法律行政法规禁止公开", "其他", "(一)予以公开"]), st.sampled_from(["1", "2"]))
+def test_an_optional_index_matches_as_before(text, label, index):
+    """(?:index label|label) finds the same matches as (?:index)?label."""
+    core = label_regex(label)
+    before = re.compile(f"(?:{re.escape(index)}[.、])?{core}")
+    now = re.compile(label_regex(label, index))
+    assert [m.span() for m in now.finditer(text)] == [m.span() for m in before.finditer(text)]
+
+
+# --------------------------------------------------------------------------- work shared within one run
+
+def test_equations_are_worked_out_once_per_run_and_afresh_for_the_next(monkeypatch):
+    engine = build_engine(None)
+    r = valid_report("2021", seed=3)
+    calls: list[str] = []
+    build = Z.build_instances
+
+    def counted(report, table):
+        calls.append(table)
+        return build(report, table)
+
+    monkeypatch.setattr(Z, "build_instances", counted)
+    assert not [f for f in engine.run_report(r).findings if f.family == "zero-sum"]
+    assert sorted(calls) == ["applications", "disclosure", "reviews"]  # Z101…Z301 share one reading each
+    r.tables.applications["granted"]["natural_person"].value += 1
+    calls.clear()
+    found = {f.rule for f in engine.run_report(r).findings}
+    assert sorted(calls) == ["applications", "disclosure", "reviews"]  # a new run reads the changed table
+    assert found & {"Z101", "Z102", "Z103"}  # and finds the broken equations
+
+
+def test_parse_problems_are_worded_once_per_run(monkeypatch):
+    engine = build_engine(None)
+    r = valid_report("2021", seed=4)
+    r.problems = [make_problem("split-digits", get_template("2021"), table="applications", row="granted",
+                               raw="12", values=["1", "2"])]
+    calls = []
+    hits = P._hits
+
+    def counted(report):
+        calls.append(1)
+        return hits(report)
+
+    monkeypatch.setattr(P, "_hits", counted)
+    assert "P103" in {f.rule for f in engine.run_report(r).findings}
+    assert len(calls) == 1  # ten P rules, one wording of the problems
