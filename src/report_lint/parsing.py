@@ -11,9 +11,10 @@ import json
 import math
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 from .errors import InputError
-from .model import Report, Source
+from .model import Report, Source, SourceFormat
 from .readers import MAX_INPUT_BYTES, detect_format, limits, read_document
 
 
@@ -57,7 +58,8 @@ def parse_bytes(data: bytes, path: str, fmt: str | None = None, published_on: da
 
 def _parse(data: bytes, path: str, fmt: str | None, templates: tuple[str, ...]) -> Report:
     fmt = fmt or detect_format(path, data)
-    source = Source(path=path, format=fmt, sha256=hashlib.sha256(data).hexdigest())
+    # a caller's --format is any string: pydantic checks it against SourceFormat here, as it always did
+    source = Source(path=path, format=cast(SourceFormat, fmt), sha256=hashlib.sha256(data).hexdigest())
     if fmt == "json":
         return _load_model(data, path, templates)
     from .recognise import recognise_report

@@ -382,7 +382,8 @@ class _Numbering:
         for k in range(ilvl):
             if counters[k] is None and k in levels:
                 counters[k] = levels[k].start
-        counters[ilvl] = lv.start if counters[ilvl] is None else counters[ilvl] + 1
+        current = counters[ilvl]
+        counters[ilvl] = lv.start if current is None else current + 1
         for k in range(ilvl + 1, 9):
             deeper = levels.get(k)
             restart = deeper.restart if deeper else None
@@ -396,7 +397,8 @@ class _Numbering:
             other = levels.get(k)
             if other is None:
                 return ""
-            n = counters[k] if counters[k] is not None else other.start  # a deeper level not yet used
+            used = counters[k]
+            n = used if used is not None else other.start  # a deeper level not yet used
             return format_number(n, "decimal" if (lv.legal and other.fmt != "none") else other.fmt)
 
         return re.sub(r"%([1-9])", sub, lv.text)

@@ -495,16 +495,16 @@ def _table(table_el, index: int) -> Table:
     raw_rows = []
     for tr in table_el.iter("tr"):
         row = []
-        for cell in tr:
-            if _tag(cell) not in ("td", "th"):
+        for td in tr:
+            if _tag(td) not in ("td", "th"):
                 continue
-            loc = Location(table=index, line=cell.sourceline)
-            row.append((_cell_text(cell), _span(cell, "rowspan"), _span(cell, "colspan"), loc))
+            loc = Location(table=index, line=td.sourceline)
+            row.append((_cell_text(td), _span(td, "rowspan"), _span(td, "colspan"), loc))
         raw_rows.append(row)
     table = expand_grid(raw_rows, Location(table=index, line=table_el.sourceline))
     # expand_grid places copies; the origins get their grid position here
-    for r, row in enumerate(table.rows):
-        for c, cell in enumerate(row):
+    for r, grid_row in enumerate(table.rows):
+        for c, cell in enumerate(grid_row):
             if cell.origin:
                 cell.location = Location(table=index, row=r, column=c, line=cell.location.line)
     return table

@@ -25,8 +25,9 @@ import math
 import re
 import statistics
 from dataclasses import dataclass, field
+from typing import TypedDict
 
-from ..document import Document, GridCell, Paragraph, Table
+from ..document import Block, Document, GridCell, Paragraph, Table
 from ..errors import InputError
 from ..model import Location
 from . import limits, pdf_vet
@@ -687,7 +688,8 @@ def _headers(rows: _Rows, nc: _NumberColumns) -> _Headers:
                         and min(g.x1, f.x1) - max(g.x0, f.x0) > 0] for f in data_head}
     near_gaps = {id(f): min(g.top for g in b) - f.bottom for f in data_head if (b := below_of[id(f)])}
     wrap_gap = statistics.median(near_gaps.values()) if near_gaps else 0.0
-    leaves, groups = [], []
+    leaves: list[_Seg] = []
+    groups: list[_Seg] = []
     for f in data_head:
         # a group header has other headers under it: several side by side, or one further down than
         # the wrapped next line of the same cell would be
@@ -893,7 +895,8 @@ def _unruled_grid(lines: list[_Line], page: int, carried: _Grid | None) -> _Grid
     hd = _headers(rows, nc)
     continues = carried is not None and not hd.leaves and bool(carried.data_cols)
     # a continuation page without its own header takes the columns of the part before
-    cols = [list(c) for c in carried.data_cols] if continues else _data_columns(nc, hd.leaves)
+    cols = ([list(c) for c in carried.data_cols] if continues and carried is not None
+            else _data_columns(nc, hd.leaves))
     geo = _geometry(rows, cols, nc.tol)
     nlab = geo.nlab(hd)
     # rows: header rows (group bands, then the leaf row), then body rows in order of position
@@ -922,6 +925,15 @@ class _PageItems:
     lines: list[_Line]  # free text lines (outside tables), footers removed
     grids: list[_Grid]
     textless: bool = False  # no text layer on this page (a scanned page)
+
+
+class _RawPage(TypedDict):
+    """What pdfplumber gave for one page: its characters and rulings as pdfplumber's dicts."""
+
+    chars: list[dict]
+    objects: dict[str, list[dict]]  # "line", "rect", "curve"
+    width: float
+    height: float
 
 
 def _page_chars(page_chars: list[dict], width: float, height: float) -> list[_Char]:
@@ -964,7 +976,7 @@ def _strip_page_numbers(chars: list[_Char], page: int, height: float, grids: lis
     return [c for c in chars if id(c) not in drop] if drop else chars
 
 
-def _process_page(pno: int, raw: dict, rulings: bool) -> _PageItems:
+def _process_page(pno: int, raw: _RawPage, rulings: bool) -> _PageItems:
     chars = _page_chars(raw["chars"], raw["width"], raw["height"])
     found = _ruled_grids(*_edges(raw["objects"]), pno) if rulings and chars else []
     chars = _strip_page_numbers(chars, pno, raw["height"], found)
@@ -991,11 +1003,11 @@ def _layout(pages: list[_PageItems]) -> _Layout:
         for ln in p.lines:
             for c in ln.chars:
                 sizes[round(c.size)] = sizes.get(round(c.size), 0) + 1
-    size = max(sizes, key=sizes.get) if sizes else 12.0
+    size = max(sizes, key=sizes.__getitem__) if sizes else 12.0
     body = [ln for p in pages for ln in p.lines if abs(ln.size - size) <= 1.5 and len(ln.chars) >= 10]
     if not body:
-        body = [ln for p in pages for ln in p.lines] or [None]
-    if body == [None]:
+        body = [ln for p in pages for ln in p.lines]
+    if not body:
         return _Layout(0.0, 600.0, size)
     lefts: dict[int, int] = {}
     rights: dict[int, int] = {}
@@ -1126,23 +1138,21 @@ def _find_unruled(pages: list[_PageItems], lay: _Layout) -> None:
 def _assemble(pages: list[_PageItems], path: str) -> Document:
     _find_unruled(pages, _layout(pages))
     lay = _layout(pages)  # again, now that table text is out of the body lines
-    # reading-order items per page: ('line', _Line) / ('grid', _Grid)
-    items: list[tuple[str, object]] = []
+    # reading-order items per page (lines before grids at the same top)
+    items: list[_Line | _Grid] = []
     prev_grid_last = False
     for p in pages:
-        page_items = sorted([(ln.top, "line", ln) for ln in p.lines] + [(g.top, "grid", g) for g in p.grids],
-                            key=lambda t: t[0])
-        for k, (_, kind, obj) in enumerate(page_items):
-            if kind == "grid" and k == 0 and prev_grid_last and items and items[-1][0] == "grid":
-                prev: _Grid = items[-1][1]  # type: ignore[assignment]
-                g: _Grid = obj  # type: ignore[assignment]
-                if prev.row_pages[-1] == p.page - 1 and _compatible(prev, g):
-                    items[-1] = ("grid", _merge_grids(prev, g))
+        page_items: list[_Line | _Grid] = sorted([*p.lines, *p.grids], key=lambda it: it.top)
+        for k, obj in enumerate(page_items):
+            prev = items[-1] if items else None
+            if isinstance(obj, _Grid) and k == 0 and prev_grid_last and isinstance(prev, _Grid):
+                if prev.row_pages[-1] == p.page - 1 and _compatible(prev, obj):
+                    items[-1] = _merge_grids(prev, obj)
                     continue
-            items.append((kind, obj))
-        prev_grid_last = bool(page_items) and page_items[-1][1] == "grid"
+            items.append(obj)
+        prev_grid_last = bool(page_items) and isinstance(page_items[-1], _Grid)
 
-    blocks: list = []
+    blocks: list[Block] = []
     meta: dict[str, tuple[str, str, str]] = {}
     line_no = 0
     table_no = 0
@@ -1154,29 +1164,28 @@ def _assemble(pages: list[_PageItems], path: str) -> Document:
         if para:
             text = _join_lines([ln.text for ln in para])
             limits.add_block(len(text))
+            assert para_loc is not None  # set whenever a paragraph's first line is taken
             blocks.append(Paragraph(text=text, location=para_loc))
         para, para_loc = [], None
 
     # the title: leading lines of page 1 in a bigger type than the body
     title_lines: list[_Line] = []
-    for kind, obj in items:
-        if kind != "line" or obj.page != pages[0].page:  # type: ignore[union-attr]
+    for ln in items:
+        if not isinstance(ln, _Line) or ln.page != pages[0].page:
             break
-        ln = obj  # type: ignore[assignment]
         if ln.size >= 1.15 * lay.size and (not title_lines or (
                 abs(ln.size - title_lines[0].size) <= 1.0 and ln.top - title_lines[-1].bottom <= 1.5 * ln.size)):
-            title_lines.append(ln)  # type: ignore[arg-type]
+            title_lines.append(ln)
         else:
             break
     if not title_lines:
         # same-size title: centred lines at the top of page 1 that name a report
         mid = (lay.left + lay.right) / 2
-        for kind, obj in items:
-            if kind != "line" or obj.page != pages[0].page:  # type: ignore[union-attr]
+        for ln in items:
+            if not isinstance(ln, _Line) or ln.page != pages[0].page:
                 break
-            ln = obj  # type: ignore[assignment]
             if ln.x0 > lay.left + 1.5 * ln.size and abs((ln.x0 + ln.x1) / 2 - mid) <= 2 * ln.size:
-                title_lines.append(ln)  # type: ignore[arg-type]
+                title_lines.append(ln)
             else:
                 break
         if "报告" not in "".join(ln.text for ln in title_lines):
@@ -1186,18 +1195,17 @@ def _assemble(pages: list[_PageItems], path: str) -> Document:
         meta["title"] = (title, "pdf-title-lines", "\n".join(ln.text for ln in title_lines))
 
     prev_line: _Line | None = None
-    for kind, obj in items:
-        if kind == "grid":
+    for item in items:
+        if isinstance(item, _Grid):
             flush()
             prev_line = None
-            g: _Grid = obj  # type: ignore[no-redef]
             line_no += 1
-            limits.add_block(sum(len(c.text) for c in g.cells))
-            blocks.append(_to_table(g, table_no, line_no))
-            line_no += g.nrows - 1
+            limits.add_block(sum(len(c.text) for c in item.cells))
+            blocks.append(_to_table(item, table_no, line_no))
+            line_no += item.nrows - 1
             table_no += 1
             continue
-        ln: _Line = obj  # type: ignore[no-redef]
+        ln = item
         line_no += 1
         if ln in title_lines:
             if ln is title_lines[0]:
@@ -1388,7 +1396,7 @@ def _read_pages(data: bytes, path: str, max_pages: int, rulings: bool, budget: l
             budget.where = f"第 {k} 页|page {k}"
             budget.check()
             try:
-                raw = {"chars": page.chars, "objects": {key: page.objects.get(key, []) for key in
+                raw: _RawPage = {"chars": page.chars, "objects": {key: page.objects.get(key, []) for key in
                                                         ("line", "rect", "curve")},
                        "width": float(page.width), "height": float(page.height)}
             except MemoryError:

@@ -234,7 +234,7 @@ class _Vetter:
         """Without a usable page tree pdfminer takes every object of type Page: so do we."""
         from pdfminer.psparser import LIT
 
-        out = []
+        out: list[tuple[dict, dict]] = []
         for objid in ids:
             limits.check_time()
             obj = self.resolve_id(objid)

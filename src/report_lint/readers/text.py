@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..document import Document, Paragraph
+from ..document import Block, Document, Paragraph
 from ..errors import InputError
 from ..model import Location
 from . import limits
@@ -46,7 +46,7 @@ def lines_to_document(text: str, path: str, fmt: str) -> Document:
     lines = text.split("\n")
     meta: dict[str, tuple[str, str, str]] = {}
     start = _crawler_header(lines, meta)
-    blocks = []
+    blocks: list[Block] = []
     for n, line in enumerate(lines[start:], start=start + 1):
         limits.check_time()
         if not line.strip() or _FOOTER_LINE.match(line):
