@@ -123,7 +123,8 @@ MARKUP = {
     "html": [b"<td rowspan=\"99999999999\">", b"<td colspan=\"" + b"9" * 5000 + b"\">", b"<table><tr><td>",
              b"</td></tr></table>", b"<div>" * 3000, b"<meta charset=\"undefined\">", b"<meta charset=\"gbk\">",
              b"\xff\xfe\xfd", b"<tr>" + b"<td>1</td>" * 600 + b"</tr>", b"<br>" * 1000, "本年新收".encode(),
-             b"&#0;&#xD800;&#99999999;", b"&#1;&#xFFFE;", "\ufffe".encode(), b"<![CDATA[", b"<!--", b"<script>", b"<p hidden>", b"\x00"],
+             b"&#0;&#xD800;&#99999999;", b"&#1;&#xFFFE;", "\ufffe".encode(), b"<![CDATA[", b"<!--", b"<script>",
+             b"<p hidden>", b"\x00"],
     "md": [b"\n| a | b | c |\n|---|---|---|\n", b"|" * 5000, b"\n| " + b"1 | " * 600 + b"\n", b"\\|", b"**",
            "\n本年新收 ".encode() + b"1" * 40, b"\n# ", b"\r", b"\x00", b"\xff\xfe"],
     "txt": ["\n本年新收政府信息公开申请数量 ".encode() + b"1" * 40, b"\t" * 500, b"<meta charset=\"undefined\">",
@@ -147,7 +148,7 @@ def _xml(rng: random.Random, text: bytes) -> bytes:
         return re.sub(rb'(w:(?:val|ilvl|numId|char)=")[^"]*"', lambda m: m.group(1) + rng.choice(INTERESTING_NUMBERS)
                       + b'"' if rng.random() < 0.05 else m.group(0), text)
     if op in ("dup-element", "nest"):
-        tags = [m for m in re.finditer(rb"<(w:(?:tr|tc|p|tbl|r))\b[^>]*>.*?</\1>", text, re.S)]
+        tags = list(re.finditer(rb"<(w:(?:tr|tc|p|tbl|r))\b[^>]*>.*?</\1>", text, re.S))
         if not tags:
             return text
         m = rng.choice(tags)
@@ -169,7 +170,7 @@ def mutate_docx(rng: random.Random, data: bytes) -> bytes:
     try:
         src = zipfile.ZipFile(io.BytesIO(data))
         parts = {i.filename: src.read(i) for i in src.infolist()}
-    except Exception:
+    except Exception:  # noqa: BLE001 - a seed may itself be damaged: whatever zipfile raises, mutate its bytes instead
         return _bytes(rng, data, MARKUP["docx"])
     xmls = [n for n in parts if n.endswith(".xml")]
     weights = [8 if n == "word/document.xml" else 3 if n.startswith("word/") else 1 for n in xmls]
@@ -218,7 +219,7 @@ def mutate_json(rng: random.Random, data: bytes) -> bytes:
         return _bytes(rng, data, MARKUP["json"])
     try:
         obj = json.loads(data)
-    except Exception:
+    except Exception:  # noqa: BLE001 - a seed may itself be damaged: whatever the decoder raises, mutate its bytes instead
         return _bytes(rng, data, MARKUP["json"])
     hostile = [10**400, -1, -(10**12), 2.5, 1e308, float("nan"), float("inf"), None, True, "x", [], {}, [[[[[]]]]],
                10**9 + 1]
@@ -454,9 +455,11 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--jobs", type=int, default=1, help="runs at a time (default 1)")
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds before a run counts as hung (default 60)")
-    ap.add_argument("--max-rss", type=int, default=1024, help="MB of peak memory that counts as a finding (default 1024)")
+    ap.add_argument("--max-rss", type=int, default=1024,
+                    help="MB of peak memory that counts as a finding (default 1024)")
     ap.add_argument("--mem-limit", type=int, default=3072, help="MB of address space a run may map (default 3072)")
-    ap.add_argument("--corpus", default=str(Path(os.environ.get("REPORT_LINT_SHARED", ROOT.parent / "shared")) / "corpus"))
+    shared = Path(os.environ.get("REPORT_LINT_SHARED", ROOT.parent / "shared"))
+    ap.add_argument("--corpus", default=str(shared / "corpus"))
     ap.add_argument("--out", default="fuzz-findings", help="folder for the reproducers (default fuzz-findings)")
     ap.add_argument("--keep-slow", type=float, default=0.0, metavar="S",
                     help="also save runs slower than S seconds (not findings; for tuning limits)")

@@ -16,12 +16,12 @@ from collections.abc import Callable
 # ----------------------------------------------------------------------------------------------- PDF
 
 _FONT = [
-    b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light-UniGB-UCS2-H /Encoding /UniGB-UCS2-H "
-    b"/DescendantFonts [2 0 R] >>",
-    b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) "
-    b"/Ordering (GB1) /Supplement 2 >> /FontDescriptor 3 0 R /DW 1000 /W [1 95 500] >>",
-    b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [0 -200 1000 900] /ItalicAngle 0 "
-    b"/Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >>",
+    (b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light-UniGB-UCS2-H /Encoding /UniGB-UCS2-H "
+     b"/DescendantFonts [2 0 R] >>"),
+    (b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) "
+     b"/Ordering (GB1) /Supplement 2 >> /FontDescriptor 3 0 R /DW 1000 /W [1 95 500] >>"),
+    (b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [0 -200 1000 900] /ItalicAngle 0 "
+     b"/Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >>"),
 ]
 
 
@@ -55,7 +55,8 @@ def one_page_pdf(content: bytes | None = None, *, page: bytes = b"/MediaBox [0 0
     """Objects 1-3 font, 4 pages, 5 page, 6 contents, 7… `extra` (so tests can refer to 7 0 R, 8 0 R …)."""
     if contents_obj is None:
         contents_obj = stream(content if content is not None else text_ops("正文"))
-    objs = list(_FONT) + [
+    objs = [
+        *_FONT,
         b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 4 0 R %s /Resources %s /Contents 6 0 R >>" % (page, resources),
         contents_obj,
@@ -88,25 +89,25 @@ def pdf_cases() -> dict[str, Callable[[], bytes]]:
         "pdf-selfref-mediabox": lambda: one_page_pdf(page=b"/MediaBox 7 0 R", extra=ref7),
         "pdf-selfref-resources": lambda: one_page_pdf(page=b"/MediaBox [0 0 595 842]", resources=b"7 0 R",
                                                       extra=ref7),
-        "pdf-selfref-contents": lambda: _selfref_contents(),
+        "pdf-selfref-contents": _selfref_contents,
         # the same with a comment inside the object, which a scan of the bytes does not take for a reference
         "pdf-selfref-commented": lambda: one_page_pdf(page=b"/MediaBox 7 0 R", extra=[b"7 0 R % itself"]),
-        "pdf-selfref-root": lambda: _selfref_root(),
+        "pdf-selfref-root": _selfref_root,
         "pdf-ref-cycle-two": lambda: one_page_pdf(page=b"/MediaBox 7 0 R", extra=[b"8 0 R", b"7 0 R"]),
         "pdf-selfref-mediabox-item": lambda: one_page_pdf(page=b"/MediaBox [0 0 595 7 0 R]", extra=ref7),
         "pdf-selfref-rotate": lambda: one_page_pdf(page=b"/MediaBox [0 0 595 842] /Rotate 7 0 R", extra=ref7),
-        "pdf-kids-loop": lambda: _kids_loop(),
-        "pdf-kids-self": lambda: _kids_self(),
-        "pdf-kids-not-refs": lambda: _kids_junk(),
-        "pdf-parent-loop": lambda: _parent_loop(),
+        "pdf-kids-loop": _kids_loop,
+        "pdf-kids-self": _kids_self,
+        "pdf-kids-not-refs": _kids_junk,
+        "pdf-parent-loop": _parent_loop,
         "pdf-mediabox-name": lambda: one_page_pdf(page=b"/MediaBox[0 0 595 /X]"),
         "pdf-inflate-text": lambda: one_page_pdf(contents_obj=_flate_stream_of(b"BT /F1 1 Tf (A) Tj ET\n",
                                                                             64 << 20)),
         "pdf-inflate-spaces": lambda: one_page_pdf(contents_obj=_flate_stream_of(b" ", 256 << 20)),
         "pdf-many-glyphs": lambda: one_page_pdf(contents_obj=stream(
             b"BT /F1 1 Tf 10 10 Td <" + "一".encode("utf-16-be").hex().encode() * 1_000_000 + b"> Tj ET", flate=True)),
-        "pdf-form-recursion": lambda: _form_recursion(),
-        "pdf-form-fanout": lambda: _form_fanout(),
+        "pdf-form-recursion": _form_recursion,
+        "pdf-form-fanout": _form_fanout,
         "pdf-form-fanout-wide": lambda: _form_fanout(10, 4),
         # numbers that overflow a float: glyphs at infinity or NaN
         "pdf-font-size-overflow": lambda: one_page_pdf(b"BT /F1 " + _BIG + b" Tf 80 700 Td " + _TEXT + b" Tj ET"),
@@ -118,7 +119,7 @@ def pdf_cases() -> dict[str, Callable[[], bytes]]:
                                               + b">> " * 20_000),
         "pdf-huge-number": lambda: one_page_pdf(page=b"/MediaBox [0 0 595 " + b"9" * 5000 + b"]"),
         "pdf-many-pages": lambda: _many_pages(5000),
-        "pdf-objstm-bomb": lambda: _objstm_bomb(),
+        "pdf-objstm-bomb": _objstm_bomb,
     }
 
 
@@ -127,10 +128,11 @@ _TEXT = b"<" + "正文内容".encode("utf-16-be").hex().encode() + b">"
 
 
 def _selfref_contents() -> bytes:
-    objs = list(_FONT) + [
+    objs = [
+        *_FONT,
         b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 4 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 1 0 R >> >> "
-        b"/Contents 6 0 R >>",
+        (b"<< /Type /Page /Parent 4 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 1 0 R >> >> "
+         b"/Contents 6 0 R >>"),
         b"6 0 R",
         b"<< /Type /Catalog /Pages 4 0 R >>",
     ]
@@ -138,12 +140,12 @@ def _selfref_contents() -> bytes:
 
 
 def _selfref_root() -> bytes:
-    objs = list(_FONT) + [b"<< /Type /Pages /Kids [] /Count 0 >>", b"5 0 R"]
+    objs = [*_FONT, b"<< /Type /Pages /Kids [] /Count 0 >>", b"5 0 R"]
     return pdf_file(objs, 5)
 
 
 def _pages_doc(nodes: list[bytes]) -> bytes:
-    objs = list(_FONT) + [stream(text_ops("正文"))] + nodes  # 4 = contents, 5… = nodes
+    objs = [*_FONT, stream(text_ops("正文")), *nodes]  # 4 = contents, 5… = nodes
     objs.append(b"<< /Type /Catalog /Pages 5 0 R >>")
     return pdf_file(objs, len(objs))
 
@@ -195,7 +197,7 @@ def _form_fanout(levels: int = 24, calls: int = 2) -> bytes:
 
 
 def _many_pages(n: int) -> bytes:
-    objs = list(_FONT) + [stream(text_ops("正文")), b""]  # 4 contents, 5 pages
+    objs = [*_FONT, stream(text_ops("正文")), b""]  # 4 contents, 5 pages
     kids = []
     for _ in range(n):
         objs.append(b"<< /Type /Page /Parent 5 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 1 0 R >> >> "
@@ -338,7 +340,7 @@ def ole_file(streams: list[str]) -> bytes:
     """A Compound File Binary (the Office 97-2003 container) with empty streams of the given names:
     header, one FAT sector, one directory sector (a red-black tree is not needed to be found by name)."""
     ss = 512
-    names = ["Root Entry"] + streams
+    names = ["Root Entry", *streams]
     assert len(names) <= 4
     header = bytearray(ss)
     header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -389,10 +391,10 @@ def html_cases() -> dict[str, Callable[[], bytes]]:
                                        b"<tr>" + b"<td rowspan=\"500\" colspan=\"100\">1</td>" * 40 + b"</tr>"
                                       + b"<tr><td>2</td></tr>" * 2000 + b"</table></body></html>"),
         # characters lxml refuses to set as text, next to an element the reader removes
-        "html-nonxml-chars": lambda: ("<html><body><p>年度报告a\ufffe<script>x</script>tail&#1;&#xFFFE;</p></body></html>"
+        "html-nonxml-chars": lambda: ("<html><body><p>年度报告a\ufffe<script>x</script>tail&#1;&#xFFFE;</p></body></html>"  # noqa: PLW0108 - lazy: built only when the case runs
                                       .encode()),
         # thousands of elements the reader drops, each with text after it
-        "html-many-scripts": lambda: ("<html><body><p>年度报告" + "<script>x</script>尾巴文字" * 40_000
+        "html-many-scripts": lambda: ("<html><body><p>年度报告" + "<script>x</script>尾巴文字" * 40_000  # noqa: PLW0108 - lazy: built only when the case runs
                                       + "</p></body></html>").encode(),
         "html-deep": lambda: b"<html><body>" + b"<div>" * 100_000 + b"\xe6\xb7\xb1" + b"</div>" * 100_000
                              + b"</body></html>",
@@ -410,15 +412,15 @@ def text_cases() -> dict[str, Callable[[], bytes]]:
     return {
         "txt-charset-undefined": lambda: '<meta charset="undefined">\n政府信息公开工作年度报告\n'.encode("gbk") + b"\xff\x80",
         "txt-meta-gbk-declared": lambda: '<meta charset="gbk">\n本报告\n'.encode("gbk"),
-        "md-wide-10000": lambda: ("| " + " | ".join(["列"] * 10_000) + " |\n"
+        "md-wide-10000": lambda: ("| " + " | ".join(["列"] * 10_000) + " |\n"  # noqa: PLW0108 - lazy: built only when the case runs
                                   + "| " + " | ".join(["---"] * 10_000) + " |\n"
                                   + ("| " + " | ".join(["1"] * 10_000) + " |\n") * 30).encode(),
-        "md-rows-100k": lambda: ("# 报告\n" + "| 名称 | 数 |\n|---|---|\n" + "| 行 | 1 |\n" * 100_000).encode(),
-        "txt-long-line": lambda: ("政府信息公开" * 300_000).encode(),
-        "txt-digit-runs": lambda: _digit_runs(),
+        "md-rows-100k": lambda: ("# 报告\n" + "| 名称 | 数 |\n|---|---|\n" + "| 行 | 1 |\n" * 100_000).encode(),  # noqa: PLW0108 - lazy: built only when the case runs
+        "txt-long-line": lambda: ("政府信息公开" * 300_000).encode(),  # noqa: PLW0108 - lazy: built only when the case runs
+        "txt-digit-runs": _digit_runs,
         "txt-many-lines": lambda: "年\n".encode() * 8_000_000,
         "txt-many-paragraphs": lambda: "年\n".encode() * 60_000,
-        "md-many-tables": lambda: ("| a | b |\n|---|---|\n| 1 | 2 |\n\n" * 45_000).encode(),
+        "md-many-tables": lambda: ("| a | b |\n|---|---|\n| 1 | 2 |\n\n" * 45_000).encode(),  # noqa: PLW0108 - lazy: built only when the case runs
     }
 
 

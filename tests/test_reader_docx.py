@@ -490,7 +490,7 @@ def test_tracked_changes_read_as_accepted():
     doc = read(make_docx(body))
     assert [b.text for b in paragraphs(doc)] == ["一、总体情况", "本年新收申请12件", "前半后半"]
     assert [[c.text for c in row] for row in tables(doc)[0].rows] == [["保留"], ["7"]]
-    code, zh, en = codes(doc)["docx-tracked-changes"]
+    _, zh, en = codes(doc)["docx-tracked-changes"]
     assert zh.startswith("第2段、第3段、第1个表格含修订标记（共3处），已按接受全部修订后的内容读取")
     assert "accepted" in en
 
@@ -580,7 +580,7 @@ def test_corrupt_and_foreign_zips_are_input_errors():
 def test_malformed_xml_is_an_input_error():
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("word/document.xml", "<w:document xmlns:w='%s'><w:body><w:p>" % W)
+        z.writestr("word/document.xml", f"<w:document xmlns:w='{W}'><w:body><w:p>")
     with pytest.raises(InputError) as e:
         read(buf.getvalue())
     assert e.value.code == "docx-corrupt" and "XML" in e.value.zh

@@ -207,7 +207,7 @@ def test_real_pdf_paragraphs_headings_and_footers(name):
         assert any("严格执行“分级审核、先审后发”程序" in p for p in paras)
 
 
-@pytest.mark.parametrize("name,title", [("r001", "洪泽区人民政府2023年政府信息公开工作年度报告"),
+@pytest.mark.parametrize(("name", "title"), [("r001", "洪泽区人民政府2023年政府信息公开工作年度报告"),
                                         ("r002", "淮安市洪泽区人民政府2024年政府信息公开工作年度报告"),
                                         ("r003", "淮安市人民政府2024年政府信息公开工作年度报告")])
 def test_real_pdf_meta(name, title):
@@ -250,12 +250,12 @@ def make_pdf(pages: list[list[tuple]], *, encrypt: bool = False, image_only: boo
     """pages: lists of ('t', x, top, size, text) and ('l', x0, top0, x1, top1), in points from the
     top-left corner of an A4 page."""
     objs: list[bytes] = [
-        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light-UniGB-UCS2-H /Encoding /UniGB-UCS2-H "
-        b"/DescendantFonts [2 0 R] >>",
-        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) "
-        b"/Ordering (GB1) /Supplement 2 >> /FontDescriptor 3 0 R /DW 1000 /W [1 95 500] >>",
-        b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [0 -200 1000 900] /ItalicAngle 0 "
-        b"/Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >>",
+        (b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light-UniGB-UCS2-H /Encoding /UniGB-UCS2-H "
+         b"/DescendantFonts [2 0 R] >>"),
+        (b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) "
+         b"/Ordering (GB1) /Supplement 2 >> /FontDescriptor 3 0 R /DW 1000 /W [1 95 500] >>"),
+        (b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [0 -200 1000 900] /ItalicAngle 0 "
+         b"/Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >>"),
         b"",  # the page tree, filled in below
     ]
 
@@ -325,14 +325,15 @@ def _unruled_report() -> bytes:
           ("t", 402, 140, 9, "申请人情况"),
           ("t", 392, 160, 9, "法人或其他组织"),
           ("t", 306.5, 185, 9, "自然人")]
-    for cx, (a, b) in zip(A_COLS[1:6], [("商业", "企业"), ("科研", "机构"), ("社会", "公益"), ("法律", "服务"), ("", "其他")]):
+    for cx, (a, b) in zip(A_COLS[1:6], [("商业", "企业"), ("科研", "机构"), ("社会", "公益"), ("法律", "服务"), ("", "其他")],
+                          strict=True):
         if a:
             p1.append(("t", cx - 9, 180, 9, a))
         p1.append(("t", cx - 9, 191, 9, b))
     p1.append(("t", A_COLS[6] - 9, 185, 9, "总计"))
 
     def nums(top, values, page):
-        for cx, v in zip(A_COLS, values):
+        for cx, v in zip(A_COLS, values, strict=True):
             if v:
                 page.append(_num(cx, top, v))
 
@@ -367,7 +368,7 @@ def _unruled_report() -> bytes:
         else:
             p2.append(("t", cx - 9, 190, 9, b))
     values = ["2", "1", "0", "0", "3", "1", "0", "_", "0", "1", "0", "0", "0", "0", "0"]
-    p2 += [_num(cx, 225, v) for cx, v in zip(R_COLS, values) if v != "_"]
+    p2 += [_num(cx, 225, v) for cx, v in zip(R_COLS, values, strict=True) if v != "_"]
     p2 += [("t", 80, 270, 16, "五、存在的主要问题及改进情况"),
            _body(300, "本年度依申请公开工作仍有不足，答复文书规范性有待提升，下一步将加", indent=True),
            _body(322, "强培训，提升公开质量，做到应公开尽公开，依申请公开答复规范及时准确，"),
@@ -419,8 +420,8 @@ def test_paragraphs_title_and_signature():
     assert paras[0] == "示例县人民政府2023年政府信息公开工作年度报告"
     assert doc.meta["title"][0] == paras[0]
     assert "三、收到和处理政府信息公开申请情况" in paras
-    assert "本年度依申请公开工作仍有不足，答复文书规范性有待提升，下一步将加强培训，提升公开质量，做到应公开尽公开，" \
-        "依申请公开答复规范及时准确，群众满意。" in paras
+    assert ("本年度依申请公开工作仍有不足，答复文书规范性有待提升，下一步将加强培训，提升公开质量，做到应公开尽公开，"
+            "依申请公开答复规范及时准确，群众满意。") in paras
     assert "3" in paras  # a lone number inside the page is text, only the page number at the foot goes
     assert doc.meta["signed_on"][:2] == ("2024-01-20", "signature")
     assert "pdf_created" not in doc.meta  # this file carries no CreationDate

@@ -9,7 +9,7 @@ copies a merge creates have `origin=False` so the builder reads each written cel
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 from .model import Location
 
@@ -40,7 +40,7 @@ class Table:
     kind: Literal["table"] = "table"
 
 
-Block = Union[Paragraph, Table]
+Block = Paragraph | Table
 
 
 @dataclass
@@ -103,16 +103,16 @@ def expand_grid(raw_rows: list[list[tuple[str, int, int, Location]]], table_loca
             width = max(width, c)
     limits.add_slots(nrows * width - len(grid))  # the padding below
     limits.add_block(sum(len(cell.text) for cell in grid.values() if cell.origin))
-    rows = []
+    rows: list[list[GridCell]] = []
     for r in range(nrows):
-        row = []
+        grid_row = []
         for c in range(width):
             cell = grid.get((r, c))
             if cell is None:  # ragged source row: pad with empty non-origin slots
                 cell = GridCell(text="", location=table_location.model_copy(update={"row": r, "column": c}),
                                 origin=False)
-            row.append(cell)
-        rows.append(row)
+            grid_row.append(cell)
+        rows.append(grid_row)
     return Table(rows=rows, location=table_location)
 
 
@@ -128,7 +128,7 @@ def check_table_size(nrows: int, ncols: int, where: Location) -> None:
     size_zh, size_en = (f"{nrows} 行", f"{nrows} rows") if nrows > limits.MAX_TABLE_ROWS else \
         (f"{ncols} 列以上", f"{ncols}+ columns")
     raise InputError("too-large-table",
-                     f"{path_zh} 的表格过大（{where.describe('zh')}：{size_zh}），超过上限 {limits.MAX_TABLE_ROWS} 行 × "
-                     f"{limits.MAX_TABLE_COLUMNS} 列，不像是年度报告的表格",
+                     f"{path_zh} 的表格过大（{where.describe('zh')}：{size_zh}），"
+                     f"超过上限 {limits.MAX_TABLE_ROWS} 行 × {limits.MAX_TABLE_COLUMNS} 列，不像是年度报告的表格",
                      f"a table of {path_en} is too large ({where.describe('en')}: {size_en}; the limit is "
                      f"{limits.MAX_TABLE_ROWS} rows × {limits.MAX_TABLE_COLUMNS} columns): not an annual-report table")

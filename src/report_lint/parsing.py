@@ -11,9 +11,10 @@ import json
 import math
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 from .errors import InputError
-from .model import Report, Source
+from .model import Report, Source, SourceFormat
 from .readers import MAX_INPUT_BYTES, detect_format, limits, read_document
 
 
@@ -32,7 +33,7 @@ def _read_bytes(path: str) -> bytes:
     try:
         return p.read_bytes()  # read-only: report-lint never writes to the user's input
     except OSError as e:
-        raise InputError("unreadable", f"无法读取 {path}：{e.strerror}", f"cannot read {path}: {e.strerror}")
+        raise InputError("unreadable", f"无法读取 {path}：{e.strerror}", f"cannot read {path}: {e.strerror}") from None
 
 
 def parse_bytes(data: bytes, path: str, fmt: str | None = None, published_on: date | None = None,
@@ -57,7 +58,8 @@ def parse_bytes(data: bytes, path: str, fmt: str | None = None, published_on: da
 
 def _parse(data: bytes, path: str, fmt: str | None, templates: tuple[str, ...]) -> Report:
     fmt = fmt or detect_format(path, data)
-    source = Source(path=path, format=fmt, sha256=hashlib.sha256(data).hexdigest())
+    # a caller's --format is any string: pydantic checks it against SourceFormat here, as it always did
+    source = Source(path=path, format=cast(SourceFormat, fmt), sha256=hashlib.sha256(data).hexdigest())
     if fmt == "json":
         return _load_model(data, path, templates)
     from .recognise import recognise_report
@@ -114,7 +116,8 @@ def _load_model(data: bytes, path: str, templates: tuple[str, ...] = ()) -> Repo
         raise bad(f"不是 UTF-8 编码（{e.reason}，第 {e.start} 字节）",
                   f"not UTF-8 ({e.reason} at byte {e.start})") from None
     except json.JSONDecodeError as e:
-        raise bad(f"{e.msg}（第 {e.lineno} 行第 {e.colno} 列）", f"{e.msg} (line {e.lineno}, column {e.colno})") from None
+        raise bad(f"{e.msg}（第 {e.lineno} 行第 {e.colno} 列）",
+                  f"{e.msg} (line {e.lineno}, column {e.colno})") from None
     except ValueError as e:  # our hooks above, or an integer longer than Python converts (4 300 digits)
         zh, _, en = str(e).partition("|")
         raise bad(zh if en else "数字位数过多", en or "a number has too many digits") from None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from typing import Annotated, Literal, Optional, Union
+from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
@@ -215,7 +215,8 @@ class Report(_Model):
             return tables
         from ..templates import TABLE_KEYS, templates  # lazy: the model needs the templates only here
 
-        signed, money = set(), set()
+        signed: set[tuple[str, str]] = set()
+        money: set[tuple[str, str]] = set()
         for tpl in templates(tuple(info.context["templates"])):
             for key in TABLE_KEYS:
                 for _, cols in tpl.table(key).row_columns():

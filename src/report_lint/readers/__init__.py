@@ -64,7 +64,8 @@ def detect_format(path: str, data: bytes) -> str:
         return "json"
     if ext in _TEXT_EXTENSIONS:
         return "txt"
-    raise InputError("unknown-format", f"无法识别的文件类型“{ext}”：{path}（支持 HTML、PDF、DOCX、Markdown、TXT、JSON）",
+    raise InputError("unknown-format",
+                     f"无法识别的文件类型“{ext}”：{path}（支持 HTML、PDF、DOCX、Markdown、TXT、JSON）",
                      f"unknown file type '{ext}': {path} (supported: HTML, PDF, DOCX, Markdown, TXT, JSON)")
 
 
@@ -85,7 +86,8 @@ def _refuse_office_binary(path: str, ext: str, data: bytes) -> None:
     """Office 97-2003 containers: a password-protected .docx (Office keeps it in that container as an
     "EncryptedPackage" stream), an old .doc renamed, or another old binary file."""
     if ext in (".docx", ".xlsx", ".pptx") and _ole_has_stream(data, "EncryptedPackage"):
-        raise InputError("encrypted-docx", f"{path} 设置了打开密码（已加密），无法读取：请在 Word/WPS 中取消密码后另存为 .docx",
+        raise InputError("encrypted-docx",
+                         f"{path} 设置了打开密码（已加密），无法读取：请在 Word/WPS 中取消密码后另存为 .docx",
                          f"{path} is password-protected (encrypted): remove the password in Word/WPS and save as .docx")
     if ext not in OLD_BINARY and _ole_has_stream(data, "WordDocument"):
         kind_zh, kind_en = f"Word 97-2003 文档（.doc），只是扩展名为“{ext}”" if ext else "Word 97-2003 文档（.doc）", \

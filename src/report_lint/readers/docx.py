@@ -123,7 +123,8 @@ class _Package:
             return etree.fromstring(raw, parser)
         except etree.LxmlError as e:
             if "depth" in str(e).lower():  # libxml2: "Excessive depth in document: 256 …"
-                raise _bad(self.path, f"{name} 的内容嵌套过深（超过 {MAX_XML_DEPTH} 层，例如表格中层层嵌套表格），无法读取",
+                raise _bad(self.path,
+                           f"{name} 的内容嵌套过深（超过 {MAX_XML_DEPTH} 层，例如表格中层层嵌套表格），无法读取",
                            f"{name} is too deeply nested (over {MAX_XML_DEPTH} levels, e.g. tables inside tables "
                            f"inside tables)", "docx-too-deep") from None
             raise _bad(self.path, f"{name} 的 XML 已损坏", f"{name} is malformed XML ({e})") from None
@@ -382,7 +383,8 @@ class _Numbering:
         for k in range(ilvl):
             if counters[k] is None and k in levels:
                 counters[k] = levels[k].start
-        counters[ilvl] = lv.start if counters[ilvl] is None else counters[ilvl] + 1
+        current = counters[ilvl]
+        counters[ilvl] = lv.start if current is None else current + 1
         for k in range(ilvl + 1, 9):
             deeper = levels.get(k)
             restart = deeper.restart if deeper else None
@@ -396,7 +398,8 @@ class _Numbering:
             other = levels.get(k)
             if other is None:
                 return ""
-            n = counters[k] if counters[k] is not None else other.start  # a deeper level not yet used
+            used = counters[k]
+            n = used if used is not None else other.start  # a deeper level not yet used
             return format_number(n, "decimal" if (lv.legal and other.fmt != "none") else other.fmt)
 
         return re.sub(r"%([1-9])", sub, lv.text)
@@ -854,10 +857,10 @@ def _warnings(stats: _Stats) -> list[tuple[str, str, str]]:
         zh_places = "、".join(p.split("|")[0] for p in places[:5]) + ("等" if len(places) > 5 else "")
         en_places = ", ".join(p.split("|")[1] for p in places[:5]) + (", …" if len(places) > 5 else "")
         out.append(("docx-tracked-changes",
-                    f"{zh_places}含修订标记（共{len(places)}处），已按接受全部修订后的内容读取；"
-                    f"发布前请在 Word 中接受或拒绝修订",
-                    f"tracked changes in {en_places} ({len(places)} in all): read as if all changes were "
-                    f"accepted; accept or reject them in Word before publishing"))
+                    (f"{zh_places}含修订标记（共{len(places)}处），已按接受全部修订后的内容读取；"
+                     f"发布前请在 Word 中接受或拒绝修订"),
+                    (f"tracked changes in {en_places} ({len(places)} in all): read as if all changes were "
+                     f"accepted; accept or reject them in Word before publishing")))
     if stats.textboxes:
         out.append(("docx-textbox",
                     f"文本框中的内容（{stats.textboxes}处）已读取，按其所在段落之后的位置排列",
@@ -877,13 +880,13 @@ def _warnings(stats: _Stats) -> list[tuple[str, str, str]]:
     if stats.images:
         out.append(("docx-images",
                     f"文档含图片（{stats.images}张），图片中的内容未读取；以图片插入的表格无法检查",
-                    f"the document has {stats.images} image(s) whose content was not read; a table inserted "
-                    f"as a picture cannot be checked"))
+                    (f"the document has {stats.images} image(s) whose content was not read; a table inserted "
+                     f"as a picture cannot be checked")))
     if stats.objects:
         out.append(("docx-embedded-object",
                     f"文档含嵌入对象（{stats.objects}个，如嵌入的 Excel 表格），其内容未读取",
-                    f"the document has {stats.objects} embedded object(s) (e.g. Excel sheets) whose content "
-                    f"was not read"))
+                    (f"the document has {stats.objects} embedded object(s) (e.g. Excel sheets) whose content "
+                     f"was not read")))
     if stats.alt_chunks:
         out.append(("docx-alt-chunk",
                     f"文档含以“导入块”嵌入的其他文件（{stats.alt_chunks}处），其内容未读取",
@@ -955,7 +958,8 @@ class DocxReader:
             st = walker.stats
             if st.images or st.objects:
                 n = st.images + st.objects
-                raise InputError("no-text", f"{path} 的正文没有文字，只有 {n} 张图片或嵌入对象（可能是扫描件）：无法检查，"
+                raise InputError("no-text",
+                                 f"{path} 的正文没有文字，只有 {n} 张图片或嵌入对象（可能是扫描件）：无法检查，"
                                  f"请提供可复制文字的 Word 文档",
                                  f"{path} has no text, only {n} image(s) or embedded object(s) (a scan?): nothing "
                                  f"to check; provide a Word document with real text")
@@ -976,7 +980,8 @@ def convert_with_libreoffice(path: str) -> bytes:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
         raise InputError("convert-needs-libreoffice",
-                         f"转换 {path} 需要 LibreOffice（未找到 soffice 命令）：请安装 LibreOffice，或在 Word/WPS 中另存为 .docx",
+                         f"转换 {path} 需要 LibreOffice（未找到 soffice 命令）："
+                         f"请安装 LibreOffice，或在 Word/WPS 中另存为 .docx",
                          f"converting {path} needs LibreOffice (no soffice command found): install it, "
                          f"or save the file as .docx in Word/WPS")
     src = Path(path)
@@ -988,7 +993,9 @@ def convert_with_libreoffice(path: str) -> bytes:
         cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nolockcheck",
                "--convert-to", "docx", "--outdir", tmp, str(src.resolve())]
         try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=CONVERT_TIMEOUT, stdin=subprocess.DEVNULL)
+            # check=False: a failed conversion is reported below from the return code and stderr
+            proc = subprocess.run(cmd, capture_output=True, timeout=CONVERT_TIMEOUT, stdin=subprocess.DEVNULL,
+                                  check=False)
         except subprocess.TimeoutExpired:
             raise InputError("convert-failed", f"LibreOffice 转换 {path} 超时（{CONVERT_TIMEOUT} 秒）",
                              f"LibreOffice timed out converting {path} ({CONVERT_TIMEOUT} s)") from None

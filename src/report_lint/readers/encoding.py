@@ -42,11 +42,11 @@ def decode(data: bytes, declared: str | None = None, *, html: bool = False) -> t
             labels.append(m.group(1).decode("ascii", "ignore"))
     labels.append("gb18030")
     for label in labels:
-        enc = _charset(label)
-        if enc is None:
+        codec = _charset(label)
+        if codec is None:
             continue
         try:
-            return data.decode(enc), enc
+            return data.decode(codec), codec
         except (UnicodeError, ValueError):  # UnicodeDecodeError, or a codec that refuses these bytes outright
             continue
     # A few damaged bytes in an otherwise UTF-8 (or GB) file: keep the file's own encoding rather than

@@ -111,7 +111,8 @@ class _HtmlReader:
         root, parse_warnings = _parse(text, path)
         n = sum(1 for _ in root.iter())
         if n > MAX_ELEMENTS:
-            raise InputError("too-large-html", f"{path} 网页有 {n:,} 个元素，超过上限 {MAX_ELEMENTS:,} 个，不像是一份年度报告",
+            raise InputError("too-large-html",
+                             f"{path} 网页有 {n:,} 个元素，超过上限 {MAX_ELEMENTS:,} 个，不像是一份年度报告",
                              f"{path} has {n:,} elements, over the limit of {MAX_ELEMENTS:,}: not an annual report")
         meta_tags, title_tag = _head_info(root)
         _remove_all(_outermost(root, lambda el: _tag(el) in _HARD_DROP))
@@ -307,7 +308,7 @@ class _Stats:
                 self.data_table[el] = False  # wraps other tables: layout
 
     def _is_data_table(self, table) -> bool:
-        rows = [tr for tr in table.iter("tr")]
+        rows = list(table.iter("tr"))
         if len(rows) < 2:
             return False
         width = 0
@@ -495,16 +496,16 @@ def _table(table_el, index: int) -> Table:
     raw_rows = []
     for tr in table_el.iter("tr"):
         row = []
-        for cell in tr:
-            if _tag(cell) not in ("td", "th"):
+        for td in tr:
+            if _tag(td) not in ("td", "th"):
                 continue
-            loc = Location(table=index, line=cell.sourceline)
-            row.append((_cell_text(cell), _span(cell, "rowspan"), _span(cell, "colspan"), loc))
+            loc = Location(table=index, line=td.sourceline)
+            row.append((_cell_text(td), _span(td, "rowspan"), _span(td, "colspan"), loc))
         raw_rows.append(row)
     table = expand_grid(raw_rows, Location(table=index, line=table_el.sourceline))
     # expand_grid places copies; the origins get their grid position here
-    for r, row in enumerate(table.rows):
-        for c, cell in enumerate(row):
+    for r, grid_row in enumerate(table.rows):
+        for c, cell in enumerate(grid_row):
             if cell.origin:
                 cell.location = Location(table=index, row=r, column=c, line=cell.location.line)
     return table
@@ -639,11 +640,11 @@ def _heading(body, stats) -> str | None:
         if not tag:
             continue
         cls = ((el.get("class") or "") + " " + (el.get("id") or "")).lower()
-        if tag in ("h1", "h2", "h3", "h4", "ucaptitle") or "title" in cls:
-            if 6 <= stats.textlen.get(el, 0) <= 120:
-                text = _norm("".join(el.itertext()))
-                if "报告" in text and "年" in text:
-                    return _strip_site(text)
+        if (tag in ("h1", "h2", "h3", "h4", "ucaptitle") or "title" in cls) and \
+                6 <= stats.textlen.get(el, 0) <= 120:
+            text = _norm("".join(el.itertext()))
+            if "报告" in text and "年" in text:
+                return _strip_site(text)
     return None
 
 

@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import TypeVar
 
 from ..errors import InputError
 
@@ -140,6 +141,7 @@ def watchdog(b: Budget | None) -> Iterator[None]:
     if not usable:
         yield
         return
+    assert b is not None  # `usable` requires a budget
     armed = [True]
 
     def on_alarm(signum, frame):
@@ -172,7 +174,10 @@ def guarded(path: str, seconds: float = MAX_SECONDS) -> Iterator[Budget]:
 _LEADING_INT = re.compile(r"\s*([-+]?)(\d+)")
 
 
-def small_int(text: str | None, default: int, lo: int, hi: int, *, prefix: bool = False) -> int:
+_Default = TypeVar("_Default", int, None)
+
+
+def small_int(text: str | None, default: _Default, lo: int, hi: int, *, prefix: bool = False) -> int | _Default:
     """An integer attribute of markup, clamped to [lo, hi]; `default` when it is not a number.
 
     Never calls int() on more than MAX_ATTR_DIGITS digits, so a 5 000-digit value is just "too big"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..document import Document, Paragraph, check_table_size, expand_grid
+from ..document import Block, Document, Paragraph, check_table_size, expand_grid
 from ..model import Location
 from . import limits
 from .encoding import decode
@@ -45,8 +45,8 @@ class MarkdownReader:
         text, _ = decode(data)
         base = lines_to_document(text, path, fmt=self.name)  # validates and reads a crawler header
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        blocks = []
-        table_rows: list = []
+        blocks: list[Block] = []
+        table_rows: list[list[tuple[str, int, int, Location]]] = []
         table_no = 0
         kept_lines = {b.location.line for b in base.blocks}
 

@@ -25,8 +25,10 @@ import math
 import re
 import statistics
 from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import TypedDict
 
-from ..document import Document, GridCell, Paragraph, Table
+from ..document import Block, Document, GridCell, Paragraph, Table
 from ..errors import InputError
 from ..model import Location
 from . import limits, pdf_vet
@@ -285,7 +287,7 @@ def _edges(objs: dict) -> tuple[list[tuple], list[tuple]]:
         if not cv.get("stroke") or _is_white(cv.get("stroking_color")):
             continue
         pts = cv.get("pts") or []
-        for (ax, ay), (bx, by) in zip(pts, pts[1:]):
+        for (ax, ay), (bx, by) in pairwise(pts):
             seg(ax, ay, bx, by)
     return _merge_segments(hs), _merge_segments(vs)
 
@@ -306,7 +308,7 @@ def _merge_segments(segs: list[tuple], tol: float = 1.5) -> list[tuple]:
 def _ruled_grids(hs: list[tuple], vs: list[tuple], page: int) -> list[_Grid]:
     """Connected groups of crossing rulings become grids; every area enclosed by rulings is a cell."""
     n_h = len(hs)
-    edges = [("h",) + h for h in hs] + [("v",) + v for v in vs]
+    edges = [("h", *h) for h in hs] + [("v", *v) for v in vs]
     parent = list(range(len(edges)))
 
     def find(i):
@@ -340,17 +342,14 @@ def _ruled_grids(hs: list[tuple], vs: list[tuple], page: int) -> list[_Grid]:
 def _covers(segs: list[tuple], pos: float, a: float, b: float, tol: float = 2.0) -> bool:
     """Some segment on line `pos` covers at least half of [a, b]."""
     need = 0.5 * (b - a)
-    for p, s0, s1 in segs:
-        if abs(p - pos) <= tol and min(s1, b) - max(s0, a) >= need:
-            return True
-    return False
+    return any(abs(p - pos) <= tol and min(s1, b) - max(s0, a) >= need for p, s0, s1 in segs)
 
 
 def _grid_from_rulings(gh: list[tuple], gv: list[tuple], page: int) -> _Grid | None:
-    x0 = min(min(v[0] for v in gv), min(h[1] for h in gh))
-    x1 = max(max(v[0] for v in gv), max(h[2] for h in gh))
-    top = min(min(h[0] for h in gh), min(v[1] for v in gv))
-    bottom = max(max(h[0] for h in gh), max(v[2] for v in gv))
+    x0 = min([v[0] for v in gv] + [h[1] for h in gh])
+    x1 = max([v[0] for v in gv] + [h[2] for h in gh])
+    top = min([h[0] for h in gh] + [v[1] for v in gv])
+    bottom = max([h[0] for h in gh] + [v[2] for v in gv])
     xs = _cluster([v[0] for v in gv] + [x0, x1], 2.5)
     ys = _cluster([h[0] for h in gh] + [top, bottom], 2.5)
     nr, nc = len(ys) - 1, len(xs) - 1
@@ -491,9 +490,7 @@ def _breaks_region(ln: _Line, segs: list[_Seg], lay: _Layout, row_size: float) -
         return True
     if len(segs) == 1 and ln.x1 >= lay.right - 1.0 * ln.size and ln.x0 <= lay.left + 2.5 * ln.size:
         return True
-    if len(segs) == 1 and t.endswith(("。", "；")) and ln.x1 - ln.x0 > 0.5 * (lay.right - lay.left):
-        return True
-    return False
+    return len(segs) == 1 and t.endswith(("。", "；")) and ln.x1 - ln.x0 > 0.5 * (lay.right - lay.left)
 
 
 def _unruled_regions(lines: list[_Line], lay: _Layout) -> list[tuple[int, int]]:
@@ -660,7 +657,7 @@ def _number_columns(rows: _Rows) -> _NumberColumns | None:
     tol = 0.5 * statistics.median(s.size for s in nums)
     cols = [[a, b, (a + b) / 2] for a, b in _interval_clusters([(s.x0, s.x1) for s in nums])]
     centres = [c[2] for c in cols]
-    spacing = statistics.median([b - a for a, b in zip(centres, centres[1:])]) if len(centres) >= 2 \
+    spacing = statistics.median([b - a for a, b in pairwise(centres)]) if len(centres) >= 2 \
         else 6 * tol
     return _NumberColumns(cols, tol, spacing, min(s.x0 for s in nums))
 
@@ -687,7 +684,8 @@ def _headers(rows: _Rows, nc: _NumberColumns) -> _Headers:
                         and min(g.x1, f.x1) - max(g.x0, f.x0) > 0] for f in data_head}
     near_gaps = {id(f): min(g.top for g in b) - f.bottom for f in data_head if (b := below_of[id(f)])}
     wrap_gap = statistics.median(near_gaps.values()) if near_gaps else 0.0
-    leaves, groups = [], []
+    leaves: list[_Seg] = []
+    groups: list[_Seg] = []
     for f in data_head:
         # a group header has other headers under it: several side by side, or one further down than
         # the wrapped next line of the same cell would be
@@ -764,7 +762,7 @@ def _geometry(rows: _Rows, cols: list[list[float]], tol: float) -> _UnruledGeome
     vx = [st[0].x0 for st in rows.vertical]
     starts = _cluster([s.x0 for s in label_segs] + vx, 4.0)
     counts = [sum(1 for x0 in [s.x0 for s in label_segs] + vx * 2 if abs(x0 - x) <= 4.0) for x in starts]
-    starts = [x for x, n in zip(starts, counts) if n >= 2 or x == starts[0]] if starts else []
+    starts = [x for x, n in zip(starts, counts, strict=True) if n >= 2 or x == starts[0]] if starts else []
     return _UnruledGeometry(cols, data_x0, starts, label_segs, text_rows)
 
 
@@ -846,7 +844,7 @@ def _place_labels(pl: _Placement, rows: _Rows, geo: _UnruledGeometry, nlab: int,
     for s in geo.label_segs:
         by_sub.setdefault(geo.label_col(s.x0), []).append(s)
     blocks: list[tuple[int, list[_Seg]]] = []
-    row_gaps = [lines[b].top - lines[a].bottom for a, b in zip(rows.rows, rows.rows[1:])]
+    row_gaps = [lines[b].top - lines[a].bottom for a, b in pairwise(rows.rows)]
     row_gap = statistics.median(row_gaps) if row_gaps else 0.0
     for k, ss in by_sub.items():
         ss.sort(key=lambda s: s.top)
@@ -878,7 +876,7 @@ def _place_labels(pl: _Placement, rows: _Rows, geo: _UnruledGeometry, nlab: int,
         # do not run into the next block of the same sub-column or a filled cell to the right
         nxt = [p[0] for p in placed if p[2] == c0 and p[0] > r0]
         if nxt:
-            r1 = min(r1, min(nxt))
+            r1 = min(r1, *nxt)
         while c1 - 1 > c0 and any((r, c1 - 1) in pl.taken for r in range(r0, r1)):
             c1 -= 1
         pl.add(r0, r1, c0, c1, [c for s in blk for c in s.chars])
@@ -893,7 +891,8 @@ def _unruled_grid(lines: list[_Line], page: int, carried: _Grid | None) -> _Grid
     hd = _headers(rows, nc)
     continues = carried is not None and not hd.leaves and bool(carried.data_cols)
     # a continuation page without its own header takes the columns of the part before
-    cols = [list(c) for c in carried.data_cols] if continues else _data_columns(nc, hd.leaves)
+    cols = ([list(c) for c in carried.data_cols] if continues and carried is not None
+            else _data_columns(nc, hd.leaves))
     geo = _geometry(rows, cols, nc.tol)
     nlab = geo.nlab(hd)
     # rows: header rows (group bands, then the leaf row), then body rows in order of position
@@ -903,7 +902,7 @@ def _unruled_grid(lines: list[_Line], page: int, carried: _Grid | None) -> _Grid
     nrows = nhead + len(body_keys)
     ncols = nlab + len(cols)
     lab_xs = (geo.starts if geo.starts else [min(s.x0 for s in hd.label)] if hd.label else [])
-    xs = lab_xs + [geo.data_x0] + geo.bounds + [cols[-1][1] + 1]
+    xs = [*lab_xs, geo.data_x0, *geo.bounds, cols[-1][1] + 1]
     pl = _Placement(page)
     _place_header(pl, hd, geo, nlab, bands, nhead)
     row_of_line = _place_body(pl, rows, geo, nlab, ncols, body_keys, nhead)
@@ -922,6 +921,15 @@ class _PageItems:
     lines: list[_Line]  # free text lines (outside tables), footers removed
     grids: list[_Grid]
     textless: bool = False  # no text layer on this page (a scanned page)
+
+
+class _RawPage(TypedDict):
+    """What pdfplumber gave for one page: its characters and rulings as pdfplumber's dicts."""
+
+    chars: list[dict]
+    objects: dict[str, list[dict]]  # "line", "rect", "curve"
+    width: float
+    height: float
 
 
 def _page_chars(page_chars: list[dict], width: float, height: float) -> list[_Char]:
@@ -964,7 +972,7 @@ def _strip_page_numbers(chars: list[_Char], page: int, height: float, grids: lis
     return [c for c in chars if id(c) not in drop] if drop else chars
 
 
-def _process_page(pno: int, raw: dict, rulings: bool) -> _PageItems:
+def _process_page(pno: int, raw: _RawPage, rulings: bool) -> _PageItems:
     chars = _page_chars(raw["chars"], raw["width"], raw["height"])
     found = _ruled_grids(*_edges(raw["objects"]), pno) if rulings and chars else []
     chars = _strip_page_numbers(chars, pno, raw["height"], found)
@@ -991,11 +999,11 @@ def _layout(pages: list[_PageItems]) -> _Layout:
         for ln in p.lines:
             for c in ln.chars:
                 sizes[round(c.size)] = sizes.get(round(c.size), 0) + 1
-    size = max(sizes, key=sizes.get) if sizes else 12.0
+    size = max(sizes, key=sizes.__getitem__) if sizes else 12.0
     body = [ln for p in pages for ln in p.lines if abs(ln.size - size) <= 1.5 and len(ln.chars) >= 10]
     if not body:
-        body = [ln for p in pages for ln in p.lines] or [None]
-    if body == [None]:
+        body = [ln for p in pages for ln in p.lines]
+    if not body:
         return _Layout(0.0, 600.0, size)
     lefts: dict[int, int] = {}
     rights: dict[int, int] = {}
@@ -1115,7 +1123,7 @@ def _find_unruled(pages: list[_PageItems], lay: _Layout) -> None:
             found.append(g)
             for k in range(s, e + 1):
                 keep[k] = False
-        p.lines = [ln for ln, k in zip(p.lines, keep) if k]
+        p.lines = [ln for ln, k in zip(p.lines, keep, strict=True) if k]
         p.grids += found
         last_grid = max(p.grids, key=lambda g: g.bottom, default=None)
         ends_page = last_grid is not None and not last_grid.ruled and \
@@ -1126,23 +1134,22 @@ def _find_unruled(pages: list[_PageItems], lay: _Layout) -> None:
 def _assemble(pages: list[_PageItems], path: str) -> Document:
     _find_unruled(pages, _layout(pages))
     lay = _layout(pages)  # again, now that table text is out of the body lines
-    # reading-order items per page: ('line', _Line) / ('grid', _Grid)
-    items: list[tuple[str, object]] = []
+    # reading-order items per page (lines before grids at the same top)
+    items: list[_Line | _Grid] = []
     prev_grid_last = False
     for p in pages:
-        page_items = sorted([(ln.top, "line", ln) for ln in p.lines] + [(g.top, "grid", g) for g in p.grids],
-                            key=lambda t: t[0])
-        for k, (_, kind, obj) in enumerate(page_items):
-            if kind == "grid" and k == 0 and prev_grid_last and items and items[-1][0] == "grid":
-                prev: _Grid = items[-1][1]  # type: ignore[assignment]
-                g: _Grid = obj  # type: ignore[assignment]
-                if prev.row_pages[-1] == p.page - 1 and _compatible(prev, g):
-                    items[-1] = ("grid", _merge_grids(prev, g))
-                    continue
-            items.append((kind, obj))
-        prev_grid_last = bool(page_items) and page_items[-1][1] == "grid"
+        page_items: list[_Line | _Grid] = sorted([*p.lines, *p.grids], key=lambda it: it.top)
+        for k, obj in enumerate(page_items):
+            prev = items[-1] if items else None
+            # a grid opening the page may continue the grid that closed the page before
+            if (isinstance(obj, _Grid) and k == 0 and prev_grid_last and isinstance(prev, _Grid)
+                    and prev.row_pages[-1] == p.page - 1 and _compatible(prev, obj)):
+                items[-1] = _merge_grids(prev, obj)
+                continue
+            items.append(obj)
+        prev_grid_last = bool(page_items) and isinstance(page_items[-1], _Grid)
 
-    blocks: list = []
+    blocks: list[Block] = []
     meta: dict[str, tuple[str, str, str]] = {}
     line_no = 0
     table_no = 0
@@ -1154,29 +1161,28 @@ def _assemble(pages: list[_PageItems], path: str) -> Document:
         if para:
             text = _join_lines([ln.text for ln in para])
             limits.add_block(len(text))
+            assert para_loc is not None  # set whenever a paragraph's first line is taken
             blocks.append(Paragraph(text=text, location=para_loc))
         para, para_loc = [], None
 
     # the title: leading lines of page 1 in a bigger type than the body
     title_lines: list[_Line] = []
-    for kind, obj in items:
-        if kind != "line" or obj.page != pages[0].page:  # type: ignore[union-attr]
+    for ln in items:
+        if not isinstance(ln, _Line) or ln.page != pages[0].page:
             break
-        ln = obj  # type: ignore[assignment]
         if ln.size >= 1.15 * lay.size and (not title_lines or (
                 abs(ln.size - title_lines[0].size) <= 1.0 and ln.top - title_lines[-1].bottom <= 1.5 * ln.size)):
-            title_lines.append(ln)  # type: ignore[arg-type]
+            title_lines.append(ln)
         else:
             break
     if not title_lines:
         # same-size title: centred lines at the top of page 1 that name a report
         mid = (lay.left + lay.right) / 2
-        for kind, obj in items:
-            if kind != "line" or obj.page != pages[0].page:  # type: ignore[union-attr]
+        for ln in items:
+            if not isinstance(ln, _Line) or ln.page != pages[0].page:
                 break
-            ln = obj  # type: ignore[assignment]
             if ln.x0 > lay.left + 1.5 * ln.size and abs((ln.x0 + ln.x1) / 2 - mid) <= 2 * ln.size:
-                title_lines.append(ln)  # type: ignore[arg-type]
+                title_lines.append(ln)
             else:
                 break
         if "报告" not in "".join(ln.text for ln in title_lines):
@@ -1186,18 +1192,17 @@ def _assemble(pages: list[_PageItems], path: str) -> Document:
         meta["title"] = (title, "pdf-title-lines", "\n".join(ln.text for ln in title_lines))
 
     prev_line: _Line | None = None
-    for kind, obj in items:
-        if kind == "grid":
+    for item in items:
+        if isinstance(item, _Grid):
             flush()
             prev_line = None
-            g: _Grid = obj  # type: ignore[no-redef]
             line_no += 1
-            limits.add_block(sum(len(c.text) for c in g.cells))
-            blocks.append(_to_table(g, table_no, line_no))
-            line_no += g.nrows - 1
+            limits.add_block(sum(len(c.text) for c in item.cells))
+            blocks.append(_to_table(item, table_no, line_no))
+            line_no += item.nrows - 1
             table_no += 1
             continue
-        ln: _Line = obj  # type: ignore[no-redef]
+        ln = item
         line_no += 1
         if ln in title_lines:
             if ln is title_lines[0]:
@@ -1231,7 +1236,8 @@ def _compatible(a: _Grid, b: _Grid) -> bool:
     if a.ruled and b.ruled:
         return abs(a.x0 - b.x0) <= 4.0 and abs(a.x1 - b.x1) <= 4.0
     if not a.ruled and not b.ruled:
-        return b.continues or (a.ncols == b.ncols and all(abs(x - y) <= 8.0 for x, y in zip(a.xs[1:], b.xs[1:])))
+        return b.continues or (a.ncols == b.ncols
+                               and all(abs(x - y) <= 8.0 for x, y in zip(a.xs[1:], b.xs[1:], strict=True)))
     return False
 
 
@@ -1240,9 +1246,7 @@ def _starts_paragraph(prev: _Line, ln: _Line, lay: _Layout) -> bool:
         return True
     if abs(ln.size - prev.size) > 1.5:
         return True
-    if ln.page == prev.page and ln.top - prev.bottom > 1.3 * max(ln.size, prev.size):
-        return True
-    return False
+    return ln.page == prev.page and ln.top - prev.bottom > 1.3 * max(ln.size, prev.size)
 
 
 def _to_table(g: _Grid, table_no: int, first_line: int) -> Table:
@@ -1362,7 +1366,7 @@ def _read_pages(data: bytes, path: str, max_pages: int, rulings: bool, budget: l
         pdf = pdfplumber.open(io.BytesIO(data))
     except MemoryError:
         raise
-    except Exception as e:
+    except Exception as e:  # noqa: BLE001 - a reader boundary: any library failure becomes one InputError
         raise _library_error(e, path) from None
     try:
         try:
@@ -1371,7 +1375,7 @@ def _read_pages(data: bytes, path: str, max_pages: int, rulings: bool, budget: l
             npages = len(pdf.pages)
         except (InputError, MemoryError):
             raise
-        except Exception as e:
+        except Exception as e:  # noqa: BLE001 - a reader boundary: any library failure becomes one InputError
             raise _library_error(e, path, "页面结构", "in the page structure ") from None
         if npages > max_pages:
             raise InputError("pdf-too-large", f"{path} 有 {npages} 页，超过上限 {max_pages} 页，不像是一份年度报告",
@@ -1380,7 +1384,7 @@ def _read_pages(data: bytes, path: str, max_pages: int, rulings: bool, budget: l
             raise _corrupt(path, "没有任何页面", "has no pages")
         try:
             raw_meta = dict(pdf.metadata or {})
-        except Exception:  # a damaged information dictionary does not make the pages unreadable
+        except Exception:  # noqa: BLE001 - a damaged information dictionary leaves the pages readable
             raw_meta = {}
         pages: list[_PageItems] = []
         n_chars = unmapped = 0
@@ -1388,12 +1392,12 @@ def _read_pages(data: bytes, path: str, max_pages: int, rulings: bool, budget: l
             budget.where = f"第 {k} 页|page {k}"
             budget.check()
             try:
-                raw = {"chars": page.chars, "objects": {key: page.objects.get(key, []) for key in
+                raw: _RawPage = {"chars": page.chars, "objects": {key: page.objects.get(key, []) for key in
                                                         ("line", "rect", "curve")},
                        "width": float(page.width), "height": float(page.height)}
             except MemoryError:
                 raise
-            except Exception as e:
+            except Exception as e:  # noqa: BLE001 - a reader boundary: any library failure becomes one InputError
                 raise _library_error(e, path, f"第 {k} 页", f"on page {k} ") from None
             page_chars = [c for c in raw["chars"] if (c.get("text") or "").strip()]
             n_chars += len(page_chars)

@@ -114,7 +114,7 @@ class _Vetter:
             return self.doc.getobj(x.objid) if isinstance(x, PDFObjRef) else x
         except RefCycle:
             raise
-        except Exception:  # a dangling or unparsable reference: pdfminer treats it as absent too
+        except Exception:  # noqa: BLE001 - a dangling or unparsable reference: pdfminer treats it as absent too
             return None
 
     def resolve_id(self, objid: int):
@@ -122,7 +122,7 @@ class _Vetter:
             return self.doc.getobj(objid)
         except RefCycle:
             raise
-        except Exception:
+        except Exception:  # noqa: BLE001 - as in resolve(): an unreadable object counts as absent
             return None
 
     def dict_of(self, x) -> dict:
@@ -168,7 +168,7 @@ class _Vetter:
                     raise self.too_large(f"有 {MAX_OBJECTS:,} 个以上对象", f"more than {MAX_OBJECTS:,} objects")
                 try:
                     strmid = xref.get_pos(objid)[0]
-                except Exception:  # an xref entry that points nowhere: pdfminer skips it too
+                except Exception:  # noqa: BLE001 - an xref entry that points nowhere: pdfminer skips it too
                     continue
                 if strmid is not None:
                     strmids.add(strmid)
@@ -190,7 +190,7 @@ class _Vetter:
             limits.check_time()
             try:
                 obj = self.doc.getobj(objid)
-            except Exception:  # RefCycle included: pdfminer reaching it gets the same error
+            except Exception:  # noqa: BLE001 - RefCycle included: pdfminer reaching it gets the same error
                 continue
             if isinstance(obj, PDFStream) and id(obj) not in self.vetted and obj.get("Subtype") is not LIT("Image"):
                 self.vetted.add(id(obj))
@@ -234,7 +234,7 @@ class _Vetter:
         """Without a usable page tree pdfminer takes every object of type Page: so do we."""
         from pdfminer.psparser import LIT
 
-        out = []
+        out: list[tuple[dict, dict]] = []
         for objid in ids:
             limits.check_time()
             obj = self.resolve_id(objid)
@@ -289,7 +289,8 @@ class _Vetter:
                 if form is None or form.get("Subtype") is not LIT("Form"):
                     continue
                 if depth >= MAX_FORM_DEPTH:
-                    raise self.too_large(f"表单对象嵌套超过 {MAX_FORM_DEPTH} 层", f"forms nest deeper than {MAX_FORM_DEPTH}")
+                    raise self.too_large(f"表单对象嵌套超过 {MAX_FORM_DEPTH} 层",
+                                         f"forms nest deeper than {MAX_FORM_DEPTH}")
                 w, t = self.form(form, resources, depth + 1)
                 work += count * w
                 text += count * t
@@ -358,7 +359,7 @@ def _decoded_len(stream, cap: int) -> int:
         filters = stream.get_filters()
     except RefCycle:
         raise
-    except Exception:  # undecipherable or unreadable filters: pdfminer will not get far either
+    except Exception:  # noqa: BLE001 - undecipherable or unreadable filters: pdfminer will not get far either
         return len(data)
     for k, (f, _params) in enumerate(filters):
         if f in LITERALS_FLATE_DECODE:
@@ -378,7 +379,7 @@ def _decoded_len(stream, cap: int) -> int:
         elif f in LITERALS_ASCII85_DECODE or f in LITERALS_ASCIIHEX_DECODE:
             try:  # these only shrink
                 data = ascii85decode(data) if f in LITERALS_ASCII85_DECODE else asciihexdecode(data)
-            except Exception:
+            except Exception:  # noqa: BLE001 - malformed data: the size so far is the estimate
                 return len(data)
         else:  # image codecs and the like: pdfminer leaves those bytes as they are
             break
@@ -427,7 +428,7 @@ def _lzw(data: bytes, cap: int) -> bytes:
             size += len(piece)
             if size > cap:
                 break
-    except Exception:
+    except Exception:  # noqa: BLE001 - a broken LZW stream: what decoded before the break is the estimate
         pass
     return b"".join(out)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..document import Document, Paragraph
+from ..document import Block, Document, Paragraph
 from ..errors import InputError
 from ..model import Location
 from . import limits
@@ -16,10 +16,13 @@ from .encoding import decode
 
 MAX_LINES = 200_000  # a text report has a few thousand lines
 
-_HEADER_KEY = re.compile(r"^\s*(标题|发布时间|发布日期|公开日期|发文日期|文号|发布机构|信息来源|栏目|原文链接|本地目录|来源)\s*[:：]\s*(.*)$")
+_HEADER_KEY = re.compile(r"^\s*(标题|发布时间|发布日期|公开日期|发文日期|文号|发布机构"
+                         r"|信息来源|栏目|原文链接|本地目录|来源)\s*[:：]\s*(.*)$")
 _BODY_MARK = re.compile(r"^=+\s*正文\s*=+\s*$")
 # A line that is only a page number: "-3-", "— 5 —", "第 3 页", "3 / 12"
-_FOOTER_LINE = re.compile(r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
+_FOOTER_LINE = re.compile(r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]"
+                          r"|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
+                          r"|\d{1,3}\s*/\s*\d{1,3})\s*$")
 
 
 class TextReader:
@@ -46,7 +49,7 @@ def lines_to_document(text: str, path: str, fmt: str) -> Document:
     lines = text.split("\n")
     meta: dict[str, tuple[str, str, str]] = {}
     start = _crawler_header(lines, meta)
-    blocks = []
+    blocks: list[Block] = []
     for n, line in enumerate(lines[start:], start=start + 1):
         limits.check_time()
         if not line.strip() or _FOOTER_LINE.match(line):

@@ -161,7 +161,7 @@ def _free_cuts(tokens: list[Token], n: int, limit: int, budget: StepBudget) -> l
         shortest = max(1, L - at - (parts_left - 1) * MAX_PART)
         widths = [w for w in range(shortest, min(MAX_PART, L - at - (parts_left - 1)) + 1) if values[at][w] >= 0]
         for w in reversed(widths):  # the stack pops the shortest first
-            stack.append((at + w, cuts + (at + w,)))
+            stack.append((at + w, (*cuts, at + w)))
     return sols
 
 
@@ -228,7 +228,7 @@ def _parts_summing_to(digits: str, values: list[list[int]], p: int, end: int, k:
                 nxt = x + width if forward else x
                 if not _can_add_up(total - acc_sum - v, abs(nxt - stop), n_left - 1 + others):
                     continue
-                stack.append((nxt, n_left - 1, acc_sum + v, cuts + (nxt,) if forward else (at,) + cuts))
+                stack.append((nxt, n_left - 1, acc_sum + v, (*cuts, nxt) if forward else (at, *cuts)))
         return out
 
     left = halves(p, end, k_left, True)
@@ -236,7 +236,7 @@ def _parts_summing_to(digits: str, values: list[list[int]], p: int, end: int, k:
     for meet, found in halves(end, p, k - k_left, False).items():
         for sum_, cuts in found:
             right.setdefault(meet, {}).setdefault(sum_, []).append(cuts)
-    joined = sorted((p,) + lc + rc for meet, found in left.items() for sum_, lc in found
+    joined = sorted((p, *lc, *rc) for meet, found in left.items() for sum_, lc in found
                     for rc in right.get(meet, {}).get(total - sum_, ()))
     # cut points ascending = shortest first part first, as a left-to-right search finds them
     return [[digits[x:y] for x, y in pairwise(c)] for c in joined]
