@@ -293,3 +293,19 @@ def test_not_a_report_is_skipped_without_a_cascade(tmp_path):
     # ignoring P109 checks the file anyway (then the cascade is the user's choice)
     forced = check(tmp_path / "minutes.txt", config=Config(), ignore=["P109"])
     assert forced.files[0].status == "checked" and forced.files[0].findings
+
+
+def test_a_page_with_only_the_report_title_is_listed_with_score_zero(tmp_path):
+    # P110 is fatal with fatal_outcome "zero": nothing else runs, but the file is a (failed) report,
+    # not a skipped non-report — a supervisor must see it among the results and in the mean score
+    (tmp_path / "empty.txt").write_text("标题: 示例县人民政府2023年政府信息公开工作年度报告\n"
+                                        "==================== 正文 ====================\n"
+                                        "示例县人民政府2023年政府信息公开工作年度报告\n", encoding="utf-8")
+    write(tmp_path / "r.json", valid_report())
+    run = check(tmp_path, config=Config())
+    empty = next(fr for fr in run.files if fr.path.endswith("empty.txt"))
+    assert empty.status == "checked" and empty.skipped is None and empty.score == 0.0
+    assert [f.rule for f in empty.findings] == ["P110"]
+    assert "示例县人民政府2023年政府信息公开工作年度报告" in empty.findings[0].message
+    s = run.summary
+    assert s["files_checked"] == 2 and s["files_skipped"] == 0 and s["score"] == 50.0 and s["exit_code"] == 1

@@ -144,6 +144,8 @@ def test_fatal_needs_error_severity_in_the_catalogue():
     assert RuleMeta(severity="error", **base).fatal
     with pytest.raises(ValidationError, match="only an error rule can be fatal"):
         RuleMeta(severity="warning", **base)
+    with pytest.raises(ValidationError, match="fatal_outcome applies to a fatal rule only"):
+        RuleMeta(severity="error", **{**base, "fatal": False}, fatal_outcome="zero")
 
 
 # --------------------------------------------------------------------------- what is missing costs its share

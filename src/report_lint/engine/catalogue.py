@@ -100,6 +100,10 @@ class RuleMeta(BaseModel):
     # An error finding of a fatal rule means the document could not be assessed at all (e.g. no report
     # content in the file): the file's score is then 0 ("fatal ⇒ 0", docs/scoring.md).
     fatal: bool = False
+    # What a fatal error does with the file: "skip" — it is not a report (a notice, a column page) and is
+    # left out of the statistics; "zero" — it is a report that cannot be assessed (a page titled as the
+    # report whose body is empty) and is listed with this finding alone and score 0.
+    fatal_outcome: Literal["skip", "zero"] = "skip"
     message_zh: str
     message_en: str
     variants: dict[str, MessageVariant] = Field(default_factory=dict)
@@ -138,6 +142,8 @@ class RuleMeta(BaseModel):
             raise ValueError("a rule resting on evidence grade M (unconfirmed) must be warning or info, not error")
         if self.fatal and self.severity != "error":
             raise ValueError("only an error rule can be fatal")
+        if self.fatal_outcome != "skip" and not self.fatal:
+            raise ValueError("fatal_outcome applies to a fatal rule only (fatal = true)")
         return self
 
     @property
@@ -386,7 +392,12 @@ def render_rule_doc(rule: RuleMeta, lang: str = "zh", *, redirected_from: Iterab
         ("起始版本" if zh else "Since", rule.since),
     ]
     if rule.fatal:
-        rows.append(("致命" if zh else "Fatal", "是：出现即得分为 0" if zh else "yes: the score is 0 when it fires"))
+        if rule.fatal_outcome == "skip":
+            rows.append(("致命" if zh else "Fatal", "是：出现即视为不是年度报告，跳过且不计入统计" if zh
+                         else "yes: when it fires the file is not a report and is skipped (left out of the statistics)"))
+        else:
+            rows.append(("致命" if zh else "Fatal", "是：出现即得分为 0，只列出本条" if zh
+                         else "yes: when it fires the file scores 0 with this finding alone"))
     if rule.tags:
         rows.append(("标签" if zh else "Tags", ", ".join(rule.tags)))
     old = sorted(redirected_from)

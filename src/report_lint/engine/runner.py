@@ -398,7 +398,8 @@ class Engine:
         findings.sort(key=_finding_order)
         base: dict[str, Any] = dict(path=path, template=meta.template, year=meta.year, organ=meta.organ,
                                     sha256=report.source.sha256, internal_errors=problems, report=report)
-        if outcome.fatal is not None:
+        stopped_by = by_id.get(outcome.fatal) if outcome.fatal is not None else None
+        if outcome.fatal is not None and (stopped_by is None or stopped_by.meta.fatal_outcome == "skip"):
             why = next((f for f in findings if f.rule == outcome.fatal and f.severity == "error"), None)
             head = "不是年度报告，已跳过" if self.lang == "zh" else "not a report, skipped"
             detail = why.message if why is not None else ""

@@ -251,8 +251,14 @@ def recognise_report(doc: Document, source: Source, extra_templates: tuple[str, 
         return len(getattr(tables, key) or {}) * 2 >= len(spec.row_columns() if spec.layout == "rows" else spec.rows)
 
     # No part heading and only scraps of tables (a README quoting labels, a notice citing rows): not a report.
+    # A file titled as the report with nothing of it inside (a crawled page whose body is an image or an
+    # attachment) is a report that cannot be assessed, not "no report": it is listed, scored 0.
     if not headings and not any(mostly_read(k) for k in chosen):
-        problems.append(make_problem("no-report", section_tpl))
+        if meta.title and meta.title.endswith(("年度报告", "年报")):
+            where = meta.provenance["title"].location if "title" in meta.provenance else None
+            problems.append(make_problem("empty-report", section_tpl, report_title=meta.title, location=where))
+        else:
+            problems.append(make_problem("no-report", section_tpl))
     report = Report(source=source, meta=meta, sections=sections, tables=tables, paragraphs=paragraphs,
                     problems=problems, table_locations=table_locations, table_templates=table_templates,
                     mixed_labels=mixed)
