@@ -160,3 +160,33 @@ def test_parse_problems_are_worded_once_per_run(monkeypatch):
     monkeypatch.setattr(P, "_hits", counted)
     assert "P103" in {f.rule for f in engine.run_report(r).findings}
     assert len(calls) == 1  # ten P rules, one wording of the problems
+
+
+# --------------------------------------------------------------------------- reader registry
+
+def test_reader_registry_matches_the_readers():
+    """detect_format knows each reader's extensions and a byte string its sniff needs without importing
+    it; both agree with the readers themselves."""
+    import report_lint.readers as R
+
+    assert set(R.EXTENSIONS) == set(R._MODULES)
+    for name in R._MODULES:
+        assert R.EXTENSIONS[name] == R.reader(name).extensions, name
+    heads = [b"%PDF-1.7\n", b"PK\x03\x04word/[Content_Types].xml", b"<html>", "一、总体情况".encode(), b"PK\x03\x04"]
+    for name, needle in R.SNIFF_NEEDS.items():
+        for head in heads:
+            if R.reader(name).sniff(head):
+                assert needle in head, (name, head)
+            assert R.reader(name).sniff(head.replace(needle, b"")) is False, (name, head)
+
+
+def test_text_file_does_not_import_the_binary_readers():
+    import subprocess
+    import sys
+
+    code = ("import sys; from report_lint.readers import detect_format\n"
+            "assert detect_format('a.txt', '一、总体情况'.encode()) == 'txt'\n"
+            "assert detect_format('a.md', b'# x') == 'md'\n"
+            "print(sorted(m for m in sys.modules if m in ('report_lint.readers.pdf', 'report_lint.readers.docx')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
