@@ -190,3 +190,44 @@ def test_text_file_does_not_import_the_binary_readers():
             "print(sorted(m for m in sys.modules if m in ('report_lint.readers.pdf', 'report_lint.readers.docx')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# --------------------------------------------------------------------------- message templates
+
+def _vformat(template, args, lang):
+    from report_lint.messages import _SafeFormatter
+
+    try:
+        return _SafeFormatter(lang).vformat(template, (), dict(args))
+    except (ValueError, IndexError, KeyError, AttributeError):
+        return template
+    except Exception as e:  # noqa: BLE001 - the same error either way
+        return type(e)
+
+
+def _render(template, args, lang):
+    from report_lint.messages import render_message
+
+    try:
+        return render_message(template, args, lang)
+    except Exception as e:  # noqa: BLE001
+        return type(e)
+
+
+def test_message_plan_renders_as_vformat():
+    """render_message's pre-cut templates give what string.Formatter.vformat gives, for every catalogue
+    message and for the odd shapes a plugin may write."""
+    engine = build_engine()
+    templates = {t for r in engine.rules for m in [r.meta, *r.meta.variants.values()]
+                 for t in (m.message_zh, m.message_en)}
+    templates |= {"{a:已去掉|未去掉}", "{a:.1f}件", "{a!r}", "{0}", "{}", "{a.b}", "{a[0]}", "{{a}} {a}", "{a:{b}}",
+                  "{", "}", "a}b", "{a:>5}", "{missing:x}", "{名称}", "", "{a:%}"}
+    values = [None, True, False, 0, 20.0, 1.5, -3, "文本", ["甲", "乙"], {"b", "a"}, (1, 2.0), float("nan")]
+    names = ["a", "b", "名称"]
+    for t in templates:
+        for i, v in enumerate(values):
+            args = {n: values[(i + k) % len(values)] for k, n in enumerate(names)} | {"a": v}
+            for lang in ("zh", "en"):
+                assert _render(t, args, lang) == _vformat(t, args, lang), (t, args, lang)
+        for lang in ("zh", "en"):
+            assert _render(t, {}, lang) == _vformat(t, {}, lang), t
