@@ -81,9 +81,10 @@ def _plan(template: str) -> tuple[tuple[str, str | None, str], ...] | None:
         return None
     plan = []
     for literal, field, spec, conversion in parts:
+        spec = spec or ""
         if field is not None and (not field.isidentifier() or conversion or "{" in spec or "}" in spec):
             return None
-        plan.append((literal, field, spec or ""))
+        plan.append((literal, field, spec))
     return tuple(plan)
 
 
