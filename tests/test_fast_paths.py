@@ -160,3 +160,74 @@ def test_parse_problems_are_worded_once_per_run(monkeypatch):
     monkeypatch.setattr(P, "_hits", counted)
     assert "P103" in {f.rule for f in engine.run_report(r).findings}
     assert len(calls) == 1  # ten P rules, one wording of the problems
+
+
+# --------------------------------------------------------------------------- reader registry
+
+def test_reader_registry_matches_the_readers():
+    """detect_format knows each reader's extensions and a byte string its sniff needs without importing
+    it; both agree with the readers themselves."""
+    import report_lint.readers as R
+
+    assert set(R.EXTENSIONS) == set(R._MODULES)
+    for name in R._MODULES:
+        assert R.EXTENSIONS[name] == R.reader(name).extensions, name
+    heads = [b"%PDF-1.7\n", b"PK\x03\x04word/[Content_Types].xml", b"<html>", "一、总体情况".encode(), b"PK\x03\x04"]
+    for name, needle in R.SNIFF_NEEDS.items():
+        for head in heads:
+            if R.reader(name).sniff(head):
+                assert needle in head, (name, head)
+            assert R.reader(name).sniff(head.replace(needle, b"")) is False, (name, head)
+
+
+def test_text_file_does_not_import_the_binary_readers():
+    import subprocess
+    import sys
+
+    code = ("import sys; from report_lint.readers import detect_format\n"
+            "assert detect_format('a.txt', '一、总体情况'.encode()) == 'txt'\n"
+            "assert detect_format('a.md', b'# x') == 'md'\n"
+            "print(sorted(m for m in sys.modules if m in ('report_lint.readers.pdf', 'report_lint.readers.docx')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+# --------------------------------------------------------------------------- message templates
+
+def _vformat(template, args, lang):
+    from report_lint.messages import _SafeFormatter
+
+    try:
+        return _SafeFormatter(lang).vformat(template, (), dict(args))
+    except (ValueError, IndexError, KeyError, AttributeError):
+        return template
+    except Exception as e:  # noqa: BLE001 - the same error either way
+        return type(e)
+
+
+def _render(template, args, lang):
+    from report_lint.messages import render_message
+
+    try:
+        return render_message(template, args, lang)
+    except Exception as e:  # noqa: BLE001
+        return type(e)
+
+
+def test_message_plan_renders_as_vformat():
+    """render_message's pre-cut templates give what string.Formatter.vformat gives, for every catalogue
+    message and for the odd shapes a plugin may write."""
+    engine = build_engine()
+    templates = {t for r in engine.rules for m in [r.meta, *r.meta.variants.values()]
+                 for t in (m.message_zh, m.message_en)}
+    templates |= {"{a:已去掉|未去掉}", "{a:.1f}件", "{a!r}", "{0}", "{}", "{a.b}", "{a[0]}", "{{a}} {a}", "{a:{b}}",
+                  "{", "}", "a}b", "{a:>5}", "{missing:x}", "{名称}", "", "{a:%}"}
+    values = [None, True, False, 0, 20.0, 1.5, -3, "文本", ["甲", "乙"], {"b", "a"}, (1, 2.0), float("nan")]
+    names = ["a", "b", "名称"]
+    for t in templates:
+        for i, v in enumerate(values):
+            args = {n: values[(i + k) % len(values)] for k, n in enumerate(names)} | {"a": v}
+            for lang in ("zh", "en"):
+                assert _render(t, args, lang) == _vformat(t, args, lang), (t, args, lang)
+        for lang in ("zh", "en"):
+            assert _render(t, {}, lang) == _vformat(t, {}, lang), t

@@ -10,6 +10,7 @@ A boolean argument may choose between two wordings: `{dropped:已去掉|未去�
 from __future__ import annotations
 
 import string
+from functools import lru_cache
 from typing import Any
 
 
@@ -67,9 +68,36 @@ class _SafeFormatter(string.Formatter):
         return display(value, self.lang)
 
 
-def render_message(template: str, args: dict[str, Any], lang: str = "zh") -> str:
+_FORMATTERS = {"zh": _SafeFormatter("zh"), "en": _SafeFormatter("en")}
+
+
+@lru_cache(maxsize=2048)
+def _plan(template: str) -> tuple[tuple[str, str | None, str], ...] | None:
+    """The template cut into (literal text, field name, format spec) once per process, when every field
+    is a plain `{name}` or `{name:spec}` (string.Formatter's own parser); None sends it the general way."""
     try:
-        return _SafeFormatter(lang).vformat(template, (), dict(args or {}))
+        parts = list(string.Formatter().parse(template))
+    except ValueError:
+        return None
+    plan = []
+    for literal, field, spec, conversion in parts:
+        spec = spec or ""
+        if field is not None and (not field.isidentifier() or conversion or "{" in spec or "}" in spec):
+            return None
+        plan.append((literal, field, spec))
+    return tuple(plan)
+
+
+def render_message(template: str, args: dict[str, Any], lang: str = "zh") -> str:
+    fmt = _FORMATTERS.get(lang) or _SafeFormatter(lang)
+    kwargs = dict(args or {})
+    plan = _plan(template)
+    try:
+        if plan is not None:  # what vformat does for such a template, without parsing it on every call
+            return "".join(literal if field is None else
+                           literal + fmt.format_field(fmt.get_value(field, (), kwargs), spec)
+                           for literal, field, spec in plan)
+        return fmt.vformat(template, (), kwargs)
     except (ValueError, IndexError, KeyError, AttributeError):  # malformed template slipped through
         return template
 

@@ -9,7 +9,7 @@ import re
 import tomllib
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
@@ -82,17 +82,22 @@ class TableSpec(_Spec):
                 labels.setdefault((None, c.key), c.label)
         self._column_labels = labels
 
+    # Read from pydantic's private dict directly: `self._x` on a model goes through BaseModel.__getattr__
+    # (and a failed hasattr on the attribute's descriptor), several µs each, thousands of times a report.
+    def _derived(self) -> dict[str, Any]:
+        return cast(dict[str, Any], self.__pydantic_private__)
+
     def row_columns(self) -> list[tuple[RowSpec, tuple[ColumnSpec, ...]]]:
         """Every data row in order with the columns it carries."""
-        return list(self._row_columns)
+        return list(self._derived()["_row_columns"])
 
     def row_label(self, key: str) -> str | None:
         """The template's label of a row, or None when the table has no such row."""
-        return self._row_labels.get(key)
+        return self._derived()["_row_labels"].get(key)
 
     def column_label(self, key: str, row: str | None = None) -> str | None:
         """A column's label (in `row`, whose part may have its own columns), or None."""
-        return self._column_labels.get((row, key))
+        return self._derived()["_column_labels"].get((row, key))
 
 
 class SectionSpec(_Spec):
