@@ -394,7 +394,7 @@ def render_rule_doc(rule: RuleMeta, lang: str = "zh", *, redirected_from: Iterab
     if rule.fatal:
         if rule.fatal_outcome == "skip":
             rows.append(("致命" if zh else "Fatal", "是：出现即视为不是年度报告，跳过且不计入统计" if zh
-                         else "yes: when it fires the file is not a report and is skipped (left out of the statistics)"))
+                         else "yes: when it fires the file is not a report and is skipped (outside the statistics)"))
         else:
             rows.append(("致命" if zh else "Fatal", "是：出现即得分为 0，只列出本条" if zh
                          else "yes: when it fires the file scores 0 with this finding alone"))
