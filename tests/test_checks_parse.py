@@ -36,6 +36,7 @@ MADE = {
     "label-variant": dict(table="applications", row="denied_prohibited_by_law", written="2.其他法律行政止公开"),
     "table-not-found": dict(table="reviews", header_found=True),
     "no-report": {},
+    "empty-report": dict(report_title="示例县人民政府2023年政府信息公开工作年度报告"),
 }
 EXPECTED = {
     "extra-values": "表四数据行有 16 个数值（“0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 1”），但表格只有 15 个单元格；"
@@ -47,6 +48,8 @@ EXPECTED = {
     "label-variant": "表三“（三）2.其他法律行政法规禁止公开”行的标签写作“2.其他法律行政止公开”，与模板不一致，已按相近的写法识别",
     "table-not-found": "找到了表四 政府信息公开行政复议、行政诉讼情况的表头，但未能读出表中的数值，此表的各项核对未能进行",
     "no-report": "文件中没有找到政府信息公开工作年度报告的内容（既无六个部分的标题，也无统计表格）",
+    "empty-report": "标题为“示例县人民政府2023年政府信息公开工作年度报告”，但正文中没有年度报告的内容"
+                    "（既无六个部分的标题，也无统计表格）；正文可能以图片或附件发布",
 }
 
 
