@@ -275,14 +275,16 @@ class Spool:
         if self.directory is None:
             self.memory[index] = (report, outcome)
             return
-        try:  # the report as its model JSON (lossless, and 2-3× faster than pickling pydantic objects)
-            hits = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        # One pickle of both: reading it back costs about half of Report.model_validate_json (0.7 against
+        # 1.5 ms per corpus report), and phase 2 reads each spooled report up to twice. The folder is this
+        # run's own private temporary directory: nothing else writes what is unpickled here.
+        try:
+            blob = zlib.compress(pickle.dumps((report, outcome), protocol=pickle.HIGHEST_PROTOCOL), 1)
         except Exception:  # noqa: BLE001 - a plugin's hit may fail to pickle in any way: phase 2 parses again
             return
-        blob = zlib.compress(report.model_dump_json().encode("utf-8", "surrogatepass"), 1)
         tmp = os.path.join(self.directory, f"{index}.tmp{os.getpid()}")
         with open(tmp, "wb") as fh:
-            fh.write(len(blob).to_bytes(8, "little") + blob + hits)
+            fh.write(blob)
         os.replace(tmp, os.path.join(self.directory, f"{index}.spool"))
 
     def get(self, index: int) -> tuple[Report, Outcome] | None:
@@ -293,9 +295,8 @@ class Spool:
                 data = fh.read()
         except OSError:
             return None
-        n = int.from_bytes(data[:8], "little")
-        report = Report.model_validate_json(zlib.decompress(data[8:8 + n]))
-        return report, pickle.loads(data[8 + n:])
+        report, outcome = pickle.loads(zlib.decompress(data))
+        return report, outcome
 
 
 def _error(name: str, code: str, zh: str, en: str, lang: str, sha: str | None = None) -> FileResult:
