@@ -306,6 +306,8 @@ def test_a_page_with_only_the_report_title_is_listed_with_score_zero(tmp_path):
     empty = next(fr for fr in run.files if fr.path.endswith("empty.txt"))
     assert empty.status == "checked" and empty.skipped is None and empty.score == 0.0
     assert [f.rule for f in empty.findings] == ["P110"]
+    # only the fatal rules ran: no category but the filled share and parse quality claims a score
+    assert set(empty.categories) == {"coverage", "parse"} and empty.categories["coverage"] == 0.0
     assert "示例县人民政府2023年政府信息公开工作年度报告" in empty.findings[0].message
     s = run.summary
     assert s["files_checked"] == 2 and s["files_skipped"] == 0 and s["score"] == 50.0 and s["exit_code"] == 1

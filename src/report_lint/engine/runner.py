@@ -406,7 +406,8 @@ class Engine:
             if detail:
                 head += f"：{detail}" if self.lang == "zh" else f": {detail}"
             return FileResult(**base, skipped=Skipped(code="not-a-report", rule=outcome.fatal, message=head))
-        run_ids = set(outcome.rules)
+        # stopped by a fatal rule (P110), only the fatal rules ran: the other categories have no score
+        run_ids = {o.rule for o in outcome.outputs} if outcome.fatal is not None else set(outcome.rules)
         ran = [RuleRun(r.meta.id, r.meta.family, r.meta.weight, r.meta.fatal) for r in self.rules
                if r.meta.id in run_ids]
         sc = score_file(findings, ran, self.config.score.category_weights, report=report,
