@@ -108,7 +108,11 @@ def align(groups: list[Group], plans: list[RowPlan]) -> tuple[float, list[tuple[
     back: list[list[tuple[int, int, int] | None]] = [[None] * (n + 1) for _ in range(m + 1)]
     for i in range(m + 1):
         here = dp[i]
-        scores = [single_score(i, j) for j in range(n)] if i < m else []
+        scores: list[float | None]
+        if i < m and not groups[i].label and all(fits[i].values()):
+            scores = [-1.0 if blank[i] else 0.0] * n  # unlabelled and fitting every row: one score for all
+        else:
+            scores = [single_score(i, j) for j in range(n)] if i < m else []
         pair = i + 1 < m and groups[i + 1].label is None
         for j in range(n + 1):
             cur = here[j]
