@@ -64,7 +64,8 @@ def _row_layout(columns: tuple[ColumnSpec, ...],
 
 def make_cell(value: str, tok: Token | None, col: ColumnSpec, s: Stream, derived: str | None) -> Cell:
     if tok is not None:
-        loc = s.location(tok.start)
+        at, unit = tok.start, s.unit
+        loc = s.units[unit[at]] if 0 <= at < len(unit) else s.location(at)  # s.location, inlined: every cell
         kind = tok.kind
         if kind == "blank":
             return Cell(value=None, raw="", kind="blank", location=loc)
