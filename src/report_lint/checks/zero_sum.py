@@ -115,10 +115,17 @@ def build_instances(report: Report, table: str) -> tuple[TableSpec | None, list[
     out: list[Instance] = []
     columns = [c.key for c in spec.columns]
 
+    looked_up: dict[tuple[str, str], tuple[Ref, Cell | None, float, str]] = {}
+
     def term(row: str, col: str, label: str) -> Term:
-        cell = (data.get(row) or {}).get(col)
-        value, state = cell_state(cell)
-        return Term(Ref(table, row, col), label, cell, value, state)
+        # a cell stands in several equations (its row's and its column's): look it up once. Each Term
+        # is still its own object (imputation changes a term's value and state)
+        got = looked_up.get((row, col))
+        if got is None:
+            cell = (data.get(row) or {}).get(col)
+            got = looked_up[(row, col)] = (Ref(table, row, col), cell, *cell_state(cell))
+        ref, cell, value, state = got
+        return Term(ref, label, cell, value, state)
 
     row_names = {r: short_label(row_label(spec, r)) for r in _equation_rows(spec)}
 

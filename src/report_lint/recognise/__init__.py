@@ -141,7 +141,9 @@ def _read_tables(scan: Scan, tpls: tuple[Template, ...], order: list[Template],
             region = regions[tpl.id].get(key)
             if region is None:
                 continue
-            same = next((r for t, r in done if t.table(key) == tpl.table(key) and r.region == region), None)
+            # region first, and `is` before ==: comparing two table specs field by field is the dear part
+            same = next((r for t, r in done if r.region == region and
+                         (t.table(key) is tpl.table(key) or t.table(key) == tpl.table(key))), None)
             if same is not None:
                 done.append((tpl, replace(same, template=tpl.id)))
                 continue

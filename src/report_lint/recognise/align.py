@@ -107,27 +107,39 @@ def align(groups: list[Group], plans: list[RowPlan]) -> tuple[float, list[tuple[
     # a row, 1 gave row j one group, 2 two groups
     back: list[list[tuple[int, int, int] | None]] = [[None] * (n + 1) for _ in range(m + 1)]
     for i in range(m + 1):
-        here = dp[i]
-        scores = [single_score(i, j) for j in range(n)] if i < m else []
+        here, back_here = dp[i], back[i]
+        if i == m:  # the last line: only a missing row is left to step over
+            for j in range(n):
+                cur = here[j]
+                if cur != NEG and cur - 20.0 > here[j + 1]:
+                    here[j + 1] = cur - 20.0
+                    back_here[j + 1] = (i, j, 0)
+            break
+        scores: list[float | None]
+        if not groups[i].label and all(fits[i].values()):
+            scores = [-1.0 if blank[i] else 0.0] * n  # unlabelled and fitting every row: one score for all
+        else:
+            scores = [single_score(i, j) for j in range(n)]
         pair = i + 1 < m and groups[i + 1].label is None
+        # the rows this cell writes to, looked up once per group rather than once per move
+        nxt, back_nxt, skip, width = dp[i + 1], back[i + 1], skip_group[i], len(groups[i].tokens)
         for j in range(n + 1):
             cur = here[j]
             if cur == NEG:
                 continue
             if j < n and cur - 20.0 > here[j + 1]:  # row missing
                 here[j + 1] = cur - 20.0
-                back[i][j + 1] = (i, j, 0)
-            if i < m:
-                c = cur + skip_group[i]
-                if c > dp[i + 1][j]:
-                    dp[i + 1][j] = c
-                    back[i + 1][j] = (i, j, 0)
-            if i < m and j < n:
+                back_here[j + 1] = (i, j, 0)
+            c = cur + skip
+            if c > nxt[j]:
+                nxt[j] = c
+                back_nxt[j] = (i, j, 0)
+            if j < n:
                 sc = scores[j]
-                if sc is not None and cur + sc > dp[i + 1][j + 1]:
-                    dp[i + 1][j + 1] = cur + sc
-                    back[i + 1][j + 1] = (i, j, 1)
-                if pair and len(groups[i].tokens) < ncols_of[j]:
+                if sc is not None and cur + sc > nxt[j + 1]:
+                    nxt[j + 1] = cur + sc
+                    back_nxt[j + 1] = (i, j, 1)
+                if pair and width < ncols_of[j]:
                     sc = assign_score([i, i + 1], j)
                     if sc is not None and cur + sc > dp[i + 2][j + 1]:
                         dp[i + 2][j + 1] = cur + sc

@@ -149,6 +149,14 @@ def _date_of(m: re.Match, n: int, default_year: int | None = None) -> date | Non
     return None
 
 
+@lru_cache(maxsize=1)
+def _reply_dates_rx() -> re.Pattern:
+    # built once: assembling the pattern for every sentence cost more than searching with it
+    st = _st("reply_dates")
+    d = st["date"]
+    return rx(d + rf"[^。;]{{0,12}}?(?:{st['received']})[^。;]{{0,60}}?" + d + rf"[^。;]{{0,12}}?(?:{st['replied']})")
+
+
 # --------------------------------------------------------------------------- runs of narrative
 
 @lru_cache(maxsize=1)
@@ -319,10 +327,12 @@ def _slogan_spans(sentence: str) -> list[tuple[int, int]]:
 def tokens(sentence: str) -> list[Token]:
     """The counted figures of a sentence (normalised text)."""
     glued = phrasing()["numbers"]["word_before_numeral"]
-    slogans = _slogan_spans(sentence)
+    slogans: list[tuple[int, int]] | None = None  # looked for once a figure is there (most sentences hold none)
     out = []
     for m in _token_rx().finditer(sentence):
         raw, a = m.group("num"), m.start("num")
+        if slogans is None:
+            slogans = _slogan_spans(sentence)
         if any(x <= a < y for x, y in slogans):
             continue
         before = sentence[a - 1] if a > 0 else ""
@@ -495,7 +505,11 @@ class _Extractor:
             context, before = before, sent
             if any(x < s0 + len(sent) and s0 < y for x, y in skip):
                 continue  # an instruction left from the template states nothing
-            self.periods(run, s0, sent)
+            # Most sentences hold no digit, and a period, a time limit, the reply dates and a stale year
+            # are all written with digits (a period's Chinese year with 年): those readings need not run
+            digits = rx(r"\d").search(sent) is not None
+            if digits or "年" in sent:
+                self.periods(run, s0, sent)
             if len(sent) > MAX_SENTENCE or rx(phrasing()["numbers"]["table_text"]).search(sent):
                 continue
             first = len(self.facts)
@@ -505,9 +519,10 @@ class _Extractor:
             self.interpretation(run, s0, sent, first)
             self.fees(run, s0, plain)
             self.topics(run, s0, sent)
-            self.time_limits(run, s0, plain)
-            self.reply_dates(run, s0, plain)
-            self.stale_year(run, s0, sent)
+            if digits:
+                self.time_limits(run, s0, plain)
+                self.reply_dates(run, s0, plain)
+                self.stale_year(run, s0, sent)
 
     def placeholders(self, run: Run) -> list[tuple[int, int]]:
         st = _st("placeholder")
@@ -689,10 +704,7 @@ class _Extractor:
         st = _st("reply_dates")
         if "补正" in sent or rx(_st("time_limit")["not_a_limit"]).search(sent):
             return  # the clock restarts or stops (条例第三十条、第三十三条第二款)
-        d = st["date"]
-        pattern = rx(d + rf"[^。;]{{0,12}}?(?:{st['received']})[^。;]{{0,60}}?"
-                     + d + rf"[^。;]{{0,12}}?(?:{st['replied']})")
-        for m in pattern.finditer(sent):
+        for m in _reply_dates_rx().finditer(sent):
             g = m.groups()
             self.add(run, s0, sent, "reply_dates", st["label"], st["label_en"], m.start(), m.end(),
                      received={"year": int(g[0]) if g[0] else None, "month": int(g[1]), "day": int(g[2])},

@@ -63,13 +63,18 @@ def _row_layout(columns: tuple[ColumnSpec, ...],
 
 
 def make_cell(value: str, tok: Token | None, col: ColumnSpec, s: Stream, derived: str | None) -> Cell:
-    loc = s.location(tok.start) if tok is not None else None
-    if tok is not None and tok.kind == "blank":
-        return Cell(value=None, raw="", kind="blank", location=loc)
-    if tok is not None and tok.kind == "na":
-        return Cell(value=None, raw=tok.raw, kind="not_applicable", location=loc)
-    if tok is not None and tok.kind == "invalid":
-        return Cell(value=None, raw=tok.raw, kind="invalid", location=loc)
+    if tok is not None:
+        at, unit = tok.start, s.unit
+        loc = s.units[unit[at]] if 0 <= at < len(unit) else s.location(at)  # s.location, inlined: every cell
+        kind = tok.kind
+        if kind == "blank":
+            return Cell(value=None, raw="", kind="blank", location=loc)
+        if kind == "na":
+            return Cell(value=None, raw=tok.raw, kind="not_applicable", location=loc)
+        if kind == "invalid":
+            return Cell(value=None, raw=tok.raw, kind="invalid", location=loc)
+    else:
+        loc = None
     if value == "":
         return Cell(value=None, raw="", kind="blank", location=loc)
     v = _to_value(value, col.money)
@@ -137,6 +142,9 @@ class TableReader:
         self.template = template
         self.scan = scan
         self.s = scan.stream
+        # id(columns) -> (columns, their per-row equations): rows share their columns' tuple, and
+        # working the equations out again for every row cost more than cutting most rows
+        self._checks: dict[int, tuple[tuple[ColumnSpec, ...], list[tuple[tuple[int, ...], tuple[int, ...]]]]] = {}
 
     # -- shared
     def _groups(self, a: int, b: int, rows: list[RowSpec]) -> tuple[list[Group], list[tuple[int, int]], list[Anchor]]:
@@ -148,8 +156,7 @@ class TableReader:
         anchors_at: dict[int, Anchor] = {}
         spans = [(an.start, an.end) for an in anchors]
         for an in anchors:
-            for k in range(an.start, an.end):
-                blocked[k] = True
+            blocked[an.start:an.end] = [True] * (an.end - an.start)  # one slice, not a loop per character
             anchors_at[an.start] = an
         # each label once: a column label repeats on every row, and a repeat's spans would all be blocked
         headers = list(dict.fromkeys([c.label for _, cols in self.spec.row_columns() for c in cols] +
@@ -159,8 +166,7 @@ class TableReader:
             if any(blocked[x:y]):
                 continue
             spans.append((x, y))
-            for k in range(x, y):
-                blocked[k] = True
+            blocked[x:y] = [True] * (y - x)
         items = tokenize(self.s, a, b, blocked, self.scan.mask, frozenset(anchors_at))
         return group_tokens(items, anchors_at), spans, anchors
 
@@ -270,7 +276,7 @@ class TableReader:
             return RowReading(plan, tokens, [_values(tokens)])
         if len(tokens) > len(plan.columns):
             return RowReading(plan, tokens, [[]])  # an extra value: nothing to cut (_long_row)
-        layout = Layout(list(plan.columns), _row_layout(plan.columns, self.spec.equations))
+        layout = Layout(list(plan.columns), self._row_checks(plan.columns))
         if layout.checks and len(tokens) == len(plan.columns) - 1 and all(_one_value(t) for t in tokens) \
                 and not self.scan.splitter.split(tokens, layout).solutions:
             # One cell short, each token a number of its own, and no cut keeps the row's equations:
@@ -279,6 +285,12 @@ class TableReader:
             return RowReading(plan, tokens, [[]])
         cuts = self.scan.splitter.split_or_cut_freely(tokens, layout)
         return RowReading(plan, tokens, cuts.solutions or [[]], cuts.complete)
+
+    def _row_checks(self, columns: tuple[ColumnSpec, ...]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+        got = self._checks.get(id(columns))
+        if got is None or got[0] is not columns:
+            got = self._checks[id(columns)] = (columns, _row_layout(columns, self.spec.equations))
+        return list(got[1])
 
     def _label_variant(self, plan: RowPlan, groups: list[Group], gidx: list[int], reading: RowReading,
                        a: int) -> ParseProblem | None:
@@ -320,12 +332,13 @@ class TableReader:
 
     def _row_cells(self, reading: RowReading, values: list[str]) -> dict[str, Cell]:
         toks = reading.tokens
-        owner: list[int | None] = list(range(len(toks))) if reading.direct else _owners(toks, values)
+        direct = reading.direct
+        owner: list[int | None] = list(range(len(toks))) if direct else _owners(toks, values)
+        derived = None if direct else "split"
         cells = {}
         for k, col in enumerate(reading.plan.columns):
             at = owner[k] if owner else None
-            cells[col.key] = make_cell(values[k], toks[at] if at is not None else None, col, self.s,
-                                       None if reading.direct else "split")
+            cells[col.key] = make_cell(values[k], toks[at] if at is not None else None, col, self.s, derived)
         return cells
 
     def _split_note(self, split_rows: list[tuple[RowReading, list[str]]]) -> ParseProblem:

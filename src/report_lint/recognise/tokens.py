@@ -15,6 +15,8 @@ NA_TEXTS = {"/", "\\", "-", "--", "—", "——", "–", "无", "不适用", "/
 _NUM = re.compile(r"(增|减|\+|-|−)?(\d{1,64}(?:\.\d{1,16})?)(万元|元|件|项|个|%)?")  # bounded: linear on digit junk
 
 
+_NUM_FIRST = frozenset("增减+-−")  # what _NUM can start with besides a digit
+
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _ALNUM = re.compile(r"[0-9A-Za-z]")
 _DIGIT = re.compile(r"\d")
@@ -151,6 +153,8 @@ class _Tokenizer:
         """A number starting at i (sign, digits, unit), cut at whitespace, labels and footers; digits
         glued to ordinary text ("数据1", "2019年") are text. Returns where reading goes on, or None."""
         s, text, a, b = self.s, self.text, self.a, self.b
+        if not text[i].isdecimal() and text[i] not in _NUM_FIRST:
+            return None  # most text characters: no need to try the pattern (\d is what isdecimal() is)
         m = _NUM.match(text, i)
         if not (m and m.group(2) and _starts_value(s, text, i, m, self.blocked, a)):
             return None
