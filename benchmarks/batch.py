@@ -28,13 +28,13 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-EXTENSIONS = {".txt", ".html", ".htm", ".md"}
 
 
-def sources(corpus: Path) -> list[Path]:
-    """The corpus's complete text/HTML/Markdown reports (partial openings and READMEs left out)."""
-    return sorted(p for p in corpus.rglob("*") if p.suffix.lower() in EXTENSIONS and p.is_file()
-                  and "partial" not in p.parts and p.name.lower() != "readme.md")
+def sources(root: Path) -> list[Path]:
+    """The corpus's complete text/HTML/Markdown reports (run.py's corpus without PDF and Word)."""
+    from run import corpus  # benchmarks/run.py, beside this script
+
+    return [p for p in corpus(root) if p.suffix in (".txt", ".html", ".md")]
 
 
 def fill(folder: Path, files: list[Path], n: int) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 # ----------------------------------------------------------------------------------------------- PDF
 
-_FONT = [
+CJK_FONT = [  # objects 1-3 of every PDF written here and in test_reader_pdf.py: a CJK font
     (b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light-UniGB-UCS2-H /Encoding /UniGB-UCS2-H "
      b"/DescendantFonts [2 0 R] >>"),
     (b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) "
@@ -56,7 +56,7 @@ def one_page_pdf(content: bytes | None = None, *, page: bytes = b"/MediaBox [0 0
     if contents_obj is None:
         contents_obj = stream(content if content is not None else text_ops("正文"))
     objs = [
-        *_FONT,
+        *CJK_FONT,
         b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 4 0 R %s /Resources %s /Contents 6 0 R >>" % (page, resources),
         contents_obj,
@@ -129,7 +129,7 @@ _TEXT = b"<" + "正文内容".encode("utf-16-be").hex().encode() + b">"
 
 def _selfref_contents() -> bytes:
     objs = [
-        *_FONT,
+        *CJK_FONT,
         b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
         (b"<< /Type /Page /Parent 4 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 1 0 R >> >> "
          b"/Contents 6 0 R >>"),
@@ -140,12 +140,12 @@ def _selfref_contents() -> bytes:
 
 
 def _selfref_root() -> bytes:
-    objs = [*_FONT, b"<< /Type /Pages /Kids [] /Count 0 >>", b"5 0 R"]
+    objs = [*CJK_FONT, b"<< /Type /Pages /Kids [] /Count 0 >>", b"5 0 R"]
     return pdf_file(objs, 5)
 
 
 def _pages_doc(nodes: list[bytes]) -> bytes:
-    objs = [*_FONT, stream(text_ops("正文")), *nodes]  # 4 = contents, 5… = nodes
+    objs = [*CJK_FONT, stream(text_ops("正文")), *nodes]  # 4 = contents, 5… = nodes
     objs.append(b"<< /Type /Catalog /Pages 5 0 R >>")
     return pdf_file(objs, len(objs))
 
@@ -197,7 +197,7 @@ def _form_fanout(levels: int = 24, calls: int = 2) -> bytes:
 
 
 def _many_pages(n: int) -> bytes:
-    objs = [*_FONT, stream(text_ops("正文")), b""]  # 4 contents, 5 pages
+    objs = [*CJK_FONT, stream(text_ops("正文")), b""]  # 4 contents, 5 pages
     kids = []
     for _ in range(n):
         objs.append(b"<< /Type /Page /Parent 5 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 1 0 R >> >> "

@@ -18,13 +18,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
-    """Run every command in an empty directory (no config file above it) with the fixture plugin importable."""
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "report-lint.toml").write_text("", encoding="utf-8")  # stop discovery from reaching the repo
-    monkeypatch.syspath_prepend(str(FIXTURES))
-    monkeypatch.delenv("REPORT_LINT_DEBUG", raising=False)
+pytestmark = pytest.mark.usefixtures("cli_isolation")  # tests/conftest.py
 
 
 def model(path: Path, **kw) -> Path:

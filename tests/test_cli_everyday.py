@@ -19,13 +19,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 ENV = {**os.environ, "PYTHONPATH": str(FIXTURES)}
 
 
-@pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "report-lint.toml").write_text("", encoding="utf-8")  # stop discovery from reaching the repo
-    monkeypatch.syspath_prepend(str(FIXTURES))
-    monkeypatch.delenv("REPORT_LINT_DEBUG", raising=False)
-    monkeypatch.setenv("REPORT_LINT_CACHE_DIR", str(tmp_path / "cache"))
+pytestmark = pytest.mark.usefixtures("cli_isolation")  # tests/conftest.py
 
 
 def run(capsys, *argv):

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from hostile import CJK_FONT
 from report_lint.document import Document, Paragraph, Table
 from report_lint.errors import InputError
 from report_lint.readers import detect_format
@@ -249,15 +250,7 @@ def test_real_pdf_speed():
 def make_pdf(pages: list[list[tuple]], *, encrypt: bool = False, image_only: bool = False) -> bytes:
     """pages: lists of ('t', x, top, size, text) and ('l', x0, top0, x1, top1), in points from the
     top-left corner of an A4 page."""
-    objs: list[bytes] = [
-        (b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light-UniGB-UCS2-H /Encoding /UniGB-UCS2-H "
-         b"/DescendantFonts [2 0 R] >>"),
-        (b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) "
-         b"/Ordering (GB1) /Supplement 2 >> /FontDescriptor 3 0 R /DW 1000 /W [1 95 500] >>"),
-        (b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [0 -200 1000 900] /ItalicAngle 0 "
-         b"/Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >>"),
-        b"",  # the page tree, filled in below
-    ]
+    objs: list[bytes] = [*CJK_FONT, b""]  # objects 1-3: the font; 4: the page tree, filled in below
 
     def add(obj: bytes) -> int:
         objs.append(obj)

@@ -563,6 +563,40 @@ def _guess_hints(split: AmbiguousSplit, reading: dict, many: bool) -> tuple[str,
             f"rests on a guessed split, check against the original"))
 
 
+def _cause_hint(slip: tuple[str, str] | None, hint_zh: list[str], hint_en: list[str]) -> str:
+    """The cause of a correction, added to the hints: an extraction slip the digits show, or the source."""
+    if slip:
+        hint_zh.append(f"疑似文字提取或转换错误：{slip[0]}，请对照原件核实")
+        hint_en.append(f"looks like an extraction slip: {slip[1]}; check against the original")
+        return "extraction"
+    hint_zh.append("疑似原表填报错误")
+    hint_en.append("looks like an error in the source table")
+    return "source"
+
+
+def _closing_hints(spec: TableSpec, table: str, splits: list[AmbiguousSplit], insts: list[Instance],
+                   values: dict[Ref, float], many: bool, hint_zh: list[str], hint_en: list[str]) -> dict | None:
+    """The hints every arithmetic finding ends with: a run-together number that, cut another way, makes
+    the equations hold (returned as the finding's `guessed_split`; the finding is then only a possible
+    extraction error) or why no cut would; and blank cells counted as 0. `many`: the finding names
+    several equations (the wording says "these equations")."""
+    guessed = None
+    guess = _guessed_fit(splits, insts, values, table)
+    if guess:
+        split, reading = guess
+        z, e = _guess_hints(split, reading, many)
+        guessed = {"raw": split.raw, "fits": _reading_text(split, reading) if reading else None}
+    else:
+        z, e = _no_cut_fits(spec, splits, insts, many)
+    if z:
+        hint_zh.append(z)
+        hint_en.append(e)
+    if any(t.state in _EMPTY for i in insts for t in i.terms):
+        hint_zh.append("空白单元格按 0 计")
+        hint_en.append("blank cells counted as 0")
+    return guessed
+
+
 # --------------------------------------------------------------------------- the checks
 
 @dataclass
@@ -743,31 +777,13 @@ def _grouped_draft(report: Report, spec: TableSpec, table: str, data: dict, solu
     cause = "source"
     slip = (slip_evidence(report, spec, table, data, changes[0][0], values[changes[0][0]], changes[0][1])
             if len(changes) == 1 else None)
-    if slip:
-        cause = "extraction"
-        hint_zh.append(f"疑似文字提取或转换错误：{slip[0]}，请对照原件核实")
-        hint_en.append(f"looks like an extraction slip: {slip[1]}; check against the original")
-    else:
-        hint_zh.append("疑似原表填报错误")
-        hint_en.append("looks like an error in the source table")
+    cause = _cause_hint(slip, hint_zh, hint_en)
     severity: Severity | None = None
     extra: dict = {}
-    guess = _guessed_fit(splits, insts, values, table)
-    if guess:
-        split, reading = guess
+    guessed = _closing_hints(spec, table, splits, insts, values, True, hint_zh, hint_en)
+    if guessed is not None:
         cause, severity = "extraction-possible", "warning"
-        z, e = _guess_hints(split, reading, True)
-        hint_zh.append(z)
-        hint_en.append(e)
-        extra["guessed_split"] = {"raw": split.raw, "fits": _reading_text(split, reading) if reading else None}
-    else:
-        z, e = _no_cut_fits(spec, splits, insts, True)
-        if z:
-            hint_zh.append(z)
-            hint_en.append(e)
-    if any(t.state in _EMPTY for i in insts for t in i.terms):
-        hint_zh.append("空白单元格按 0 计")
-        hint_en.append("blank cells counted as 0")
+        extra["guessed_split"] = guessed
     first, new = changes[0]
     states = {t.ref: t.state for i in insts for t in i.terms}
     cells_zh, cells_en = _cells_text(spec, table, changes, values, states)
@@ -833,14 +849,7 @@ def _single_hit(report: Report, spec: TableSpec, table: str, data: dict, inst: I
                            + "; or ".join(_changes_text(spec, table, o, "en") for o in others[:2]) + ")")
             data_out["candidates"] = [_as_dicts(table, o) for o in [likely, *others]]
         data_out["suggestion"] = {"table": table, "row": ref.row, "column": ref.column, "value": new}
-        slip = slips[0]
-        if slip:
-            cause = "extraction"
-            hint_zh.append(f"疑似文字提取或转换错误：{slip[0]}，请对照原件核实")
-            hint_en.append(f"looks like an extraction slip: {slip[1]}; check against the original")
-        else:
-            hint_zh.append("疑似原表填报错误")
-            hint_en.append("looks like an error in the source table")
+        cause = _cause_hint(slips[0], hint_zh, hint_en)
         expected, actual = new, values[ref]
     else:
         anchor = _anchor(inst)
@@ -864,22 +873,10 @@ def _single_hit(report: Report, spec: TableSpec, table: str, data: dict, inst: I
             hint_en.append(f"no change of up to {MAX_FIX_CELLS} cells makes every equation hold; "
                            f"several figures need checking")
     severity: Severity | None = None
-    guess = _guessed_fit(splits, [inst], values, table)
-    if guess:
-        split, reading = guess
+    guessed = _closing_hints(spec, table, splits, [inst], values, False, hint_zh, hint_en)
+    if guessed is not None:
         cause, severity = "extraction-possible", "warning"
-        note_zh, note_en = _guess_hints(split, reading, False)
-        hint_zh.append(note_zh)
-        hint_en.append(note_en)
-        data_out["guessed_split"] = {"raw": split.raw, "fits": _reading_text(split, reading) if reading else None}
-    else:
-        note_zh, note_en = _no_cut_fits(spec, splits, [inst], False)
-        if note_zh:
-            hint_zh.append(note_zh)
-            hint_en.append(note_en)
-    if any(t.state in _EMPTY for t in inst.terms):
-        hint_zh.append("空白单元格按 0 计")
-        hint_en.append("blank cells counted as 0")
+        data_out["guessed_split"] = guessed
     data_out["cause"] = cause
     return Hit(
         rule,

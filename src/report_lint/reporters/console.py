@@ -275,49 +275,30 @@ def _summary(console: Console, run: RunResult, lang: str, hidden_notes: int = 0)
     zh = c.lang_key(lang) == "zh"
     n = {sev: (s.get("by_severity") or {}).get(sev, 0) for sev in c.SEVERITIES}
     files, unreadable, skipped = s.get("files", 0), s.get("files_unreadable", 0), s.get("files_skipped", 0)
+    # one layout for both languages: only the words and the punctuation differ
+    comma, semi, open_, close = ("，", "；", "（", "）") if zh else (", ", "; ", " (", ")")
+    extra = []
+    if unreadable:
+        extra.append((f"{unreadable} 个无法读取" if zh else f"{unreadable} unreadable", "red"))
+    if skipped:
+        extra.append((f"{skipped} 个不是年度报告（已跳过）" if zh else f"{skipped} not a report, skipped", "yellow"))
     line = Text()
     line.append("汇总：" if zh else "Summary: ", style="bold")
-    if zh:
-        line.append(f"共 {files} 个文件")
-        extra = []
-        if unreadable:
-            extra.append((f"{unreadable} 个无法读取", "red"))
-        if skipped:
-            extra.append((f"{skipped} 个不是年度报告（已跳过）", "yellow"))
-        if extra:
-            line.append("（")
-            for i, (text, style) in enumerate(extra):
-                if i:
-                    line.append("，")
-                line.append(text, style=style)
-            line.append("）")
-        line.append("；")
-        for i, sev in enumerate(c.SEVERITIES):
-            if i:
-                line.append("，")
-            line.append(f"{c.severity_label(sev, lang)} {n[sev]}", style=SEVERITY_STYLE[sev] if n[sev] else "")
-        line.append(f"；平均得分 {c.fmt_score(s.get('score'))}")
-    else:
-        line.append(f"{files} file{'s' if files != 1 else ''}")
-        extra = []
-        if unreadable:
-            extra.append((f"{unreadable} unreadable", "red"))
-        if skipped:
-            extra.append((f"{skipped} not a report, skipped", "yellow"))
-        if extra:
-            line.append(" (")
-            for i, (text, style) in enumerate(extra):
-                if i:
-                    line.append(", ")
-                line.append(text, style=style)
-            line.append(")")
-        line.append("; ")
-        for i, sev in enumerate(c.SEVERITIES):
-            if i:
-                line.append(", ")
-            line.append(f"{n[sev]} {sev}{'s' if n[sev] != 1 and sev != 'info' else ''}",
-                        style=SEVERITY_STYLE[sev] if n[sev] else "")
-        line.append(f"; mean score {c.fmt_score(s.get('score'))}")
+    line.append(f"共 {files} 个文件" if zh else f"{files} file{'s' if files != 1 else ''}")
+    if extra:
+        line.append(open_)
+        for i, (text, style) in enumerate(extra):
+            line.append(comma if i else "")
+            line.append(text, style=style)
+        line.append(close)
+    line.append(semi)
+    for i, sev in enumerate(c.SEVERITIES):
+        line.append(comma if i else "")
+        count = (f"{c.severity_label(sev, lang)} {n[sev]}" if zh
+                 else f"{n[sev]} {sev}{'s' if n[sev] != 1 and sev != 'info' else ''}")
+        line.append(count, style=SEVERITY_STYLE[sev] if n[sev] else "")
+    line.append(f"{semi}平均得分 {c.fmt_score(s.get('score'))}" if zh
+                else f"{semi}mean score {c.fmt_score(s.get('score'))}")
     console.print(line)
     notes = []
     if hidden_notes:

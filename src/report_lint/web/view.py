@@ -145,23 +145,24 @@ def _td(report_table: dict | None, table: str, row: str, column: str, marks: Mar
 
 
 def _row_th(table: str, row: str, label: str, marks: Marks, lang: str, extra: str = "") -> str:
-    anchor = f"row-{table}-{row}"
-    findings = marks.row.get((table, row))
-    if not findings:
-        return f'<th scope="row" id="{anchor}"{extra}>{h(label)}</th>'
-    marks.drawn.add(anchor)
-    return (f'<th scope="row" id="{anchor}" class="hit {_worst(findings)}"{extra}>'
-            f'{_marked(anchor, h(label), findings, marks, lang, t(lang)["row_note"])}</th>')
+    # a row header carries its id even when unmarked, so a link to the row works either way
+    return _header_th("row", f"row-{table}-{row}", label, marks.row.get((table, row)), marks, lang, "row_note",
+                      extra, always_id=True)
 
 
 def _col_th(table: str, column: str, label: str, marks: Marks, lang: str, extra: str = "") -> str:
-    anchor = f"col-{table}-{column}"
-    findings = marks.column.get((table, column))
+    return _header_th("col", f"col-{table}-{column}", label, marks.column.get((table, column)), marks, lang,
+                      "col_note", extra, always_id=False)
+
+
+def _header_th(scope: str, anchor: str, label: str, findings: list | None, marks: Marks, lang: str, note: str,
+               extra: str, *, always_id: bool) -> str:
     if not findings:
-        return f'<th scope="col"{extra}>{h(label)}</th>'
+        id_attr = f' id="{anchor}"' if always_id else ""
+        return f'<th scope="{scope}"{id_attr}{extra}>{h(label)}</th>'
     marks.drawn.add(anchor)
-    return (f'<th scope="col" id="{anchor}" class="hit {_worst(findings)}"{extra}>'
-            f'{_marked(anchor, h(label), findings, marks, lang, t(lang)["col_note"])}</th>')
+    return (f'<th scope="{scope}" id="{anchor}" class="hit {_worst(findings)}"{extra}>'
+            f'{_marked(anchor, h(label), findings, marks, lang, t(lang)[note])}</th>')
 
 
 def _span(n: int, attr: str) -> str:
