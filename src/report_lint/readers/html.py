@@ -11,8 +11,12 @@ drops what lies deeper; the reader then says so in a warning (or an error when n
 """
 from __future__ import annotations
 
+import contextlib
+import functools
 import re
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from ..document import Document, Paragraph, Table, expand_grid
 from ..errors import InputError
@@ -72,17 +76,13 @@ _LABEL_LINE = re.compile(r"(?<![\u4e00-\u9fff])(" + _LABELS_RE + r")\s*[：:]\s*
                          + r")\s*[：:]|$)")
 # A 来源 value names an organ only when it ends like one (not “本网”, not a URL).
 _ORGAN_END = re.compile(r"(局|委|办|院|府|会|厅|部|所|中心|室|处|队|街道|镇|乡|区|县|市|站|馆|司|署|组)$")
+_ANY_LABEL = re.compile(_LABELS_RE)
 _TITLE_SPLIT = re.compile(r"\s*[_|｜]\s*|\s*(?<!\d)[-–—]+(?!\d)\s*")
 _SHORT = 200  # metadata lines and cells are short; longer elements are content, not metadata
 
 
 def _norm(s: str) -> str:
     return _WS.sub(" ", s.translate(_INVISIBLE)).strip()
-
-
-def _tag(el) -> str:
-    t = el.tag
-    return t.lower() if isinstance(t, str) else ""
 
 
 def _span(el, name: str) -> int:
@@ -115,12 +115,12 @@ class _HtmlReader:
                              f"{path} 网页有 {n:,} 个元素，超过上限 {MAX_ELEMENTS:,} 个，不像是一份年度报告",
                              f"{path} has {n:,} elements, over the limit of {MAX_ELEMENTS:,}: not an annual report")
         meta_tags, title_tag = _head_info(root)
-        _remove_all(_outermost(root, lambda el: _tag(el) in _HARD_DROP))
+        _remove_all(_outermost(root, root.iter(*_HARD_DROP)))
         body = root.find("body")
         if body is None:
             body = root
         stats = _Stats(body)
-        if stats.textlen.get(body, 0) == 0:
+        if stats.textlen(body) == 0:
             if parse_warnings:  # libxml2 gave up before any text: say why instead of "no text"
                 raise InputError("html-too-deep", f"{path} 网页标签嵌套过深（超过 2048 层），无法读取",
                                  f"{path}: the page nests its tags too deeply (over 2048 levels) to be read")
@@ -135,7 +135,7 @@ class _HtmlReader:
         labelled = _labelled(body, stats)
         # Site chrome goes unless it holds the report; then count again on the cleaned tree.
         hidden = set(_hidden(body, stats))
-        soft = _outermost(body, lambda el: el in hidden or (_tag(el) in _SOFT_DROP and stats.markers.get(el, 0) == 0))
+        soft = _soft_chrome(body, stats, hidden)
         if soft:
             _remove_all(soft)
             stats = _Stats(body)
@@ -174,6 +174,8 @@ def _parse(text: str, path: str):
     # libxml2's nesting cap from 256 to 2048 levels: Word pages with unclosed <font> tags nest deep,
     # and past the cap libxml2 drops the rest of the page.
     # Plain etree elements (not lxml.html's): no per-element class lookup, noticeably faster.
+    global _text_of  # noqa: PLW0603
+    _text_of = functools.partial(etree.tostring, method="text", encoding=str, with_tail=False)
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
     try:
         root = etree.fromstring(text.encode("utf-8", errors="replace"), parser=parser)
@@ -183,6 +185,8 @@ def _parse(text: str, path: str):
     if root is None:
         raise InputError("no-text", f"{path} 网页中没有正文文字，无法读取年度报告",
                          f"{path}: the page has no text; no report to read")
+    if "\u212a" in text:
+        _lower_tags(root)
     warnings = []
     for err in parser.error_log:
         if err.type_name == "ERR_RESOURCE_LIMIT" or "Excessive depth" in err.message:
@@ -192,6 +196,17 @@ def _parse(text: str, path: str):
                 f"the page nests its tags too deeply; content after line {err.line} could not be read"))
             break
     return root, warnings
+
+
+def _lower_tags(root) -> None:
+    """libxml2 lower-cases ASCII letters in tag names, so the reader compares tags as they are (and lets
+    lxml filter them in C). The one other letter str.lower() turns into ASCII is the Kelvin sign (K → k):
+    such tags are renamed, as the reader has always lower-cased every tag it looked at."""
+    for el in root.iter():
+        tag = el.tag
+        if isinstance(tag, str) and tag != tag.lower():
+            with contextlib.suppress(ValueError):  # a name lxml refuses stays as it is
+                el.tag = tag.lower()
 
 
 def _head_info(root) -> tuple[dict[str, tuple[str, str]], str]:
@@ -211,17 +226,35 @@ def _head_info(root) -> tuple[dict[str, tuple[str, str]], str]:
     return metas, title
 
 
-def _outermost(root, hit) -> list:
-    """The elements below `root` for which hit(el) holds, leaving out those inside another such element,
-    in document order (one pass, no ancestor walks: pages nest 2 000 levels deep)."""
+def _outermost(root, candidates) -> list:
+    """Of `candidates` (elements below `root`, in document order), those not inside another candidate.
+    Each candidate walks up to the nearest ancestor already seen, so the walks together stay linear
+    even on pages that nest 2 000 levels deep."""
     out = []
-    stack = list(reversed(root))
-    while stack:
-        el = stack.pop()
-        if hit(el):
-            out.append(el)
+    kept: set = set()
+    inside: set = set()  # ancestors already known to lie in a kept element
+    clear: set = set()  # … and already known not to
+    for el in candidates:
+        if el is root:
+            continue
+        path = []
+        a = el.getparent()
+        hit = False
+        while a is not None and a is not root:
+            if a in kept or a in inside:
+                hit = True
+                break
+            if a in clear:
+                break
+            path.append(a)
+            a = a.getparent()
+        if hit:
+            inside.update(path)
+            inside.add(el)
         else:
-            stack.extend(reversed(el))
+            clear.update(path)
+            kept.add(el)
+            out.append(el)
     return out
 
 
@@ -258,54 +291,96 @@ def _set_text(parent, holder, parts: list[str], grew: bool) -> None:
         holder.tail = text
 
 
+# _Stats.info[el] fields: subtree totals of text length, CJK characters, report markers and the part
+# of them that are report tables; flags below the element; flags the element passes to its parent.
+_TL, _CJ, _MK, _TM, _FL, _UP = range(6)
+_HAS_TABLE, _HAS_BLOCK, _HAS_BREAK = 1, 2, 4  # _HAS_BREAK: a block, <br> or non-element node below
+_SELF_FLAGS = dict.fromkeys(_BLOCK, _HAS_BLOCK | _HAS_BREAK)
+_SELF_FLAGS["table"] = _HAS_TABLE | _HAS_BLOCK | _HAS_BREAK
+_SELF_FLAGS["br"] = _HAS_BREAK
+_EMPTY = (0, 0, 0, 0, 0, 0)
+
+
 class _Stats:
     """Per-element totals computed in one bottom-up pass: text length, CJK characters, report
-    markers (numbered part headings and report tables) and whether a table holds another table."""
+    markers (numbered part headings and report tables) and whether a table holds another table.
+    One tuple per element (see _TL … _UP): this pass runs over every element of the page."""
 
     def __init__(self, root):
-        order = [el for el in root.iter() if isinstance(el.tag, str)]
-        self.textlen: dict = {}
-        self.cjk: dict = {}
-        self.markers: dict = {}
-        self.table_marks: dict = {}  # the part of `markers` that are report tables
-        self.has_table: dict = {}  # element → contains a <table> below it
-        self.has_block: dict = {}  # element → contains a block element (p, div, table …) below it
-        self.data_table: dict = {}  # table element → is a report-data table (decided below)
-        own_text: dict = {}
-        for el in order:
-            own_text[el] = el.text or ""
-        for el in order:
-            parent = el.getparent()
-            if el.tail and parent is not None and parent in own_text:
-                own_text[parent] += el.tail
-        for el in order:
-            limits.check_time()
-            t = own_text[el]
-            self.textlen[el] = len(t.strip())
-            self.cjk[el] = len(_CJK.findall(t))
-            self.markers[el] = 1 if _HEADING_MARK.match(el.text or "") and len(el.text.strip()) <= 60 else 0
-            self.table_marks[el] = 0
-            self.has_table[el] = False
-            self.has_block[el] = False
-        for el in reversed(order):
-            if _tag(el) == "table" and not self.has_table[el]:
-                self.data_table[el] = self._is_data_table(el)
-                if self.data_table[el]:
+        from lxml import etree
+
+        info: dict = {}
+        self.info = info
+        self.data_table: dict = {}  # table element → is a report-data table
+        order = list(root.iter(etree.Element))
+        cjk_findall = _CJK.findall
+        heading = _HEADING_MARK.match
+        self_flags = _SELF_FLAGS
+        get = info.get
+        for i, el in enumerate(reversed(order)):  # children before their parent
+            if not i & 1023:
+                limits.check_time()
+            text = el.text or ""
+            tl = cj = mk = tm = fl = 0
+            if len(el):
+                parts = [text]
+                for c in el:
+                    ci = get(c)
+                    if ci is None:  # a non-element node left in the tree: not a plain run of text
+                        fl |= _HAS_BREAK
+                        continue
+                    if ci is not _EMPTY:
+                        tl += ci[0]
+                        cj += ci[1]
+                        mk += ci[2]
+                        tm += ci[3]
+                        fl |= ci[5]
+                    tail = c.tail
+                    if tail:
+                        parts.append(tail)
+                own = "".join(parts)
+            else:
+                own = text
+            if own:
+                tl += len(own.strip())
+                if not own.isascii():
+                    cj += len(cjk_findall(own))
+            # el.text, not own: a heading number starts the element's text
+            if text and heading(text) and len(text.strip()) <= 60:
+                mk += 1
+            tag = el.tag
+            if tag == "table" and not fl & _HAS_TABLE:
+                is_data = self.data_table[el] = self._is_data_table(el)
+                if is_data:
                     # row labels such as 一、本年新收… are not part headings: the table counts once
-                    self.markers[el] = self.table_marks[el] = 1 if self._has_table_words(el) else 0
-            parent = el.getparent()
-            if parent is not None and parent in self.textlen:
-                self.textlen[parent] += self.textlen[el]
-                self.cjk[parent] += self.cjk[el]
-                self.markers[parent] += self.markers[el]
-                self.table_marks[parent] += self.table_marks[el]
-                if _tag(el) == "table" or self.has_table[el]:
-                    self.has_table[parent] = True
-                if _tag(el) in _BLOCK or self.has_block[el]:
-                    self.has_block[parent] = True
-        for el in order:
-            if _tag(el) == "table" and el not in self.data_table:
+                    mk = tm = 1 if self._has_table_words(el) else 0
+            elif tag == "table":
                 self.data_table[el] = False  # wraps other tables: layout
+            up = fl | self_flags.get(tag, 0)
+            if tl or cj or mk or tm or fl or up:
+                info[el] = (tl, cj, mk, tm, fl, up)
+            else:
+                info[el] = _EMPTY
+
+    def textlen(self, el) -> int:
+        i = self.info.get(el)
+        return i[_TL] if i is not None else 0
+
+    def cjk(self, el) -> int:
+        i = self.info.get(el)
+        return i[_CJ] if i is not None else 0
+
+    def markers(self, el) -> int:
+        i = self.info.get(el)
+        return i[_MK] if i is not None else 0
+
+    def table_marks(self, el) -> int:
+        i = self.info.get(el)
+        return i[_TM] if i is not None else 0
+
+    def has_block(self, el) -> bool:
+        i = self.info.get(el)
+        return bool(i[_FL] & _HAS_BLOCK) if i is not None else False
 
     def _is_data_table(self, table) -> bool:
         rows = list(table.iter("tr"))
@@ -315,8 +390,8 @@ class _Stats:
         for tr in rows:
             w = 0
             for cell in tr:
-                if _tag(cell) in ("td", "th"):
-                    if self.cjk.get(cell, 0) > _MAX_DATA_CELL_CJK:
+                if cell.tag in ("td", "th"):
+                    if self.cjk(cell) > _MAX_DATA_CELL_CJK:
                         return False
                     w += _span(cell, "colspan")
             width = max(width, w)
@@ -324,8 +399,19 @@ class _Stats:
 
     @staticmethod
     def _has_table_words(table) -> bool:
-        text = "".join(table.itertext())
+        text = _text_of(table)
         return any(w in text for w in _TABLE_WORDS)
+
+
+def _text_of_first(el) -> str:
+    """All text below `el` (not its tail) in document order: "".join(el.itertext()), built in C."""
+    from lxml import etree
+
+    return etree.tostring(el, method="text", encoding=str, with_tail=False)
+
+
+# _parse rebinds it to the bare lxml call, once lxml is imported (it is imported only when a page is read)
+_text_of: Callable[[Any], str] = _text_of_first
 
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -335,13 +421,20 @@ def _hidden(body, stats: _Stats) -> list:
     """Elements the page hides with inline CSS or the hidden attribute (print copies, pop-ups,
     duplicate text versions). Kept when they hold every report marker: then the visible page is an
     image or PDF viewer and the hidden copy is the only text there is."""
-    outer = _outermost(body, lambda el: bool(_tag(el)) and (
-        el.get("hidden") is not None or bool(_HIDDEN_STYLE.search(el.get("style") or ""))))
-    marks = stats.markers.get(body, 0)
-    hidden_marks = sum(stats.markers.get(el, 0) for el in outer)
+    outer = _outermost(body, [el for el in body.xpath("descendant::*[@hidden or @style]")
+                              if el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or "")])
+    marks = stats.markers(body)
+    hidden_marks = sum(stats.markers(el) for el in outer)
     if marks and hidden_marks >= marks:
         return []
     return outer
+
+
+def _soft_chrome(body, stats: _Stats, hidden: set) -> list:
+    """Hidden elements and site chrome (nav, header …) that holds no report marker, outermost only."""
+    cands = body.xpath("descendant::*[@hidden or @style or self::nav or self::header or self::footer or self::aside]")
+    return _outermost(body, [el for el in cands
+                             if el in hidden or (el.tag in _SOFT_DROP and stats.markers(el) == 0)])
 
 
 def _pick_container(body, stats: _Stats):
@@ -352,74 +445,92 @@ def _pick_container(body, stats: _Stats):
     single paragraph."""
     node = body
     while True:
-        kids = [c for c in node if isinstance(c.tag, str) and stats.textlen.get(c, 0) > 0]
+        kids = [c for c in node if isinstance(c.tag, str) and stats.textlen(c) > 0]
         if not kids:
             return node
-        marks = stats.markers.get(node, 0)
+        marks = stats.markers(node)
         if marks:
-            best = max(kids, key=lambda c: stats.markers.get(c, 0))
-            if stats.markers.get(best, 0) < marks:
+            best = max(kids, key=stats.markers)
+            if stats.markers(best) < marks:
                 return node
-            headings = marks - stats.table_marks.get(best, 0)
-            if headings < 2 and stats.cjk.get(best, 0) * 2 < stats.cjk.get(node, 0):
+            headings = marks - stats.table_marks(best)
+            if headings < 2 and stats.cjk(best) * 2 < stats.cjk(node):
                 return node
         else:
-            best = max(kids, key=lambda c: stats.cjk.get(c, 0))
-            if stats.cjk.get(best, 0) * 2 < stats.cjk.get(node, 0) or stats.cjk.get(best, 0) == 0:
+            best = max(kids, key=stats.cjk)
+            if stats.cjk(best) * 2 < stats.cjk(node) or stats.cjk(best) == 0:
                 return node
-        if (_tag(best) == "table" and stats.data_table.get(best)) or not stats.has_block.get(best):
+        if (best.tag == "table" and stats.data_table.get(best)) or not stats.has_block(best):
             return node  # a data table or a single paragraph is content, not a container
         node = best
 
 
-_BREAK = object()
-
-
-class _TableRef:
-    __slots__ = ("el",)
-
-    def __init__(self, el):
-        self.el = el
-
-
-def _events(root, stats: _Stats | None):
-    """Yield, in document order, (text, line) pieces, _BREAK at block boundaries and <br>, and
-    a _TableRef for each data table (when `stats` is given; inside a cell there are none)."""
-    stack = [(root, False)]
+def _first_line(node):
+    """The source line of the first non-blank piece of text in `node` (a subtree without breaks)."""
+    stack = [(node, False)]
     while stack:
-        limits.check_time()
+        el, closing = stack.pop()
+        if closing:
+            if el.tail and el.tail.strip():
+                return el.sourceline
+            continue
+        if el.text and el.text.strip():
+            return el.sourceline
+        if el is not node:
+            stack.append((el, True))
+        stack.extend((c, False) for c in reversed(el))
+    return None
+
+
+def _joined(root, stats: _Stats, brk: str) -> str:
+    """The text of `root` (not its tail) with `brk` at each block boundary and <br>. A subtree with no
+    break below (most paragraphs and cells) is read in one C call."""
+    info = stats.info
+    parts: list[str] = []
+    stack = [(root, False)]
+    n = 0
+    while stack:
+        n += 1
+        if not n & 1023:
+            limits.check_time()
         node, closing = stack.pop()
-        tag = _tag(node)
+        tag = node.tag
         if closing:
             if tag in _BLOCK:
-                yield _BREAK
+                parts.append(brk)
             if node is not root and node.tail:
-                yield node.tail, node.sourceline
+                parts.append(node.tail)
             continue
         if tag == "br":
-            yield _BREAK
+            parts.append(brk)
             if node is not root and node.tail:
-                yield node.tail, node.sourceline
+                parts.append(node.tail)
             continue
-        if tag == "table" and stats is not None and node is not root and stats.data_table.get(node):
-            yield _TableRef(node)
-            if node.tail:
-                yield node.tail, node.sourceline
+        i = info.get(node)
+        if i is not None and not i[_FL] & _HAS_BREAK:
+            if tag in _BLOCK:
+                parts.append(brk)
+            parts.append(_text_of(node))
+            if tag in _BLOCK:
+                parts.append(brk)
+            if node is not root and node.tail:
+                parts.append(node.tail)
             continue
         if tag in _BLOCK:
-            yield _BREAK
+            parts.append(brk)
         if node.text:
-            yield node.text, node.sourceline
+            parts.append(node.text)
         stack.append((node, True))
         for child in reversed(node):
             if isinstance(child.tag, str):
                 stack.append((child, False))
             elif child.tail:  # a leftover comment/PI node: keep the text after it
                 stack.append((_TailOnly(child.tail, node.sourceline), True))
+    return "".join(parts)
 
 
 class _TailOnly:
-    """Stands in for a non-element node so its tail text is yielded in order."""
+    """Stands in for a non-element node so its tail text is kept in order."""
 
     tag = None
 
@@ -428,59 +539,110 @@ class _TailOnly:
         self.sourceline = line
 
 
-def _lines(el) -> list[str]:
+def _lines(el, stats: _Stats) -> list[str]:
     """The element's text split at block boundaries and <br>, each line normalised."""
-    parts = []
-    for ev in _events(el, None):  # U+001E marks a break: source newlines inside a line are just spaces
-        parts.append("\x1e" if ev is _BREAK else ev[0].replace("\x1e", " "))
-    return [t for t in (_norm(x) for x in "".join(parts).split("\x1e")) if t]
+    # NUL marks a break: libxml2 text never holds one (source newlines inside a line are just spaces)
+    return [t for t in (_norm(x) for x in _joined(el, stats, "\x00").split("\x00")) if t]
 
 
-def _cell_text(cell) -> str:
-    parts = []
-    for ev in _events(cell, None):
-        if ev is _BREAK:
-            parts.append(" ")
-        else:
-            parts.append(ev[0])
-    return _norm("".join(parts))
+def _cell_text(cell, stats: _Stats) -> str:
+    return _norm(_joined(cell, stats, " "))
 
 
 def _emit(container, stats: _Stats):
+    """Paragraphs and tables of the container in document order: text runs up to each block boundary
+    or <br> make a paragraph (located at the line of its first non-blank text), data tables a Table."""
+    info = stats.info
+    data_table = stats.data_table
     blocks: list = []
     warnings: list[tuple[str, str, str]] = []
     buf: list[str] = []
-    line: list = [None]
-    counters = {"paragraph": 0, "table": 0}
+    line = None
+    n_par = n_table = 0
 
     def flush():
-        text = _norm("".join(buf))
-        if text:
-            limits.add_block(len(text))
-            blocks.append(Paragraph(text=text, location=Location(line=line[0], paragraph=counters["paragraph"])))
-            counters["paragraph"] += 1
-        buf.clear()
-        line[0] = None
+        nonlocal line, n_par
+        if buf:
+            text = _norm("".join(buf))
+            if text:
+                limits.add_block(len(text))
+                blocks.append(Paragraph(text=text, location=Location(line=line, paragraph=n_par)))
+                n_par += 1
+            buf.clear()
+        line = None
 
-    for ev in _events(container, stats):
-        if ev is _BREAK:
+    root = container
+    stack = [(root, False)]
+    n = 0
+    while stack:
+        n += 1
+        if not n & 1023:
+            limits.check_time()
+        node, closing = stack.pop()
+        tag = node.tag
+        if closing:
+            if tag in _BLOCK:
+                flush()
+            tail = node.tail
+            if node is not root and tail:
+                if line is None and tail.strip():
+                    line = node.sourceline
+                buf.append(tail)
+            continue
+        if tag == "br":
             flush()
-        elif isinstance(ev, _TableRef):
+            tail = node.tail
+            if node is not root and tail:
+                if tail.strip():
+                    line = node.sourceline
+                buf.append(tail)
+            continue
+        if tag == "table" and node is not root and data_table.get(node):
             flush()
-            table_el = ev.el
-            caption = table_el.find("caption")
-            if caption is not None and _cell_text(caption):
-                limits.add_block(0)
-                blocks.append(Paragraph(text=_cell_text(caption),
-                                        location=Location(line=caption.sourceline, paragraph=counters["paragraph"])))
-                counters["paragraph"] += 1
-            blocks.append(_table(table_el, counters["table"]))
-            counters["table"] += 1
-        else:
-            text, src_line = ev
-            if line[0] is None and text.strip():
-                line[0] = src_line
+            caption = node.find("caption")
+            if caption is not None:
+                cap = _cell_text(caption, stats)
+                if cap:
+                    limits.add_block(0)
+                    blocks.append(Paragraph(text=cap, location=Location(line=caption.sourceline, paragraph=n_par)))
+                    n_par += 1
+            blocks.append(_table(node, n_table, stats))
+            n_table += 1
+            tail = node.tail
+            if tail:
+                if tail.strip():
+                    line = node.sourceline
+                buf.append(tail)
+            continue
+        block = tag in _BLOCK
+        if block:
+            flush()
+        i = info.get(node)
+        if i is not None and not i[_FL] & _HAS_BREAK:  # no break below: the whole run in one C call
+            text = _text_of(node)
+            if text:
+                if line is None and text.strip():
+                    line = _first_line(node)
+                buf.append(text)
+            if block:
+                flush()
+            tail = node.tail
+            if node is not root and tail:
+                if line is None and tail.strip():
+                    line = node.sourceline
+                buf.append(tail)
+            continue
+        text = node.text
+        if text:
+            if line is None and text.strip():
+                line = node.sourceline
             buf.append(text)
+        stack.append((node, True))
+        for child in reversed(node):
+            if isinstance(child.tag, str):
+                stack.append((child, False))
+            elif child.tail:  # a leftover comment/PI node: keep the text after it
+                stack.append((_TailOnly(child.tail, node.sourceline), True))
     flush()
 
     images = sum(1 for _ in container.iter("img"))
@@ -492,15 +654,16 @@ def _emit(container, stats: _Stats):
     return blocks, warnings
 
 
-def _table(table_el, index: int) -> Table:
+def _table(table_el, index: int, stats: _Stats) -> Table:
     raw_rows = []
     for tr in table_el.iter("tr"):
         row = []
         for td in tr:
-            if _tag(td) not in ("td", "th"):
+            if td.tag not in ("td", "th"):
                 continue
-            loc = Location(table=index, line=td.sourceline)
-            row.append((_cell_text(td), _span(td, "rowspan"), _span(td, "colspan"), loc))
+            rs, cs = td.get("rowspan"), td.get("colspan")
+            row.append((_cell_text(td, stats), 1 if rs is None else _span(td, "rowspan"),
+                        1 if cs is None else _span(td, "colspan"), Location(table=index, line=td.sourceline)))
         raw_rows.append(row)
     table = expand_grid(raw_rows, Location(table=index, line=table_el.sourceline))
     # expand_grid places copies; the origins get their grid position here
@@ -509,6 +672,7 @@ def _table(table_el, index: int) -> Table:
             if cell.origin:
                 cell.location = Location(table=index, row=r, column=c, line=cell.location.line)
     return table
+
 
 
 # ---------------------------------------------------------------------------------------------- metadata
@@ -538,31 +702,65 @@ def _organ(value: str) -> str | None:
     return value if _ORGAN_END.search(value) else None
 
 
+def _cell_label(el) -> str:
+    """A cell's text as a metadata label: no spaces or invisible characters, no trailing colon."""
+    return "".join(_text_of(el).translate(_INVISIBLE).split()).rstrip("：:")
+
+
 def _label_pairs(body, stats: _Stats):
     """(label, value) pairs from the portal's metadata: a label cell followed by its value cell,
     and short lines such as “发布日期：2020-01-31”. In document order. Lines are read from the
-    largest short elements only, so each piece of text is scanned once."""
-    for el in body.iter():
+    largest short elements only, so each piece of text is scanned once: the walk goes down through
+    long elements only, and inside a short one looks at nothing but label cells."""
+    textlen = stats.textlen
+
+    def label_cell(el):
+        label = _cell_label(el)
+        if label not in _ALL_LABELS:
+            return None
+        nxt = el.getnext()
+        while nxt is not None and nxt.tag not in ("td", "th"):
+            nxt = nxt.getnext()
+        return (label, _norm(_text_of(nxt))) if nxt is not None else ()
+
+    def short(el):
+        """The pairs of a short element none of whose ancestors below <body> is short."""
+        pair = label_cell(el) if el.tag in ("td", "th") else None
+        if pair is not None:
+            if pair:
+                yield pair
+        else:
+            raw = _text_of(el)
+            # a label line needs a colon and a label (invisible characters aside): skip the rest unread
+            if ("：" in raw or ":" in raw) and _ANY_LABEL.search(raw.translate(_INVISIBLE)):
+                for line in _lines(el, stats):
+                    for m in _LABEL_LINE.finditer(line):
+                        yield m.group(1), m.group(2)
+        for cell in el.iter("td", "th"):  # label cells inside: their lines were read with el's
+            if cell is not el and textlen(cell) > 0:
+                pair = label_cell(cell)
+                if pair:
+                    yield pair
+
+    n = textlen(body)
+    if 0 < n <= _SHORT:
+        yield from short(body)
+        return
+    if n == 0:
+        return
+    stack = list(reversed(body))
+    while stack:
         limits.check_time()
-        tag = _tag(el)
-        n = stats.textlen.get(el, 0)
-        if not tag or n == 0 or n > _SHORT:
+        el = stack.pop()
+        if not isinstance(el.tag, str):
             continue
-        if tag in ("td", "th"):
-            label = _norm("".join(el.itertext())).replace(" ", "").rstrip("：:")
-            if label in _ALL_LABELS:
-                nxt = el.getnext()
-                while nxt is not None and _tag(nxt) not in ("td", "th"):
-                    nxt = nxt.getnext()
-                if nxt is not None:
-                    yield label, _norm("".join(nxt.itertext()))
-                continue
-        parent = el.getparent()
-        if parent is not None and el is not body and stats.textlen.get(parent, 0) <= _SHORT:
-            continue  # the parent is short too: it is scanned instead
-        for line in _lines(el):
-            for m in _LABEL_LINE.finditer(line):
-                yield m.group(1), m.group(2)
+        n = textlen(el)
+        if n == 0:
+            continue
+        if n > _SHORT:
+            stack.extend(reversed(el))
+        else:
+            yield from short(el)
 
 
 def _labelled(body, stats: _Stats) -> dict[str, tuple[str, str]]:
@@ -635,17 +833,16 @@ def _metadata(metas, title_tag, heading, labelled, blocks) -> dict[str, tuple[st
 def _heading(body, stats) -> str | None:
     """The article's own heading: an h1–h4, a <ucaptitle> or a *title* classed element that names
     a year's 报告 (the first in document order)."""
-    for el in body.iter():
-        tag = _tag(el)
-        if not tag:
-            continue
+    from lxml import etree
+
+    for el in body.iter(etree.Element):
         cls = ((el.get("class") or "") + " " + (el.get("id") or "")).lower()
-        if (tag in ("h1", "h2", "h3", "h4", "ucaptitle") or "title" in cls) and \
-                6 <= stats.textlen.get(el, 0) <= 120:
-            text = _norm("".join(el.itertext()))
+        if (el.tag in ("h1", "h2", "h3", "h4", "ucaptitle") or "title" in cls) and 6 <= stats.textlen(el) <= 120:
+            text = _norm(_text_of(el))
             if "报告" in text and "年" in text:
                 return _strip_site(text)
     return None
+
 
 
 def _first_paragraph_title(blocks) -> str | None:
