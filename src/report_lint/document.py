@@ -77,41 +77,52 @@ def expand_grid(raw_rows: list[list[tuple[str, int, int, Location]]], table_loca
 
     nrows = len(raw_rows)
     check_table_size(nrows, 0, table_location)
-    grid: dict[tuple[int, int], GridCell] = {}
+    budget = limits.current()
+    max_rowspan, max_colspan, max_columns = limits.MAX_ROWSPAN, limits.MAX_COLSPAN, limits.MAX_TABLE_COLUMNS
+    # grid rows as dicts column → cell: a row's lookups need no (row, column) tuples (this runs per cell)
+    grid: list[dict[int, GridCell]] = [{} for _ in range(nrows)]
     width = 0
+    chars = 0
     for r, row in enumerate(raw_rows):
         limits.check_time()
+        here = grid[r]
         c = 0
         for text, rowspan, colspan, loc in row:
-            while (r, c) in grid:
+            while c in here:
                 c += 1
-            rowspan = max(1, min(rowspan, limits.MAX_ROWSPAN, nrows - r))
-            colspan = max(1, min(colspan, limits.MAX_COLSPAN))
-            check_table_size(nrows, c + colspan, table_location)
-            limits.add_slots(rowspan * colspan)
-            for dr in range(rowspan):
-                for dc in range(colspan):
-                    origin = dr == 0 and dc == 0
-                    grid[(r + dr, c + dc)] = GridCell(
-                        text=text,
-                        location=loc if origin else loc.model_copy(update={"row": r + dr, "column": c + dc}),
-                        origin=origin,
-                        rowspan=rowspan if origin else 1,
-                        colspan=colspan if origin else 1,
-                    )
+            rowspan = max(1, min(rowspan, max_rowspan, nrows - r))
+            colspan = max(1, min(colspan, max_colspan))
+            if c + colspan > max_columns:
+                check_table_size(nrows, c + colspan, table_location)
+            if budget is not None:
+                budget.add_slots(rowspan * colspan)
+            here[c] = GridCell(text, loc, True, rowspan, colspan)
+            chars += len(text)
+            if rowspan > 1 or colspan > 1:
+                for dr in range(rowspan):
+                    copies = grid[r + dr]
+                    for dc in range(colspan):
+                        if dr or dc:
+                            copies[c + dc] = GridCell(text, loc.model_copy(update={"row": r + dr, "column": c + dc}),
+                                                      False)
             c += colspan
-            width = max(width, c)
-    limits.add_slots(nrows * width - len(grid))  # the padding below
-    limits.add_block(sum(len(cell.text) for cell in grid.values() if cell.origin))
+            if c > width:
+                width = c
+    if budget is not None:
+        budget.add_slots(nrows * width - sum(len(here) for here in grid))  # the padding below
+        budget.add_block(chars)
     rows: list[list[GridCell]] = []
-    for r in range(nrows):
-        grid_row = []
-        for c in range(width):
-            cell = grid.get((r, c))
-            if cell is None:  # ragged source row: pad with empty non-origin slots
-                cell = GridCell(text="", location=table_location.model_copy(update={"row": r, "column": c}),
-                                origin=False)
-            grid_row.append(cell)
+    for r, here in enumerate(grid):
+        if len(here) == width:  # rows are filled in column order except where a rowspan came first
+            grid_row = [here[c] for c in range(width)]
+        else:
+            grid_row = []
+            for c in range(width):
+                cell = here.get(c)
+                if cell is None:  # ragged source row: pad with empty non-origin slots
+                    cell = GridCell(text="", location=table_location.model_copy(update={"row": r, "column": c}),
+                                    origin=False)
+                grid_row.append(cell)
         rows.append(grid_row)
     return Table(rows=rows, location=table_location)
 

@@ -41,8 +41,9 @@ _BLOCK = frozenset({
     "form", "fieldset", "legend", "details", "summary", "ucapcontent", "listing", "plaintext", "xmp",
 })
 
-_WS = re.compile(r"\s+")  # str patterns: \s covers NBSP (&nbsp;), U+3000 and the other Unicode spaces
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE_CHARS}]")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _TAG_LIKE = re.compile(r"<\s*(?:[a-zA-Z][a-zA-Z0-9:_-]*|!--|!doctype)[\s>/]", re.I)
 _SNIFF = re.compile(
@@ -82,7 +83,11 @@ _SHORT = 200  # metadata lines and cells are short; longer elements are content,
 
 
 def _norm(s: str) -> str:
-    return _WS.sub(" ", s.translate(_INVISIBLE)).strip()
+    # whitespace runs (NBSP, U+3000 and the other Unicode spaces too) become one space: str.split()
+    # splits at exactly the characters a regex \s matches. translate() is slow: only when needed.
+    if _INVISIBLE_RE.search(s):
+        s = s.translate(_INVISIBLE)
+    return " ".join(s.split())
 
 
 def _span(el, name: str) -> int:
@@ -546,6 +551,9 @@ def _lines(el, stats: _Stats) -> list[str]:
 
 
 def _cell_text(cell, stats: _Stats) -> str:
+    i = stats.info.get(cell)
+    if i is not None and not i[_FL] & _HAS_BREAK:  # most cells: the breaks around the cell are stripped
+        return _norm(_text_of(cell))
     return _norm(_joined(cell, stats, " "))
 
 
