@@ -139,7 +139,7 @@ class _HtmlReader:
         heading = _heading(body, stats)
         labelled = _labelled(body, stats)
         # Site chrome goes unless it holds the report; then count again on the cleaned tree.
-        hidden = set(_hidden(body, stats))
+        hidden = _hidden(body, stats)
         soft = _soft_chrome(body, stats, hidden)
         if soft:
             _remove_all(soft)
@@ -426,6 +426,8 @@ def _hidden(body, stats: _Stats) -> list:
     """Elements the page hides with inline CSS or the hidden attribute (print copies, pop-ups,
     duplicate text versions). Kept when they hold every report marker: then the visible page is an
     image or PDF viewer and the hidden copy is the only text there is."""
+    if not _may_hide(body):
+        return []
     outer = _outermost(body, [el for el in body.xpath("descendant::*[@hidden or @style]")
                               if el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or "")])
     marks = stats.markers(body)
@@ -435,11 +437,39 @@ def _hidden(body, stats: _Stats) -> list:
     return outer
 
 
-def _soft_chrome(body, stats: _Stats, hidden: set) -> list:
+# Lower-cased, _HIDDEN_STYLE's letters fold as re.I folds them, except these (ı İ with i, ſ with s)
+_HIDDEN_STYLE_LOWER = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
+_FOLDS_ODDLY = re.compile("[\u0130\u0131\u017f]")
+_XPATHS: dict = {}
+
+
+def _may_hide(body) -> bool:
+    """False when no element below `body` has the hidden attribute or a hiding style: a test on the
+    attribute values alone, which spares the element-level search on most pages (Word pages put a
+    style on every element)."""
+    if not _XPATHS:
+        from lxml import etree
+
+        _XPATHS["hidden"] = etree.XPath("boolean(descendant::*[@hidden])")
+        _XPATHS["styles"] = etree.XPath("descendant::*/@style", smart_strings=False)
+    if _XPATHS["hidden"](body):
+        return True
+    styles = "\x00".join(_XPATHS["styles"](body))  # NUL: no attribute value holds one
+    if _FOLDS_ODDLY.search(styles):
+        return bool(_HIDDEN_STYLE.search(styles))
+    # a case-insensitive search of a long string is slow: search it lower-cased instead
+    return bool(_HIDDEN_STYLE_LOWER.search(styles.lower()))
+
+
+def _soft_chrome(body, stats: _Stats, hidden: list) -> list:
     """Hidden elements and site chrome (nav, header …) that holds no report marker, outermost only."""
-    cands = body.xpath("descendant::*[@hidden or @style or self::nav or self::header or self::footer or self::aside]")
-    return _outermost(body, [el for el in cands
-                             if el in hidden or (el.tag in _SOFT_DROP and stats.markers(el) == 0)])
+    chrome = [el for el in body.iter(*_SOFT_DROP) if el is not body and stats.markers(el) == 0]
+    if not hidden or not chrome:
+        cands = hidden or chrome
+    else:  # both, in document order
+        order = {el: i for i, el in enumerate(body.iter())}
+        cands = sorted(set(hidden) | set(chrome), key=order.__getitem__)
+    return _outermost(body, cands)
 
 
 def _pick_container(body, stats: _Stats):
@@ -663,24 +693,37 @@ def _emit(container, stats: _Stats):
 
 
 def _table(table_el, index: int, stats: _Stats) -> Table:
+    # An unmerged cell's location is only a placeholder until its grid position is known (below);
+    # a merged one needs its own now, for the copies expand_grid makes of it.
+    placeholder = Location(table=index)
     raw_rows = []
+    lines = []
     for tr in table_el.iter("tr"):
         row = []
+        row_lines = []
         for td in tr:
             if td.tag not in ("td", "th"):
                 continue
+            text = _cell_text(td, stats)
             rs, cs = td.get("rowspan"), td.get("colspan")
-            row.append((_cell_text(td, stats), 1 if rs is None else _span(td, "rowspan"),
-                        1 if cs is None else _span(td, "colspan"), Location(table=index, line=td.sourceline)))
+            rowspan = 1 if rs is None else _span(td, "rowspan")
+            colspan = 1 if cs is None else _span(td, "colspan")
+            line = td.sourceline
+            loc = placeholder if rowspan == 1 and colspan == 1 else Location(table=index, line=line)
+            row.append((text, rowspan, colspan, loc))
+            row_lines.append(line)
         raw_rows.append(row)
+        lines.append(row_lines)
     table = expand_grid(raw_rows, Location(table=index, line=table_el.sourceline))
-    # expand_grid places copies; the origins get their grid position here
+    # The origins of grid row r are the cells of source row r, in order: each gets its grid position
     for r, grid_row in enumerate(table.rows):
+        row_lines = lines[r]
+        k = 0
         for c, cell in enumerate(grid_row):
             if cell.origin:
-                cell.location = Location(table=index, row=r, column=c, line=cell.location.line)
+                cell.location = Location(table=index, row=r, column=c, line=row_lines[k])
+                k += 1
     return table
-
 
 
 # ---------------------------------------------------------------------------------------------- metadata
