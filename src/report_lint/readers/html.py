@@ -78,6 +78,7 @@ _LABEL_LINE = re.compile(r"(?<![\u4e00-\u9fff])(" + _LABELS_RE + r")\s*[：:]\s*
 # A 来源 value names an organ only when it ends like one (not “本网”, not a URL).
 _ORGAN_END = re.compile(r"(局|委|办|院|府|会|厅|部|所|中心|室|处|队|街道|镇|乡|区|县|市|站|馆|司|署|组)$")
 _ANY_LABEL = re.compile(_LABELS_RE)
+_LABEL_CJK = (min(map(len, _ALL_LABELS)), max(map(len, _ALL_LABELS)))
 _TITLE_SPLIT = re.compile(r"\s*[_|｜]\s*|\s*(?<!\d)[-–—]+(?!\d)\s*")
 _SHORT = 200  # metadata lines and cells are short; longer elements are content, not metadata
 
@@ -300,6 +301,7 @@ def _set_text(parent, holder, parts: list[str], grew: bool) -> None:
 # of them that are report tables; flags below the element; flags the element passes to its parent.
 _TL, _CJ, _MK, _TM, _FL, _UP = range(6)
 _HAS_TABLE, _HAS_BLOCK, _HAS_BREAK = 1, 2, 4  # _HAS_BREAK: a block, <br> or non-element node below
+_HAS_ODD = 8  # a non-element node below (libxml2 leaves none after dropping comments): text not counted
 _SELF_FLAGS = dict.fromkeys(_BLOCK, _HAS_BLOCK | _HAS_BREAK)
 _SELF_FLAGS["table"] = _HAS_TABLE | _HAS_BLOCK | _HAS_BREAK
 _SELF_FLAGS["br"] = _HAS_BREAK
@@ -332,7 +334,7 @@ class _Stats:
                 for c in el:
                     ci = get(c)
                     if ci is None:  # a non-element node left in the tree: not a plain run of text
-                        fl |= _HAS_BREAK
+                        fl |= _HAS_BREAK | _HAS_ODD
                         continue
                     if ci is not _EMPTY:
                         tl += ci[0]
@@ -763,9 +765,14 @@ def _label_pairs(body, stats: _Stats):
     and short lines such as “发布日期：2020-01-31”. In document order. Lines are read from the
     largest short elements only, so each piece of text is scanned once: the walk goes down through
     long elements only, and inside a short one looks at nothing but label cells."""
-    textlen = stats.textlen
+    textlen, info = stats.textlen, stats.info
+    lo, hi = _LABEL_CJK
 
     def label_cell(el):
+        # every label is 2–4 CJK characters, and whatever else a label cell holds is not CJK
+        i = info.get(el)
+        if i is not None and not i[_FL] & _HAS_ODD and not lo <= i[_CJ] <= hi:
+            return None
         label = _cell_label(el)
         if label not in _ALL_LABELS:
             return None
