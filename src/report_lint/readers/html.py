@@ -583,10 +583,25 @@ def _lines(el, stats: _Stats) -> list[str]:
 
 
 def _cell_text(cell, stats: _Stats) -> str:
-    i = stats.info.get(cell)
-    if i is not None and not i[_FL] & _HAS_BREAK:  # most cells: the breaks around the cell are stripped
-        return _norm(_text_of(cell))
-    return _norm(_joined(cell, stats, " "))
+    """The cell's text, breaks read as spaces, normalised. Breaks only at the edges of the text (the
+    cell's own, or a lone wrapper's as in <td><p>…</p></td>) become spaces that _norm strips: then the
+    text is read in one C call."""
+    info = stats.info
+    node = cell
+    while True:
+        i = info.get(node)
+        if i is None:
+            break
+        if not i[_FL] & _HAS_BREAK:
+            return _norm(_text_of(node))
+        if len(node) != 1:
+            break
+        child = node[0]
+        if not isinstance(child.tag, str) or child.tag == "br" or (node.text and node.text.strip()) or \
+                (child.tail and child.tail.strip()):
+            break
+        node = child
+    return _norm(_joined(node, stats, " "))
 
 
 def _emit(container, stats: _Stats):
