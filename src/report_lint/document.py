@@ -79,6 +79,7 @@ def expand_grid(raw_rows: list[list[tuple[str, int, int, Location]]], table_loca
     check_table_size(nrows, 0, table_location)
     budget = limits.current()
     max_rowspan, max_colspan, max_columns = limits.MAX_ROWSPAN, limits.MAX_COLSPAN, limits.MAX_TABLE_COLUMNS
+    max_slots = limits.MAX_GRID_SLOTS
     # grid rows as dicts column → cell: a row's lookups need no (row, column) tuples (this runs per cell)
     grid: list[dict[int, GridCell]] = [{} for _ in range(nrows)]
     width = 0
@@ -90,6 +91,19 @@ def expand_grid(raw_rows: list[list[tuple[str, int, int, Location]]], table_loca
         for text, rowspan, colspan, loc in row:
             while c in here:
                 c += 1
+            if rowspan == 1 and colspan == 1:  # most cells: the general case below, without its calls
+                if c >= max_columns:
+                    check_table_size(nrows, c + 1, table_location)
+                if budget is not None:
+                    budget.slots += 1
+                    if budget.slots > max_slots:
+                        budget.add_slots(0)  # raises
+                here[c] = GridCell(text, loc, True, 1, 1)
+                chars += len(text)
+                c += 1
+                if c > width:
+                    width = c
+                continue
             rowspan = max(1, min(rowspan, max_rowspan, nrows - r))
             colspan = max(1, min(colspan, max_colspan))
             if c + colspan > max_columns:
