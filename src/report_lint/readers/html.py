@@ -439,9 +439,8 @@ def _hidden(body, stats: _Stats) -> list:
     return outer
 
 
-# Lower-cased, _HIDDEN_STYLE's letters fold as re.I folds them, except these (ı İ with i, ſ with s)
+# _HIDDEN_STYLE on lower-cased text: the same matches unless ı, İ (re.I folds them with i) or ſ (with s) occur
 _HIDDEN_STYLE_LOWER = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
-_FOLDS_ODDLY = re.compile("[\u0130\u0131\u017f]")
 _XPATHS: dict = {}
 
 
@@ -452,15 +451,19 @@ def _may_hide(body) -> bool:
     if not _XPATHS:
         from lxml import etree
 
-        _XPATHS["hidden"] = etree.XPath("boolean(descendant::*[@hidden])")
+        _XPATHS["hidden"] = etree.XPath("descendant::*/@hidden", smart_strings=False)
         _XPATHS["styles"] = etree.XPath("descendant::*/@style", smart_strings=False)
     if _XPATHS["hidden"](body):
         return True
     styles = "\x00".join(_XPATHS["styles"](body))  # NUL: no attribute value holds one
-    if _FOLDS_ODDLY.search(styles):
+    if "\u0130" in styles or "\u0131" in styles or "\u017f" in styles:
         return bool(_HIDDEN_STYLE.search(styles))
-    # a case-insensitive search of a long string is slow: search it lower-cased instead
-    return bool(_HIDDEN_STYLE_LOWER.search(styles.lower()))
+    # a regex search of a long string is slow (case-insensitive, or an alternation): look for the words
+    # first, then search the lower-cased string
+    low = styles.lower()
+    if ("none" in low and "display" in low) or ("hidden" in low and "visibility" in low):
+        return bool(_HIDDEN_STYLE_LOWER.search(low))
+    return False
 
 
 def _soft_chrome(body, stats: _Stats, hidden: list) -> list:
