@@ -45,6 +45,7 @@ _INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE_CHARS}]")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_RUNS = re.compile(_CJK.pattern + "+")
 _TAG_LIKE = re.compile(r"<\s*(?:[a-zA-Z][a-zA-Z0-9:_-]*|!--|!doctype)[\s>/]", re.I)
 _SNIFF = re.compile(
     rb"^\s*<(?:!doctype\s+html|html|head|body|meta|title|p|div|table|span|font|h[1-6]|br|style|script|!--)[\s>/]",
@@ -320,54 +321,70 @@ class _Stats:
         self.info = info
         self.data_table: dict = {}  # table element → is a report-data table
         order = list(root.iter(etree.Element))
-        cjk_findall = _CJK.findall
+        # a non-element node (libxml2 leaves none once comments are dropped) makes its parent odd
+        odd = {n.getparent() for n in root.iter(etree.Comment, etree.ProcessingInstruction, etree.Entity)}
+        cjk_findall, cjk_runs_sub = _CJK.findall, _CJK_RUNS.sub
         heading = _HEADING_MARK.match
         self_flags = _SELF_FLAGS
-        get = info.get
-        for i, el in enumerate(reversed(order)):  # children before their parent
+        # Children come before their parent (reversed document order) and add their totals and tails to
+        # the parent's entry here: cheaper than iterating each element's children.
+        acc: dict = {}
+        pop = acc.pop
+        for i, el in enumerate(reversed(order)):
             if not i & 1023:
                 limits.check_time()
             text = el.text or ""
-            tl = cj = mk = tm = fl = 0
-            if len(el):
-                parts = [text]
-                for c in el:
-                    ci = get(c)
-                    if ci is None:  # a non-element node left in the tree: not a plain run of text
-                        fl |= _HAS_BREAK | _HAS_ODD
-                        continue
-                    if ci is not _EMPTY:
-                        tl += ci[0]
-                        cj += ci[1]
-                        mk += ci[2]
-                        tm += ci[3]
-                        fl |= ci[5]
-                    tail = c.tail
-                    if tail:
-                        parts.append(tail)
-                own = "".join(parts)
-            else:
+            a = pop(el, None)
+            if a is None:
+                tl = cj = mk = tm = fl = 0
                 own = text
+            else:
+                tl, cj, mk, tm, fl, tails = a
+                if tails:  # the children's tails, last first
+                    tails.append(text)
+                    tails.reverse()
+                    own = "".join(tails)
+                else:
+                    own = text
+            if odd and el in odd:
+                fl |= _HAS_BREAK | _HAS_ODD
             if own:
                 tl += len(own.strip())
                 if not own.isascii():
-                    cj += len(cjk_findall(own))
+                    # findall makes a string per character: on longer text, delete runs and compare
+                    cj += len(cjk_findall(own)) if len(own) < 8 else len(own) - len(cjk_runs_sub("", own))
             # el.text, not own: a heading number starts the element's text
             if text and heading(text) and len(text.strip()) <= 60:
                 mk += 1
             tag = el.tag
-            if tag == "table" and not fl & _HAS_TABLE:
-                is_data = self.data_table[el] = self._is_data_table(el)
-                if is_data:
-                    # row labels such as 一、本年新收… are not part headings: the table counts once
-                    mk = tm = 1 if self._has_table_words(el) else 0
-            elif tag == "table":
-                self.data_table[el] = False  # wraps other tables: layout
+            if tag == "table":
+                if fl & _HAS_TABLE:
+                    self.data_table[el] = False  # wraps other tables: layout
+                else:
+                    is_data = self.data_table[el] = self._is_data_table(el)
+                    if is_data:
+                        # row labels such as 一、本年新收… are not part headings: the table counts once
+                        mk = tm = 1 if self._has_table_words(el) else 0
             up = fl | self_flags.get(tag, 0)
-            if tl or cj or mk or tm or fl or up:
-                info[el] = (tl, cj, mk, tm, fl, up)
+            if tl or cj or mk or tm or up:
+                t = info[el] = (tl, cj, mk, tm, fl, up)
             else:
-                info[el] = _EMPTY
+                t = info[el] = _EMPTY
+            if el is root:
+                break
+            parent = el.getparent()
+            pa = acc.get(parent)
+            if pa is None:
+                pa = acc[parent] = [0, 0, 0, 0, 0, []]
+            if t is not _EMPTY:
+                pa[0] += tl
+                pa[1] += cj
+                pa[2] += mk
+                pa[3] += tm
+                pa[4] |= up
+            tail = el.tail
+            if tail:
+                pa[5].append(tail)
 
     def textlen(self, el) -> int:
         i = self.info.get(el)
@@ -400,7 +417,7 @@ class _Stats:
                 if cell.tag in ("td", "th"):
                     if self.cjk(cell) > _MAX_DATA_CELL_CJK:
                         return False
-                    w += _span(cell, "colspan")
+                    w += 1 if cell.get("colspan") is None else _span(cell, "colspan")
             width = max(width, w)
         return width >= 2
 
