@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from ..document import Document, Paragraph, Table
 from ..model import Location
-from ..text import IRREGULAR, NORM_ONE, non_space_runs
+from ..text import _SPACE, IRREGULAR, NORM_ONE, non_space_runs
 from .normalize import BLANK_MARK, NEWLINES, norm_char
 
 # Boundary strength before a character.
@@ -36,6 +37,16 @@ class Stream:
         self.unit_raw.append(raw)
         chars, brk, off = self.chars, self.brk, self.off
         first = len(chars)
+        if raw:  # the usual cell or line: one run of characters that each normalise to one
+            normed = raw.translate(NORM_ONE)
+            if IRREGULAR not in normed and _space_re().search(raw) is None:
+                n = len(normed)
+                chars.extend(normed)
+                brk.append(boundary)
+                brk.extend([NONE] * (n - 1))
+                off.extend(range(n))
+                self.unit.extend([u] * n)
+                return
         pending = boundary
         pos = 0
         for m in non_space_runs(raw):
@@ -81,6 +92,12 @@ class Stream:
             return Location()
         i = min(max(i, 0), len(self.unit) - 1) if self.unit else 0
         return self.units[self.unit[i]] if self.unit else Location()
+
+
+@cache
+def _space_re() -> re.Pattern[str]:
+    """text._SPACE compiled on first use (not at import)."""
+    return re.compile(_SPACE)
 
 
 def _gap_strength(space: str) -> int:
