@@ -825,12 +825,14 @@ def _label_pairs(body, stats: _Stats):
         else:
             raw = _text_of(el)
             # a label line needs a colon and a label (invisible characters aside): skip the rest unread
-            if ("：" in raw or ":" in raw) and _ANY_LABEL.search(raw.translate(_INVISIBLE)):
+            if ("：" in raw or ":" in raw) and _ANY_LABEL.search(
+                    raw.translate(_INVISIBLE) if _INVISIBLE_RE.search(raw) else raw):
                 for line in _lines(el, stats):
                     for m in _LABEL_LINE.finditer(line):
                         yield m.group(1), m.group(2)
         for cell in el.iter("td", "th"):  # label cells inside: their lines were read with el's
-            if cell is not el and textlen(cell) > 0:
+            i = info.get(cell)  # textlen(cell) > 0, and label_cell's own first test, inline: cells are many
+            if i is not None and i[_TL] > 0 and (i[_FL] & _HAS_ODD or lo <= i[_CJ] <= hi) and cell is not el:
                 pair = label_cell(cell)
                 if pair:
                     yield pair
