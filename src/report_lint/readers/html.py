@@ -57,6 +57,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 # Report markers: a numbered part heading at the start of a text run, and the report's tables.
 _HEADING_MARK = re.compile(r"^\s*[一二三四五六]\s*[、.．]\s*\S")
+_HEADING_NUMBERS = "一二三四五六"  # what _HEADING_MARK can start with, whitespace aside
 _TABLE_WORDS = ("第二十条", "本年新收", "申请人情况", "行政复议", "信息内容", "予以公开", "本年新制作", "本年制发")
 # Real report pages have ~2 000 elements (a Word export a few times more); past this it is not a report.
 MAX_ELEMENTS = 100_000
@@ -354,7 +355,8 @@ class _Stats:
                     # findall makes a string per character: on longer text, delete runs and compare
                     cj += len(cjk_findall(own)) if len(own) < 8 else len(own) - len(cjk_runs_sub("", own))
             # el.text, not own: a heading number starts the element's text
-            if text and heading(text) and len(text.strip()) <= 60:
+            if text and (text[0] in _HEADING_NUMBERS or text[0].isspace()) and heading(text) and \
+                    len(text.strip()) <= 60:
                 mk += 1
             tag = el.tag
             if tag == "table":

@@ -41,8 +41,13 @@ class Stream:
             normed = raw.translate(NORM_ONE)
             if IRREGULAR not in normed and _space_re().search(raw) is None:
                 n = len(normed)
-                chars.extend(normed)
                 brk.append(boundary)
+                if n == 1:  # a one-digit cell
+                    chars.append(normed)
+                    off.append(0)
+                    self.unit.append(u)
+                    return
+                chars.extend(normed)
                 brk.extend([NONE] * (n - 1))
                 off.extend(range(n))
                 self.unit.extend([u] * n)
