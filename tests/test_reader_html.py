@@ -200,6 +200,37 @@ def test_hidden_duplicate_is_dropped_but_a_hidden_only_copy_is_kept():
     assert paragraphs(doc) == ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况"]
 
 
+def test_hidden_styles_any_case_and_folded_letters_but_not_other_none():
+    # the hidden-style search runs on the page's style values lower-cased; re.I also folds ſ with s
+    report = "<p>一、总体情况</p><p>二、主动公开政府信息情况</p>"
+    for style in ("DISPLAY : NONE", "visibility:Hidden", "di\u017fplay:none"):
+        doc = read_html(f"<div style='{style}'>{report}<p>副本</p></div><div>{report}</div>")
+        assert paragraphs(doc) == ["一、总体情况", "二、主动公开政府信息情况"], style
+    doc = read_html(f"<div style='border:none'>{report}<p style='display:block'>落款</p></div>")
+    assert paragraphs(doc) == ["一、总体情况", "二、主动公开政府信息情况", "落款"]
+
+
+def test_cell_text_breaks_inside_a_cell_are_spaces_at_its_edges_nothing():
+    # cells read in one piece (wrappers, no breaks) and cells read break by break agree
+    doc = read_html("<table><tr><td><p>甲</p><p>乙</p></td><td> <p> 12 </p> </td><td>x<p>1</p></td></tr>"
+                    "<tr><td><span>a<br>b</span></td><td><div><p><b>3</b>4</p></div></td>"
+                    "<td><p>5</p>6</td></tr></table>")
+    (t,) = tables(doc)
+    assert texts(t) == [["甲 乙", "12", "x 1"], ["a b", "34", "5 6"]]
+
+
+def test_paragraph_line_is_that_of_its_first_text():
+    # the line of the element holding the first non-blank text (a tail counts as its element's line)
+    doc = read_html("<p>\n<span>\n</span>\n<span>一、总体情况</span></p>\n<p><b></b>\n\n二、主动公开</p>")
+    assert [(b.text, b.location.line) for b in doc.blocks] == [("一、总体情况", 4), ("二、主动公开", 5)]
+
+
+def test_tag_names_compare_lower_cased_kelvin_sign_included():
+    # libxml2 lower-cases ASCII only; "lin\u212a" (Kelvin sign) lower-cases to "link", which is dropped
+    doc = read_html("<p>一、总体情况</p><lin\u212a>链接</lin\u212a><p>二、主动公开政府信息情况</p>")
+    assert "链接" not in all_text(doc)
+
+
 def test_metadata_in_an_html5_header_and_signing_date_kept_apart():
     doc = read_html(
         "<nav><a>首页</a></nav><article><header><h1>某某镇人民政府2020年政府信息公开工作年度报告</h1>"
