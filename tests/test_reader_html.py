@@ -201,9 +201,10 @@ def test_hidden_duplicate_is_dropped_but_a_hidden_only_copy_is_kept():
 
 
 def test_hidden_styles_any_case_and_folded_letters_but_not_other_none():
-    # the hidden-style search runs on the page's style values lower-cased; re.I also folds ſ with s
+    # the hidden-style search runs on the page (then its style values) lower-cased; re.I also folds ſ with s,
+    # and a character reference spells a letter the page's text does not show
     report = "<p>一、总体情况</p><p>二、主动公开政府信息情况</p>"
-    for style in ("DISPLAY : NONE", "visibility:Hidden", "di\u017fplay:none"):
+    for style in ("DISPLAY : NONE", "visibility:Hidden", "di\u017fplay:none", "di&#115;play:none"):
         doc = read_html(f"<div style='{style}'>{report}<p>副本</p></div><div>{report}</div>")
         assert paragraphs(doc) == ["一、总体情况", "二、主动公开政府信息情况"], style
     doc = read_html(f"<div style='border:none'>{report}<p style='display:block'>落款</p></div>")

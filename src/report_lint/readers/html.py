@@ -142,7 +142,7 @@ class _HtmlReader:
         heading = _heading(body, stats)
         labelled = _labelled(body, stats)
         # Site chrome goes unless it holds the report; then count again on the cleaned tree.
-        hidden = _hidden(body, stats)
+        hidden = _hidden(body, stats) if _source_may_hide(text) else []
         soft = _soft_chrome(body, stats, hidden)
         if soft:
             _remove_all(soft)
@@ -461,6 +461,17 @@ def _hidden(body, stats: _Stats) -> list:
 # _HIDDEN_STYLE on lower-cased text: the same matches unless ı, İ (re.I folds them with i) or ſ (with s) occur
 _HIDDEN_STYLE_LOWER = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 _XPATHS: dict = {}
+
+
+def _source_may_hide(text: str) -> bool:
+    """False when the page's source cannot hide an element: no "hidden" (the attribute, or
+    visibility:hidden) and not both "display" and "none", in any case. Only a character reference can
+    spell a letter differently in the tree (no named one yields these letters), and only ı, İ, ſ match
+    them under re.I without being them: then the answer is "maybe"."""
+    if "&#" in text or "\u0130" in text or "\u0131" in text or "\u017f" in text:
+        return True
+    low = text.lower()
+    return "hidden" in low or ("display" in low and "none" in low)
 
 
 def _may_hide(body) -> bool:
