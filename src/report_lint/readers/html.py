@@ -139,10 +139,12 @@ class _HtmlReader:
                 f"{path}: the page has no text" + (f" (only {imgs} images)" if imgs else "") + "; no report to read")
         # Read before chrome goes: an HTML5 <header> may hold the title, and portals put the
         # publication date in article headers or in hidden elements meant for crawlers.
-        heading = _heading(body, stats)
+        # What the page's source rules out spares whole-tree searches (None: nothing ruled out)
+        low = None if "&#" in text or any(c in text for c in _FOLDS_LIKE_ASCII) else text.lower()
+        heading = _heading(body, stats, low)
         labelled = _labelled(body, stats)
         # Site chrome goes unless it holds the report; then count again on the cleaned tree.
-        hidden = _hidden(body, stats) if _source_may_hide(text) else []
+        hidden = _hidden(body, stats) if low is None or "hidden" in low or ("display" in low and "none" in low) else []
         soft = _soft_chrome(body, stats, hidden)
         if soft:
             _remove_all(soft)
@@ -441,6 +443,12 @@ _text_of: Callable[[Any], str] = _text_of_first
 
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# A page's source spells the tree's letters (HTML attribute names lower-cased) unless a character
+# reference writes one (no named reference yields an ASCII letter but &fjlig;, f and j); and these letters
+# match ASCII ones as str.lower() or re.I see them: İ ı (i), ſ (s), K (Kelvin sign, k). Searches of the
+# lower-cased source can then rule out "hidden" (the attribute, visibility:hidden), display:none and
+# "title" in a class or id.
+_FOLDS_LIKE_ASCII = "\u0130\u0131\u017f\u212a"
 
 
 def _hidden(body, stats: _Stats) -> list:
@@ -461,17 +469,6 @@ def _hidden(body, stats: _Stats) -> list:
 # _HIDDEN_STYLE on lower-cased text: the same matches unless ı, İ (re.I folds them with i) or ſ (with s) occur
 _HIDDEN_STYLE_LOWER = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 _XPATHS: dict = {}
-
-
-def _source_may_hide(text: str) -> bool:
-    """False when the page's source cannot hide an element: no "hidden" (the attribute, or
-    visibility:hidden) and not both "display" and "none", in any case. Only a character reference can
-    spell a letter differently in the tree (no named one yields these letters), and only ı, İ, ſ match
-    them under re.I without being them: then the answer is "maybe"."""
-    if "&#" in text or "\u0130" in text or "\u0131" in text or "\u017f" in text:
-        return True
-    low = text.lower()
-    return "hidden" in low or ("display" in low and "none" in low)
 
 
 def _may_hide(body) -> bool:
@@ -938,12 +935,18 @@ def _metadata(metas, title_tag, heading, labelled, blocks) -> dict[str, tuple[st
     return meta
 
 
-def _heading(body, stats) -> str | None:
+def _heading(body, stats, low: str | None) -> str | None:
     """The article's own heading: an h1–h4, a <ucaptitle> or a *title* classed element that names
-    a year's 报告 (the first in document order)."""
+    a year's 报告 (the first in document order). `low`: the page's source lower-cased, when it spells
+    every letter as the tree has it (see _read)."""
     from lxml import etree
 
-    for el in body.iter(etree.Element):
+    if low is not None and low.count("title") == low.count("<title") + low.count("</title"):
+        # "title" only in the <title> tags: no class or id holds it, only the tags can be the heading
+        candidates = body.iter("h1", "h2", "h3", "h4", "ucaptitle")
+    else:
+        candidates = body.iter(etree.Element)
+    for el in candidates:
         cls = ((el.get("class") or "") + " " + (el.get("id") or "")).lower()
         if (el.tag in ("h1", "h2", "h3", "h4", "ucaptitle") or "title" in cls) and 6 <= stats.textlen(el) <= 120:
             text = _norm(_text_of(el))
