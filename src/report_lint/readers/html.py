@@ -116,7 +116,8 @@ class _HtmlReader:
 
     def _read(self, data: bytes, path: str) -> Document:
         text = _decode_text(data, path)
-        root, parse_warnings = _parse(text, path)
+        utf8 = text.encode("utf-8", errors="replace")
+        root, parse_warnings = _parse(utf8, text, path)
         n = sum(1 for _ in root.iter())
         if n > MAX_ELEMENTS:
             raise InputError("too-large-html",
@@ -139,12 +140,14 @@ class _HtmlReader:
                 f"{path}: the page has no text" + (f" (only {imgs} images)" if imgs else "") + "; no report to read")
         # Read before chrome goes: an HTML5 <header> may hold the title, and portals put the
         # publication date in article headers or in hidden elements meant for crawlers.
-        # What the page's source rules out spares whole-tree searches (None: nothing ruled out)
-        low = None if "&#" in text or any(c in text for c in _FOLDS_LIKE_ASCII) else text.lower()
+        # What the page's source rules out spares whole-tree searches (None: nothing ruled out). ASCII
+        # lower-casing is all it takes (bytes.lower(), fast): see _FOLDS_LIKE_ASCII
+        low = None if b"&#" in utf8 or any(c in text for c in _FOLDS_LIKE_ASCII) else utf8.lower()
         heading = _heading(body, stats, low)
         labelled = _labelled(body, stats)
         # Site chrome goes unless it holds the report; then count again on the cleaned tree.
-        hidden = _hidden(body, stats) if low is None or "hidden" in low or ("display" in low and "none" in low) else []
+        may_hide = low is None or b"hidden" in low or (b"display" in low and b"none" in low)
+        hidden = _hidden(body, stats) if may_hide else []
         soft = _soft_chrome(body, stats, hidden)
         if soft:
             _remove_all(soft)
@@ -175,8 +178,8 @@ def _decode_text(data: bytes, path: str) -> str:
     return text
 
 
-def _parse(text: str, path: str):
-    """Return (root, warnings)."""
+def _parse(utf8: bytes, text: str, path: str):
+    """Return (root, warnings). `utf8`: `text` encoded."""
     from lxml import etree
 
     # Hand lxml UTF-8 bytes with the encoding fixed: a <meta charset="gbk"> or an XML declaration in
@@ -188,7 +191,7 @@ def _parse(text: str, path: str):
     _text_of = functools.partial(etree.tostring, method="text", encoding=str, with_tail=False)
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
     try:
-        root = etree.fromstring(text.encode("utf-8", errors="replace"), parser=parser)
+        root = etree.fromstring(utf8, parser=parser)
     except (etree.LxmlError, ValueError) as exc:
         raise InputError("no-text", f"{path} 网页中没有可读取的内容（{exc}）",
                          f"{path}: the page has no readable content ({exc})") from None
@@ -443,11 +446,11 @@ _text_of: Callable[[Any], str] = _text_of_first
 
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-# A page's source spells the tree's letters (HTML attribute names lower-cased) unless a character
-# reference writes one (no named reference yields an ASCII letter but &fjlig;, f and j); and these letters
-# match ASCII ones as str.lower() or re.I see them: İ ı (i), ſ (s), K (Kelvin sign, k). Searches of the
-# lower-cased source can then rule out "hidden" (the attribute, visibility:hidden), display:none and
-# "title" in a class or id.
+# A page's source spells the tree's ASCII letters (libxml2 lower-cases ASCII in tag and attribute names)
+# unless a character reference writes one (no named reference yields an ASCII letter but &fjlig;, f and j);
+# and only these non-ASCII letters match ASCII ones as str.lower() or re.I see them: İ ı (i), ſ (s),
+# K (Kelvin sign, k). Without both, the source lower-cased in ASCII can rule out "hidden" (the attribute,
+# visibility:hidden), display:none and "title" in a class or id.
 _FOLDS_LIKE_ASCII = "\u0130\u0131\u017f\u212a"
 
 
@@ -935,13 +938,13 @@ def _metadata(metas, title_tag, heading, labelled, blocks) -> dict[str, tuple[st
     return meta
 
 
-def _heading(body, stats, low: str | None) -> str | None:
+def _heading(body, stats, low: bytes | None) -> str | None:
     """The article's own heading: an h1–h4, a <ucaptitle> or a *title* classed element that names
-    a year's 报告 (the first in document order). `low`: the page's source lower-cased, when it spells
-    every letter as the tree has it (see _read)."""
+    a year's 报告 (the first in document order). `low`: the page's source (UTF-8) lower-cased, when it
+    spells every letter as the tree has it (see _read)."""
     from lxml import etree
 
-    if low is not None and low.count("title") == low.count("<title") + low.count("</title"):
+    if low is not None and low.count(b"title") == low.count(b"<title") + low.count(b"</title"):
         # "title" only in the <title> tags: no class or id holds it, only the tags can be the heading
         candidates = body.iter("h1", "h2", "h3", "h4", "ucaptitle")
     else:
