@@ -1,4 +1,4 @@
-"""report-lint's own data files (rules/catalogue/*.toml, rules/templates/*.toml) as one JSON copy in the
+"""report-lint's own data files (rules/catalogue, templates and phrasing/*.toml) as one JSON copy in the
 user's cache directory, so a run reads one small JSON file instead of parsing a dozen TOML files (TOML
 parsing was most of the cost of loading them; validation stays on every load, it is cheap).
 
@@ -34,7 +34,7 @@ def cache_dir() -> Path | None:
 
 def _builtin_files() -> list[Path]:
     root = rules_dir()
-    return sorted(p for sub in ("catalogue", "templates") for p in (root / sub).glob("*.toml"))
+    return sorted(p for sub in ("catalogue", "templates", "phrasing") for p in (root / sub).glob("*.toml"))
 
 
 def _key(files: list[Path]) -> list:
