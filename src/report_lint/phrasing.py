@@ -8,6 +8,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from . import rxcache
 from .resources import rules_dir
 
 
@@ -21,8 +22,8 @@ def phrasing() -> dict[str, Any]:
 
 @lru_cache(maxsize=512)
 def rx(pattern: str) -> re.Pattern:
-    """A compiled pattern, compiled once."""
-    return re.compile(pattern)
+    """A compiled pattern, compiled once (and kept for later runs: rxcache)."""
+    return rxcache.compile(pattern)
 
 
 def alternation(words) -> str:

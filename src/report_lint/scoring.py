@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, overload
 
+from .phrasing import rx
+
 if TYPE_CHECKING:
     from .model import Report
     from .templates import TableSpec
@@ -148,7 +150,7 @@ def profile(overrides: Mapping[str, float] | None = None, parts: Mapping | None 
 
 # --------------------------------------------------------------------------- filled in (K)
 
-# compiled on first use (re's cache), not at import
+# compiled on first use, not at import
 _NOTE = r"（[^（）]*）|\([^()]*\)"
 _WORD = r"[\w\u4e00-\u9fff]"
 
@@ -158,7 +160,7 @@ def _own_text(text: str) -> bool:
     prev = None
     while prev != text:  # nested brackets
         prev, text = text, re.sub(_NOTE, "", text)
-    return bool(re.search(_WORD, text))
+    return bool(rx(_WORD).search(text))
 
 
 def _table_spec(report: Report, table: str, template_paths: tuple[str, ...]) -> TableSpec | None:

@@ -29,7 +29,7 @@ from datetime import date
 from pathlib import Path, PurePath
 from typing import Any
 
-from .. import __version__
+from .. import __version__, rxcache
 from ..config import Config, load_config, with_overrides
 from ..config import validate as validate_config
 from ..errors import ConfigError, ReportLintError
@@ -360,6 +360,7 @@ class Engine:
 
     def conclude(self, report: Report, outcome: Outcome) -> FileResult:
         """Hits → findings (catalogue metadata, messages, resolved places), score, FileResult."""
+        rxcache.save()  # patterns compiled for the first time while reading and checking, for the next run
         path = outcome.path
         by_id = {r.meta.id: r for r in self.rules}
         problems: list[InternalProblem] = []
