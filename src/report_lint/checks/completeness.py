@@ -175,7 +175,7 @@ def check_title(report: Report, ctx: RuleContext) -> Iterable[Hit]:
         if not m:
             missing_zh.append("4位年份（如“2023年”）")
             missing_en.append("a 4-digit year (e.g. 2023年)")
-        elif not re.search(r"[\u4e00-\u9fff]{2,}", organ):
+        elif not rx(r"[\u4e00-\u9fff]{2,}").search(organ):
             missing_zh.append("机关名称")
             missing_en.append("the organ's name")
         folded = normalize(title)

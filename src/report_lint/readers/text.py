@@ -17,7 +17,7 @@ from .encoding import decode
 
 MAX_LINES = 200_000  # a text report has a few thousand lines
 
-_HEADER_KEY = re.compile(r"^\s*(标题|发布时间|发布日期|公开日期|发文日期|文号|发布机构"
+_HEADER_KEY = rxcache.compile(r"^\s*(标题|发布时间|发布日期|公开日期|发文日期|文号|发布机构"
                          r"|信息来源|栏目|原文链接|本地目录|来源)\s*[:：]\s*(.*)$")
 _BODY_MARK = re.compile(r"^=+\s*正文\s*=+\s*$")
 # A line that is only a page number: "-3-", "— 5 —", "第 3 页", "3 / 12"
