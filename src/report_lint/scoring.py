@@ -27,7 +27,6 @@ shown. An unreadable file has no score (None).
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -159,7 +158,7 @@ def _own_text(text: str) -> bool:
     """Text beyond the form's bracketed instructions ("（文字描述）"): "无" counts, "（文字描述）" does not."""
     prev = None
     while prev != text:  # nested brackets
-        prev, text = text, re.sub(_NOTE, "", text)
+        prev, text = text, rx(_NOTE).sub("", text)
     return bool(rx(_WORD).search(text))
 
 

@@ -167,7 +167,7 @@ def check_title(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     if not title:
         missing_zh, missing_en = ["标题"], ["the title"]
     else:
-        m = re.match(TITLE_PATTERN, title)
+        m = rx(TITLE_PATTERN).match(title)
         organ = m.group("organ") if m else ""
         if m and not rx(r"[\u4e00-\u9fff]{2,}").search(organ):
             # "2019年上海市人民政府办公厅政府信息公开工作年度报告": the organ follows the year.

@@ -89,8 +89,8 @@ _FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 def _contact() -> tuple[re.Pattern, re.Pattern]:
     """(a contact label ending right before the mark, a phone/fax/postcode number right after it)."""
     words = phrasing()["format"]
-    return (re.compile(rf"(?:{alternation(words['contact_labels'])})\s*$"),
-            re.compile(rf"^\s*(?:{words['contact_number']})"))
+    return (rx(rf"(?:{alternation(words['contact_labels'])})\s*$"),
+            rx(rf"^\s*(?:{words['contact_number']})"))
 
 
 def _contact_mark(text: str, start: int, end: int) -> bool:

@@ -222,7 +222,7 @@ class Run:
             hi = self.at[k]
         if cur >= 0:
             pieces.append(self.sources[cur][0][lo:hi + 1])
-        return re.sub(r"[ \t\u3000]*[\r\n]+[ \t\u3000]*", "", "".join(pieces)).strip()
+        return rx(r"[ \t\u3000]*[\r\n]+[ \t\u3000]*").sub("", "".join(pieces)).strip()
 
     def where(self, a: int) -> tuple[int | None, Location | None]:
         for k in range(max(0, a), len(self.src)):
@@ -389,11 +389,11 @@ def organ_names(organ: str | None) -> list[str]:
     names = set()
     if organ:
         names |= {organ, organ.replace("人民政府", "政府")}
-        core = re.sub(r"(人民政府|政府|管委会|管理委员会)$", "", organ)
+        core = rx(r"(人民政府|政府|管委会|管理委员会)$").sub("", organ)
         m = rx(r"([\u4e00-\u9fa5]{1,8}?(?:自治州|自治县|省|市|区|县|旗|州|镇|乡|街道))$").search(core)
         if m and core != organ:
             names |= {m.group(1) + "政府", m.group(1) + "人民政府", m.group(1)[-1] + "政府", m.group(1)}
-        elif re.search(r"(?:省|市|区|县|旗|州|镇|乡|街道)$", organ):
+        elif rx(r"(?:省|市|区|县|旗|州|镇|乡|街道)$").search(organ):
             # the region itself names the government (平潭综合实验区 → 实验区管委会, 区政府)
             for i in range(len(organ) - 1):
                 tail = organ[i:]

@@ -12,7 +12,7 @@ from functools import lru_cache
 from .. import rxcache
 from ..document import Document, Paragraph, Table
 from ..model import Fact, Location, Meta, OrganKind, Provenance
-from ..phrasing import alternation, phrasing
+from ..phrasing import alternation, phrasing, rx
 from ..text import cn_to_int, cn_year
 
 
@@ -77,7 +77,7 @@ def organ_kind(organ: str | None) -> OrganKind:
     if not organ:
         return "unknown"
     o = re.sub(r"[（(].*?[)）]", "", organ).strip()
-    if re.search(r"(乡|镇|街道|苏木)(人民政府|政府|办事处)?$", o) or o.endswith("街道办事处"):
+    if rx(r"(乡|镇|街道|苏木)(人民政府|政府|办事处)?$").search(o) or o.endswith("街道办事处"):
         return "township"
     if o.endswith(("人民政府办公室", "人民政府办公厅", "政府办公室", "政府办公厅")):
         return "department"
@@ -108,7 +108,7 @@ def clean_organ(organ: str) -> str | None:
     what is left is no name (编制我单位). The wording is data (rules/phrasing/organ.toml)."""
     words = phrasing()["organ"]
     o = organ.strip()
-    cut = re.search(alternation(words["cut_before"]), o)
+    cut = rx(alternation(words["cut_before"])).search(o)
     if cut and cut.start() >= 2:
         o = o[:cut.start()]
     lead = re.match(rf"^.*?(?:{alternation(words['cut_after'])})", o)
