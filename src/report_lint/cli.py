@@ -484,7 +484,7 @@ class _StartUpGC:
     """Imports and the engine build allocate thousands of long-lived objects and almost no garbage: the
     cyclic collector would only walk them again and again. It is off until `done()`, which freezes what
     exists (gc.freeze) so that no collection walks it again — in this process, at its exit, or in a forked
-    worker, whose pages then stay shared (~60 ms of a one-file run) — and turns the collector back on.
+    worker, whose pages then stay shared (~35 ms of a one-file run) — and turns the collector back on.
     Frozen objects stay frozen (unfreezing costs a full collection at exit); only the first command of a
     process freezes, so one that runs many commands (tests) keeps at most that first start-up's objects."""
 
