@@ -1456,7 +1456,7 @@ def _pdfium_page(doc, number: int, page, descents: dict) -> _RawPage | None:
         raise
     except Exception:  # noqa: BLE001 - whatever fails here, pdfminer's reading of the page decides
         return None
-    return raw  # type: ignore[no-any-return]
+    return raw
 
 
 def _close_quietly(pdf) -> None:

@@ -7,10 +7,10 @@ interpretation, and the reader falls back to pdfminer's where PDFium cannot open
 its pages differently.
 
 The geometry is pdfminer's, so the reader sees the same numbers whichever library ran:
-- a character's box runs from its pen position (the glyph matrix's e, f) over its advance width, and
-  vertically from the font's descent for one font size (pdfminer's LTChar; the descent comes from the
-  font's descriptor as pdfminer reads it, `font_descents`, not from PDFium's own font metrics, which
-  fall back to the glyph outlines); vertical-writing fonts as pdfminer's vertical LTChar;
+- a character's box runs from its origin over its advance width, and vertically from the font's descent
+  for one font size, through the glyph matrix (pdfminer's LTChar; the descent comes from the font's
+  descriptor as pdfminer reads it, `font_descents`, not from PDFium's own font metrics, which fall back
+  to the glyph outlines); vertical-writing fonts as pdfminer's vertical LTChar;
 - the advance is PDFium's loose box where the glyph outline lies inside it (the loose box is the union
   of the advance box and the outline), else the font's width for the character;
 - paths become pdfminer's line / rect / curve objects by the same rules (one per subpath; a closed
@@ -18,7 +18,8 @@ The geometry is pdfminer's, so the reader sees the same numbers whichever librar
 - colours are PDFium's RGB (0-1); pdfminer kept the raw colour space, which only `_is_white` looks at.
 PDFium works in single precision, so coordinates differ from pdfminer's in the fifth decimal or so;
 matrix entries are snapped back to the short decimals the file wrote (0.05, not 0.0500000007).
-PDFium also drops a text object drawn twice at the same place (fake bold), which pdfminer read twice.
+PDFium also drops a text object drawn twice at the same place (fake bold), which pdfminer read twice,
+and an unmapped glyph reads `(cid:N)` with N its character code (pdfminer's N was the CID).
 """
 from __future__ import annotations
 
@@ -237,13 +238,18 @@ def _chars(raw, page, font_descents: dict[bytes, float], dev: tuple, height: flo
                     adv = (loose.right - ox.value) / ma
             if adv is None:
                 adv = 0.0
-            # pdfminer's LTChar: (0, descent) and (advance, descent + size) through the glyph matrix
+            # pdfminer's LTChar: the box (0, descent) - (advance, descent + size) through the glyph matrix
             lo = desc * size
             hi = lo + size
             ax, ay = mat[2] * lo + mat[4], mat[3] * lo + mat[5]
             bx, by = mat[0] * adv + mat[2] * hi + mat[4], mat[1] * adv + mat[3] * hi + mat[5]
-            cx0, cx1 = min(ax, bx), max(ax, bx)
-            cy0, cy1 = min(ay, by), max(ay, by)
+            if mat[1] or mat[2]:  # rotated or skewed: the bounds of all four corners
+                xs = (ax, bx, mat[0] * adv + ax, mat[2] * (hi - lo) + ax)
+                ys = (ay, by, mat[1] * adv + ay, mat[3] * (hi - lo) + ay)
+                cx0, cx1, cy0, cy1 = min(xs), max(xs), min(ys), max(ys)
+            else:
+                cx0, cx1 = min(ax, bx), max(ax, bx)
+                cy0, cy1 = min(ay, by), max(ay, by)
             keys.append((order.get(key, -1), i))
             out.append({"text": text, "x0": cx0, "x1": cx1, "top": height - cy1, "bottom": height - cy0,
                         "size": cy1 - cy0, "upright": mat[0] * mat[3] > 0 and mat[1] * mat[2] <= 0,
@@ -436,13 +442,13 @@ def _descent(spec: dict) -> tuple[bytes, float]:
         sub = resolve1(spec.get("Subtype"))
         subtype = literal_name(sub) if isinstance(sub, PSLiteral) else "Type1"
     if subtype == "Type3":
-        descriptor = _dict(spec.get("FontDescriptor")) if "FontDescriptor" in spec else {"FontBBox": spec.get("FontBBox")}
-        bbox = resolve1(descriptor.get("FontBBox"))
+        t3 = _dict(spec["FontDescriptor"]) if "FontDescriptor" in spec else {"FontBBox": spec.get("FontBBox")}
+        bbox = resolve1(t3.get("FontBBox"))
         matrix = resolve1(spec.get("FontMatrix"))
         descent = _number(bbox[1]) if isinstance(bbox, list) and len(bbox) == 4 else 0.0  # not negated there
         vscale = _number(matrix[1]) + _number(matrix[3]) if isinstance(matrix, list) and len(matrix) == 6 else 0.0
         return name, descent * vscale
-    descriptor = None
+    descriptor: dict | None = None
     if subtype not in ("CIDFontType0", "CIDFontType2"):
         from pdfminer.fontmetrics import FONT_METRICS
 
