@@ -600,3 +600,28 @@ def test_pypdfium2_is_imported_only_when_a_pdf_is_read():
     out = subprocess.run([sys.executable, "-c", code], input=make_pdf([[("t", 80, 80, 12, "正文")]]),
                          capture_output=True, check=True).stdout
     assert out.decode().strip() == "False True"
+
+
+def test_pdfium_glyphs_that_map_to_several_characters():
+    """A ligature (fl) and a character outside the BMP (𠀀, two UTF-16 halves in the ToUnicode map) are one
+    glyph each, as pdfminer reads them; a CID without a ToUnicode entry is decoded through the font's
+    character collection (Adobe-GB1 CID 4 is #), where pdfminer gave up with (cid:4)."""
+    from hostile import pdf_file, stream
+
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def 1 begincodespacerange "
+            b"<0000> <FFFF> endcodespacerange 3 beginbfchar <0001> <D840DC00> <0002> <4E00> <0003> <0066006C> "
+            b"endbfchar endcmap CMapName currentdict /CMap defineresource pop end end")
+    objs = [
+        (b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /Identity-H /DescendantFonts [2 0 R] "
+         b"/ToUnicode 7 0 R >>"),
+        *CJK_FONT[1:],
+        b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+        (b"<< /Type /Page /Parent 4 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 1 0 R >> >> "
+         b"/Contents 6 0 R >>"),
+        stream(b"BT /F1 12 Tf 80 700 Td <000200010002000300020004> Tj ET"),
+        stream(cmap),
+        b"<< /Type /Catalog /Pages 4 0 R >>",
+    ]
+    fast, slow = _read_both(pdf_file(objs, 8))
+    assert [b.text for b in fast.blocks] == ["一𠀀一fl一#"]
+    assert [b.text for b in slow.blocks] == ["一𠀀一fl一(cid:4)"]

@@ -185,6 +185,8 @@ def _chars(raw, page, font_descents: dict[bytes, float], dev: tuple, height: flo
             raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharBox
         get_obj, get_origin = raw.FPDFText_GetTextObject, raw.FPDFText_GetCharOrigin
         addr = ctypes.addressof
+        last: tuple | None = None  # (text object, origin) of the previous character
+        halves = False  # a UTF-16 surrogate was seen
         for i in range(n):
             if is_generated(tp, i):
                 continue  # a space or line break PDFium inferred; pdfminer only has the file's own characters
@@ -207,10 +209,19 @@ def _chars(raw, page, font_descents: dict[bytes, float], dev: tuple, height: flo
                 raw.FPDFPageObj_GetFillColor(obj, r, g, b, a)
                 info = objs[key] = (font, desc, (r.value / 255, g.value / 255, b.value / 255))
             font, desc, colour = info
-            text = f"(cid:{u})" if map_error(tp, i) else chr(u) if 0 <= u < 0x110000 else "\ufffd"
+            text = f"(cid:{u})" if map_error(tp, i) or u == 0 else chr(u) if 0 < u < 0x110000 else "\ufffd"
+            halves = halves or 0xD800 <= u <= 0xDFFF
+            get_origin(tp, i, ox, oy)  # the pen position (the matrix's e, f are the text object's)
+            here = (key, ox.value, oy.value)
+            if here == last and out:
+                # one glyph that maps to several characters (a ligature "fl", a character outside the BMP
+                # given as two UTF-16 halves): PDFium lists each at the glyph's place, pdfminer one glyph
+                prev = out[-1]
+                prev["text"] = _utf16_join(prev["text"] + text)
+                continue
+            last = here
             size = get_size(tp, i)
             get_matrix(tp, i, m)
-            get_origin(tp, i, ox, oy)  # the pen position (the matrix's e, f are the text object's)
             ma, mb, mc, md = _snap(m.a), _snap(m.b), _snap(m.c), _snap(m.d)
             mat = _mul((ma, mb, mc, md, ox.value, oy.value), dev)
             adv = None
@@ -256,6 +267,9 @@ def _chars(raw, page, font_descents: dict[bytes, float], dev: tuple, height: flo
                         "non_stroking_color": colour})
     finally:
         raw.FPDFText_ClosePage(tp)
+    for c in out if halves else ():
+        # half of a UTF-16 pair whose other half is missing: not a character
+        c["text"] = "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in c["text"])
     # a text object PDFium placed no character of (drawn at a size or place that overflows, or drawn
     # twice at the same place): pdfminer made glyphs of it that the reader then finds nowhere visible,
     # but counts as text on the page. One such glyph each keeps that count from reading "no text layer".
@@ -266,6 +280,11 @@ def _chars(raw, page, font_descents: dict[bytes, float], dev: tuple, height: flo
             out.append({"text": "\ufffd", "x0": math.inf, "x1": math.inf, "top": math.inf, "bottom": math.inf,
                         "size": 0.0, "upright": True, "non_stroking_color": (0.0, 0.0, 0.0)})
     return [c for _, c in sorted(zip(keys, out, strict=True), key=lambda kc: kc[0])]
+
+
+def _utf16_join(text: str) -> str:
+    """Join UTF-16 surrogate halves into the character they encode; others stay as they are."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
 
 
 def _apply(m: tuple, x: float, y: float) -> tuple[float, float]:
