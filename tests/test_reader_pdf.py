@@ -625,3 +625,14 @@ def test_pdfium_glyphs_that_map_to_several_characters():
     fast, slow = _read_both(pdf_file(objs, 8))
     assert [b.text for b in fast.blocks] == ["一𠀀一fl一#"]
     assert [b.text for b in slow.blocks] == ["一𠀀一fl一(cid:4)"]
+
+
+def test_pdfium_reads_text_drawn_twice_for_bold_once():
+    """Fake bold: the same line drawn twice, 0.3 pt apart. PDFium keeps one copy of a text object drawn
+    again at (nearly) the same place; pdfminer read both and doubled every character."""
+    from hostile import one_page_pdf, text_ops
+
+    line = "政府信息公开工作年度报告"
+    fast, slow = _read_both(one_page_pdf(text_ops(line, 80, 700) + b"\n" + text_ops(line, 80.3, 700)))
+    assert [b.text for b in fast.blocks] == [line]
+    assert [b.text for b in slow.blocks] == ["".join(ch * 2 for ch in line)]
