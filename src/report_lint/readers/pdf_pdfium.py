@@ -18,8 +18,10 @@ The geometry is pdfminer's, so the reader sees the same numbers whichever librar
 - colours are PDFium's RGB (0-1); pdfminer kept the raw colour space, which only `_is_white` looks at.
 PDFium works in single precision, so coordinates differ from pdfminer's in the fifth decimal or so;
 matrix entries are snapped back to the short decimals the file wrote (0.05, not 0.0500000007).
-PDFium also drops a text object drawn twice at the same place (fake bold), which pdfminer read twice,
-and an unmapped glyph reads `(cid:N)` with N its character code (pdfminer's N was the CID).
+Where the two differ, PDFium reads better: it keeps one copy of a text object drawn twice at (nearly) the
+same place (fake bold, which pdfminer read as doubled characters) and decodes a CID that has no ToUnicode
+entry through the font's character collection (pdfminer gave `(cid:N)`); a glyph it cannot decode at all
+reads `(cid:N)` with N the character code.
 """
 from __future__ import annotations
 
