@@ -18,10 +18,11 @@ The geometry is pdfminer's, so the reader sees the same numbers whichever librar
 - colours are PDFium's RGB (0-1); pdfminer kept the raw colour space, which only `_is_white` looks at.
 PDFium works in single precision, so coordinates differ from pdfminer's in the fifth decimal or so;
 matrix entries are snapped back to the short decimals the file wrote (0.05, not 0.0500000007).
-Where the two differ, PDFium reads better: it keeps one copy of a text object drawn twice at (nearly) the
-same place (fake bold, which pdfminer read as doubled characters) and decodes a CID that has no ToUnicode
-entry through the font's character collection (pdfminer gave `(cid:N)`); a glyph it cannot decode at all
-reads `(cid:N)` with N the character code.
+A page where PDFium cannot decode a glyph or cannot lay out a text object (a damaged font or ToUnicode,
+a size that overflows) is left to pdfminer (PdfiumUnavailable). Where the two differ otherwise, PDFium
+reads better: it keeps one copy of a text object drawn twice at (nearly) the same place (fake bold, which
+pdfminer read as doubled characters) and decodes a CID that has no ToUnicode entry through the font's
+character collection (Adobe-GB1 and the like, where pdfminer gave `(cid:N)`).
 """
 from __future__ import annotations
 
@@ -139,7 +140,7 @@ def _page(raw, page, font_descents: dict[bytes, float], geo: tuple) -> dict:
     dev, width, height = geo
     objects: dict[str, list[dict]] = {"line": [], "rect": [], "curve": []}
     order: dict[int, int] = {}
-    text_objects: dict[int, bool] = {}
+    text_objects: dict[int, Any] = {}
     _paths(raw, page, None, dev, height, objects, order, text_objects, 0)
     chars = _chars(raw, page, font_descents, dev, height, order, text_objects)
     return {"chars": chars, "objects": objects, "width": width, "height": height}
@@ -162,7 +163,7 @@ def _font_name(raw, font) -> bytes:
 
 
 def _chars(raw, page, font_descents: dict[bytes, float], dev: tuple, height: float, order: dict[int, int],
-           text_objects: dict[int, bool]) -> list[dict]:
+           text_objects: dict[int, Any]) -> list[dict]:
     """The page's characters in the order the content stream shows them (PDFium's text page sorts them
     into lines; the order matters for which character an explicit space stood before)."""
     tp = raw.FPDFText_LoadPage(page)
@@ -211,7 +212,11 @@ def _chars(raw, page, font_descents: dict[bytes, float], dev: tuple, height: flo
                 raw.FPDFPageObj_GetFillColor(obj, r, g, b, a)
                 info = objs[key] = (font, desc, (r.value / 255, g.value / 255, b.value / 255))
             font, desc, colour = info
-            text = f"(cid:{u})" if map_error(tp, i) or u == 0 else chr(u) if 0 < u < 0x110000 else "\ufffd"
+            if map_error(tp, i) or u == 0:
+                # a glyph PDFium cannot decode (no usable ToUnicode): pdfminer reads the page, as before;
+                # it may still decode it (it tolerates a damaged ToUnicode that PDFium refuses)
+                raise PdfiumUnavailable("a glyph PDFium cannot decode")
+            text = chr(u) if u < 0x110000 else "\ufffd"
             halves = halves or 0xD800 <= u <= 0xDFFF
             get_origin(tp, i, ox, oy)  # the pen position (the matrix's e, f are the text object's)
             here = (key, ox.value, oy.value)
@@ -272,12 +277,18 @@ def _chars(raw, page, font_descents: dict[bytes, float], dev: tuple, height: flo
     for c in out if halves else ():
         # half of a UTF-16 pair whose other half is missing: not a character
         c["text"] = "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in c["text"])
-    # a text object PDFium placed no character of (drawn at a size or place that overflows, or drawn
-    # twice at the same place): pdfminer made glyphs of it that the reader then finds nowhere visible,
-    # but counts as text on the page. One such glyph each keeps that count from reading "no text layer".
+    # a text object PDFium placed no character of: drawn again at the same place (fake bold; PDFium keeps
+    # the first copy), or one PDFium could not lay out at all (no extent: a font it cannot load, a size
+    # that overflows). For the latter pdfminer reads the page: its glyphs may be readable there (a damaged
+    # font program does not stop pdfminer's ToUnicode), and where they are not (an overflowing size) it
+    # still counts them as text on the page, so the page does not read as a scan.
     seen = {k for k, _ in keys}
-    for key, kind in text_objects.items():
-        if kind and order[key] not in seen:
+    box = [ctypes.c_float() for _ in range(4)]
+    for key, obj in text_objects.items():
+        if order[key] not in seen and raw.FPDFTextObj_GetFont(obj):
+            if not raw.FPDFPageObj_GetBounds(obj, *box) or not (box[0].value < box[2].value
+                                                                  or box[1].value < box[3].value):
+                raise PdfiumUnavailable("a text object PDFium could not lay out")
             keys.append((order[key], -1))
             out.append({"text": "\ufffd", "x0": math.inf, "x1": math.inf, "top": math.inf, "bottom": math.inf,
                         "size": 0.0, "upright": True, "non_stroking_color": (0.0, 0.0, 0.0)})
@@ -297,9 +308,9 @@ MAX_FORM_DEPTH = 16  # as pdf_vet: forms drawing forms
 
 
 def _paths(raw, page, form, outer: tuple, height: float, objects: dict[str, list[dict]], order: dict[int, int],
-           text_objects: dict[int, bool], depth: int) -> None:
+           text_objects: dict[int, Any], depth: int) -> None:
     """Ruling candidates (path objects) into `objects`; every object's place in drawing order into `order`;
-    text objects into `text_objects` (True when they have a font)."""
+    text objects into `text_objects`."""
     count = raw.FPDFFormObj_CountObjects(form) if form is not None else raw.FPDFPage_CountObjects(page)
     m = raw.FS_MATRIX()
     fx, fy = ctypes.c_float(), ctypes.c_float()
@@ -313,7 +324,7 @@ def _paths(raw, page, form, outer: tuple, height: float, objects: dict[str, list
         order[key] = len(order)
         kind = raw.FPDFPageObj_GetType(obj)
         if kind == raw.FPDF_PAGEOBJ_TEXT:
-            text_objects[key] = bool(raw.FPDFTextObj_GetFont(obj))
+            text_objects[key] = obj
             continue
         if kind == raw.FPDF_PAGEOBJ_FORM:
             if depth < MAX_FORM_DEPTH and raw.FPDFPageObj_GetMatrix(obj, m):
