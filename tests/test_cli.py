@@ -230,3 +230,21 @@ def test_python_dash_m(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "report_lint", "--version"], capture_output=True, text=True,
                           cwd=tmp_path, env=env, timeout=60, check=False)
     assert proc.returncode == 0 and proc.stdout.strip() == f"report-lint {__version__}"
+
+
+def test_check_freezes_its_start_up_once_and_leaves_the_collector_on(tmp_path):
+    """The start-up runs without the cyclic collector and is then frozen (cli._StartUpGC): afterwards the
+    collector is on again, and a second command in the same process freezes nothing more."""
+    report = tmp_path / "r.txt"
+    report.write_text(valid_report("2021", seed=1).model_dump_json(), encoding="utf-8")
+    code = ("import gc, io, sys\n"
+            "from report_lint.cli import main\n"
+            "sys.stdout = io.StringIO()\n"
+            f"main(['check', {str(report)!r}, '--format', 'json'])\n"
+            "first = gc.get_freeze_count()\n"
+            f"main(['check', {str(report)!r}, '--format', 'json'])\n"
+            "sys.stdout = sys.__stdout__\n"
+            "print(gc.isenabled(), first > 0, gc.get_freeze_count() <= first)")  # frozen objects freed leave it
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "REPORT_LINT_CACHE_DIR": str(tmp_path / "cache")}).stdout
+    assert out.split() == ["True", "True", "True"]

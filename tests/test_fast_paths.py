@@ -180,14 +180,15 @@ def test_reader_registry_matches_the_readers():
             assert R.reader(name).sniff(head.replace(needle, b"")) is False, (name, head)
 
 
-def test_text_file_does_not_import_the_binary_readers():
+def test_text_file_does_not_import_the_binary_and_html_readers():
     import subprocess
     import sys
 
     code = ("import sys; from report_lint.readers import detect_format\n"
             "assert detect_format('a.txt', '一、总体情况'.encode()) == 'txt'\n"
             "assert detect_format('a.md', b'# x') == 'md'\n"
-            "print(sorted(m for m in sys.modules if m in ('report_lint.readers.pdf', 'report_lint.readers.docx')))")
+            "print(sorted(m for m in sys.modules\n"
+            "             if m in ('report_lint.readers.pdf', 'report_lint.readers.docx', 'report_lint.readers.html')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

@@ -481,3 +481,158 @@ def test_real_pdf_model_cells(name):
         assert all(apps[key][c].location.page for c in APP_COLUMNS), key
     reviews = report.tables.reviews
     assert [reviews[g][c].raw for g, c in REVIEW_KEYS] == HAND[name]["reviews"]
+
+
+# --------------------------------------------------------------------------------------------
+# PDFium reads the pages (readers/pdf_pdfium.py); pdfminer reads what PDFium cannot. Both must give the
+# reader the same characters and rulings, so the same document comes out either way.
+
+def _read_both(data: bytes, rulings: bool = True) -> tuple[Document, Document]:
+    from report_lint.readers import pdf
+
+    used = []
+    real = pdf._open_pdfium
+
+    def spy(*args):
+        got = real(*args)
+        used.append(got is not None)
+        return got
+
+    mp = pytest.MonkeyPatch()
+    try:
+        mp.setattr(pdf, "_open_pdfium", spy)
+        fast = READER.read(data, "x.pdf", rulings=rulings)
+        assert used == [True], "PDFium was not used"
+        mp.setattr(pdf, "_open_pdfium", lambda *args: None)
+        slow = READER.read(data, "x.pdf", rulings=rulings)
+    finally:
+        mp.undo()
+    return fast, slow
+
+
+def _pdf_samples() -> list:
+    from test_same_model_across_formats import GENERATED
+
+    samples = [pytest.param(_unruled_report, id="hand-unruled"),
+               pytest.param(lambda: make_pdf([[("t", 80, 80, 12, "第一页")], [("t", 80, 80, 12, "第二页")]]),
+                            id="hand-two-pages")]
+    samples += [pytest.param(functools.partial(p.read_bytes), id=p.name) for p in sorted(GENERATED.glob("*.pdf"))]
+    samples += [pytest.param(functools.partial((CORPUS / f"{n}.pdf").read_bytes), id=n,
+                             marks=pytest.mark.skipif(not (CORPUS / f"{n}.pdf").is_file(), reason="no corpus"))
+                for n in ("r001", "r002", "r003")]
+    return samples
+
+
+@pytest.mark.parametrize("rulings", [True, False], ids=["ruled", "unruled"])
+@pytest.mark.parametrize("build", _pdf_samples())
+def test_pdfium_and_pdfminer_give_the_same_document(build, rulings):
+    fast, slow = _read_both(build(), rulings)
+    assert fast == slow
+
+
+def test_pdfium_page_geometry_matches_pdfminer():
+    """Character boxes, sizes and ruling segments agree to a thousandth of a point (PDFium computes in
+    single precision); a vertical-writing label (r001's 三、本年度办理结果) and LibreOffice's fonts without
+    a descent are among them."""
+    import io
+
+    import pdfplumber
+
+    from report_lint.readers import pdf, pdf_pdfium
+
+    paths = [p for p in (CORPUS / "r001.pdf",) if p.is_file()]
+    from test_same_model_across_formats import GENERATED
+
+    paths += sorted(GENERATED.glob("*.pdf"))[:1]
+    for path in paths:
+        data = path.read_bytes()
+        plumber = pdfplumber.open(io.BytesIO(data))
+        with pdf_pdfium.Document(data) as doc:
+            descents: dict = {}
+            for k, page in enumerate(plumber.pages):
+                obj = page.page_obj
+                geo = pdf_pdfium.geometry(obj.mediabox, obj.rotate, page.mediabox, page.width, page.height)
+                got = doc.page(k, pdf_pdfium.font_descents(obj.resources, descents), geo)
+                want = page.chars
+                assert [c["text"] for c in got["chars"]] == [c["text"] for c in want], (path.name, k)
+                for a, b in zip(got["chars"], want, strict=True):
+                    for key in ("x0", "x1", "top", "bottom", "size"):
+                        assert abs(a[key] - b[key]) < 1e-3, (path.name, k, b["text"], key, a[key], b[key])
+                want_edges = pdf._edges({key: page.objects.get(key, []) for key in ("line", "rect", "curve")})
+                got_edges = pdf._edges(got["objects"])
+                for g, w in zip(got_edges, want_edges, strict=True):
+                    assert len(g) == len(w)
+                    assert all(abs(x - y) < 1e-3 for s, t in zip(g, w, strict=True) for x, y in zip(s, t, strict=True))
+        plumber.close()
+
+
+def test_pdfminer_reads_what_pdfium_counts_differently():
+    # a page tree whose kids loop: PDFium counts two pages, pdfminer (which keeps a visited set) one;
+    # pdfminer's reading stands
+    from hostile import all_cases
+
+    data = all_cases()["pdf-kids-loop"][1]()
+    from report_lint.readers import pdf
+
+    used = []
+    real = pdf._open_pdfium
+    mp = pytest.MonkeyPatch()
+    mp.setattr(pdf, "_open_pdfium", lambda *args: used.append(real(*args)))
+    try:
+        doc = READER.read(data, "x.pdf")
+    finally:
+        mp.undo()
+    assert used == [None]
+    assert [b.text for b in doc.blocks if isinstance(b, Paragraph)] == ["正文"]
+
+
+def test_pypdfium2_is_imported_only_when_a_pdf_is_read():
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from report_lint.parsing import parse_bytes\n"
+            "from report_lint.readers import pdf\n"
+            "parse_bytes('一、总体情况'.encode(), 'a.txt')\n"
+            "before = 'pypdfium2' in sys.modules\n"
+            "pdf.READER.read(sys.stdin.buffer.read(), 'x.pdf')\n"
+            "print(before, 'pypdfium2' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], input=make_pdf([[("t", 80, 80, 12, "正文")]]),
+                         capture_output=True, check=True).stdout
+    assert out.decode().strip() == "False True"
+
+
+def test_pdfium_glyphs_that_map_to_several_characters():
+    """A ligature (fl) and a character outside the BMP (𠀀, two UTF-16 halves in the ToUnicode map) are one
+    glyph each, as pdfminer reads them; a CID without a ToUnicode entry is decoded through the font's
+    character collection (Adobe-GB1 CID 4 is #), where pdfminer gave up with (cid:4)."""
+    from hostile import pdf_file, stream
+
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def 1 begincodespacerange "
+            b"<0000> <FFFF> endcodespacerange 3 beginbfchar <0001> <D840DC00> <0002> <4E00> <0003> <0066006C> "
+            b"endbfchar endcmap CMapName currentdict /CMap defineresource pop end end")
+    objs = [
+        (b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /Identity-H /DescendantFonts [2 0 R] "
+         b"/ToUnicode 7 0 R >>"),
+        *CJK_FONT[1:],
+        b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+        (b"<< /Type /Page /Parent 4 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 1 0 R >> >> "
+         b"/Contents 6 0 R >>"),
+        stream(b"BT /F1 12 Tf 80 700 Td <000200010002000300020004> Tj ET"),
+        stream(cmap),
+        b"<< /Type /Catalog /Pages 4 0 R >>",
+    ]
+    fast, slow = _read_both(pdf_file(objs, 8))
+    assert [b.text for b in fast.blocks] == ["一𠀀一fl一#"]
+    assert [b.text for b in slow.blocks] == ["一𠀀一fl一(cid:4)"]
+
+
+def test_pdfium_reads_text_drawn_twice_for_bold_once():
+    """Fake bold: the same line drawn twice, 0.3 pt apart. PDFium keeps one copy of a text object drawn
+    again at (nearly) the same place; pdfminer read both and doubled every character."""
+    from hostile import one_page_pdf, text_ops
+
+    line = "政府信息公开工作年度报告"
+    fast, slow = _read_both(one_page_pdf(text_ops(line, 80, 700) + b"\n" + text_ops(line, 80.3, 700)))
+    assert [b.text for b in fast.blocks] == [line]
+    assert [b.text for b in slow.blocks] == ["".join(ch * 2 for ch in line)]

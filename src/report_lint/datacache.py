@@ -1,4 +1,4 @@
-"""report-lint's own data files (rules/catalogue/*.toml, rules/templates/*.toml) as one JSON copy in the
+"""report-lint's own data files (rules/catalogue, templates and phrasing/*.toml) as one JSON copy in the
 user's cache directory, so a run reads one small JSON file instead of parsing a dozen TOML files (TOML
 parsing was most of the cost of loading them; validation stays on every load, it is cheap).
 
@@ -32,16 +32,26 @@ def cache_dir() -> Path | None:
     return Path(base) / "report-lint"
 
 
-def _builtin_files() -> list[Path]:
-    root = rules_dir()
-    return sorted(p for sub in ("catalogue", "templates") for p in (root / sub).glob("*.toml"))
+def _builtin_files() -> list[os.DirEntry]:
+    """The data files, in path order. Every read_toml call checks them (a dozen per run), so this lists
+    directories with os.scandir and stays with strings: pathlib's glob, sorting and stat cost ~3 ms a run."""
+    root = str(rules_dir())
+    found = []
+    for sub in ("catalogue", "phrasing", "templates"):  # sorted, as the paths are
+        try:
+            with os.scandir(os.path.join(root, sub)) as it:
+                found.extend(sorted((e for e in it if os.path.normcase(e.name).endswith(".toml")),
+                                    key=lambda e: e.name))
+        except OSError:
+            continue
+    return found
 
 
-def _key(files: list[Path]) -> list:
+def _key(files: list[os.DirEntry]) -> list:
     out: list = [__version__]
-    for p in files:
-        st = p.stat()
-        out.append([str(p), st.st_size, st.st_mtime_ns])
+    for e in files:
+        st = os.stat(e.path)
+        out.append([e.path, st.st_size, st.st_mtime_ns])
     return out
 
 
@@ -62,10 +72,10 @@ def builtin_data() -> dict[str, dict]:
         _loaded = cached
         return cached["files"]
     content, broken = {}, False
-    for p in files:
+    for e in files:
         try:
-            with open(p, "rb") as f:
-                content[str(p)] = tomllib.load(f)
+            with open(e.path, "rb") as f:
+                content[e.path] = tomllib.load(f)
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             broken = True
     _loaded = {"key": key, "files": content}

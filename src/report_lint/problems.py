@@ -8,7 +8,6 @@ and its finding always read the same.
 """
 from __future__ import annotations
 
-import tomllib
 from functools import lru_cache
 from typing import Any
 
@@ -23,8 +22,9 @@ CATALOGUE_FILE = "parse.toml"
 @lru_cache(maxsize=1)
 def _entries() -> dict[str, dict[str, Any]]:
     """code -> the P rule's catalogue entry (plain TOML; the engine validates the same file strictly)."""
-    with open(rules_dir() / "catalogue" / CATALOGUE_FILE, "rb") as f:
-        rules = tomllib.load(f).get("rules", [])
+    from .datacache import read_toml
+
+    rules = read_toml(rules_dir() / "catalogue" / CATALOGUE_FILE).get("rules", [])
     return {r["name"].removeprefix("parse."): r for r in rules if r.get("family") == "parse"}
 
 

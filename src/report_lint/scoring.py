@@ -27,11 +27,12 @@ shown. An unreadable file has no score (None).
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, overload
+
+from .phrasing import rx
 
 if TYPE_CHECKING:
     from .model import Report
@@ -148,7 +149,7 @@ def profile(overrides: Mapping[str, float] | None = None, parts: Mapping | None 
 
 # --------------------------------------------------------------------------- filled in (K)
 
-# compiled on first use (re's cache), not at import
+# compiled on first use, not at import
 _NOTE = r"（[^（）]*）|\([^()]*\)"
 _WORD = r"[\w\u4e00-\u9fff]"
 
@@ -157,8 +158,8 @@ def _own_text(text: str) -> bool:
     """Text beyond the form's bracketed instructions ("（文字描述）"): "无" counts, "（文字描述）" does not."""
     prev = None
     while prev != text:  # nested brackets
-        prev, text = text, re.sub(_NOTE, "", text)
-    return bool(re.search(_WORD, text))
+        prev, text = text, rx(_NOTE).sub("", text)
+    return bool(rx(_WORD).search(text))
 
 
 def _table_spec(report: Report, table: str, template_paths: tuple[str, ...]) -> TableSpec | None:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from ..engine.types import FindingLocation, Hit, RuleContext, RuleImpl, hookimpl
 from ..model import Report, Section
+from ..phrasing import rx
 from ..templates import TABLE_KEYS, get_template
 from .helpers import (
     TITLE_PATTERN,
@@ -166,15 +167,15 @@ def check_title(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     if not title:
         missing_zh, missing_en = ["标题"], ["the title"]
     else:
-        m = re.match(TITLE_PATTERN, title)
+        m = rx(TITLE_PATTERN).match(title)
         organ = m.group("organ") if m else ""
-        if m and not re.search(r"[\u4e00-\u9fff]{2,}", organ):
+        if m and not rx(r"[\u4e00-\u9fff]{2,}").search(organ):
             # "2019年上海市人民政府办公厅政府信息公开工作年度报告": the organ follows the year.
             organ = re.split(r"(?:政府|政务)(?:信息)?公开", m.group("rest"))[0]
         if not m:
             missing_zh.append("4位年份（如“2023年”）")
             missing_en.append("a 4-digit year (e.g. 2023年)")
-        elif not re.search(r"[\u4e00-\u9fff]{2,}", organ):
+        elif not rx(r"[\u4e00-\u9fff]{2,}").search(organ):
             missing_zh.append("机关名称")
             missing_en.append("the organ's name")
         folded = normalize(title)

@@ -6,9 +6,10 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from .. import rxcache
 from ..engine.types import Hit, RuleContext, RuleImpl, hookimpl
 from ..model import Location, Report
-from ..phrasing import alternation, phrasing
+from ..phrasing import alternation, phrasing, rx
 from .helpers import (
     TITLE_PHRASE,
     clean_title,
@@ -29,7 +30,7 @@ from .helpers import (
 def _docno() -> re.Pattern:
     # The issuer is taken possessively ({2,12}+): what follows it is never a Chinese character, so giving
     # characters back could never help, and trying to made this pattern most of F101's time.
-    return re.compile(
+    return rxcache.compile(
         r"(?P<issuer>[\u4e00-\u9fff]{2,12}+)\s*"
         r"(?:(?P<open>[（(\[【［〔{｛])\s*(?P<year>(?:19|20)\d{2})\s*(?P<close>[）)\]】］〕}｝])"
         r"|〔(?P<year2>(?:19|20)\d{2})(?=\d{1,4}\s*号))"
@@ -88,8 +89,8 @@ _FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 def _contact() -> tuple[re.Pattern, re.Pattern]:
     """(a contact label ending right before the mark, a phone/fax/postcode number right after it)."""
     words = phrasing()["format"]
-    return (re.compile(rf"(?:{alternation(words['contact_labels'])})\s*$"),
-            re.compile(rf"^\s*(?:{words['contact_number']})"))
+    return (rx(rf"(?:{alternation(words['contact_labels'])})\s*$"),
+            rx(rf"^\s*(?:{words['contact_number']})"))
 
 
 def _contact_mark(text: str, start: int, end: int) -> bool:
@@ -101,7 +102,7 @@ def check_half_width(report: Report, ctx: RuleContext) -> Iterable[Hit]:
     limit = max(1, int(ctx.options.get("max_locations", 5)))
     found: list[tuple[str, int, int, str, int | None, Location | None]] = []
     for text, section, loc in narrative_blocks(report):
-        for m in re.finditer(_HALF, text):
+        for m in rx(_HALF).finditer(text):
             if m.group(1) == ":" and text[m.end(1):m.end(1) + 2] == "//":
                 continue
             if _contact_mark(text, m.start(1), m.end(1)):

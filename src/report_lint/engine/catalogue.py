@@ -282,20 +282,22 @@ def load_catalogue(extra_paths: Iterable[str | Path] = (), *, directory: Path | 
     builtin_problems: list[Notice] = []
 
     def add(meta: RuleMeta, builtin: bool) -> None:
-        where = _where(meta.source or "?")
+        def where() -> str:  # resolving the path takes longer than the checks: only for a message
+            return _where(meta.source or "?")
+
         sink = builtin_problems if builtin else cat.notices
         if meta.id in cat.rules:
             first = _where(cat.rules[meta.id].source or "?")
-            sink.append(_problem(where, meta.id, f"编号重复（已在 {first} 中定义）",
+            sink.append(_problem(where(), meta.id, f"编号重复（已在 {first} 中定义）",
                                  f"duplicate id (already defined in {first})", "catalogue-duplicate"))
             return
         if meta.id in redirects_data.deleted or meta.id in redirects_data.redirects:
-            sink.append(_problem(where, meta.id, "该编号已删除或已改名（_redirects.toml），编号永不复用",
+            sink.append(_problem(where(), meta.id, "该编号已删除或已改名（_redirects.toml），编号永不复用",
                                  "this id was deleted or renamed (_redirects.toml); ids are never reused",
                                  "catalogue-reused-id"))
             return
         if meta.name in names:
-            sink.append(_problem(where, meta.id, f"名称“{meta.name}”与 {names[meta.name]} 重复",
+            sink.append(_problem(where(), meta.id, f"名称“{meta.name}”与 {names[meta.name]} 重复",
                                  f"name '{meta.name}' is already used by {names[meta.name]}", "catalogue-duplicate"))
             return
         names[meta.name] = meta.id

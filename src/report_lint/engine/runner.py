@@ -29,7 +29,7 @@ from datetime import date
 from pathlib import Path, PurePath
 from typing import Any
 
-from .. import __version__
+from .. import __version__, rxcache
 from ..config import Config, load_config, with_overrides
 from ..config import validate as validate_config
 from ..errors import ConfigError, ReportLintError
@@ -360,6 +360,7 @@ class Engine:
 
     def conclude(self, report: Report, outcome: Outcome) -> FileResult:
         """Hits → findings (catalogue metadata, messages, resolved places), score, FileResult."""
+        rxcache.save()  # patterns compiled for the first time while reading and checking, for the next run
         path = outcome.path
         by_id = {r.meta.id: r for r in self.rules}
         problems: list[InternalProblem] = []
@@ -766,13 +767,15 @@ def build_engine(config: Config | str | Path | dict | None = None, *, start: str
     from .plugins import autoload_disabled, discover_entry_points
 
     key = None
+    found = discover_entry_points()  # one scan of the installed distributions, for the key and the plugins
     if not plugins and not plugin_modules:
-        eps = tuple((ep.name, ep.value) for ep in discover_entry_points())
+        eps = tuple((ep.name, ep.value) for ep in found)
         key = (cfg.model_dump_json(), cfg.source, blocked, autoload, autoload_disabled(), eps,
                json.dumps(config_overrides, sort_keys=True, default=str))
         if key in _ENGINE_CACHE:
             return _ENGINE_CACHE[key]
-    ps = create_plugin_manager(blocked=blocked, autoload=autoload, extra=plugins, extra_modules=plugin_modules)
+    ps = create_plugin_manager(blocked=blocked, autoload=autoload, extra=plugins, extra_modules=plugin_modules,
+                               _entry_points=found)
     engine = Engine(cfg, ps, config_overrides=config_overrides)
     engine.build_args = {"blocked_plugins": blocked, "plugin_modules": plugin_modules, "autoload": autoload,
                          "in_process_plugins": bool(plugins)}

@@ -19,6 +19,7 @@ What comes out:
 from __future__ import annotations
 
 import bisect
+import contextlib
 import io
 import logging
 import math
@@ -1388,27 +1389,32 @@ def _read_pages(data: bytes, path: str, max_pages: int, rulings: bool, budget: l
             raw_meta = {}
         pages: list[_PageItems] = []
         n_chars = unmapped = 0
-        for k, page in enumerate(pdf.pages, start=1):
-            budget.where = f"第 {k} 页|page {k}"
-            budget.check()
-            try:
-                raw: _RawPage = {"chars": page.chars, "objects": {key: page.objects.get(key, []) for key in
-                                                        ("line", "rect", "curve")},
-                       "width": float(page.width), "height": float(page.height)}
-            except MemoryError:
-                raise
-            except Exception as e:  # noqa: BLE001 - a reader boundary: any library failure becomes one InputError
-                raise _library_error(e, path, f"第 {k} 页", f"on page {k} ") from None
-            page_chars = [c for c in raw["chars"] if (c.get("text") or "").strip()]
-            n_chars += len(page_chars)
-            if n_chars > MAX_CHARS:
-                raise InputError("pdf-too-large", f"{path} 的文字超过 {MAX_CHARS:,} 个字符，不像是一份年度报告",
-                                 f"{path} holds more than {MAX_CHARS:,} characters: not an annual report")
-            unmapped += sum(1 for c in page_chars if c["text"].startswith("(cid:"))
-            items = _process_page(k, raw, rulings)
-            items.textless = not page_chars
-            pages.append(items)
-            page.close()
+        with contextlib.ExitStack() as stack:
+            fast = _open_pdfium(data, npages, stack)
+            descents: dict[int, tuple[bytes, float]] = {}
+            for k, page in enumerate(pdf.pages, start=1):
+                budget.where = f"第 {k} 页|page {k}"
+                budget.check()
+                raw = _pdfium_page(fast, k, page, descents) if fast is not None else None
+                if raw is None:
+                    try:
+                        raw = {"chars": page.chars, "objects": {key: page.objects.get(key, []) for key in
+                                                                 ("line", "rect", "curve")},
+                               "width": float(page.width), "height": float(page.height)}
+                    except MemoryError:
+                        raise
+                    except Exception as e:  # noqa: BLE001 - a reader boundary: any library failure becomes one InputError
+                        raise _library_error(e, path, f"第 {k} 页", f"on page {k} ") from None
+                page_chars = [c for c in raw["chars"] if (c.get("text") or "").strip()]
+                n_chars += len(page_chars)
+                if n_chars > MAX_CHARS:
+                    raise InputError("pdf-too-large", f"{path} 的文字超过 {MAX_CHARS:,} 个字符，不像是一份年度报告",
+                                     f"{path} holds more than {MAX_CHARS:,} characters: not an annual report")
+                unmapped += sum(1 for c in page_chars if c["text"].startswith("(cid:"))
+                items = _process_page(k, raw, rulings)
+                items.textless = not page_chars
+                pages.append(items)
+                page.close()
     finally:
         _close_quietly(pdf)
     if n_chars == 0:
@@ -1420,6 +1426,37 @@ def _read_pages(data: bytes, path: str, max_pages: int, rulings: bool, budget: l
             f"the text of {path} cannot be decoded (fonts without a character map): "
             f"provide a Word or web version")
     return pages, raw_meta
+
+
+def _open_pdfium(data: bytes, npages: int, stack: contextlib.ExitStack):
+    """The file opened in PDFium, which reads the pages' content streams in C (pdfminer took ~90 % of a
+    report's time doing it in Python); None when PDFium cannot open it or counts other pages than
+    pdfminer (a damaged page tree each repairs its own way): pdfminer then reads every page, as before."""
+    from . import pdf_pdfium
+
+    try:
+        doc = stack.enter_context(pdf_pdfium.Document(data))
+        if doc.page_count() != npages:
+            return None
+    except pdf_pdfium.PdfiumUnavailable:
+        return None
+    return doc
+
+
+def _pdfium_page(doc, number: int, page, descents: dict) -> _RawPage | None:
+    """One page through PDFium, in pdfplumber's shape; None (pdfminer reads it) where PDFium cannot load
+    it or pdfminer's view of its fonts and boxes fails (pdfminer then reports the damage as before)."""
+    from . import pdf_pdfium
+
+    try:
+        obj = page.page_obj
+        geo = pdf_pdfium.geometry(obj.mediabox, obj.rotate, page.mediabox, page.width, page.height)
+        raw = doc.page(number - 1, pdf_pdfium.font_descents(obj.resources, descents), geo)
+    except MemoryError:
+        raise
+    except Exception:  # noqa: BLE001 - whatever fails here, pdfminer's reading of the page decides
+        return None
+    return raw
 
 
 def _close_quietly(pdf) -> None:

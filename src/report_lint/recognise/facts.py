@@ -222,7 +222,7 @@ class Run:
             hi = self.at[k]
         if cur >= 0:
             pieces.append(self.sources[cur][0][lo:hi + 1])
-        return re.sub(r"[ \t\u3000]*[\r\n]+[ \t\u3000]*", "", "".join(pieces)).strip()
+        return rx(r"[ \t\u3000]*[\r\n]+[ \t\u3000]*").sub("", "".join(pieces)).strip()
 
     def where(self, a: int) -> tuple[int | None, Location | None]:
         for k in range(max(0, a), len(self.src)):
@@ -266,7 +266,7 @@ def runs_of(sources: list[Source]) -> list[Run]:
 
 def _sentences(text: str) -> Iterator[tuple[int, str]]:
     start = 0
-    for m in re.finditer(r"[。!?;\n]", text):
+    for m in rx(r"[。!?;\n]").finditer(text):
         if m.end() - start > 1:
             yield start, text[start:m.end()]
         start = m.end()
@@ -389,11 +389,11 @@ def organ_names(organ: str | None) -> list[str]:
     names = set()
     if organ:
         names |= {organ, organ.replace("人民政府", "政府")}
-        core = re.sub(r"(人民政府|政府|管委会|管理委员会)$", "", organ)
-        m = re.search(r"([\u4e00-\u9fa5]{1,8}?(?:自治州|自治县|省|市|区|县|旗|州|镇|乡|街道))$", core)
+        core = rx(r"(人民政府|政府|管委会|管理委员会)$").sub("", organ)
+        m = rx(r"([\u4e00-\u9fa5]{1,8}?(?:自治州|自治县|省|市|区|县|旗|州|镇|乡|街道))$").search(core)
         if m and core != organ:
             names |= {m.group(1) + "政府", m.group(1) + "人民政府", m.group(1)[-1] + "政府", m.group(1)}
-        elif re.search(r"(?:省|市|区|县|旗|州|镇|乡|街道)$", organ):
+        elif rx(r"(?:省|市|区|县|旗|州|镇|乡|街道)$").search(organ):
             # the region itself names the government (平潭综合实验区 → 实验区管委会, 区政府)
             for i in range(len(organ) - 1):
                 tail = organ[i:]
@@ -438,7 +438,7 @@ class Scoper:
     def subject_part(clause: str) -> str:
         """The part of a clause before its first keyword or figure: where its subject sits."""
         cut = len(clause)
-        m = re.search(r"\d|[一二两三四五六七八九十]+[件起宗个次篇条份项部期]", clause)
+        m = rx(r"\d|[一二两三四五六七八九十]+[件起宗个次篇条份项部期]").search(clause)
         if m:
             cut = m.start()
         for k in count_kinds():
@@ -591,7 +591,7 @@ class _Extractor:
     def _interpretation_extras(self, sent: str, tok: Token) -> dict:
         st = _st("interpretation")
         clause = sent[_clause_start(sent, tok.start):_clause_end(sent, tok.end)]
-        combined = bool(re.search(r"(?:及|和|与)解读", clause))  # 政策及解读共2条: two things in one figure
+        combined = bool(rx(r"(?:及|和|与)解读").search(clause))  # 政策及解读共2条: two things in one figure
         return {"of_documents": bool(rx(st["documents"]).search(sent)) and not combined,
                 "combined": True if combined else None}
 

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .. import rxcache
 from ..templates import RowSpec
 from .normalize import label_regex, normalize
 
@@ -29,12 +30,12 @@ def normal(text: str) -> str:
 @lru_cache(maxsize=2048)
 def label_pattern(label: str) -> re.Pattern:
     """A label's compiled §0.1-tolerant pattern, compiled once per process."""
-    return re.compile(label_regex(label))
+    return rxcache.compile(label_regex(label))
 
 
 @lru_cache(maxsize=256)
 def _compile(patterns: tuple[str, ...], index: str | None, required: bool) -> tuple[re.Pattern, ...]:
-    return tuple(re.compile(label_regex(p, index, required)) for p in patterns)
+    return tuple(rxcache.compile(label_regex(p, index, required)) for p in patterns)
 
 
 FUZZY_MIN = 6  # a shorter label is too easily a near spelling of ordinary words

@@ -9,15 +9,16 @@ import re
 from datetime import date
 from functools import lru_cache
 
+from .. import rxcache
 from ..document import Document, Paragraph, Table
 from ..model import Fact, Location, Meta, OrganKind, Provenance
-from ..phrasing import alternation, phrasing
+from ..phrasing import alternation, phrasing, rx
 from ..text import cn_to_int, cn_year
 
 
 @lru_cache(maxsize=1)
 def _title_rx() -> re.Pattern:
-    return re.compile(
+    return rxcache.compile(
         r"(?P<organ>[^\s。，,；;：:“”《》#]{0,40}?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*"
         r"(?P<organ2>[^\s。，,；;：:“”《》#\d]{2,30}?)?\s*"
         r"(?:的)?\s*(?:政府|政务)(?:信息)?公开(?:工作)?\s*(?:的)?\s*年度?\s*报告")
@@ -27,7 +28,7 @@ def _title_rx() -> re.Pattern:
 def _yearless_title_rx() -> re.Pattern:
     """A title line that names no year ("示例县人民政府政府信息公开工作年度报告"): the whole line, short, so a
     sentence that mentions the report is not taken for its title."""
-    return re.compile(r"(?P<organ>[^\s。，,；;：:“”《》#\d]{2,40}?)(?:的)?"
+    return rxcache.compile(r"(?P<organ>[^\s。，,；;：:“”《》#\d]{2,40}?)(?:的)?"
                       r"(?:政府|政务)(?:信息)?公开(?:工作)?(?:的)?年度?报告")
 
 
@@ -38,8 +39,8 @@ def _clean_title(t: str) -> str:
 
 @lru_cache(maxsize=1)
 def _date_rxs() -> tuple[re.Pattern, re.Pattern]:
-    return (re.compile(r"((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?"),
-            re.compile(r"([〇○零О一二三四五六七八九O]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日"))
+    return (rxcache.compile(r"((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?"),
+            rxcache.compile(r"([〇○零О一二三四五六七八九O]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日"))
 
 
 _GOV_END = ("人民政府", "政府", "管委会", "管理委员会", "行政公署")
@@ -76,7 +77,7 @@ def organ_kind(organ: str | None) -> OrganKind:
     if not organ:
         return "unknown"
     o = re.sub(r"[（(].*?[)）]", "", organ).strip()
-    if re.search(r"(乡|镇|街道|苏木)(人民政府|政府|办事处)?$", o) or o.endswith("街道办事处"):
+    if rx(r"(乡|镇|街道|苏木)(人民政府|政府|办事处)?$").search(o) or o.endswith("街道办事处"):
         return "township"
     if o.endswith(("人民政府办公室", "人民政府办公厅", "政府办公室", "政府办公厅")):
         return "department"
@@ -107,7 +108,7 @@ def clean_organ(organ: str) -> str | None:
     what is left is no name (编制我单位). The wording is data (rules/phrasing/organ.toml)."""
     words = phrasing()["organ"]
     o = organ.strip()
-    cut = re.search(alternation(words["cut_before"]), o)
+    cut = rx(alternation(words["cut_before"])).search(o)
     if cut and cut.start() >= 2:
         o = o[:cut.start()]
     lead = re.match(rf"^.*?(?:{alternation(words['cut_after'])})", o)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .. import rxcache
 from ..model import Paragraph, Section
 from ..templates import Template
 from .normalize import label_regex
@@ -26,7 +27,7 @@ class Heading:
 def _heading_pattern(match: tuple[str, ...]) -> re.Pattern:
     """A part's heading: a numeral, then any of its phrases (the template's data, built once per process)."""
     pats = "|".join(f"(?:{label_regex(m)})" for m in sorted(match, key=len, reverse=True))
-    return re.compile(rf"([一二三四五六七八九十])[、.]?(?:{pats})")
+    return rxcache.compile(rf"([一二三四五六七八九十])[、.]?(?:{pats})")
 
 
 def find_headings(s: Stream, template: Template, exclude: list[tuple[int, int]]) -> list[Heading]:

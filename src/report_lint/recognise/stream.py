@@ -6,10 +6,10 @@ become the same kind of stream, so table recognition is written once (tables.py)
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cache
 
+from .. import rxcache
 from ..document import Document, Paragraph, Table
 from ..model import Location
 from ..text import _SPACE, IRREGULAR, NORM_ONE, non_space_runs
@@ -133,7 +133,7 @@ def build_stream(doc: Document) -> Stream:
 
 
 # Page footers that converters leave inside tables: "-3-", "— 5 —", "第 3 页", "第3页 共5页".
-_FOOTER = re.compile(r"(?:[—–]{1,2}\d{1,3}[—–]{1,2})|(?:-\d{1,3}-)|(?:第\d{1,3}页(?:[,/、]?共\d{1,3}页)?)")
+_FOOTER = rxcache.compile(r"(?:[—–]{1,2}\d{1,3}[—–]{1,2})|(?:-\d{1,3}-)|(?:第\d{1,3}页(?:[,/、]?共\d{1,3}页)?)")
 
 
 def footer_mask(s: Stream) -> list[bool]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import rxcache
 from .labels import Anchor
 from .normalize import BLANK_MARK
 from .stream import ROW, SPACE, Stream, raw_slice
@@ -12,12 +13,13 @@ from .stream import ROW, SPACE, Stream, raw_slice
 NA_TEXTS = {"/", "\\", "-", "--", "—", "——", "–", "无", "不适用", "/无", "…", "×", "－"}
 
 
-_NUM = re.compile(r"(增|减|\+|-|−)?(\d{1,64}(?:\.\d{1,16})?)(万元|元|件|项|个|%)?")  # bounded: linear on digit junk
+# bounded: linear on digit junk
+_NUM = rxcache.compile(r"(增|减|\+|-|−)?(\d{1,64}(?:\.\d{1,16})?)(万元|元|件|项|个|%)?")
 
 
 _NUM_FIRST = frozenset("增减+-−")  # what _NUM can start with besides a digit
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK = rxcache.compile(r"[\u4e00-\u9fff]")
 _ALNUM = re.compile(r"[0-9A-Za-z]")
 _DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"(?:19|20)\d\d")
