@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from re import Pattern
 
 from .. import rxcache
 from ..document import Document, Paragraph, Table
@@ -100,9 +101,9 @@ class Stream:
 
 
 @cache
-def _space_re() -> re.Pattern[str]:
+def _space_re() -> Pattern[str]:
     """text._SPACE compiled on first use (not at import)."""
-    return re.compile(_SPACE)
+    return rxcache.compile(_SPACE)
 
 
 def _gap_strength(space: str) -> int:
