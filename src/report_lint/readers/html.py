@@ -146,7 +146,8 @@ class _HtmlReader:
         heading = _heading(body, stats, low)
         labelled = _labelled(body, stats)
         # Site chrome goes unless it holds the report; then count again on the cleaned tree.
-        may_hide = low is None or b"hidden" in low or (b"display" in low and b"none" in low)
+        may_hide = low is None or (b"display" in low and b"none" in low) or \
+            low.count(b"hidden") > sum(low.count(t) for t in _HIDDEN_INPUTS)
         hidden = _hidden(body, stats) if may_hide else []
         soft = _soft_chrome(body, stats, hidden)
         if soft:
@@ -452,6 +453,9 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # K (Kelvin sign, k). Without both, the source lower-cased in ASCII can rule out "hidden" (the attribute,
 # visibility:hidden), display:none and "title" in a class or id.
 _FOLDS_LIKE_ASCII = "\u0130\u0131\u017f\u212a"
+# "hidden" as the value of a type (<input type="hidden">, dropped with its form): neither the hidden
+# attribute nor visibility:hidden
+_HIDDEN_INPUTS = (b'type="hidden"', b"type='hidden'", b"type=hidden")
 
 
 def _hidden(body, stats: _Stats) -> list:
