@@ -299,6 +299,36 @@ def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
+# --------------------------------------------------------------------------- the year view
+# A batch keeps each report a Y rule may pair between its two phases (engine/batch.py). These rules, and
+# the places of their findings (engine/places.py), read only part of a report, so the batch keeps only
+# that part: a tenth of the cells to store and read back. Whoever makes a Y rule read more of a report
+# (another table, row or parse problem) adds it here — tests/test_batch.py checks the view gives the
+# same findings as the whole report.
+
+VIEW_ROWS = {"applications": ("carried_over", "carried_forward")}  # 表三: Y101's two rows; 表二 whole
+
+
+def year_view(report: Report) -> Report:
+    """The report as the Y rules and the places of their findings see it: meta, source, the parts, 表二,
+    表三's carried-over rows (its other rows keyed but empty, so the template it fits stays the same),
+    the table positions and templates, and the ambiguous-split notes. No 表四, facts or paragraphs."""
+    t = report.tables
+    apps = t.applications
+    if apps:
+        keep = VIEW_ROWS["applications"]
+        apps = {row: (cells if row in keep else {}) for row, cells in apps.items()}
+    tables = type(t).model_construct(disclosure=t.disclosure, applications=apps, reviews=None)
+    return type(report).model_construct(
+        schema_version=report.schema_version, source=report.source, meta=report.meta, sections=report.sections,
+        tables=tables, problems=[p for p in report.problems if p.code == "ambiguous-split"],
+        table_locations=report.table_locations, table_templates=report.table_templates)
+
+
+for _check in (check_carry_over, check_item_counts, check_documents_in_force, check_copied_text):
+    _check.year_view = year_view  # type: ignore[attr-defined]  # read by the engine (Engine.year_view)
+
+
 @hookimpl
 def report_lint_rules():
     return [RuleImpl("Y101", check_carry_over), RuleImpl("Y102", check_item_counts),

@@ -22,7 +22,7 @@ import heapq
 import json
 import re
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date
@@ -34,7 +34,7 @@ from ..config import Config, load_config, with_overrides
 from ..config import validate as validate_config
 from ..errors import ConfigError, ReportLintError
 from ..model import Report
-from ..scoring import CATEGORY_OF_FAMILY, RuleRun, profile, round_score, score_file
+from ..scoring import CATEGORY_OF_FAMILY, RuleRun, filled_parts, profile, round_score, score_file
 from ..scoring import LABELS as SCORE_LABELS
 from ..templates import usable_template_files
 from . import places
@@ -202,6 +202,7 @@ class Engine:
                 self.reporters.update(r)
         self.impls = self._collect_impls()
         self.rules = self._select()
+        self._by_id = {r.meta.id: r for r in self.rules}
         self.notices = [*plugins.notices, *self.catalogue.notices, *self.notices]
 
     # -- setup ----------------------------------------------------------------------------------
@@ -348,10 +349,19 @@ class Engine:
         outputs += [self._run_rule(r, report, previous, selected, memo) for r in rules if not r.meta.fatal]
         return Outcome(path, [r.meta.id for r in rules], outputs)
 
+    def year_view(self, outcome: Outcome) -> Callable[[Report], Report] | None:
+        """The part of a report that every rule of `outcome` that looked for the previous year's report
+        reads (checks/year_over_year.year_view), when they all declare the same; None: they need all of it
+        (a plugin's rule, or no rule looked)."""
+        views = {getattr(self._by_id[o.rule].impl.check, "year_view", None) if o.rule in self._by_id else None
+                 for o in outcome.outputs if o.read_previous}
+        view = views.pop() if len(views) == 1 else None
+        return view if callable(view) else None
+
     def with_previous(self, report: Report, outcome: Outcome, previous: Report) -> Outcome:
         """The outcome with every rule that looked for the previous year's report run again with it; the
         other rules' results stand (a rule that never read `ctx.previous` cannot depend on it)."""
-        by_id = {r.meta.id: r for r in self.rules}
+        by_id = self._by_id
         selected = frozenset(outcome.rules)
         memo: dict[str, Any] = {}
         outputs = [self._run_rule(by_id[o.rule], report, previous, selected, memo) if o.read_previous else o
@@ -360,14 +370,44 @@ class Engine:
 
     def conclude(self, report: Report, outcome: Outcome) -> FileResult:
         """Hits → findings (catalogue metadata, messages, resolved places), score, FileResult."""
+        return self._conclude(report, outcome)[0]
+
+    def conclude_traced(self, report: Report, outcome: Outcome) -> tuple[FileResult, Trace | None]:
+        """conclude, and what a later `conclude_again` of the same report needs (None when a rule had an
+        internal problem: then only a full conclude gives the same result)."""
+        filled = filled_parts(report, self.template_paths)
+        fr, items = self._conclude(report, outcome, filled=filled)
+        if fr.internal_errors or fr.skipped is not None or fr.score is None:
+            return fr, None
+        rerun = {i for i, o in enumerate(outcome.outputs) if o.read_previous}
+        kept = [(i, f) for i, f in items if i not in rerun]
+        return fr, Trace([i for i, _ in kept], [f for _, f in kept], filled)
+
+    def conclude_again(self, report: Report, outcome: Outcome, trace: Trace) -> FileResult:
+        """conclude for an outcome in which only the rules that read the previous year's report ran again
+        (with_previous): the other rules' findings are the traced ones, not rebuilt, and the filled-in
+        share is the traced one — so `report` needs to hold only what those rules and the places of their
+        findings read (a year view). Same result as conclude on the whole report."""
+        by_output: dict[int, list[Finding]] = {}
+        for i, f in zip(trace.outputs, trace.findings, strict=True):
+            by_output.setdefault(i, []).append(f)
+        reuse = {i: by_output.get(i, []) for i, o in enumerate(outcome.outputs) if not o.read_previous}
+        return self._conclude(report, outcome, reuse=reuse, filled=trace.filled)[0]
+
+    def _conclude(self, report: Report, outcome: Outcome, *, reuse: dict[int, list[Finding]] | None = None,
+                  filled: dict[int, float] | None = None) -> tuple[FileResult, list[tuple[int, Finding]]]:
+        """The FileResult, and every finding built (before duplicates are dropped) with the index of the
+        output it came from. `reuse`: the findings of some outputs, already built."""
         path = outcome.path
-        by_id = {r.meta.id: r for r in self.rules}
+        by_id = self._by_id
         problems: list[InternalProblem] = []
-        findings: list[Finding] = []
-        seen: set[tuple] = set()
+        items: list[tuple[int, Finding]] = []
         tpl = places.template_of(report)
         meta = report.meta
-        for out in outcome.outputs:
+        for i, out in enumerate(outcome.outputs):
+            if reuse is not None and i in reuse:
+                items += [(i, f) for f in reuse[i]]
+                continue
             if out.problem is not None:
                 problems.append(out.problem)
             for hit in out.hits:
@@ -390,11 +430,15 @@ class Engine:
                 except Exception as e:  # noqa: BLE001 - a hit that cannot become a finding is that rule's problem
                     problems.append(_internal(target.meta.id, e, self.lang))
                     continue
-                key = (f.rule, f.message, f.location.model_dump_json())
-                if key in seen:
-                    continue
-                seen.add(key)
-                findings.append(f)
+                items.append((i, f))
+        findings: list[Finding] = []
+        seen: set[tuple] = set()
+        for _, f in items:
+            key = (f.rule, f.message, f.location.model_dump_json())
+            if key in seen:
+                continue
+            seen.add(key)
+            findings.append(f)
         findings.sort(key=_finding_order)
         base: dict[str, Any] = dict(path=path, template=meta.template, year=meta.year, organ=meta.organ,
                                     sha256=report.source.sha256, internal_errors=problems, report=report)
@@ -405,15 +449,15 @@ class Engine:
             detail = why.message if why is not None else ""
             if detail:
                 head += f"：{detail}" if self.lang == "zh" else f": {detail}"
-            return FileResult(**base, skipped=Skipped(code="not-a-report", rule=outcome.fatal, message=head))
+            return FileResult(**base, skipped=Skipped(code="not-a-report", rule=outcome.fatal, message=head)), items
         # stopped by a fatal rule (P110), only the fatal rules ran: the other categories have no score
         run_ids = {o.rule for o in outcome.outputs} if outcome.fatal is not None else set(outcome.rules)
         ran = [RuleRun(r.meta.id, r.meta.family, r.meta.weight, r.meta.fatal) for r in self.rules
                if r.meta.id in run_ids]
         sc = score_file(findings, ran, self.config.score.category_weights, report=report,
-                        parts=self.config.score.part_shares, template_paths=self.template_paths)
+                        parts=self.config.score.part_shares, template_paths=self.template_paths, filled=filled)
         return FileResult(**base, score=sc.score, grade=sc.grade, categories=sc.categories,
-                          deductions={k: round(v, 4) for k, v in sc.deductions.items()}, findings=findings)
+                          deductions={k: round(v, 4) for k, v in sc.deductions.items()}, findings=findings), items
 
     def run_report(self, report: Report, path: str | None = None, previous: Report | None = None) -> FileResult:
         """Check one parsed report (with the same organ's previous-year report, when known)."""
@@ -516,6 +560,17 @@ class RuleOutput:
     hits: list
     problem: InternalProblem | None
     read_previous: bool
+
+
+@dataclass
+class Trace:
+    """What phase 1 built of one report for conclude_again: the findings of the rules that did not read
+    the previous year's report (before duplicates are dropped, with the index of their output) and the
+    filled-in share of each part."""
+
+    outputs: list[int]
+    findings: list[Finding]
+    filled: dict[int, float]
 
 
 @dataclass
