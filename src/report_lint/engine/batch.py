@@ -271,12 +271,32 @@ class Task:
 
 
 @dataclass
+class Packed:
+    """A FileResult as the results store keeps it (`blob`, see _Store) with what the parent reads of it
+    before the end. A worker sends its results so: the parent then neither unpickles a result nor encodes
+    it again."""
+
+    blob: bytes
+    sha256: str | None
+    score: float | None
+
+
+def pack(fr: FileResult) -> Packed:
+    fr.report = None
+    if fr.internal_errors:  # pickled, to keep the tracebacks (REPORT_LINT_DEBUG) that JSON leaves out
+        blob = b"P" + pickle.dumps(fr, protocol=pickle.HIGHEST_PROTOCOL)
+    else:
+        blob = b"J" + fr.model_dump_json().encode("utf-8", "surrogatepass")
+    return Packed(blob, fr.sha256, fr.score)
+
+
+@dataclass
 class First:
     """Phase 1 of one file: its result (final unless it gets paired), its organ/year key, and whether
     a rule looked for the previous year's report."""
 
     index: int
-    result: FileResult
+    result: FileResult | Packed
     key: tuple[str, int] | None = None
     reads_previous: bool = False
     spooled: Spooled | None = None  # where the report was kept for phase 2
@@ -584,6 +604,7 @@ class Processor:
 
     def check_data(self, data: bytes, name: str, previous: Report | None = None) -> FileResult:
         first = self.first(Task("first", 0, name, display_path(name), data=data))
+        assert isinstance(first.result, FileResult)  # packed only to be sent by a worker
         if previous is None or not first.reads_previous or first.result.status != "checked":
             return first.result
         report = self.parse(data, name, display_path(name))
@@ -704,11 +725,16 @@ def _worker_main(conn, processor: Processor) -> None:
             except Exception:  # noqa: BLE001 - an exception that will not pickle (a plugin's): sent as text
                 conn.send(("raise", ReportLintError("worker", str(e), str(e))))
             continue
-        fr = result.result if isinstance(result, First) else result
-        if fr.error is not None and fr.error.code == "too-much-memory":
+        done = result.result if isinstance(result, First) else result
+        if isinstance(done, FileResult) and done.error is not None and done.error.code == "too-much-memory":
             conn.send(("exit", result))
             os._exit(0)
-        conn.send(result)
+        if isinstance(result, First):
+            if isinstance(done, FileResult):
+                result.result = pack(done)
+            conn.send(result)
+        else:
+            conn.send(pack(result))
 
 
 def _can_fork() -> bool:
@@ -849,16 +875,13 @@ class _Store:
         # open for the store's life (results are read back in phase 2); closed by close()
         self.fh = open(os.path.join(directory, "results.bin"), "w+b") if directory is not None else None  # noqa: SIM115
 
-    def put(self, index: int, fr: FileResult) -> None:
+    def put(self, index: int, fr: FileResult | Packed) -> None:
         if self.memory is not None:
+            assert isinstance(fr, FileResult)  # results are packed only by worker processes
             self.memory[index] = fr
             return
         assert self.fh is not None
-        fr.report = None
-        if fr.internal_errors:  # pickled, to keep the tracebacks (REPORT_LINT_DEBUG) that JSON leaves out
-            blob = b"P" + pickle.dumps(fr, protocol=pickle.HIGHEST_PROTOCOL)
-        else:
-            blob = b"J" + fr.model_dump_json().encode("utf-8", "surrogatepass")
+        blob = (fr if isinstance(fr, Packed) else pack(fr)).blob
         self.fh.seek(0, os.SEEK_END)
         self.offsets[index] = (self.fh.tell(), len(blob))
         self.fh.write(blob)
