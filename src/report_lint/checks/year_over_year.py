@@ -69,10 +69,11 @@ class _Row:
         return self.split is not None
 
 
-def _row(report: Report, table: str, row: str) -> _Row:
+def _row(report: Report, table: str, row: str, splits: list[AmbiguousSplit] | None = None) -> _Row:
+    """`splits`: the table's ambiguous_splits, when the caller reads several rows of it."""
     cells = (getattr(report.tables, table) or {}).get(row) or {}
     held = {c: _num(cell) for c, cell in cells.items()}
-    for split in ambiguous_splits(report, table):
+    for split in ambiguous_splits(report, table) if splits is None else splits:
         if any(r == row for r, _ in split.cells):
             readings = [{**held, **{c: v for (r, c), v in reading.items() if r == row}}
                         for reading in split.readings]
@@ -189,10 +190,11 @@ def check_item_counts(report: Report, ctx: RuleContext) -> Iterable[Hit]:
         return None if a is None or b is None or c is None else a == b + c
 
     rows_now, rows_then = report.tables.disclosure or {}, prev.tables.disclosure or {}
+    splits_now, splits_then = ambiguous_splits(report, "disclosure"), ambiguous_splits(prev, "disclosure")
     for row in rows_now:
         if row not in rows_then:
             continue
-        now, then = _row(report, "disclosure", row), _row(prev, "disclosure", row)
+        now, then = _row(report, "disclosure", row, splits_now), _row(prev, "disclosure", row, splits_then)
         verdict, fits = _settle(now, then, holds)
         where = FindingLocation(section=2, table="disclosure", row=row, column="prev_items")
         if verdict == "resolved":
@@ -231,10 +233,11 @@ def check_documents_in_force(report: Report, ctx: RuleContext) -> Iterable[Hit]:
         return in_force == before + issued - repealed
 
     rows_now, rows_then = report.tables.disclosure or {}, prev.tables.disclosure or {}
+    splits_now, splits_then = ambiguous_splits(report, "disclosure"), ambiguous_splits(prev, "disclosure")
     for row in ("regulations", "normative_documents"):
         if row not in rows_now or row not in rows_then:
             continue
-        now, then = _row(report, "disclosure", row), _row(prev, "disclosure", row)
+        now, then = _row(report, "disclosure", row, splits_now), _row(prev, "disclosure", row, splits_then)
         verdict, fits = _settle(now, then, holds)
         where = FindingLocation(section=2, table="disclosure", row=row, column="in_force")
         if verdict == "resolved":
@@ -258,18 +261,25 @@ def check_documents_in_force(report: Report, ctx: RuleContext) -> Iterable[Hit]:
 _NOISE = r"[\s\d０-９〇一二三四五六七八九十年月日，。、；：“”（）()《》,.;:%％-]"  # compiled on first use
 
 
+def _grams(t: str, n: int) -> set[str]:
+    return {t[i:i + n] for i in range(max(0, len(t) - n + 1))}
+
+
 def _shingles(text: str, n: int) -> set[str]:
     # Years and figures change every year even in a copied text; compare the wording only.
-    t = re.sub(_NOISE, "", text)
-    return {t[i:i + n] for i in range(max(0, len(t) - n + 1))}
+    return _grams(re.sub(_NOISE, "", text), n)
+
+
+def _jaccard(sa: set[str], sb: set[str]) -> float:
+    if not sa or not sb:
+        return 0.0
+    common = len(sa & sb)
+    return common / (len(sa) + len(sb) - common)  # = len(sa & sb) / len(sa | sb), without building the union
 
 
 def similarity(a: str, b: str, n: int = 4) -> float:
     """Jaccard similarity of character n-grams (linear in the text length)."""
-    sa, sb = _shingles(a, n), _shingles(b, n)
-    if not sa or not sb:
-        return 0.0
-    return len(sa & sb) / len(sa | sb)
+    return _jaccard(_shingles(a, n), _shingles(b, n))
 
 
 def check_copied_text(report: Report, ctx: RuleContext) -> Iterable[Hit]:
@@ -284,9 +294,10 @@ def check_copied_text(report: Report, ctx: RuleContext) -> Iterable[Hit]:
         now, before = report.section(number), prev.section(number)
         if not now or not before or not now.present or not before.present:
             continue
-        if len(re.sub(_NOISE, "", now.text)) < min_chars:
+        wording = re.sub(_NOISE, "", now.text)
+        if len(wording) < min_chars:
             continue
-        sim = similarity(now.text, before.text)
+        sim = _jaccard(_grams(wording, 4), _shingles(before.text, 4))  # similarity(now.text, before.text)
         if sim >= threshold:
             yield Hit("Y104", args={"part": numerals[number - 1], "title": now.title or "", "percent": f"{sim:.0%}",
                                     "year": report.meta.year, "prev_year": prev.meta.year},
