@@ -330,10 +330,12 @@ def year_view(report: Report) -> Report:
         keep = VIEW_ROWS["applications"]
         apps = {row: (cells if row in keep else {}) for row, cells in apps.items()}
     tables = type(t).model_construct(disclosure=t.disclosure, applications=apps, reviews=None)
+    # every field given: a field left to its default_factory costs model_construct an inspect.signature
     return type(report).model_construct(
         schema_version=report.schema_version, source=report.source, meta=report.meta, sections=report.sections,
-        tables=tables, problems=[p for p in report.problems if p.code == "ambiguous-split"],
-        table_locations=report.table_locations, table_templates=report.table_templates)
+        tables=tables, paragraphs=[], problems=[p for p in report.problems if p.code == "ambiguous-split"],
+        table_locations=report.table_locations, table_templates=report.table_templates, mixed_labels={},
+        facts=[])
 
 
 for _check in (check_carry_over, check_item_counts, check_documents_in_force, check_copied_text):
