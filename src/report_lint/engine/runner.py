@@ -203,6 +203,7 @@ class Engine:
         self.impls = self._collect_impls()
         self.rules = self._select()
         self._by_id = {r.meta.id: r for r in self.rules}
+        self._ran: dict[frozenset[str], list[RuleRun]] = {}  # conclude's RuleRuns by the set of rules that ran
         self.notices = [*plugins.notices, *self.catalogue.notices, *self.notices]
 
     # -- setup ----------------------------------------------------------------------------------
@@ -451,9 +452,13 @@ class Engine:
                 head += f"：{detail}" if self.lang == "zh" else f": {detail}"
             return FileResult(**base, skipped=Skipped(code="not-a-report", rule=outcome.fatal, message=head)), items
         # stopped by a fatal rule (P110), only the fatal rules ran: the other categories have no score
-        run_ids = {o.rule for o in outcome.outputs} if outcome.fatal is not None else set(outcome.rules)
-        ran = [RuleRun(r.meta.id, r.meta.family, r.meta.weight, r.meta.fatal) for r in self.rules
-               if r.meta.id in run_ids]
+        run_ids = frozenset(o.rule for o in outcome.outputs) if outcome.fatal is not None else frozenset(outcome.rules)
+        ran = self._ran.get(run_ids)
+        if ran is None:  # the same few rule sets for every file of a run
+            ran = [RuleRun(r.meta.id, r.meta.family, r.meta.weight, r.meta.fatal) for r in self.rules
+                   if r.meta.id in run_ids]
+            if len(self._ran) < 64:
+                self._ran[run_ids] = ran
         sc = score_file(findings, ran, self.config.score.category_weights, report=report,
                         parts=self.config.score.part_shares, template_paths=self.template_paths, filled=filled)
         return FileResult(**base, score=sc.score, grade=sc.grade, categories=sc.categories,
