@@ -238,7 +238,7 @@ def read_input(path: str, name: str) -> bytes:
 # ---------------------------------------------------------------------------------------------
 # one file
 
-Spooled = tuple[str, int, int, str]  # where a report was kept: (file, offset, size, "whole" | "view")
+Spooled = tuple[int, int, int, str]  # where a report was kept: (worker pid, offset, size, "whole" | "view")
 
 
 @dataclass
@@ -318,12 +318,12 @@ class Spool:
         self.directory = directory
         self.memory: dict[int, tuple[Report, Outcome]] = {}
         self._out: tuple[int, Any] | None = None  # (pid, file) this process appends to
-        self._in: dict[str, Any] = {}  # files read from, kept open
+        self._in: dict[int, Any] = {}  # files read from (by worker pid), kept open
 
     def put(self, index: int, report: Report, outcome: Outcome) -> Spooled | None:
         if self.directory is None:
             self.memory[index] = (report, outcome)
-            return ("", index, 0, "whole")
+            return (0, index, 0, "whole")
         # One pickle of both: reading it back costs about half of Report.model_validate_json (0.7 against
         # 1.5 ms per corpus report), and phase 2 reads each spooled report up to twice. The folder is this
         # run's own private temporary directory: nothing else writes what is unpickled here.
@@ -358,13 +358,14 @@ class Spool:
         offset = fh.tell()
         fh.write(blob)
         fh.flush()  # read by other processes in phase 2
-        return (fh.name, offset, len(blob), kind)
+        return (pid, offset, len(blob), kind)
 
     def _read(self, where: Spooled) -> bytes:
-        name, offset, size, _ = where
-        fh = self._in.get(name)
+        assert self.directory is not None
+        pid, offset, size, _ = where
+        fh = self._in.get(pid)
         if fh is None:
-            fh = self._in[name] = open(name, "rb")  # noqa: SIM115 - open while the worker lives
+            fh = self._in[pid] = open(os.path.join(self.directory, f"{pid}.spool"), "rb")  # noqa: SIM115 - open while the worker lives
         fh.seek(offset)
         return fh.read(size)
 
@@ -703,13 +704,14 @@ class InProcess:
 
 def _collect_less() -> None:
     """What a worker inherits (engine, catalogue, templates, modules) lives as long as it does: out of the
-    cyclic collector's sight (gc.freeze), so that a collection walks only the objects of the report in hand,
-    and collections less often (a report allocates some 10^5 objects, few of them in cycles). Together a
-    twentieth of the time a worker spent collecting."""
+    cyclic collector's sight (gc.freeze), so that a collection walks only the objects of the report in hand;
+    and the youngest generation is collected less often. 0.08 s of collecting per 1000 corpus reports instead
+    of 0.3–0.6 s (gc.callbacks). A higher threshold saves little more and holds more garbage (5000: +1.3 MB
+    of peak RSS at 5000 reports)."""
     import gc
 
     gc.freeze()
-    gc.set_threshold(5000, 10, 10)  # Python's default: 700, 10, 10
+    gc.set_threshold(2000, 10, 10)  # Python's default: 700, 10, 10
 
 
 def _worker_main(conn, processor: Processor) -> None:
