@@ -68,6 +68,19 @@ def test_results_identical_whatever_the_number_of_jobs(tmp_path):
                                                        "c2.json", "empty.txt"]
 
 
+def test_a_plugin_rule_reading_the_previous_report_gets_all_of_it(tmp_path):
+    """The Y rules' reports are kept between the phases as their year view; a plugin's rule that reads the
+    previous report gets the whole report, in worker processes as in this one."""
+    _, prev = pair_of_years(tmp_path / "d")
+    engine = build_engine(Config(), plugin_modules=["plugin_pkg.previous_rule"])
+    runs = [run_paths(engine, [tmp_path / "d"], jobs=jobs).files for jobs in (None, 2)]
+    assert dump(runs[0]) == dump(runs[1])
+    [f] = [f for f in runs[1][0].findings if f.rule == "F994"]
+    whole = Report.model_validate_json(prev.read_text("utf-8"))
+    assert f.message == f"上一年度报告有 {len(whole.paragraphs)} 段、表四 {len(whole.tables.reviews or {})} 行"
+    assert whole.tables.reviews and any(f.rule == "Y101" for f in runs[1][0].findings)
+
+
 def test_corpus_pairing_same_as_parsing_everything_first():
     """The phases give what parsing the whole batch and pairing by (organ, year) gave before."""
     require(CORPUS / "pingtan")

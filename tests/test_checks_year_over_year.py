@@ -187,3 +187,61 @@ def test_pingtan_punishment_2600_is_not_a_warning():
     y102 = [f for f in later.findings if f.rule == "Y102"]
     assert y102 and all(f.severity == "info" for f in y102)
     assert any("“2600”应读作 26 | 0 | 0" in f.message for f in y102)
+
+
+def _year_pairs():
+    """Pairs on which every Y rule speaks: broken and settled continuity, run-together digits, copied text."""
+    from report_lint.model import Cell, ParseProblem
+
+    out = []
+    prev, now = pair()
+    now.tables.applications["carried_over"]["natural_person"] = num(999)
+    now.section(1).text = prev.section(1).text = "本机关认真贯彻落实政府信息公开条例，全面推进决策、执行、管理、服务、结果公开。" * 4
+    out.append((prev, now))
+    prev, now = pair("2019", 2020)
+    _ambiguous(prev, "disclosure", "punishment", [2, 60, 0], [[26, 0, 0]])
+    now.tables.disclosure["punishment"]["prev_items"] = num(26)
+    now.tables.disclosure["licensing"]["prev_items"] = num(12345)
+    out.append((prev, now))
+    prev, now = pair("2021", 2023)
+    cells = now.tables.disclosure["normative_documents"]
+    _ambiguous(now, "disclosure", "normative_documents",
+               [cells["issued"].value, cells["repealed"].value, cells["in_force"].value + 30],
+               [[cells["issued"].value, cells["repealed"].value, cells["in_force"].value]])
+    now.tables.disclosure["regulations"]["in_force"] = num(777)
+    row = now.tables.applications["carried_over"]
+    right = [prev.tables.applications["carried_forward"][k].value for k in row]
+    wrong = [right[0] + 1, *right[1:-1], right[-1] + 1]
+    for k, v in zip(list(row), wrong, strict=True):
+        row[k] = Cell(value=v, raw=str(v), kind="number", derived="split")
+    now.problems.append(ParseProblem(code="ambiguous-split", message="…", message_en="…", table="applications",
+                                     row="carried_over", data={"raw": "…", "values": [str(v) for v in wrong],
+                                                               "alternatives": 2, "cuts": [[str(v) for v in wrong],
+                                                                                           [str(v) for v in right]]}))
+    out.append((prev, now))
+    return out
+
+
+def test_year_view_gives_the_findings_of_the_whole_report():
+    """A batch keeps only the year view of a report between its phases (engine/batch.py) and concludes
+    again from phase 1's findings: the same FileResult as checking the whole report with its previous."""
+    from report_lint.checks.year_over_year import year_view
+
+    engine = build_engine(None)
+    pairs = _year_pairs()
+    if (CORPUS / "pingtan" / "80580.txt").exists():
+        pairs.append((engine.parse_or_fail(str(CORPUS / "pingtan" / "80563.txt")),
+                      engine.parse_or_fail(str(CORPUS / "pingtan" / "80580.txt"))))
+    rules_seen = set()
+    for prev, now in pairs:
+        whole = engine.run_report(now, previous=prev)
+        outcome = engine.evaluate(now)
+        view = engine.year_view(outcome)
+        assert view is year_view
+        first, trace = engine.conclude_traced(now, outcome)
+        assert trace is not None
+        again = engine.conclude_again(view(now), engine.with_previous(view(now), outcome, view(prev)), trace)
+        assert again.model_dump_json() == whole.model_dump_json()
+        assert engine.conclude_again(view(now), outcome, trace).model_dump_json() == first.model_dump_json()
+        rules_seen |= {f.rule for f in whole.findings if f.rule.startswith("Y")}
+    assert rules_seen == {"Y101", "Y102", "Y103", "Y104"}

@@ -645,3 +645,23 @@ def test_directory_walk_skips_readme_files(tmp_path):
     (tmp_path / "a.txt").write_text("x", encoding="utf-8")
     assert [p.endswith("a.txt") for p in expand_paths([tmp_path])] == [True]
     assert expand_paths([tmp_path / "README.md"]) == [str(tmp_path / "README.md")]  # named: checked
+
+
+def test_rule_options_copy_is_a_deep_copy():
+    """Each check gets its own copy of its options (it may change it): a quick copy for plain trees, deepcopy
+    when a container sits in two places (the copy keeps that) or a value is not plain data."""
+    import copy
+
+    from report_lint.engine.runner import _Rule
+
+    shared = [1, 2]
+    for options, plain in (({"a": [1, {"b": "x"}], "c": 0.5, "d": None}, True), ({"a": shared, "b": shared}, False),
+                           ({"when": (1, 2)}, False), ({}, True)):
+        rule = _Rule(meta=None, impl=None, severity=None, options=options)  # type: ignore[arg-type]
+        assert rule.plain is plain
+        got = rule.options_copy()
+        assert got == copy.deepcopy(options)
+        if "a" in got:
+            assert got["a"] is not options["a"]
+            if not plain and isinstance(got.get("b"), list):
+                assert got["a"] is got["b"]

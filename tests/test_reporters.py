@@ -152,6 +152,26 @@ def test_json_interchange_fields(run):
     assert en["files"][0]["findings"][0]["message"] == "Table 3 (7) total, individuals: should be 26, is 20"
 
 
+@pytest.mark.parametrize("indent", [2, 4, None])
+def test_json_writer_writes_what_json_dumps_writes(indent):
+    """The JSON writer encodes with pydantic_core where that gives json.dumps's bytes (and falls back to
+    json.dumps where it would not: floats under 1e-4, lone surrogates)."""
+    from report_lint.reporters.json import _dumps
+
+    floats = [0.0, -0.0, 1e-4, 9.99e-5, 1e-05, 1.5e-07, 5e-324, 0.1, 1 / 3, 87.5, 1e15, 1e16, 1.2345678901234567e16,
+              1e22, 1e300, -2.5e-9, float("nan"), float("inf"), float("-inf")]
+    strings = ["中文“引号”", 'a"b\\c', "\n\t\r\b\f\x00\x1f\x7f", "\u2028\u2029", "\U0001F600", "\udcff", "1e-05 0.00001"]
+    value = {"floats": floats, "ints": [0, -1, 2**53 + 1, 2**63, -(2**64), 10**30], "strings": strings,
+             "nested": {"empty_list": [], "empty_dict": {}, "list": [[], [{}], {"a": [None, True, False]}]},
+             "keys": {"1": 1, "中": 2, "": 3}, "bools": [True, False, None]}
+    for v in (value, *floats, *strings, {"only": 0.5}, [1e-05], {"x": 0.00012}):
+        for level in (0, 1, 2):
+            expected = json.dumps(v, ensure_ascii=False, indent=indent)
+            if indent is not None and level:
+                expected = expected.replace("\n", "\n" + " " * (indent * level))
+            assert _dumps(v, indent, level) == expected, v
+
+
 def test_json_keeps_engine_summary(run):
     run.summary = {"fail_level": "error", "files": 3}
     assert json.loads(render("json", run))["summary"]["fail_level"] == "error"

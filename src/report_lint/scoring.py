@@ -229,11 +229,13 @@ def coverage(parts: Mapping[int, float], shares: Mapping[int, float] | None = No
 
 def score_file(findings: Iterable, rules_run: Iterable[RuleRun],
                weights: Mapping[str, float] | None = None, *, report: Report | None = None,
-               parts: Mapping | None = None, template_paths: tuple[str, ...] = ()) -> Score:
+               parts: Mapping | None = None, template_paths: tuple[str, ...] = (),
+               filled: Mapping[int, float] | None = None) -> Score:
     """Score one file. `findings`: objects with .rule and .severity (engine Findings); `rules_run`: every
     rule that ran (a rule that ran and found nothing counts: its category then has a score); `report`:
     the parsed model, whose filled-in share K multiplies the score (without it K is not measured and
-    taken as 1 — the formula on findings alone); `parts`: overrides of PART_SHARES."""
+    taken as 1 — the formula on findings alone); `parts`: overrides of PART_SHARES; `filled`: the
+    report's filled_parts, when already known (then `report` is not read)."""
     per_rule: dict[str, list[str]] = {}
     has_error = False
     for f in findings:
@@ -261,7 +263,8 @@ def score_file(findings: Iterable, rules_run: Iterable[RuleRun],
         quality = sum(cat_scores.values()) / len(cat_scores)
     else:
         quality = 1.0
-    filled = filled_parts(report, template_paths) if report is not None else {}
+    if filled is None:
+        filled = filled_parts(report, template_paths) if report is not None else {}
     k = coverage(filled, part_shares(parts)) if filled else 1.0
     shown = 0.0 if fatal else round_score(100.0 * k * quality)
     order = list(CATEGORIES)

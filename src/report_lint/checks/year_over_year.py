@@ -69,10 +69,11 @@ class _Row:
         return self.split is not None
 
 
-def _row(report: Report, table: str, row: str) -> _Row:
+def _row(report: Report, table: str, row: str, splits: list[AmbiguousSplit] | None = None) -> _Row:
+    """`splits`: the table's ambiguous_splits, when the caller reads several rows of it."""
     cells = (getattr(report.tables, table) or {}).get(row) or {}
     held = {c: _num(cell) for c, cell in cells.items()}
-    for split in ambiguous_splits(report, table):
+    for split in ambiguous_splits(report, table) if splits is None else splits:
         if any(r == row for r, _ in split.cells):
             readings = [{**held, **{c: v for (r, c), v in reading.items() if r == row}}
                         for reading in split.readings]
@@ -189,10 +190,11 @@ def check_item_counts(report: Report, ctx: RuleContext) -> Iterable[Hit]:
         return None if a is None or b is None or c is None else a == b + c
 
     rows_now, rows_then = report.tables.disclosure or {}, prev.tables.disclosure or {}
+    splits_now, splits_then = ambiguous_splits(report, "disclosure"), ambiguous_splits(prev, "disclosure")
     for row in rows_now:
         if row not in rows_then:
             continue
-        now, then = _row(report, "disclosure", row), _row(prev, "disclosure", row)
+        now, then = _row(report, "disclosure", row, splits_now), _row(prev, "disclosure", row, splits_then)
         verdict, fits = _settle(now, then, holds)
         where = FindingLocation(section=2, table="disclosure", row=row, column="prev_items")
         if verdict == "resolved":
@@ -231,10 +233,11 @@ def check_documents_in_force(report: Report, ctx: RuleContext) -> Iterable[Hit]:
         return in_force == before + issued - repealed
 
     rows_now, rows_then = report.tables.disclosure or {}, prev.tables.disclosure or {}
+    splits_now, splits_then = ambiguous_splits(report, "disclosure"), ambiguous_splits(prev, "disclosure")
     for row in ("regulations", "normative_documents"):
         if row not in rows_now or row not in rows_then:
             continue
-        now, then = _row(report, "disclosure", row), _row(prev, "disclosure", row)
+        now, then = _row(report, "disclosure", row, splits_now), _row(prev, "disclosure", row, splits_then)
         verdict, fits = _settle(now, then, holds)
         where = FindingLocation(section=2, table="disclosure", row=row, column="in_force")
         if verdict == "resolved":
@@ -258,18 +261,25 @@ def check_documents_in_force(report: Report, ctx: RuleContext) -> Iterable[Hit]:
 _NOISE = r"[\s\d０-９〇一二三四五六七八九十年月日，。、；：“”（）()《》,.;:%％-]"  # compiled on first use
 
 
+def _grams(t: str, n: int) -> set[str]:
+    return {t[i:i + n] for i in range(max(0, len(t) - n + 1))}
+
+
 def _shingles(text: str, n: int) -> set[str]:
     # Years and figures change every year even in a copied text; compare the wording only.
-    t = re.sub(_NOISE, "", text)
-    return {t[i:i + n] for i in range(max(0, len(t) - n + 1))}
+    return _grams(re.sub(_NOISE, "", text), n)
+
+
+def _jaccard(sa: set[str], sb: set[str]) -> float:
+    if not sa or not sb:
+        return 0.0
+    common = len(sa & sb)
+    return common / (len(sa) + len(sb) - common)  # = len(sa & sb) / len(sa | sb), without building the union
 
 
 def similarity(a: str, b: str, n: int = 4) -> float:
     """Jaccard similarity of character n-grams (linear in the text length)."""
-    sa, sb = _shingles(a, n), _shingles(b, n)
-    if not sa or not sb:
-        return 0.0
-    return len(sa & sb) / len(sa | sb)
+    return _jaccard(_shingles(a, n), _shingles(b, n))
 
 
 def check_copied_text(report: Report, ctx: RuleContext) -> Iterable[Hit]:
@@ -284,9 +294,10 @@ def check_copied_text(report: Report, ctx: RuleContext) -> Iterable[Hit]:
         now, before = report.section(number), prev.section(number)
         if not now or not before or not now.present or not before.present:
             continue
-        if len(re.sub(_NOISE, "", now.text)) < min_chars:
+        wording = re.sub(_NOISE, "", now.text)
+        if len(wording) < min_chars:
             continue
-        sim = similarity(now.text, before.text)
+        sim = _jaccard(_grams(wording, 4), _shingles(before.text, 4))  # similarity(now.text, before.text)
         if sim >= threshold:
             yield Hit("Y104", args={"part": numerals[number - 1], "title": now.title or "", "percent": f"{sim:.0%}",
                                     "year": report.meta.year, "prev_year": prev.meta.year},
@@ -297,6 +308,38 @@ def check_copied_text(report: Report, ctx: RuleContext) -> Iterable[Hit]:
 
 def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+# --------------------------------------------------------------------------- the year view
+# A batch keeps each report a Y rule may pair between its two phases (engine/batch.py). These rules, and
+# the places of their findings (engine/places.py), read only part of a report, so the batch keeps only
+# that part: a tenth of the cells to store and read back. Whoever makes a Y rule read more of a report
+# (another table, row or parse problem) adds it here — tests/test_batch.py checks the view gives the
+# same findings as the whole report.
+
+VIEW_ROWS = {"applications": ("carried_over", "carried_forward")}  # 表三: Y101's two rows; 表二 whole
+
+
+def year_view(report: Report) -> Report:
+    """The report as the Y rules and the places of their findings see it: meta, source, the parts, 表二,
+    表三's carried-over rows (its other rows keyed but empty, so the template it fits stays the same),
+    the table positions and templates, and the ambiguous-split notes. No 表四, facts or paragraphs."""
+    t = report.tables
+    apps = t.applications
+    if apps:
+        keep = VIEW_ROWS["applications"]
+        apps = {row: (cells if row in keep else {}) for row, cells in apps.items()}
+    tables = type(t).model_construct(disclosure=t.disclosure, applications=apps, reviews=None)
+    # every field given: a field left to its default_factory costs model_construct an inspect.signature
+    return type(report).model_construct(
+        schema_version=report.schema_version, source=report.source, meta=report.meta, sections=report.sections,
+        tables=tables, paragraphs=[], problems=[p for p in report.problems if p.code == "ambiguous-split"],
+        table_locations=report.table_locations, table_templates=report.table_templates, mixed_labels={},
+        facts=[])
+
+
+for _check in (check_carry_over, check_item_counts, check_documents_in_force, check_copied_text):
+    _check.year_view = year_view  # type: ignore[attr-defined]  # read by the engine (Engine.year_view)
 
 
 @hookimpl

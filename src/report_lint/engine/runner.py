@@ -22,7 +22,7 @@ import heapq
 import json
 import re
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date
@@ -34,7 +34,7 @@ from ..config import Config, load_config, with_overrides
 from ..config import validate as validate_config
 from ..errors import ConfigError, ReportLintError
 from ..model import Report
-from ..scoring import CATEGORY_OF_FAMILY, RuleRun, profile, round_score, score_file
+from ..scoring import CATEGORY_OF_FAMILY, RuleRun, filled_parts, profile, round_score, score_file
 from ..scoring import LABELS as SCORE_LABELS
 from ..templates import usable_template_files
 from . import places
@@ -150,6 +150,7 @@ def _most_specific(mapping: dict[str, Any], rule: RuleMeta) -> Any:
 # ---------------------------------------------------------------------------------------------
 # engine
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # values that are their own copy and JSON
 _TYPE_NAMES = {bool: ("布尔值", "boolean"), int: ("数字", "number"), float: ("数字", "number"),
                str: ("字符串", "string"), list: ("列表", "list"), dict: ("表", "table")}
 
@@ -170,6 +171,36 @@ class _Rule:
     impl: RuleImpl
     severity: Severity | None  # the user's override, or None
     options: dict[str, Any]
+
+    def __post_init__(self) -> None:
+        self.plain = _plain_tree(self.options, set())
+
+    def options_copy(self) -> dict[str, Any]:
+        """A copy the rule may change: what deepcopy gives, quicker for the usual options (a tree of
+        dicts, lists and plain values, without a container in two places)."""
+        if not self.options:
+            return {}
+        return _copy_plain(self.options) if self.plain else deepcopy(self.options)
+
+
+def _plain_tree(v: Any, seen: set[int]) -> bool:
+    if type(v) in _PLAIN:
+        return True
+    if type(v) not in (dict, list) or id(v) in seen:
+        return False
+    seen.add(id(v))
+    if type(v) is dict:
+        return all(type(k) in _PLAIN and _plain_tree(x, seen) for k, x in v.items())
+    return all(_plain_tree(x, seen) for x in v)
+
+
+def _copy_plain(v: Any) -> Any:
+    t = type(v)
+    if t is dict:
+        return {k: _copy_plain(x) for k, x in v.items()}
+    if t is list:
+        return [_copy_plain(x) for x in v]
+    return v
 
 
 class Engine:
@@ -202,6 +233,8 @@ class Engine:
                 self.reporters.update(r)
         self.impls = self._collect_impls()
         self.rules = self._select()
+        self._by_id = {r.meta.id: r for r in self.rules}
+        self._ran: dict[frozenset[str], list[RuleRun]] = {}  # conclude's RuleRuns by the set of rules that ran
         self.notices = [*plugins.notices, *self.catalogue.notices, *self.notices]
 
     # -- setup ----------------------------------------------------------------------------------
@@ -317,7 +350,7 @@ class Engine:
 
     def _run_rule(self, rule: _Rule, report: Report, previous: Report | None,
                   selected: frozenset[str], memo: dict[str, Any]) -> RuleOutput:
-        options = deepcopy(rule.options) if rule.options else {}  # a rule may change its own copy
+        options = rule.options_copy()  # a rule may change its own copy
         ctx = _TrackingContext(options=options, settings=self.config, lang=self.lang, rule=rule.meta.id,
                                previous=previous, selected=selected, memo=memo)
         hits: list = []
@@ -348,10 +381,19 @@ class Engine:
         outputs += [self._run_rule(r, report, previous, selected, memo) for r in rules if not r.meta.fatal]
         return Outcome(path, [r.meta.id for r in rules], outputs)
 
+    def year_view(self, outcome: Outcome) -> Callable[[Report], Report] | None:
+        """The part of a report that every rule of `outcome` that looked for the previous year's report
+        reads (checks/year_over_year.year_view), when they all declare the same; None: they need all of it
+        (a plugin's rule, or no rule looked)."""
+        views = {getattr(self._by_id[o.rule].impl.check, "year_view", None) if o.rule in self._by_id else None
+                 for o in outcome.outputs if o.read_previous}
+        view = views.pop() if len(views) == 1 else None
+        return view if callable(view) else None
+
     def with_previous(self, report: Report, outcome: Outcome, previous: Report) -> Outcome:
         """The outcome with every rule that looked for the previous year's report run again with it; the
         other rules' results stand (a rule that never read `ctx.previous` cannot depend on it)."""
-        by_id = {r.meta.id: r for r in self.rules}
+        by_id = self._by_id
         selected = frozenset(outcome.rules)
         memo: dict[str, Any] = {}
         outputs = [self._run_rule(by_id[o.rule], report, previous, selected, memo) if o.read_previous else o
@@ -360,15 +402,45 @@ class Engine:
 
     def conclude(self, report: Report, outcome: Outcome) -> FileResult:
         """Hits → findings (catalogue metadata, messages, resolved places), score, FileResult."""
+        return self._conclude(report, outcome)[0]
+
+    def conclude_traced(self, report: Report, outcome: Outcome) -> tuple[FileResult, Trace | None]:
+        """conclude, and what a later `conclude_again` of the same report needs (None when a rule had an
+        internal problem: then only a full conclude gives the same result)."""
+        filled = filled_parts(report, self.template_paths)
+        fr, items = self._conclude(report, outcome, filled=filled)
+        if fr.internal_errors or fr.skipped is not None or fr.score is None:
+            return fr, None
+        rerun = {i for i, o in enumerate(outcome.outputs) if o.read_previous}
+        kept = [(i, f) for i, f in items if i not in rerun]
+        return fr, Trace([i for i, _ in kept], [f for _, f in kept], filled)
+
+    def conclude_again(self, report: Report, outcome: Outcome, trace: Trace) -> FileResult:
+        """conclude for an outcome in which only the rules that read the previous year's report ran again
+        (with_previous): the other rules' findings are the traced ones, not rebuilt, and the filled-in
+        share is the traced one — so `report` needs to hold only what those rules and the places of their
+        findings read (a year view). Same result as conclude on the whole report."""
+        by_output: dict[int, list[Finding]] = {}
+        for i, f in zip(trace.outputs, trace.findings, strict=True):
+            by_output.setdefault(i, []).append(f)
+        reuse = {i: by_output.get(i, []) for i, o in enumerate(outcome.outputs) if not o.read_previous}
+        return self._conclude(report, outcome, reuse=reuse, filled=trace.filled)[0]
+
+    def _conclude(self, report: Report, outcome: Outcome, *, reuse: dict[int, list[Finding]] | None = None,
+                  filled: dict[int, float] | None = None) -> tuple[FileResult, list[tuple[int, Finding]]]:
+        """The FileResult, and every finding built (before duplicates are dropped) with the index of the
+        output it came from. `reuse`: the findings of some outputs, already built."""
         rxcache.save()  # patterns compiled for the first time while reading and checking, for the next run
         path = outcome.path
-        by_id = {r.meta.id: r for r in self.rules}
+        by_id = self._by_id
         problems: list[InternalProblem] = []
-        findings: list[Finding] = []
-        seen: set[tuple] = set()
+        items: list[tuple[int, Finding]] = []
         tpl = places.template_of(report)
         meta = report.meta
-        for out in outcome.outputs:
+        for i, out in enumerate(outcome.outputs):
+            if reuse is not None and i in reuse:
+                items += [(i, f) for f in reuse[i]]
+                continue
             if out.problem is not None:
                 problems.append(out.problem)
             for hit in out.hits:
@@ -391,11 +463,15 @@ class Engine:
                 except Exception as e:  # noqa: BLE001 - a hit that cannot become a finding is that rule's problem
                     problems.append(_internal(target.meta.id, e, self.lang))
                     continue
-                key = (f.rule, f.message, f.location.model_dump_json())
-                if key in seen:
-                    continue
-                seen.add(key)
-                findings.append(f)
+                items.append((i, f))
+        findings: list[Finding] = []
+        seen: set[tuple] = set()
+        for _, f in items:
+            key = (f.rule, f.message, f.location.model_dump_json())
+            if key in seen:
+                continue
+            seen.add(key)
+            findings.append(f)
         findings.sort(key=_finding_order)
         base: dict[str, Any] = dict(path=path, template=meta.template, year=meta.year, organ=meta.organ,
                                     sha256=report.source.sha256, internal_errors=problems, report=report)
@@ -406,15 +482,19 @@ class Engine:
             detail = why.message if why is not None else ""
             if detail:
                 head += f"：{detail}" if self.lang == "zh" else f": {detail}"
-            return FileResult(**base, skipped=Skipped(code="not-a-report", rule=outcome.fatal, message=head))
+            return FileResult(**base, skipped=Skipped(code="not-a-report", rule=outcome.fatal, message=head)), items
         # stopped by a fatal rule (P110), only the fatal rules ran: the other categories have no score
-        run_ids = {o.rule for o in outcome.outputs} if outcome.fatal is not None else set(outcome.rules)
-        ran = [RuleRun(r.meta.id, r.meta.family, r.meta.weight, r.meta.fatal) for r in self.rules
-               if r.meta.id in run_ids]
+        run_ids = frozenset(o.rule for o in outcome.outputs) if outcome.fatal is not None else frozenset(outcome.rules)
+        ran = self._ran.get(run_ids)
+        if ran is None:  # the same few rule sets for every file of a run
+            ran = [RuleRun(r.meta.id, r.meta.family, r.meta.weight, r.meta.fatal) for r in self.rules
+                   if r.meta.id in run_ids]
+            if len(self._ran) < 64:
+                self._ran[run_ids] = ran
         sc = score_file(findings, ran, self.config.score.category_weights, report=report,
-                        parts=self.config.score.part_shares, template_paths=self.template_paths)
+                        parts=self.config.score.part_shares, template_paths=self.template_paths, filled=filled)
         return FileResult(**base, score=sc.score, grade=sc.grade, categories=sc.categories,
-                          deductions={k: round(v, 4) for k, v in sc.deductions.items()}, findings=findings)
+                          deductions={k: round(v, 4) for k, v in sc.deductions.items()}, findings=findings), items
 
     def run_report(self, report: Report, path: str | None = None, previous: Report | None = None) -> FileResult:
         """Check one parsed report (with the same organ's previous-year report, when known)."""
@@ -517,6 +597,17 @@ class RuleOutput:
     hits: list
     problem: InternalProblem | None
     read_previous: bool
+
+
+@dataclass
+class Trace:
+    """What phase 1 built of one report for conclude_again: the findings of the rules that did not read
+    the previous year's report (before duplicates are dropped, with the index of their output) and the
+    filled-in share of each part."""
+
+    outputs: list[int]
+    findings: list[Finding]
+    filled: dict[int, float]
 
 
 @dataclass
@@ -667,10 +758,12 @@ def _internal(rule: str | None, e: BaseException, lang: str) -> InternalProblem:
 def _jsonable(v: Any) -> Any:
     """Values going into a Finding must serialise to JSON whatever a plugin put there."""
     t = type(v)  # the plain types first, by exact type: a finding's data is mostly these, nested
-    if t is str or t is int or t is float or t is bool:
+    if t in _PLAIN:
         return v
-    if t is list:
-        return [_jsonable(x) for x in v]
+    if t is list:  # plain items without a call (some 50 values per finding on the corpus)
+        return [x if type(x) in _PLAIN else _jsonable(x) for x in v]
+    if t is dict:
+        return {(k if type(k) is str else str(k)): (x if type(x) in _PLAIN else _jsonable(x)) for k, x in v.items()}
     if v is None or isinstance(v, (bool, int, float, str)):
         return v
     if isinstance(v, dict):
