@@ -203,6 +203,34 @@ def test_parse_json_and_rich(capsys, tmp_path):
     assert code == 2 and "nope.html" in err and out == ""
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="the parse worker needs fork")
+def test_parse_runs_in_a_worker_under_the_limits(capsys, tmp_path, monkeypatch):
+    """A reader stuck in C code cannot be stopped by a signal: `parse`, like `check`, reads in a forked
+    worker, killed at the time limit; a memory bomb ends the worker, not the command; a bug is exit 3."""
+    import time
+
+    import report_lint.engine.runner as runner
+
+    p = model(tmp_path / "r.json")
+    monkeypatch.setattr(runner, "parse_file", lambda *a, **k: time.sleep(30))
+    started = time.monotonic()
+    code, out, err = run(capsys, "parse", str(p), "--timeout", "0.5")
+    assert code == 2 and out == "" and "处理超时（超过 0.5 秒）" in err and time.monotonic() - started < 10
+    code, _out, err = run(capsys, "parse", str(p), "--timeout", "0.5", "--lang", "en")
+    assert code == 2 and "took too long (over 0.5 s)" in err
+
+    monkeypatch.setattr(runner, "parse_file", lambda *a, **k: bytearray(400 * 1024 * 1024))
+    code, out, err = run(capsys, "parse", str(p), "--memory-limit", "100")
+    assert code == 2 and out == "" and "超出内存上限（100 MB）" in err
+
+    def bug(*a, **k):
+        raise KeyError("kaboom")
+
+    monkeypatch.setattr(runner, "parse_file", bug)
+    code, out, err = run(capsys, "parse", str(p))
+    assert code == 3 and "kaboom" in err and "Traceback" not in err
+
+
 def test_rules_listing(capsys):
     code, out, _err = run(capsys, "rules", "--format", "json", "-p", "plugin_pkg")
     rules = {r["id"]: r for r in json.loads(out)}

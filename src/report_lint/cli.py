@@ -223,6 +223,10 @@ def build_parser(lang: str = "zh") -> _Parser:
         ps.add_argument("--format", choices=("rich", "json"), default="rich", help="rich (default) | json")
         ps.add_argument("--published-on", type=_date, metavar="YYYY-MM-DD", help=h("发布日期", "publication date"))
         ps.add_argument("--convert", action="store_true", help=h("用 LibreOffice 转换 .doc/.wps", "convert .doc/.wps"))
+        ps.add_argument("--timeout", type=_seconds, metavar="SECONDS",
+                        help=h("时间上限（默认 60 秒，0 为不限）", "time limit (default 60 s; 0 = none)"))
+        ps.add_argument("--memory-limit", type=_positive_int, metavar="MB",
+                        help=h("内存上限（默认 1536 MB，0 为不限）", "memory limit (default 1536 MB; 0 = none)"))
         ps.add_argument("--color", choices=("auto", "always", "never"), default="auto")
         ps.add_argument("--no-color", dest="color", action="store_const", const="never")
 
@@ -648,15 +652,23 @@ def cmd_cache(args, out: _Out) -> int:
 
 
 def cmd_parse(args, out: _Out) -> int:
+    from .engine.batch import Limits, run_isolated
     from .engine.runner import parse_file
 
     lang = args.lang or "zh"
-    if args.config:  # only for its language setting
+    limits = Limits()
+    if args.config:  # for its language and its per-file limits
         from .config import load_config
 
-        lang = args.lang or load_config(args.config).lang
+        cfg = load_config(args.config)
+        lang = args.lang or cfg.lang
+        limits = Limits(timeout=cfg.batch.timeout, memory_mb=cfg.batch.memory_mb)
+    limits = Limits(timeout=(args.timeout if args.timeout is not None else limits.timeout) or None,
+                    memory_mb=(args.memory_limit if args.memory_limit is not None else limits.memory_mb) or None)
     out.lang = lang
-    report = parse_file(args.file, published_on=args.published_on, convert=args.convert)
+    # In a worker with check's per-file limits: a reader stuck in C code or a memory bomb ends there.
+    report = run_isolated(lambda: parse_file(args.file, published_on=args.published_on, convert=args.convert),
+                          limits, args.file)
     if args.format == "json":
         _emit(report.to_json(), None)
         return EXIT_OK

@@ -751,6 +751,77 @@ def _worker_main(conn, processor: Processor) -> None:
             conn.send(pack(result))
 
 
+def run_isolated(fn: Callable[[], Any], limits: Limits, name: str) -> Any:
+    """fn() in a forked process under the per-file limits — what `check` gives every file, for a command
+    that reads one file by itself (`parse`): a reader stuck in C code (PDFium, lxml) is stopped by the
+    clock, an allocation past the memory limit ends the child, not this process. The result comes back
+    pickled; a ReportLintError is raised again here, any other exception as a RuntimeError with its text (an
+    internal error, exit 3); a child that dies without a word is `worker-died`. Where fork is unavailable,
+    fn() runs here (the readers' own budget still applies)."""
+    if not _can_fork():
+        return fn()
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+
+    def child() -> None:
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and ends the child
+        _set_memory_limit(limits.memory_mb)
+        try:
+            reply: tuple[str, Any] = ("ok", fn())
+        except MemoryError:
+            reply = ("memory", None)
+        except ImportError as e:  # glibc's dlopen under the address-space limit: a lazily loaded C extension
+            reply = ("memory", None) if "failed to map segment" in str(e) else ("bug", f"ImportError: {e}")
+        except ReportLintError as e:
+            reply = ("error", (e.code, e.zh, e.en))
+        except BaseException as e:  # noqa: BLE001 - a bug: the parent raises it again as one
+            reply = ("bug", f"{type(e).__name__}: {e}")
+        try:
+            send.send(reply)
+        except Exception as e:  # noqa: BLE001 - a result that will not pickle
+            send.send(("bug", f"{type(e).__name__}: {e}"))
+
+    process = ctx.Process(target=child, daemon=True)
+    process.start()
+    send.close()
+    try:
+        if not receive.poll(limits.timeout):  # None: no time limit
+            process.kill()
+            raise _as_error(timeout_result(name, "zh", limits.timeout), timeout_result(name, "en", limits.timeout))
+        try:
+            kind, value = receive.recv()
+        except EOFError:  # ended without a reply: killed (the memory limit) or crashed in C
+            process.join()
+            code = process.exitcode
+            if code == -9 or code is None:
+                raise _as_error(memory_result(name, "zh", limits.memory_mb),
+                                memory_result(name, "en", limits.memory_mb)) from None
+            how = f"exit code {code}"
+            raise _as_error(crash_result(name, "zh", how), crash_result(name, "en", how)) from None
+    finally:
+        process.join(5)
+        if process.is_alive():
+            process.kill()
+            process.join()
+        receive.close()
+    if kind == "ok":
+        return value
+    if kind == "memory":
+        raise _as_error(memory_result(name, "zh", limits.memory_mb), memory_result(name, "en", limits.memory_mb))
+    if kind == "error":
+        raise ReportLintError(*value)
+    raise RuntimeError(value)
+
+
+def _as_error(zh: FileResult, en: FileResult) -> ReportLintError:
+    assert zh.error is not None and en.error is not None
+    return ReportLintError(zh.error.code, zh.error.message, en.error.message)
+
+
 def _can_fork() -> bool:
     import multiprocessing as mp
 
