@@ -646,9 +646,80 @@ def _memo(ctx: RuleContext) -> _RunMemo:
 def _equations(report: Report, table: str, memo: _RunMemo) -> tuple[TableSpec | None, list[Instance],
                                                                      list[MissingTotal]]:
     if table not in memo.equations:
-        spec, instances = build_instances(report, table)
-        memo.equations[table] = (spec, instances, impute_missing_totals(instances))
+        memo.equations[table] = read_equations(report, table)
     return memo.equations[table]
+
+
+def read_equations(report: Report, table: str) -> tuple[TableSpec | None, list[Instance], list[MissingTotal]]:
+    """A table's equation instances with their missing totals imputed; no instances at all when every
+    equation holds and no total is missing (most real tables), which nothing after needs them for."""
+    resolved = resolve_table(report, table)
+    if not resolved:
+        return None, [], []
+    spec = resolved[1]
+    if _all_hold(_plan(spec), getattr(report.tables, table) or {}):
+        return spec, [], []
+    spec2, instances = build_instances(report, table)
+    return spec2, instances, impute_missing_totals(instances)
+
+
+# A table's equations laid out once per template (kind, left, right, and the columns or rows they run
+# along), for _all_hold. Keyed by id; the spec is kept in the value so the id cannot be reused.
+_PLANS: dict[int, tuple[TableSpec, list[tuple[bool, tuple[str, ...], tuple[str, ...], list[str]]]]] = {}
+
+
+def _plan(spec: TableSpec) -> list[tuple[bool, tuple[str, ...], tuple[str, ...], list[str]]]:
+    got = _PLANS.get(id(spec))
+    if got is None or got[0] is not spec:
+        columns = [c.key for c in spec.columns]
+        rows = _equation_rows(spec)
+        got = _PLANS[id(spec)] = (spec, [(eq.kind == "per_column", eq.left, eq.right,
+                                          columns if eq.kind == "per_column" else rows)
+                                         for eq in spec.equations])
+    return got[1]
+
+
+def _num(cell: Cell | None) -> float:
+    """cell_state's value."""
+    if cell is not None and cell.kind == "number" and cell.value is not None:
+        return cell.value
+    return 0
+
+
+def _all_hold(plan: list[tuple[bool, tuple[str, ...], tuple[str, ...], list[str]]], data: dict) -> bool:
+    """Whether build_instances + impute_missing_totals would impute nothing and minimal_solutions find
+    no violated instance: the same instances, values and float sums (in the same order), without building
+    a Term per cell. False sends the table down the full path."""
+    for per_column, left, right, along in plan:
+        if per_column:
+            if any(r not in data for r in left) or any(r not in data for r in right):
+                continue
+            lrows = [data[r] for r in left]
+            rrows = [data[r] for r in right]
+            for col in along:
+                if not any(col in d for d in lrows) and not any(col in d for d in rrows):
+                    continue
+                rs = sum([_num(d.get(col)) for d in rrows])
+                if len(lrows) == 1:
+                    total = lrows[0].get(col)
+                    if (total is None or total.kind in ("blank", "not_applicable")) and abs(rs) > _EPS:
+                        return False  # a missing total the terms fill in (Z104)
+                if abs(sum([_num(d.get(col)) for d in lrows]) - rs) > _EPS:
+                    return False
+        else:
+            for row in along:
+                d = data.get(row)
+                if d is None and row not in data:
+                    continue
+                d = d or {}
+                rs = sum([_num(d.get(c)) for c in right])
+                if len(left) == 1:
+                    total = d.get(left[0])
+                    if (total is None or total.kind in ("blank", "not_applicable")) and abs(rs) > _EPS:
+                        return False
+                if abs(sum([_num(d.get(c)) for c in left]) - rs) > _EPS:
+                    return False
+    return True
 
 
 def _drafts(report: Report, table: str, memo: _RunMemo) -> list[_Draft]:
