@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from itertools import repeat
 from typing import NamedTuple
 
 from ..engine.types import Hit, RuleContext, RuleImpl, Severity, hookimpl
@@ -663,61 +664,66 @@ def read_equations(report: Report, table: str) -> tuple[TableSpec | None, list[I
     return spec2, instances, impute_missing_totals(instances)
 
 
-# A table's equations laid out once per template (kind, left, right, and the columns or rows they run
-# along), for _all_hold. Keyed by id; the spec is kept in the value so the id cannot be reused.
-_PLANS: dict[int, tuple[TableSpec, list[tuple[bool, tuple[str, ...], tuple[str, ...], list[str]]]]] = {}
+# A table's equations laid out once per template, for _all_hold: per equation whether it runs per column,
+# its left and right keys, and per column (or row) it runs along, the cells of each side as (row, column)
+# keys. Keyed by id; the spec is kept in the value so the id cannot be reused.
+_Key = tuple[str, str]
+_PlanEq = tuple[bool, tuple[str, ...], tuple[str, ...], list[tuple[str, tuple[_Key, ...], tuple[_Key, ...]]]]
+_PLANS: dict[int, tuple[TableSpec, list[_PlanEq]]] = {}
+_ZEROS = repeat(0)
 
 
-def _plan(spec: TableSpec) -> list[tuple[bool, tuple[str, ...], tuple[str, ...], list[str]]]:
+def _plan(spec: TableSpec) -> list[_PlanEq]:
     got = _PLANS.get(id(spec))
     if got is None or got[0] is not spec:
         columns = [c.key for c in spec.columns]
         rows = _equation_rows(spec)
-        got = _PLANS[id(spec)] = (spec, [(eq.kind == "per_column", eq.left, eq.right,
-                                          columns if eq.kind == "per_column" else rows)
-                                         for eq in spec.equations])
+        plan: list[_PlanEq] = []
+        for eq in spec.equations:
+            if eq.kind == "per_column":
+                along = [(col, tuple((r, col) for r in eq.left), tuple((r, col) for r in eq.right))
+                         for col in columns]
+            else:
+                along = [(row, tuple((row, c) for c in eq.left), tuple((row, c) for c in eq.right))
+                         for row in rows]
+            plan.append((eq.kind == "per_column", eq.left, eq.right, along))
+        got = _PLANS[id(spec)] = (spec, plan)
     return got[1]
 
 
-def _num(cell: Cell | None) -> float:
-    """cell_state's value."""
-    if cell is not None and cell.kind == "number" and cell.value is not None:
-        return cell.value
-    return 0
-
-
-def _all_hold(plan: list[tuple[bool, tuple[str, ...], tuple[str, ...], list[str]]], data: dict) -> bool:
+def _all_hold(plan: list[_PlanEq], data: dict) -> bool:
     """Whether build_instances + impute_missing_totals would impute nothing and minimal_solutions find
-    no violated instance: the same instances, values and float sums (in the same order), without building
-    a Term per cell. False sends the table down the full path."""
+    no violated instance: the same instances, the same values (cell_state's) summed in the same order,
+    without a Term per cell. False sends the table down the full path."""
+    values = {(r, c): cell.value for r, cells in data.items() for c, cell in (cells or {}).items()
+              if cell.kind == "number" and cell.value is not None}
+    get = values.get
     for per_column, left, right, along in plan:
         if per_column:
             if any(r not in data for r in left) or any(r not in data for r in right):
                 continue
             lrows = [data[r] for r in left]
             rrows = [data[r] for r in right]
-            for col in along:
+            for col, lkeys, rkeys in along:
                 if not any(col in d for d in lrows) and not any(col in d for d in rrows):
                     continue
-                rs = sum([_num(d.get(col)) for d in rrows])
-                if len(lrows) == 1:
+                rs = sum(map(get, rkeys, _ZEROS))
+                if len(lrows) == 1 and abs(rs) > _EPS:
                     total = lrows[0].get(col)
-                    if (total is None or total.kind in ("blank", "not_applicable")) and abs(rs) > _EPS:
+                    if total is None or total.kind in ("blank", "not_applicable"):
                         return False  # a missing total the terms fill in (Z104)
-                if abs(sum([_num(d.get(col)) for d in lrows]) - rs) > _EPS:
+                if abs(sum(map(get, lkeys, _ZEROS)) - rs) > _EPS:
                     return False
         else:
-            for row in along:
-                d = data.get(row)
-                if d is None and row not in data:
+            for row, lkeys, rkeys in along:
+                if row not in data:
                     continue
-                d = d or {}
-                rs = sum([_num(d.get(c)) for c in right])
-                if len(left) == 1:
-                    total = d.get(left[0])
-                    if (total is None or total.kind in ("blank", "not_applicable")) and abs(rs) > _EPS:
+                rs = sum(map(get, rkeys, _ZEROS))
+                if len(left) == 1 and abs(rs) > _EPS:
+                    total = (data[row] or {}).get(left[0])
+                    if total is None or total.kind in ("blank", "not_applicable"):
                         return False
-                if abs(sum([_num(d.get(c)) for c in left]) - rs) > _EPS:
+                if abs(sum(map(get, lkeys, _ZEROS)) - rs) > _EPS:
                     return False
     return True
 
