@@ -279,3 +279,18 @@ def test_the_all_hold_shortcut_agrees_with_the_full_equations(template, seed, ed
     assert (not got[1]) == (quiet or not instances)
     if not quiet:
         assert len(got[1]) == len(instances) and len(got[2]) == len(missing)
+
+
+DOCNO_TEXT = st.text(alphabet=st.sampled_from(list("黑政办发文号（(〔〕)）[]【】［］{}｛｝ 2019200317号\n")), max_size=40)
+
+
+@settings(max_examples=500)
+@given(DOCNO_TEXT)
+def test_a_text_without_a_wrong_docno_tail_has_no_f101(text):
+    """F101 skips _docno when _wrong_tail finds nothing: every 文号 it reports contains such a tail."""
+    from report_lint.checks import format as F
+
+    reported = [m for m in F._docno().finditer(text)
+                if not (m.group("year2") is None and m.group("open") == "〔" and m.group("close") == "〕")]
+    if reported:
+        assert F._wrong_tail().search(text) is not None

@@ -1023,12 +1023,30 @@ def _share(rule_id: str, tables: tuple[str, ...] = ("applications", "reviews", "
 
 # --------------------------------------------------------------------------- cell values
 
+def _all_plain(data: dict) -> bool:
+    """Every cell blank, not applicable or a whole number ≥ 0: fine in any column, so _value_hits has
+    nothing to say (most tables); checked without the template's columns."""
+    for cells in data.values():
+        for cell in (cells or {}).values():
+            kind = cell.kind
+            if kind == "number":
+                v = cell.value
+                if type(v) is int and v >= 0:
+                    continue
+            elif kind in ("blank", "not_applicable"):
+                continue
+            return False
+    return True
+
+
 def _value_hits(report: Report, table: str) -> Iterator[Hit]:
+    data = getattr(report.tables, table) or {}
+    if _all_plain(data):
+        return
     resolved = resolve_table(report, table)
     if not resolved:
         return
     _, spec = resolved
-    data = getattr(report.tables, table) or {}
     rule = VALUE_RULES[table]
     for row, cols in spec.row_columns():
         for col in cols:
