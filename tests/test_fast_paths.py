@@ -294,3 +294,21 @@ def test_a_text_without_a_wrong_docno_tail_has_no_f101(text):
                 if not (m.group("year2") is None and m.group("open") == "〔" and m.group("close") == "〕")]
     if reported:
         assert F._wrong_tail().search(text) is not None
+
+
+GRAM_TEXT = st.text(alphabet=st.sampled_from(list("政府信息公开工作年度报告本年共受理申请件abc\ud800\U00020000")), max_size=30)
+
+
+@settings(max_examples=300)
+@given(GRAM_TEXT, GRAM_TEXT)
+def test_packed_grams_give_the_same_similarity(a, b):
+    """Y104's 4-grams packed as integers: the same set sizes and overlaps as the strings, or None."""
+    from report_lint.checks import year_over_year as Y
+
+    pa, pb = Y._packed_grams(a), Y._packed_grams(b)
+    ga, gb = Y._grams(a, 4), Y._grams(b, 4)
+    if pa is None or pb is None:
+        assert max(a + b) > "\uffff"
+        return
+    assert len(pa) == len(ga) and len(pb) == len(gb)
+    assert Y._jaccard(pa, pb) == Y._jaccard(ga, gb)
