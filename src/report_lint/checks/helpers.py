@@ -157,8 +157,17 @@ TABLE_NAMES = TABLE_ZH
 
 # --------------------------------------------------------------------------- template resolution
 
-def _row_keys(spec: TableSpec) -> set[str]:
-    return {r.key for r, _ in spec.row_columns()}
+_ROW_KEYS: dict[int, tuple[TableSpec, frozenset[str]]] = {}  # by id; the spec kept so the id is not reused
+
+
+def _row_keys(spec: TableSpec) -> frozenset[str]:
+    """A template table's row keys, worked out once (every table resolution asks for every template's)."""
+    got = _ROW_KEYS.get(id(spec))
+    if got is None or got[0] is not spec:
+        if len(_ROW_KEYS) > 256:  # templates loaded again and again (plugins' paths): keep it small
+            _ROW_KEYS.clear()
+        got = _ROW_KEYS[id(spec)] = (spec, frozenset(r.key for r, _ in spec.row_columns()))
+    return got[1]
 
 
 def resolve_table(report: Report, table: str) -> tuple[Template, TableSpec] | None:
@@ -279,6 +288,8 @@ def ambiguous_splits(report: Report, table: str) -> list[AmbiguousSplit]:
     """The table's ambiguous splits (ParseProblem code "ambiguous-split": data "values", the reading
     chosen, and "cuts", every reading kept) mapped onto the template's cells. A problem without its cuts
     (a model saved by an older version) gives only the chosen reading and is incomplete."""
+    if not any(p.table == table and p.code == "ambiguous-split" for p in report.problems):
+        return []  # the usual table: no template to resolve
     resolved = resolve_table(report, table)
     if not resolved:
         return []

@@ -284,9 +284,9 @@ def _packed_grams(t: str) -> set[int] | None:
     built in C (the slices of each of the four phases read as an array). None outside the BMP."""
     if len(t) < 4:
         return set()
-    if max(t) > "\uffff":
-        return None
     b = t.encode("utf-16-le", "surrogatepass")
+    if len(b) != 2 * len(t):  # a character outside the BMP took two units
+        return None
     out: set[int] = set()
     for k in (0, 2, 4, 6):
         out.update(memoryview(b[k:k + (len(b) - k) // 8 * 8]).cast("Q"))

@@ -676,6 +676,8 @@ _ZEROS = repeat(0)
 def _plan(spec: TableSpec) -> list[_PlanEq]:
     got = _PLANS.get(id(spec))
     if got is None or got[0] is not spec:
+        if len(_PLANS) > 256:  # templates loaded again and again (plugins' paths): keep it small
+            _PLANS.clear()
         columns = [c.key for c in spec.columns]
         rows = _equation_rows(spec)
         plan: list[_PlanEq] = []
