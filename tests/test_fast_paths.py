@@ -312,3 +312,11 @@ def test_packed_grams_give_the_same_similarity(a, b):
         return
     assert len(pa) == len(ga) and len(pb) == len(gb)
     assert Y._jaccard(pa, pb) == Y._jaccard(ga, gb)
+
+
+def test_compact_drops_what_is_space_names():
+    """compact deletes with the _SPACE pattern: the same characters as _is_space, over every code point."""
+    from report_lint.text import compact
+
+    every = "".join(map(chr, range(0x110000)))
+    assert compact(every) == "".join(c for c in every if not _is_space(c))

@@ -23,6 +23,11 @@ class _Missing:
 
 def display(value: Any, lang: str = "zh") -> str:
     """A value as a clerk reads it: 20 not 20.0, lists joined with 、."""
+    t = type(value)
+    if t is str:  # most arguments (the exact types only: a bool is an int, a str subclass gets str())
+        return value
+    if t is int:
+        return str(value)
     if value is None:
         return "（空）" if lang == "zh" else "(blank)"
     if isinstance(value, bool):

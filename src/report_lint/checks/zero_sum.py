@@ -1114,8 +1114,11 @@ def check_blank_cells(report: Report, ctx: RuleContext) -> Iterable[Hit]:
             continue
         _, spec = resolved
         data = getattr(report.tables, table) or {}
-        if not any(c.kind in ("number", "not_applicable") for row in data.values() for c in row.values()):
+        kinds = {c.kind for row in data.values() for c in row.values()}
+        if "number" not in kinds and "not_applicable" not in kinds:
             continue  # nothing filled in at all: the table is unfilled (C114), not a few blanks read as 0
+        if "blank" not in kinds and "not_applicable" not in kinds:
+            continue  # no blank cell (most tables): nothing to say
         already = {m.term.ref for m in _equations(report, table, _memo(ctx))[2]}
         blanks = []
         for row, cols in spec.row_columns():
