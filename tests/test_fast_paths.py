@@ -320,3 +320,19 @@ def test_compact_drops_what_is_space_names():
 
     every = "".join(map(chr, range(0x110000)))
     assert compact(every) == "".join(c for c in every if not _is_space(c))
+
+
+KEYWORD_TEXT = st.text(alphabet=st.sampled_from(list("主动公开依申請请平台監监督保障 \u3000\n（）()ＡA")), max_size=30)
+
+
+@settings(max_examples=300)
+@given(KEYWORD_TEXT, st.lists(st.lists(KEYWORD_TEXT.filter(bool), min_size=1, max_size=3), max_size=4))
+def test_keyword_groups_missing_as_when_everything_was_normalised(text, words):
+    """The shortcut (a plain keyword found in the text without its spaces) changes no answer."""
+    from report_lint.checks.helpers import keyword_groups_missing
+    from report_lint.text import normalize
+
+    groups = {f"g{i}": ws for i, ws in enumerate(words)}
+    t = normalize(text)
+    assert keyword_groups_missing(text, groups) == [
+        name for name, ws in groups.items() if not any(normalize(w) in t for w in ws)]
