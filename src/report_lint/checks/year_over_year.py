@@ -271,7 +271,7 @@ def _shingles(text: str, n: int) -> set[str]:
     return _grams(re.sub(_NOISE, "", text), n)
 
 
-def _jaccard(sa: set[str], sb: set[str]) -> float:
+def _jaccard(sa: set[str] | set[int], sb: set[str] | set[int]) -> float:
     if not sa or not sb:
         return 0.0
     common = len(sa & sb)
