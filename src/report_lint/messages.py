@@ -99,9 +99,17 @@ def render_message(template: str, args: dict[str, Any], lang: str = "zh") -> str
     plan = _plan(template)
     try:
         if plan is not None:  # what vformat does for such a template, without parsing it on every call
-            return "".join(literal if field is None else
-                           literal + fmt.format_field(fmt.get_value(field, (), kwargs), spec)
-                           for literal, field, spec in plan)
+            out = []
+            for literal, field, spec in plan:
+                if field is None:
+                    out.append(literal)
+                    continue
+                value = kwargs.get(field, _Missing)
+                if type(value) is str and not spec:  # most fields: format_field gives the text itself
+                    out.append(literal + value)
+                else:
+                    out.append(literal + fmt.format_field(fmt.get_value(field, (), kwargs), spec))
+            return "".join(out)
         return fmt.vformat(template, (), kwargs)
     except (ValueError, IndexError, KeyError, AttributeError):  # malformed template slipped through
         return template
