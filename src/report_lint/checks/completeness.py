@@ -122,6 +122,10 @@ def _table_structure(report: Report) -> Iterator[Hit]:
                   else [(None, spec.columns, spec.rows)])
         for caption, columns, rows in groups:
             present_rows = [r for r in rows if r.key in data]
+            if len(present_rows) == len(rows):
+                keys = {c.key for c in columns}
+                if all(keys <= data[r.key].keys() for r in rows):
+                    continue  # every row with every column (most tables): nothing lacking
             for r in rows:
                 if r.key not in data:
                     yield Hit("C105", args={"table": spec.title, "row": _row_label(caption, r.label),
