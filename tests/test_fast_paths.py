@@ -336,3 +336,18 @@ def test_keyword_groups_missing_as_when_everything_was_normalised(text, words):
     t = normalize(text)
     assert keyword_groups_missing(text, groups) == [
         name for name, ws in groups.items() if not any(normalize(w) in t for w in ws)]
+
+
+@settings(max_examples=300)
+@given(GRAM_TEXT, GRAM_TEXT, st.sampled_from([0.0, 0.3, 0.8, 1.0]))
+def test_y104_similarity_as_before(a, b, threshold):
+    """Y104's similarity from the kept entries: the plain similarity, or None only when that is below the
+    threshold."""
+    from report_lint.checks import year_over_year as Y
+
+    want = Y.similarity(a, b)
+    got = Y._similarity_from(Y._recent(a), Y._recent(b), threshold)
+    if got is None:
+        assert want < threshold
+    else:
+        assert got == want
