@@ -129,13 +129,13 @@ def test_equations_are_worked_out_once_per_run_and_afresh_for_the_next(monkeypat
     engine = build_engine(None)
     r = valid_report("2021", seed=3)
     calls: list[str] = []
-    build = Z.build_instances
+    read = Z.read_equations
 
     def counted(report, table):
         calls.append(table)
-        return build(report, table)
+        return read(report, table)
 
-    monkeypatch.setattr(Z, "build_instances", counted)
+    monkeypatch.setattr(Z, "read_equations", counted)
     assert not [f for f in engine.run_report(r).findings if f.family == "zero-sum"]
     assert sorted(calls) == ["applications", "disclosure", "reviews"]  # Z101…Z301 share one reading each
     r.tables.applications["granted"]["natural_person"].value += 1
@@ -232,3 +232,122 @@ def test_message_plan_renders_as_vformat():
                 assert _render(t, args, lang) == _vformat(t, args, lang), (t, args, lang)
         for lang in ("zh", "en"):
             assert _render(t, {}, lang) == _vformat(t, {}, lang), t
+
+
+CELL_EDIT = st.tuples(st.integers(0, 10_000), st.integers(0, 10_000),
+                      st.sampled_from(["+1", "-1", "x10", "blank", "na", "invalid", "drop", "drop-row", "0.5"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["2019", "2021"]), st.integers(0, 50), st.lists(CELL_EDIT, max_size=4),
+       st.sampled_from(["applications", "reviews", "disclosure"]))
+def test_the_all_hold_shortcut_agrees_with_the_full_equations(template, seed, edits, table):
+    """read_equations skips the instances only when the full path would impute no total and find every
+    equation holding."""
+    from report_lint.model import Cell
+
+    r = valid_report(template, seed=seed)
+    data = getattr(r.tables, table)
+    for i, j, how in edits:
+        rows = list(data)
+        if not rows:
+            break
+        row = rows[i % len(rows)]
+        if how == "drop-row":
+            del data[row]
+            continue
+        cols = list(data[row])
+        if not cols:
+            continue
+        col = cols[j % len(cols)]
+        cell = data[row][col]
+        if how == "drop":
+            del data[row][col]
+        elif how in ("blank", "na", "invalid"):
+            kind = {"blank": "blank", "na": "not_applicable", "invalid": "invalid"}[how]
+            data[row][col] = Cell(raw="-", kind=kind)
+        elif cell.value is not None:
+            v = {"+1": cell.value + 1, "-1": cell.value - 1, "x10": cell.value * 10, "0.5": cell.value + 0.5}[how]
+            data[row][col] = Cell(value=v, raw=str(v), kind="number")
+    spec, instances = Z.build_instances(r, table)
+    missing = Z.impute_missing_totals(instances)
+    values = {t.ref: t.value for i in instances for t in i.terms}
+    violated, _ = Z.minimal_solutions(instances, values)
+    quiet = not missing and not violated
+    got = Z.read_equations(r, table)
+    assert got[0] is spec
+    assert (not got[1]) == (quiet or not instances)
+    if not quiet:
+        assert len(got[1]) == len(instances) and len(got[2]) == len(missing)
+
+
+DOCNO_TEXT = st.text(alphabet=st.sampled_from(list("黑政办发文号（(〔〕)）[]【】［］{}｛｝ 2019200317号\n")), max_size=40)
+
+
+@settings(max_examples=500)
+@given(DOCNO_TEXT)
+def test_a_text_without_a_wrong_docno_tail_has_no_f101(text):
+    """F101 skips _docno when _wrong_tail finds nothing: every 文号 it reports contains such a tail."""
+    from report_lint.checks import format as F
+
+    reported = [m for m in F._docno().finditer(text)
+                if not (m.group("year2") is None and m.group("open") == "〔" and m.group("close") == "〕")]
+    if reported:
+        assert F._wrong_tail().search(text) is not None
+
+
+GRAM_TEXT = st.text(alphabet=st.sampled_from(list("政府信息公开工作年度报告本年共受理申请件abc\ud800\U00020000")), max_size=30)
+
+
+@settings(max_examples=300)
+@given(GRAM_TEXT, GRAM_TEXT)
+def test_packed_grams_give_the_same_similarity(a, b):
+    """Y104's 4-grams packed as integers: the same set sizes and overlaps as the strings, or None."""
+    from report_lint.checks import year_over_year as Y
+
+    pa, pb = Y._packed_grams(a), Y._packed_grams(b)
+    ga, gb = Y._grams(a, 4), Y._grams(b, 4)
+    if pa is None or pb is None:
+        assert max(a + b) > "\uffff"
+        return
+    assert len(pa) == len(ga) and len(pb) == len(gb)
+    assert Y._jaccard(pa, pb) == Y._jaccard(ga, gb)
+
+
+def test_compact_drops_what_is_space_names():
+    """compact deletes with the _SPACE pattern: the same characters as _is_space, over every code point."""
+    from report_lint.text import compact
+
+    every = "".join(map(chr, range(0x110000)))
+    assert compact(every) == "".join(c for c in every if not _is_space(c))
+
+
+KEYWORD_TEXT = st.text(alphabet=st.sampled_from(list("主动公开依申請请平台監监督保障 \u3000\n（）()ＡA")), max_size=30)
+
+
+@settings(max_examples=300)
+@given(KEYWORD_TEXT, st.lists(st.lists(KEYWORD_TEXT.filter(bool), min_size=1, max_size=3), max_size=4))
+def test_keyword_groups_missing_as_when_everything_was_normalised(text, words):
+    """The shortcut (a plain keyword found in the text without its spaces) changes no answer."""
+    from report_lint.checks.helpers import keyword_groups_missing
+    from report_lint.text import normalize
+
+    groups = {f"g{i}": ws for i, ws in enumerate(words)}
+    t = normalize(text)
+    assert keyword_groups_missing(text, groups) == [
+        name for name, ws in groups.items() if not any(normalize(w) in t for w in ws)]
+
+
+@settings(max_examples=300)
+@given(GRAM_TEXT, GRAM_TEXT, st.sampled_from([0.0, 0.3, 0.8, 1.0]))
+def test_y104_similarity_as_before(a, b, threshold):
+    """Y104's similarity from the kept entries: the plain similarity, or None only when that is below the
+    threshold."""
+    from report_lint.checks import year_over_year as Y
+
+    want = Y.similarity(a, b)
+    got = Y._similarity_from(Y._recent(a), Y._recent(b), threshold)
+    if got is None:
+        assert want < threshold
+    else:
+        assert got == want

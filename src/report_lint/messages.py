@@ -23,6 +23,11 @@ class _Missing:
 
 def display(value: Any, lang: str = "zh") -> str:
     """A value as a clerk reads it: 20 not 20.0, lists joined with 、."""
+    t = type(value)
+    if t is str:  # most arguments (the exact types only: a bool is an int, a str subclass gets str())
+        return value
+    if t is int:
+        return str(value)
     if value is None:
         return "（空）" if lang == "zh" else "(blank)"
     if isinstance(value, bool):
@@ -94,9 +99,17 @@ def render_message(template: str, args: dict[str, Any], lang: str = "zh") -> str
     plan = _plan(template)
     try:
         if plan is not None:  # what vformat does for such a template, without parsing it on every call
-            return "".join(literal if field is None else
-                           literal + fmt.format_field(fmt.get_value(field, (), kwargs), spec)
-                           for literal, field, spec in plan)
+            out = []
+            for literal, field, spec in plan:
+                if field is None:
+                    out.append(literal)
+                    continue
+                value = kwargs.get(field, _Missing)
+                if type(value) is str and not spec:  # most fields: format_field gives the text itself
+                    out.append(literal + value)
+                else:
+                    out.append(literal + fmt.format_field(fmt.get_value(field, (), kwargs), spec))
+            return "".join(out)
         return fmt.vformat(template, (), kwargs)
     except (ValueError, IndexError, KeyError, AttributeError):  # malformed template slipped through
         return template

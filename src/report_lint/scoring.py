@@ -183,7 +183,7 @@ def _table_spec(report: Report, table: str, template_paths: tuple[str, ...]) -> 
     present = set(getattr(report.tables, table) or {})
 
     def fit(t) -> tuple[int, int]:
-        keys = {r.key for r, _ in t.table(table).row_columns()}
+        keys = _layout(t.table(table))[0]
         return (len(keys & present), -len(keys - present))
 
     best = preferred[0]
@@ -191,6 +191,47 @@ def _table_spec(report: Report, table: str, template_paths: tuple[str, ...]) -> 
         if fit(t) > fit(best):
             best = t
     return best.table(table)
+
+
+# Per template table, worked out once: its row keys, and each row's key with its column keys in order and
+# as a set (None when a key repeats). Keyed by id; the spec is kept so the id is not reused.
+_Layout = tuple[frozenset[str], list[tuple[str, tuple[str, ...], frozenset[str] | None]], int]
+_LAYOUTS: dict[int, tuple[TableSpec, _Layout]] = {}
+
+
+def _layout(spec: TableSpec) -> _Layout:
+    got = _LAYOUTS.get(id(spec))
+    if got is None or got[0] is not spec:
+        if len(_LAYOUTS) > 256:  # templates loaded again and again (plugins' paths): keep it small
+            _LAYOUTS.clear()
+        pairs = spec.row_columns()
+        rows = []
+        for row, cols in pairs:
+            keys = tuple(c.key for c in cols)
+            rows.append((row.key, keys, frozenset(keys) if len(set(keys)) == len(keys) else None))
+        got = _LAYOUTS[id(spec)] = (spec, (frozenset(r.key for r, _ in pairs), rows,
+                                           sum(len(cols) for _, cols in pairs)))
+    return got[1]
+
+
+def _filled_share(spec: TableSpec, data: dict) -> float:
+    _, rows, total = _layout(spec)
+    filled = 0
+    for key, cols, colset in rows:
+        cells = data.get(key)
+        if not cells:
+            continue
+        if colset is not None and cells.keys() <= colset:
+            present: Iterable = cells.values()  # the usual row: every cell it holds is one of its columns
+            n = len(cells)
+        else:
+            present = [cell for c in cols if (cell := cells.get(c)) is not None]
+            n = len(present)
+        # a row with a figure is filled in, its blank cells being 0s left unwritten (SPEC §0.1, Z106);
+        # a row with none was not filled in, and a cell the table lacks altogether is missing
+        if any(cell.kind in FILLED_KINDS for cell in present):
+            filled += n
+    return filled / total if total else 0.0
 
 
 def filled_parts(report: Report, template_paths: tuple[str, ...] = ()) -> dict[int, float]:
@@ -207,15 +248,7 @@ def filled_parts(report: Report, template_paths: tuple[str, ...] = ()) -> dict[i
         if spec is None:
             out[part] = 0.0
             continue
-        total = filled = 0
-        for row, cols in spec.row_columns():
-            total += len(cols)
-            present = [cell for c in cols if (cell := (data.get(row.key) or {}).get(c.key)) is not None]
-            # a row with a figure is filled in, its blank cells being 0s left unwritten (SPEC §0.1, Z106);
-            # a row with none was not filled in, and a cell the table lacks altogether is missing
-            if any(cell.kind in FILLED_KINDS for cell in present):
-                filled += len(present)
-        out[part] = filled / total if total else 0.0
+        out[part] = _filled_share(spec, data)
     return out
 
 

@@ -122,6 +122,10 @@ def _table_structure(report: Report) -> Iterator[Hit]:
                   else [(None, spec.columns, spec.rows)])
         for caption, columns, rows in groups:
             present_rows = [r for r in rows if r.key in data]
+            if len(present_rows) == len(rows):
+                keys = {c.key for c in columns}
+                if all(keys <= data[r.key].keys() for r in rows):
+                    continue  # every row with every column (most tables): nothing lacking
             for r in rows:
                 if r.key not in data:
                     yield Hit("C105", args={"table": spec.title, "row": _row_label(caption, r.label),
@@ -144,16 +148,38 @@ def _table_structure(report: Report) -> Iterator[Hit]:
                                                            row=r.key, column=c.key))
 
 
+def _structure_hits(report: Report, ctx: RuleContext) -> list[Hit] | None:
+    """_table_structure's findings, worked out once per run (C105, C106 and C107 each take theirs); None
+    when working them out failed (each rule then runs it as a generator, keeping what came before)."""
+    key = __name__ + ".structure"
+    if ctx.memo is not None and key in ctx.memo:
+        return ctx.memo[key]
+    try:
+        hits: list[Hit] | None = list(_table_structure(report))
+    except Exception:  # noqa: BLE001 - reported by each rule's own run, as before
+        hits = None
+    if ctx.memo is not None:
+        ctx.memo[key] = hits
+    return hits
+
+
+def _structure(report: Report, ctx: RuleContext, rule: str) -> Iterable[Hit]:
+    hits = _structure_hits(report, ctx)
+    if hits is None:
+        return (h for h in _table_structure(report) if h.rule == rule)
+    return [h for h in hits if h.rule == rule]
+
+
 def check_rows_missing(report: Report, ctx: RuleContext) -> Iterable[Hit]:
-    return (h for h in _table_structure(report) if h.rule == "C105")
+    return _structure(report, ctx, "C105")
 
 
 def check_columns_missing(report: Report, ctx: RuleContext) -> Iterable[Hit]:
-    return (h for h in _table_structure(report) if h.rule == "C106")
+    return _structure(report, ctx, "C106")
 
 
 def check_cells_missing(report: Report, ctx: RuleContext) -> Iterable[Hit]:
-    return (h for h in _table_structure(report) if h.rule == "C107")
+    return _structure(report, ctx, "C107")
 
 
 # ---------------------------------------------------------------------------------------------------

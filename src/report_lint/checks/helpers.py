@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..engine.types import FindingLocation
 from ..model import Fact, Location, Report, Section
@@ -99,10 +100,32 @@ def excerpt(text: str, start: int, end: int, width: int = 12) -> str:
     return ("…" if a > 0 else "") + re.sub(r"\s+", " ", text[a:b]).strip() + ("…" if b < len(text) else "")
 
 
+@lru_cache(maxsize=1024)
+def _normal_word(word: str) -> bool:
+    """Every character of `word` is its own normalised form."""
+    return all(normalize(c) == c for c in word)
+
+
 def keyword_groups_missing(text: str, groups: dict[str, list[str]]) -> list[str]:
     """The group names none of whose keywords occurs in `text` (compared normalised)."""
-    t = normalize(text)
-    return [name for name, words in groups.items() if not any(normalize(w) in t for w in words)]
+    # A keyword whose characters are their own normalised forms, found in the text without its spaces, is
+    # found in the normalised text (normalize maps character by character): the whole text is normalised
+    # only when some group is not settled that way (most reports name every topic).
+    bare: str | None = None
+    normal: str | None = None
+
+    def found(word: str) -> bool:
+        nonlocal bare, normal
+        if _normal_word(word):
+            if bare is None:
+                bare = compact(text)
+            if word in bare:
+                return True
+        if normal is None:
+            normal = normalize(text)
+        return normalize(word) in normal
+
+    return [name for name, words in groups.items() if not any(found(w) for w in words)]
 
 
 # Title, SPEC §10.1: organ + 4-digit year + 政府信息公开工作年度报告 (variants are F103's business).
@@ -157,8 +180,17 @@ TABLE_NAMES = TABLE_ZH
 
 # --------------------------------------------------------------------------- template resolution
 
-def _row_keys(spec: TableSpec) -> set[str]:
-    return {r.key for r, _ in spec.row_columns()}
+_ROW_KEYS: dict[int, tuple[TableSpec, frozenset[str]]] = {}  # by id; the spec kept so the id is not reused
+
+
+def _row_keys(spec: TableSpec) -> frozenset[str]:
+    """A template table's row keys, worked out once (every table resolution asks for every template's)."""
+    got = _ROW_KEYS.get(id(spec))
+    if got is None or got[0] is not spec:
+        if len(_ROW_KEYS) > 256:  # templates loaded again and again (plugins' paths): keep it small
+            _ROW_KEYS.clear()
+        got = _ROW_KEYS[id(spec)] = (spec, frozenset(r.key for r, _ in spec.row_columns()))
+    return got[1]
 
 
 def resolve_table(report: Report, table: str) -> tuple[Template, TableSpec] | None:
@@ -279,6 +311,8 @@ def ambiguous_splits(report: Report, table: str) -> list[AmbiguousSplit]:
     """The table's ambiguous splits (ParseProblem code "ambiguous-split": data "values", the reading
     chosen, and "cuts", every reading kept) mapped onto the template's cells. A problem without its cuts
     (a model saved by an older version) gives only the chosen reading and is incomplete."""
+    if not any(p.table == table and p.code == "ambiguous-split" for p in report.problems):
+        return []  # the usual table: no template to resolve
     resolved = resolve_table(report, table)
     if not resolved:
         return []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterable
+from functools import lru_cache
 
 from ..engine.types import FindingLocation, Hit, RuleContext, RuleImpl, hookimpl
 from ..model import ParseProblem, Report
@@ -26,8 +27,19 @@ def _template(report: Report, p: ParseProblem) -> Template | None:
     return get_template(tid) or templates()[-1]
 
 
+@lru_cache(maxsize=512)  # the catalogue's few templates, parsed for every problem of every report
+def _fields(template: str) -> tuple[str, ...] | None:
+    try:
+        return tuple(name for _, name, _, _ in string.Formatter().parse(template) if name)
+    except ValueError:
+        return None  # malformed: _fills parses as it goes, as before
+
+
 def _fills(template: str, args: dict) -> bool:
-    return all(name in args for _, name, _, _ in string.Formatter().parse(template) if name)
+    names = _fields(template)
+    if names is None:
+        return all(name in args for _, name, _, _ in string.Formatter().parse(template) if name)
+    return all(name in args for name in names)
 
 
 def _location(p: ParseProblem) -> FindingLocation:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from ..engine.types import FindingLocation, Hit, RuleContext, RuleImpl, hookimpl
@@ -51,6 +52,7 @@ def workdays_between(after: date, until: date) -> int | None:
         return None
 
 
+@lru_cache(maxsize=1)  # the installed calendar does not change while we run; its years take a walk over it
 def calendar_years() -> tuple[int, int] | None:
     """The first and last year the installed holiday calendar knows, or None without one."""
     try:
@@ -61,6 +63,7 @@ def calendar_years() -> tuple[int, int] | None:
     return (min(years), max(years)) if years else None
 
 
+@lru_cache(maxsize=256)  # a few deadlines, asked for by every report (the calendar's day test is slow)
 def next_workday(day: date) -> date | None:
     """`day` itself if it is a working day, else the next one; None outside the calendar's years."""
     try:

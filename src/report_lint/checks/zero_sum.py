@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from itertools import repeat
 from typing import NamedTuple
 
 from ..engine.types import Hit, RuleContext, RuleImpl, Severity, hookimpl
@@ -646,9 +647,87 @@ def _memo(ctx: RuleContext) -> _RunMemo:
 def _equations(report: Report, table: str, memo: _RunMemo) -> tuple[TableSpec | None, list[Instance],
                                                                      list[MissingTotal]]:
     if table not in memo.equations:
-        spec, instances = build_instances(report, table)
-        memo.equations[table] = (spec, instances, impute_missing_totals(instances))
+        memo.equations[table] = read_equations(report, table)
     return memo.equations[table]
+
+
+def read_equations(report: Report, table: str) -> tuple[TableSpec | None, list[Instance], list[MissingTotal]]:
+    """A table's equation instances with their missing totals imputed; no instances at all when every
+    equation holds and no total is missing (most real tables), which nothing after needs them for."""
+    resolved = resolve_table(report, table)
+    if not resolved:
+        return None, [], []
+    spec = resolved[1]
+    if _all_hold(_plan(spec), getattr(report.tables, table) or {}):
+        return spec, [], []
+    spec2, instances = build_instances(report, table)
+    return spec2, instances, impute_missing_totals(instances)
+
+
+# A table's equations laid out once per template, for _all_hold: per equation whether it runs per column,
+# its left and right keys, and per column (or row) it runs along, the cells of each side as (row, column)
+# keys. Keyed by id; the spec is kept in the value so the id cannot be reused.
+_Key = tuple[str, str]
+_PlanEq = tuple[bool, tuple[str, ...], tuple[str, ...], list[tuple[str, tuple[_Key, ...], tuple[_Key, ...]]]]
+_PLANS: dict[int, tuple[TableSpec, list[_PlanEq]]] = {}
+_ZEROS = repeat(0)
+
+
+def _plan(spec: TableSpec) -> list[_PlanEq]:
+    got = _PLANS.get(id(spec))
+    if got is None or got[0] is not spec:
+        if len(_PLANS) > 256:  # templates loaded again and again (plugins' paths): keep it small
+            _PLANS.clear()
+        columns = [c.key for c in spec.columns]
+        rows = _equation_rows(spec)
+        plan: list[_PlanEq] = []
+        for eq in spec.equations:
+            if eq.kind == "per_column":
+                along = [(col, tuple((r, col) for r in eq.left), tuple((r, col) for r in eq.right))
+                         for col in columns]
+            else:
+                along = [(row, tuple((row, c) for c in eq.left), tuple((row, c) for c in eq.right))
+                         for row in rows]
+            plan.append((eq.kind == "per_column", eq.left, eq.right, along))
+        got = _PLANS[id(spec)] = (spec, plan)
+    return got[1]
+
+
+def _all_hold(plan: list[_PlanEq], data: dict) -> bool:
+    """Whether build_instances + impute_missing_totals would impute nothing and minimal_solutions find
+    no violated instance: the same instances, the same values (cell_state's) summed in the same order,
+    without a Term per cell. False sends the table down the full path."""
+    values = {(r, c): cell.value for r, cells in data.items() for c, cell in (cells or {}).items()
+              if cell.kind == "number" and cell.value is not None}
+    get = values.get
+    for per_column, left, right, along in plan:
+        if per_column:
+            if any(r not in data for r in left) or any(r not in data for r in right):
+                continue
+            lrows = [data[r] for r in left]
+            rrows = [data[r] for r in right]
+            for col, lkeys, rkeys in along:
+                if not any(col in d for d in lrows) and not any(col in d for d in rrows):
+                    continue
+                rs = sum(map(get, rkeys, _ZEROS))
+                if len(lrows) == 1 and abs(rs) > _EPS:
+                    total = lrows[0].get(col)
+                    if total is None or total.kind in ("blank", "not_applicable"):
+                        return False  # a missing total the terms fill in (Z104)
+                if abs(sum(map(get, lkeys, _ZEROS)) - rs) > _EPS:
+                    return False
+        else:
+            for row, lkeys, rkeys in along:
+                if row not in data:
+                    continue
+                rs = sum(map(get, rkeys, _ZEROS))
+                if len(left) == 1 and abs(rs) > _EPS:
+                    total = (data[row] or {}).get(left[0])
+                    if total is None or total.kind in ("blank", "not_applicable"):
+                        return False
+                if abs(sum(map(get, lkeys, _ZEROS)) - rs) > _EPS:
+                    return False
+    return True
 
 
 def _drafts(report: Report, table: str, memo: _RunMemo) -> list[_Draft]:
@@ -946,12 +1025,30 @@ def _share(rule_id: str, tables: tuple[str, ...] = ("applications", "reviews", "
 
 # --------------------------------------------------------------------------- cell values
 
+def _all_plain(data: dict) -> bool:
+    """Every cell blank, not applicable or a whole number ≥ 0: fine in any column, so _value_hits has
+    nothing to say (most tables); checked without the template's columns."""
+    for cells in data.values():
+        for cell in (cells or {}).values():
+            kind = cell.kind
+            if kind == "number":
+                v = cell.value
+                if type(v) is int and v >= 0:
+                    continue
+            elif kind in ("blank", "not_applicable"):
+                continue
+            return False
+    return True
+
+
 def _value_hits(report: Report, table: str) -> Iterator[Hit]:
+    data = getattr(report.tables, table) or {}
+    if _all_plain(data):
+        return
     resolved = resolve_table(report, table)
     if not resolved:
         return
     _, spec = resolved
-    data = getattr(report.tables, table) or {}
     rule = VALUE_RULES[table]
     for row, cols in spec.row_columns():
         for col in cols:
@@ -1017,8 +1114,11 @@ def check_blank_cells(report: Report, ctx: RuleContext) -> Iterable[Hit]:
             continue
         _, spec = resolved
         data = getattr(report.tables, table) or {}
-        if not any(c.kind in ("number", "not_applicable") for row in data.values() for c in row.values()):
+        kinds = {c.kind for row in data.values() for c in row.values()}
+        if "number" not in kinds and "not_applicable" not in kinds:
             continue  # nothing filled in at all: the table is unfilled (C114), not a few blanks read as 0
+        if "blank" not in kinds and "not_applicable" not in kinds:
+            continue  # no blank cell (most tables): nothing to say
         already = {m.term.ref for m in _equations(report, table, _memo(ctx))[2]}
         blanks = []
         for row, cols in spec.row_columns():

@@ -152,9 +152,31 @@ def _table_spec(tpl, table: str):
     return tpl.table(table)
 
 
+# Labels depend only on the template (and the loaded templates): worked out once per (template, table,
+# row, column, language) — a report's findings ask for the same few again and again. Keyed by id, the
+# template kept beside the answer so a reused id is not mistaken for it.
+_KNOWN: dict[tuple, tuple[Any, Any, Any]] = {}
+
+
+def _known(key: tuple, tpl, compute):
+    got = _KNOWN.get(key)
+    everything = _all_templates()
+    if got is not None and got[0] is tpl and got[1] is everything:
+        return got[2]
+    if len(_KNOWN) > 4096:
+        _KNOWN.clear()
+    value = compute()
+    _KNOWN[key] = (tpl, everything, value)
+    return value
+
+
 def _row_spec(tpl, table: str, row: str):
     """(RowSpec, columns) for a row key, looking in the report's template first, then in the others
     (a hybrid report carries a 2019 row inside a 2021 table)."""
+    return _known(("row", id(tpl), table, row), tpl, lambda: _find_row_spec(tpl, table, row))
+
+
+def _find_row_spec(tpl, table: str, row: str):
     for t in [tpl, *_all_templates()]:
         spec = _table_spec(t, table)
         if spec is None:
@@ -204,6 +226,10 @@ def columns_for(table: str, row: str | None, tpl=None) -> list[tuple[str, str]]:
 def column_label(table: str, column: str, lang: str, tpl=None, row: str | None = None) -> str:
     if lang_key(lang) == "en":
         return COLUMN_EN.get(table, {}).get(column, column)
+    return _known(("column", id(tpl), table, column, row), tpl, lambda: _zh_column_label(table, column, tpl, row))
+
+
+def _zh_column_label(table: str, column: str, tpl, row: str | None) -> str:
     for key, label in columns_for(table, row, tpl):
         if key == column:
             return label

@@ -783,7 +783,11 @@ def fingerprint(rule: str, loc: FindingLocation, args: dict[str, Any]) -> str:
     """Stable across line moves: the rule, the logical location and the message arguments."""
     key = [rule, loc.section, loc.table, loc.row, loc.column,
            sorted((str(k), display(v)) for k, v in (args or {}).items())]
-    return hashlib.sha256(json.dumps(key, ensure_ascii=False).encode()).hexdigest()[:16]
+    return hashlib.sha256(_FINGERPRINT_JSON.encode(key).encode()).hexdigest()[:16]
+
+
+# what json.dumps(key, ensure_ascii=False) builds on every call, built once
+_FINGERPRINT_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 def _finding_order(f: Finding) -> tuple:
