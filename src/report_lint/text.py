@@ -115,13 +115,15 @@ def fold_map(text: str, keep_newlines: bool = False) -> tuple[str, list[int]]:
     gap = -1  # offset of the whitespace run just passed, or -1
     last = ""  # the last character written
     pos = 0
+    # _FOLD_ONE maps every character to exactly one, so a run's translation is a slice of the text's
+    # (translated once, not run by run)
+    whole = text.translate(_FOLD_ONE)
     for m in non_space_runs(text):
         a, b = m.span()
         if a > pos:
             gap = _gap(text, pos, a, gap, keep_newlines, out, idx)
             last = out[-1][-1] if out else ""
-        run = m.group()
-        folded = run.translate(_FOLD_ONE)
+        folded = whole[a:b]
         i = 0
         while i < len(folded):
             j = folded.find(IRREGULAR, i)
@@ -136,7 +138,7 @@ def fold_map(text: str, keep_newlines: bool = False) -> tuple[str, list[int]]:
                 idx.extend(range(a + i, a + j))
                 last = folded[j - 1]
             if j < len(folded):  # a dropped quote, ½ → 1⁄2
-                n = _fold_char(run[j])
+                n = _fold_char(text[a + j])
                 if n:
                     if gap >= 0 and last.isdigit() and n[0].isdigit():
                         out.append(" ")

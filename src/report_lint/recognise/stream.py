@@ -38,9 +38,13 @@ class Stream:
         self.unit_raw.append(raw)
         chars, brk, off = self.chars, self.brk, self.off
         first = len(chars)
+        # NORM_ONE maps every character to exactly one (IRREGULAR where its form is not one character),
+        # so a run's own translation is this text's slice: the unit is translated once, not run by run
+        normed_all = raw.translate(NORM_ONE) if raw else ""
+        irregular = IRREGULAR in normed_all
         if raw:  # the usual cell or line: one run of characters that each normalise to one
-            normed = raw.translate(NORM_ONE)
-            if IRREGULAR not in normed and _space_re().search(raw) is None:
+            if not irregular and _space_re().search(raw) is None:
+                normed = normed_all
                 n = len(normed)
                 brk.append(boundary)
                 if n == 1:  # a one-digit cell
@@ -58,9 +62,17 @@ class Stream:
         for m in non_space_runs(raw):
             a, b = m.span()
             if a > pos:
-                pending = max(pending, _gap_strength(raw[pos:a]))
-            run = m.group()
-            normed = run.translate(NORM_ONE)
+                gap = raw[pos:a]
+                pending = max(pending, SPACE if gap == " " else _gap_strength(gap))
+            if not irregular:  # the run's characters each normalise to one: added at once
+                chars.extend(normed_all[a:b])
+                brk.append(pending)
+                brk.extend([NONE] * (b - a - 1))
+                off.extend(range(a, b))
+                pending = NONE
+                pos = b
+                continue
+            normed = normed_all[a:b]
             i = 0
             while i < len(normed):
                 j = normed.find(IRREGULAR, i)
@@ -73,7 +85,7 @@ class Stream:
                     off.extend(range(a + i, a + j))
                     pending = NONE
                 if j < len(normed):  # a dropped quote, ½ → 1⁄2
-                    for c in norm_char(run[j]):
+                    for c in norm_char(raw[a + j]):
                         chars.append(c)
                         brk.append(pending)
                         off.append(a + j)
