@@ -284,13 +284,18 @@ def mask_titles(sentence: str) -> str:
     办法》, 《…2023年…》) states nothing about this report."""
     if "《" not in sentence and "〈" not in sentence:
         return sentence
-    out, depth = [], 0
-    for ch in sentence:
+    out, depth, pos = [], 0, 0
+    for m in rx("[《〈》〉]").finditer(sentence):  # bracket by bracket: the text between keeps its depth
+        k = m.start()
+        out.append("〓" * (k - pos) if depth else sentence[pos:k])
+        ch = sentence[k]
         if ch in "》〉" and depth:
             depth -= 1
         out.append("〓" if depth else ch)
         if ch in "《〈":
             depth += 1
+        pos = k + 1
+    out.append("〓" * (len(sentence) - pos) if depth else sentence[pos:])
     return "".join(out)
 
 

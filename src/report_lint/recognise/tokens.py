@@ -2,6 +2,7 @@
 invalid slots, and their grouping into physical rows that take the label before them."""
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -91,6 +92,7 @@ class _Tokenizer:
         self.s, self.text = s, s.text
         self.a, self.b = a, b
         self.blocked, self.mask, self.label_starts = blocked, mask, label_starts
+        self._starts = sorted(label_starts)
         self.out: list[object] = []
         self.prev_unit = -1  # the grid cell last read whole (or looked at), so it is not read twice
 
@@ -110,12 +112,16 @@ class _Tokenizer:
     def _label(self, i: int) -> int:
         """Skip a label or header; a row label right after a header word is reported too."""
         self.out.append(("LABEL", i))
-        i += 1
-        while i < self.b and self.blocked[i]:
-            if i in self.label_starts:
-                self.out.append(("LABEL", i))
-            i += 1
-        return i
+        # the end of the blocked stretch found in C (list.index), not character by character
+        try:
+            end = self.blocked.index(False, i + 1, self.b)
+        except ValueError:
+            end = max(i + 1, self.b)
+        if self.label_starts:
+            starts = self._starts
+            for k in range(bisect.bisect_right(starts, i), bisect.bisect_left(starts, end)):
+                self.out.append(("LABEL", starts[k]))
+        return end
 
     def _value(self, i: int) -> int:
         u = self.s.unit[i]
