@@ -87,6 +87,15 @@ def _token_rx() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
+def _figure_rx() -> re.Pattern:
+    """What every match of _token_rx holds: a numeral's last character, 余/多, a unit. Opening with a
+    character set, it is found by re's quick scan; _token_rx, opening with an optional group, is tried at
+    every position — most sentences hold no figure, and need not be."""
+    n = phrasing()["numbers"]
+    return rx(rf"[\d{_CN_NUM}](?:{alternation(n['approx_after'])})?(?:{alternation(n['count_units'])})")
+
+
+@lru_cache(maxsize=1)
 def _range_rx() -> re.Pattern:
     return rx(rf"(\d+|[{_CN_NUM}]+)(?:{alternation(phrasing()['numbers']['range_joiners'])})$")
 
@@ -331,6 +340,8 @@ def _slogan_spans(sentence: str) -> list[tuple[int, int]]:
 
 def tokens(sentence: str) -> list[Token]:
     """The counted figures of a sentence (normalised text)."""
+    if _figure_rx().search(sentence) is None:
+        return []
     glued = phrasing()["numbers"]["word_before_numeral"]
     slogans: list[tuple[int, int]] | None = None  # looked for once a figure is there (most sentences hold none)
     out = []
