@@ -155,6 +155,14 @@ def _walk(text: str, j: int, stop: int, rest: str, step: int) -> int:
     """Advance from j (in direction step) while text follows `rest`; return the first position not
     taken. Up to two substituted/inserted/dropped characters are tolerated; digits only as an index
     directly beside its dot."""
+    n = len(rest)
+    # the usual case, the rest written exactly (no digit in it), compared at once
+    if rest and not _has_digit(rest):
+        if step > 0:
+            if j + n <= stop and text.startswith(rest, j):
+                return j + n
+        elif j - n >= stop and text.startswith(rest[::-1], j - n + 1):
+            return j - n
     k, budget, last_good = 0, 2, j
     while k < len(rest) and j != stop:
         ch, want = text[j], rest[k]
@@ -182,6 +190,11 @@ def _walk(text: str, j: int, stop: int, rest: str, step: int) -> int:
         else:
             break
     return last_good
+
+
+@lru_cache(maxsize=4096)
+def _has_digit(rest: str) -> bool:
+    return any(ch.isdigit() for ch in rest)
 
 
 def _index_digit(text: str, j: int, step: int) -> bool:
