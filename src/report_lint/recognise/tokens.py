@@ -82,6 +82,10 @@ def _signed(sign: str | None, digits: str) -> str:
 # A stand-alone "not applicable" mark, longest first.
 NA_MARKS = ("不适用", "——", "--", "—", "–", "-", "/", "无", "－")
 _NA_FIRST = frozenset(m[0] for m in NA_MARKS)
+# What can start something other than text besides a digit (str.isdecimal, what \d is): a sign, a
+# not-applicable mark, a blank cell. _QUIET: punctuation that does not even count as text.
+_NOT_PLAIN = _NUM_FIRST | _NA_FIRST | {BLANK_MARK}
+_QUIET = frozenset(",.:;、。()|#*")
 
 
 class _Tokenizer:
@@ -97,17 +101,26 @@ class _Tokenizer:
         self.prev_unit = -1  # the grid cell last read whole (or looked at), so it is not read twice
 
     def run(self) -> list[object]:
-        i = self.a
-        while i < self.b:
-            if i > self.a and self.s.brk[i] >= ROW:
-                self.out.append("ROW")
-            if self.mask[i]:
+        i, a, b = self.a, self.a, self.b
+        brk, mask, blocked, text, out = self.s.brk, self.mask, self.blocked, self.text, self.out
+        unit, is_cell = self.s.unit, self.s.unit_is_cell
+        while i < b:
+            if i > a and brk[i] >= ROW:
+                out.append("ROW")
+            if mask[i]:
                 i += 1
-            elif self.blocked[i]:
+            elif blocked[i]:
                 i = self._label(i)
+            elif not (ch := text[i]).isdecimal() and ch not in _NOT_PLAIN and not is_cell[unit[i]]:
+                # a character of ordinary text (what _value ends with for it, without trying a cell, a
+                # blank, a number or a mark)
+                self.prev_unit = unit[i]
+                if ch not in _QUIET:
+                    out.append("TEXT")
+                i += 1
             else:
                 i = self._value(i)
-        return self.out
+        return out
 
     def _label(self, i: int) -> int:
         """Skip a label or header; a row label right after a header word is reported too."""
@@ -212,7 +225,7 @@ class _Tokenizer:
             while i < b and text[i] == "-":
                 i += 1
             return i
-        if text[i] not in ",.:;、。()|#*":
+        if text[i] not in _QUIET:
             self.out.append("TEXT")
         return i + 1
 
