@@ -121,9 +121,22 @@ def fold_map(text: str, keep_newlines: bool = False) -> tuple[str, list[int]]:
     for m in non_space_runs(text):
         a, b = m.span()
         if a > pos:
-            gap = _gap(text, pos, a, gap, keep_newlines, out, idx)
-            last = out[-1][-1] if out else ""
+            if keep_newlines:
+                gap = _gap(text, pos, a, gap, keep_newlines, out, idx)
+                last = out[-1][-1] if out else ""
+            elif gap < 0:  # _gap without line breaks kept: it writes nothing, `last` stays the last written
+                gap = pos
         folded = whole[a:b]
+        if IRREGULAR not in folded:  # the usual run: every character folds to one, read at once
+            if gap >= 0 and last.isdigit() and folded[0].isdigit():
+                out.append(" ")
+                idx.append(gap)
+            gap = -1
+            out.append(folded)
+            idx.extend(range(a, b))
+            last = folded[-1]
+            pos = b
+            continue
         i = 0
         while i < len(folded):
             j = folded.find(IRREGULAR, i)
