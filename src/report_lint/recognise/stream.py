@@ -13,7 +13,7 @@ from re import Pattern
 from .. import rxcache
 from ..document import Document, Paragraph, Table
 from ..model import Location
-from ..text import _SPACE, IRREGULAR, NORM_ONE, non_space_runs
+from ..text import _SPACE, IRREGULAR, NORM_ONE, non_space_runs, translate_one
 from .normalize import BLANK_MARK, NEWLINES, norm_char
 
 # Boundary strength before a character.
@@ -40,23 +40,23 @@ class Stream:
         first = len(chars)
         # NORM_ONE maps every character to exactly one (IRREGULAR where its form is not one character),
         # so a run's own translation is this text's slice: the unit is translated once, not run by run
-        normed_all = raw.translate(NORM_ONE) if raw else ""
+        normed_all = translate_one(raw, NORM_ONE) if raw else ""
         irregular = IRREGULAR in normed_all
-        if raw:  # the usual cell or line: one run of characters that each normalise to one
-            if not irregular and _space_re().search(raw) is None:
-                normed = normed_all
-                n = len(normed)
-                brk.append(boundary)
-                if n == 1:  # a one-digit cell
-                    chars.append(normed)
-                    off.append(0)
-                    self.unit.append(u)
-                    return
-                chars.extend(normed)
-                brk.extend([NONE] * (n - 1))
-                off.extend(range(n))
-                self.unit.extend([u] * n)
+        # the usual cell or line: one run of characters that each normalise to one
+        if raw and not irregular and _space_re().search(raw) is None:
+            normed = normed_all
+            n = len(normed)
+            brk.append(boundary)
+            if n == 1:  # a one-digit cell
+                chars.append(normed)
+                off.append(0)
+                self.unit.append(u)
                 return
+            chars.extend(normed)
+            brk.extend([NONE] * (n - 1))
+            off.extend(range(n))
+            self.unit.extend([u] * n)
+            return
         pending = boundary
         pos = 0
         for m in non_space_runs(raw):
