@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import chain, starmap
 from re import Pattern
 
 from .. import rxcache
@@ -59,19 +60,26 @@ class Stream:
             return
         pending = boundary
         pos = 0
-        for m in non_space_runs(raw):
+        if not irregular and raw:
+            # every character normalises to one: the runs' characters and offsets are added at once, only
+            # the boundaries go run by run
+            spans = [m.span() for m in non_space_runs(raw)]
+            chars.extend("".join([normed_all[a:b] for a, b in spans]))
+            off.extend(chain.from_iterable(starmap(range, spans)))
+            for a, b in spans:
+                if a > pos:
+                    gap = raw[pos:a]
+                    pending = max(pending, SPACE if gap == " " else _gap_strength(gap))
+                brk.append(pending)
+                if b - a > 1:
+                    brk.extend([NONE] * (b - a - 1))
+                pending = NONE
+                pos = b
+        for m in non_space_runs(raw) if irregular else ():
             a, b = m.span()
             if a > pos:
                 gap = raw[pos:a]
                 pending = max(pending, SPACE if gap == " " else _gap_strength(gap))
-            if not irregular:  # the run's characters each normalise to one: added at once
-                chars.extend(normed_all[a:b])
-                brk.append(pending)
-                brk.extend([NONE] * (b - a - 1))
-                off.extend(range(a, b))
-                pending = NONE
-                pos = b
-                continue
             normed = normed_all[a:b]
             i = 0
             while i < len(normed):
