@@ -26,7 +26,7 @@ _DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     kind: str  # num | blank | na | invalid
     digits: str  # the number's digits with sign and decimal point, e.g. "-185", "75394432.52"
@@ -37,7 +37,7 @@ class Token:
     unit: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Group:
     tokens: list[Token]
     label: str | None = None  # row key of the label this group follows
