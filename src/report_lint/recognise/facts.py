@@ -560,7 +560,10 @@ class _Extractor:
         st = _st("period")
         anchor = rx(st["anchor"])
         found = False
-        for m in _period_rx().finditer(sent):
+        # every period ends its dates with 日 or holds an ISO date: without either the pattern (no quick
+        # scan for its start) need not run
+        maybe = "日" in sent or rx(r"\d[-./]\d{1,2}[-./]\d").search(sent) is not None
+        for m in _period_rx().finditer(sent) if maybe else ():
             start = _date_of(m, 1)
             if start is None:
                 continue
