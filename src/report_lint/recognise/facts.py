@@ -166,6 +166,12 @@ def _reply_dates_rx() -> re.Pattern:
     return rx(d + rf"[^。;]{{0,12}}?(?:{st['received']})[^。;]{{0,60}}?" + d + rf"[^。;]{{0,12}}?(?:{st['replied']})")
 
 
+@lru_cache(maxsize=1)
+def _any_topic_rx() -> re.Pattern:
+    """Any topic's words: a sentence none of them is in names no topic."""
+    return rx("|".join(f"(?:{t['words']})" for t in _st("topic")))
+
+
 # --------------------------------------------------------------------------- runs of narrative
 
 @lru_cache(maxsize=1)
@@ -519,7 +525,7 @@ class _Extractor:
         before = ""
         for s0, sent in _sentences(run.text):
             context, before = before, sent
-            if any(x < s0 + len(sent) and s0 < y for x, y in skip):
+            if skip and any(x < s0 + len(sent) and s0 < y for x, y in skip):
                 continue  # an instruction left from the template states nothing
             # Most sentences hold no digit, and a period, a time limit, the reply dates and a stale year
             # are all written with digits (a period's Chinese year with 年): those readings need not run
@@ -686,6 +692,8 @@ class _Extractor:
                      scope_marker=why or None)
 
     def topics(self, run: Run, s0: int, sent: str) -> None:
+        if _any_topic_rx().search(sent) is None:
+            return  # most sentences name no topic: one search instead of one per topic
         negated = rx(_st("topics")["negated"])
         section, _ = run.where(s0)
         for t in _st("topic"):
