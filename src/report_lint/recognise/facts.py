@@ -167,9 +167,13 @@ def _reply_dates_rx() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
-def _any_topic_rx() -> re.Pattern:
-    """Any topic's words: a sentence none of them is in names no topic."""
-    return rx("|".join(f"(?:{t['words']})" for t in _st("topic")))
+def _any_topic_rx() -> re.Pattern | None:
+    """Any topic's words: a sentence none of them is in names no topic. None when a topic's words hold a
+    group (joined, their names or numbers could clash)."""
+    words = [t["words"] for t in _st("topic")]
+    if any(rx(w).groups for w in words):
+        return None
+    return rx("|".join(f"(?:{w})" for w in words))
 
 
 # --------------------------------------------------------------------------- runs of narrative
@@ -692,7 +696,8 @@ class _Extractor:
                      scope_marker=why or None)
 
     def topics(self, run: Run, s0: int, sent: str) -> None:
-        if _any_topic_rx().search(sent) is None:
+        gate = _any_topic_rx()
+        if gate is not None and gate.search(sent) is None:
             return  # most sentences name no topic: one search instead of one per topic
         negated = rx(_st("topics")["negated"])
         section, _ = run.where(s0)
