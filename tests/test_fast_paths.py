@@ -20,7 +20,19 @@ from report_lint.recognise.normalize import BLANK_MARK, label_regex
 from report_lint.recognise.stream import CELL, NONE, ROW, SPACE, Stream
 from report_lint.templates import get_template
 from report_lint.testing import valid_report
-from report_lint.text import NEWLINES, WHITESPACE, _fold_char, _is_space, fold_map, norm_char, normalize
+from report_lint.text import (
+    _FOLD_ONE,
+    NEWLINES,
+    NORM_ONE,
+    WHITESPACE,
+    _changed_rx,
+    _fold_char,
+    _is_space,
+    fold_map,
+    norm_char,
+    normalize,
+    translate_one,
+)
 
 # Characters whose normal form is not themselves, or not one character, or that are layout space:
 # full-width digits and punctuation, quotes (dropped), list markers (kept by fold_map), ½ (three
@@ -86,6 +98,47 @@ def unit_by_character(raw: str, boundary: int, blank_mark: bool) -> tuple[list[s
 @given(texts, st.booleans())
 def test_fold_map_reads_as_character_by_character(text, keep_newlines):
     assert fold_map(text, keep_newlines) == fold_map_by_character(text, keep_newlines)
+
+
+# Text long enough for translate_one's shortcut (LONG_TEXT), mostly characters the tables leave alone,
+# as a report's prose is, with the tricky ones mixed in.
+long_texts = st.text(alphabet=st.sampled_from(TRICKY + list("中国政府信息公开申请ABC12,.")), min_size=64,
+                     max_size=200)
+
+
+@settings(max_examples=300)
+@given(long_texts, st.booleans())
+def test_fold_map_of_long_text_reads_as_character_by_character(text, keep_newlines):
+    assert fold_map(text, keep_newlines) == fold_map_by_character(text, keep_newlines)
+
+
+@settings(max_examples=300)
+@given(long_texts, st.sampled_from([0, 3]), st.booleans())
+def test_stream_unit_of_long_text_reads_as_character_by_character(raw, boundary, blank_mark):
+    s = Stream()
+    s.add_unit(raw, None, boundary, is_cell=blank_mark, blank_mark=blank_mark)
+    assert (s.chars, s.brk, s.off) == unit_by_character(raw, boundary, blank_mark)
+
+
+@settings(max_examples=300)
+@given(long_texts)
+def test_translate_one_is_str_translate(text):
+    for table in (NORM_ONE, _FOLD_ONE):
+        assert translate_one(text, table) == text.translate(table)
+
+
+def test_what_translate_one_passes_over_is_left_alone_by_both_tables():
+    """Every character GB2312 can encode that _changed_rx does not pick out (ideographs, ASCII but
+    quotes) maps to itself in NORM_ONE and _FOLD_ONE: translate_one's shortcut rests on it."""
+    changed = _changed_rx()
+    for o in [*range(0x20, 0x7F), *range(0x4E00, 0xA000)]:
+        ch = chr(o)
+        try:
+            ch.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        if not changed.match(ch):
+            assert NORM_ONE[o] == ch and _FOLD_ONE[o] == ch, ch
 
 
 @settings(max_examples=400)

@@ -115,13 +115,28 @@ def fold_map(text: str, keep_newlines: bool = False) -> tuple[str, list[int]]:
     gap = -1  # offset of the whitespace run just passed, or -1
     last = ""  # the last character written
     pos = 0
+    # _FOLD_ONE maps every character to exactly one, so a run's translation is a slice of the text's
+    # (translated once, not run by run)
+    whole = translate_one(text, _FOLD_ONE)
     for m in non_space_runs(text):
         a, b = m.span()
         if a > pos:
-            gap = _gap(text, pos, a, gap, keep_newlines, out, idx)
-            last = out[-1][-1] if out else ""
-        run = m.group()
-        folded = run.translate(_FOLD_ONE)
+            if keep_newlines:
+                gap = _gap(text, pos, a, gap, keep_newlines, out, idx)
+                last = out[-1][-1] if out else ""
+            elif gap < 0:  # _gap without line breaks kept: it writes nothing, `last` stays the last written
+                gap = pos
+        folded = whole[a:b]
+        if IRREGULAR not in folded:  # the usual run: every character folds to one, read at once
+            if gap >= 0 and last.isdigit() and folded[0].isdigit():
+                out.append(" ")
+                idx.append(gap)
+            gap = -1
+            out.append(folded)
+            idx.extend(range(a, b))
+            last = folded[-1]
+            pos = b
+            continue
         i = 0
         while i < len(folded):
             j = folded.find(IRREGULAR, i)
@@ -136,7 +151,7 @@ def fold_map(text: str, keep_newlines: bool = False) -> tuple[str, list[int]]:
                 idx.extend(range(a + i, a + j))
                 last = folded[j - 1]
             if j < len(folded):  # a dropped quote, ½ → 1⁄2
-                n = _fold_char(run[j])
+                n = _fold_char(text[a + j])
                 if n:
                     if gap >= 0 and last.isdigit() and n[0].isdigit():
                         out.append(" ")
@@ -177,6 +192,41 @@ def _fold_char(ch: str) -> str | None:
 _NORM = _CharTable(norm_char, one_char=False)
 NORM_ONE = _CharTable(norm_char, one_char=True)
 _FOLD_ONE = _CharTable(_fold_char, one_char=True)
+
+# Characters that NORM_ONE and _FOLD_ONE both leave as they are, in text that GB2312 can encode: printable
+# ASCII but quotes, and the unified ideographs (GB2312's are simplified, and NFKC leaves ideographs alone).
+_SAME_GB = r"\u4e00-\u9fa5!#-&(-~"
+LONG_TEXT = 64  # shorter text is translated at once: the checks below would cost more than they save
+
+
+@cache
+def _changed_rx() -> re.Pattern[str]:
+    from . import rxcache  # compiled on first use, kept for later runs like the other patterns
+
+    return rxcache.compile(f"[^{_SAME_GB}]")
+
+
+def translate_one(text: str, table: _CharTable) -> str:
+    """text.translate(table) for a table that maps each character to one (NORM_ONE, _FOLD_ONE).
+
+    str.translate looks every character up in the table (~40 ns each, most of reading a report's
+    prose); a report's text is mostly characters the tables leave alone. When GB2312 can encode the
+    text (checked in C), only the few distinct characters outside those are looked up, each replaced
+    at once; any other text, or a replacement that is itself to be replaced, is translated as before."""
+    if len(text) < LONG_TEXT:
+        return text.translate(table)
+    try:
+        text.encode("gb2312")
+    except UnicodeEncodeError:
+        return text.translate(table)
+    found = set(_changed_rx().findall(text))
+    pairs = [(ch, table[ord(ch)]) for ch in found]
+    if any(new != ch and (len(new) != 1 or new in found) for ch, new in pairs):
+        return text.translate(table)
+    for ch, new in pairs:
+        if new != ch:
+            text = text.replace(ch, new)
+    return text
 
 
 _CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "О": 0, "O": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,

@@ -84,14 +84,6 @@ def align(groups: list[Group], plans: list[RowPlan]) -> tuple[float, list[tuple[
     fits = [{w: feasible((g,), w) for w in widths} for g in range(m)]
     blank = [all(t.kind == "blank" for t in grp.tokens) for grp in groups]
 
-    def single_score(i: int, j: int) -> float | None:  # assign_score([i], j)
-        label = groups[i].label
-        if not fits[i][ncols_of[j]]:
-            return assign_score([i], j)  # the infeasible group's labelled-row allowance
-        if not label:
-            return -1.0 if blank[i] else 0.0
-        return 10.0 if label == key_of[j] else -6.0
-
     def skip_cost(g: int) -> float:
         grp = groups[g]
         if all(t.kind == "blank" for t in grp.tokens):
@@ -115,35 +107,44 @@ def align(groups: list[Group], plans: list[RowPlan]) -> tuple[float, list[tuple[
                     here[j + 1] = cur - 20.0
                     back_here[j + 1] = (i, j, 0)
             break
+        # assign_score([i], j) for every row: it depends on the row only through its width and key
+        fit, label = fits[i], groups[i].label
         scores: list[float | None]
-        if not groups[i].label and all(fits[i].values()):
+        if not label and all(fit.values()):
             scores = [-1.0 if blank[i] else 0.0] * n  # unlabelled and fitting every row: one score for all
+        elif not label:
+            own = -1.0 if blank[i] else 0.0
+            scores = [own if fit[ncols_of[j]] else assign_score([i], j) for j in range(n)]
         else:
-            scores = [single_score(i, j) for j in range(n)]
+            scores = [(10.0 if label == key_of[j] else -6.0) if fit[ncols_of[j]] else assign_score([i], j)
+                      for j in range(n)]
         pair = i + 1 < m and groups[i + 1].label is None
         # the rows this cell writes to, looked up once per group rather than once per move
         nxt, back_nxt, skip, width = dp[i + 1], back[i + 1], skip_group[i], len(groups[i].tokens)
-        for j in range(n + 1):
+        for j in range(n):
             cur = here[j]
             if cur == NEG:
                 continue
-            if j < n and cur - 20.0 > here[j + 1]:  # row missing
+            if cur - 20.0 > here[j + 1]:  # row missing
                 here[j + 1] = cur - 20.0
                 back_here[j + 1] = (i, j, 0)
             c = cur + skip
             if c > nxt[j]:
                 nxt[j] = c
                 back_nxt[j] = (i, j, 0)
-            if j < n:
-                sc = scores[j]
-                if sc is not None and cur + sc > nxt[j + 1]:
-                    nxt[j + 1] = cur + sc
-                    back_nxt[j + 1] = (i, j, 1)
-                if pair and width < ncols_of[j]:
-                    sc = assign_score([i, i + 1], j)
-                    if sc is not None and cur + sc > dp[i + 2][j + 1]:
-                        dp[i + 2][j + 1] = cur + sc
-                        back[i + 2][j + 1] = (i, j, 2)
+            sc = scores[j]
+            if sc is not None and cur + sc > nxt[j + 1]:
+                nxt[j + 1] = cur + sc
+                back_nxt[j + 1] = (i, j, 1)
+            if pair and width < ncols_of[j]:
+                sc = assign_score([i, i + 1], j)
+                if sc is not None and cur + sc > dp[i + 2][j + 1]:
+                    dp[i + 2][j + 1] = cur + sc
+                    back[i + 2][j + 1] = (i, j, 2)
+        cur = here[n]  # every row considered: only this group can be skipped
+        if cur != NEG and cur + skip > nxt[n]:
+            nxt[n] = cur + skip
+            back_nxt[n] = (i, n, 0)
     # best end: all rows considered; trailing groups skipped already in dp
     score = dp[m][n]
     path: list[tuple[int, list[int]]] = []

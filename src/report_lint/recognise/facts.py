@@ -87,6 +87,15 @@ def _token_rx() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
+def _figure_rx() -> re.Pattern:
+    """What every match of _token_rx holds: a numeral's last character, 余/多, a unit. Opening with a
+    character set, it is found by re's quick scan; _token_rx, opening with an optional group, is tried at
+    every position — most sentences hold no figure, and need not be."""
+    n = phrasing()["numbers"]
+    return rx(rf"[\d{_CN_NUM}](?:{alternation(n['approx_after'])})?(?:{alternation(n['count_units'])})")
+
+
+@lru_cache(maxsize=1)
 def _range_rx() -> re.Pattern:
     return rx(rf"(\d+|[{_CN_NUM}]+)(?:{alternation(phrasing()['numbers']['range_joiners'])})$")
 
@@ -155,6 +164,16 @@ def _reply_dates_rx() -> re.Pattern:
     st = _st("reply_dates")
     d = st["date"]
     return rx(d + rf"[^。;]{{0,12}}?(?:{st['received']})[^。;]{{0,60}}?" + d + rf"[^。;]{{0,12}}?(?:{st['replied']})")
+
+
+@lru_cache(maxsize=1)
+def _any_topic_rx() -> re.Pattern | None:
+    """Any topic's words: a sentence none of them is in names no topic. None when a topic's words hold a
+    group (joined, their names or numbers could clash)."""
+    words = [t["words"] for t in _st("topic")]
+    if any(rx(w).groups for w in words):
+        return None
+    return rx("|".join(f"(?:{w})" for w in words))
 
 
 # --------------------------------------------------------------------------- runs of narrative
@@ -284,13 +303,18 @@ def mask_titles(sentence: str) -> str:
     办法》, 《…2023年…》) states nothing about this report."""
     if "《" not in sentence and "〈" not in sentence:
         return sentence
-    out, depth = [], 0
-    for ch in sentence:
+    out, depth, pos = [], 0, 0
+    for m in rx("[《〈》〉]").finditer(sentence):  # bracket by bracket: the text between keeps its depth
+        k = m.start()
+        out.append("〓" * (k - pos) if depth else sentence[pos:k])
+        ch = sentence[k]
         if ch in "》〉" and depth:
             depth -= 1
         out.append("〓" if depth else ch)
         if ch in "《〈":
             depth += 1
+        pos = k + 1
+    out.append("〓" * (len(sentence) - pos) if depth else sentence[pos:])
     return "".join(out)
 
 
@@ -326,6 +350,8 @@ def _slogan_spans(sentence: str) -> list[tuple[int, int]]:
 
 def tokens(sentence: str) -> list[Token]:
     """The counted figures of a sentence (normalised text)."""
+    if _figure_rx().search(sentence) is None:
+        return []
     glued = phrasing()["numbers"]["word_before_numeral"]
     slogans: list[tuple[int, int]] | None = None  # looked for once a figure is there (most sentences hold none)
     out = []
@@ -503,7 +529,7 @@ class _Extractor:
         before = ""
         for s0, sent in _sentences(run.text):
             context, before = before, sent
-            if any(x < s0 + len(sent) and s0 < y for x, y in skip):
+            if skip and any(x < s0 + len(sent) and s0 < y for x, y in skip):
                 continue  # an instruction left from the template states nothing
             # Most sentences hold no digit, and a period, a time limit, the reply dates and a stale year
             # are all written with digits (a period's Chinese year with 年): those readings need not run
@@ -544,7 +570,10 @@ class _Extractor:
         st = _st("period")
         anchor = rx(st["anchor"])
         found = False
-        for m in _period_rx().finditer(sent):
+        # every period ends its dates with 日 or holds an ISO date: without either the pattern (no quick
+        # scan for its start) need not run
+        maybe = "日" in sent or rx(r"\d[-./]\d{1,2}[-./]\d").search(sent) is not None
+        for m in _period_rx().finditer(sent) if maybe else ():
             start = _date_of(m, 1)
             if start is None:
                 continue
@@ -667,6 +696,9 @@ class _Extractor:
                      scope_marker=why or None)
 
     def topics(self, run: Run, s0: int, sent: str) -> None:
+        gate = _any_topic_rx()
+        if gate is not None and gate.search(sent) is None:
+            return  # most sentences name no topic: one search instead of one per topic
         negated = rx(_st("topics")["negated"])
         section, _ = run.where(s0)
         for t in _st("topic"):

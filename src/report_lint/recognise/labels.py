@@ -13,7 +13,7 @@ from ..templates import RowSpec
 from .normalize import label_regex, normalize
 
 
-@dataclass
+@dataclass(slots=True)
 class Anchor:
     key: str
     start: int
@@ -38,6 +38,20 @@ def _compile(patterns: tuple[str, ...], index: str | None, required: bool) -> tu
     return tuple(rxcache.compile(label_regex(p, index, required)) for p in patterns)
 
 
+_BY_ROW: dict[int, tuple[RowSpec, str, tuple[re.Pattern, ...]]] = {}
+
+
+def _row_patterns(row: RowSpec) -> tuple[str, tuple[re.Pattern, ...]]:
+    """A row's canonical label and compiled patterns, looked up by the row itself (rows are frozen; a
+    report asks for each several times, and building _compile's key each time cost more than the lookup)."""
+    got = _BY_ROW.get(id(row))
+    if got is None or got[0] is not row:
+        if len(_BY_ROW) > 4096:  # rows of templates loaded and dropped again (plugins): start afresh
+            _BY_ROW.clear()
+        got = _BY_ROW[id(row)] = (row, normal(row.match[0]), _compile(tuple(row.match), row.index, row.index_required))
+    return got[1], got[2]
+
+
 FUZZY_MIN = 6  # a shorter label is too easily a near spelling of ordinary words
 
 
@@ -53,9 +67,9 @@ def find_anchors(text: str, rows: list[RowSpec], a: int, b: int) -> list[Anchor]
     found: list[Anchor] = []
     missing: list[RowSpec] = []
     for row in rows:
-        canonical = normal(row.match[0])
+        canonical, patterns = _row_patterns(row)
         hits = 0
-        for k, rx in enumerate(_compile(tuple(row.match), row.index, row.index_required)):
+        for k, rx in enumerate(patterns):
             for m in rx.finditer(text, a, b):
                 if m.end() == m.start():
                     continue
@@ -155,6 +169,14 @@ def _walk(text: str, j: int, stop: int, rest: str, step: int) -> int:
     """Advance from j (in direction step) while text follows `rest`; return the first position not
     taken. Up to two substituted/inserted/dropped characters are tolerated; digits only as an index
     directly beside its dot."""
+    n = len(rest)
+    # the usual case, the rest written exactly (no digit in it), compared at once
+    if rest and not _has_digit(rest):
+        if step > 0:
+            if j + n <= stop and text.startswith(rest, j):
+                return j + n
+        elif j - n >= stop and text.startswith(rest[::-1], j - n + 1):
+            return j - n
     k, budget, last_good = 0, 2, j
     while k < len(rest) and j != stop:
         ch, want = text[j], rest[k]
@@ -182,6 +204,11 @@ def _walk(text: str, j: int, stop: int, rest: str, step: int) -> int:
         else:
             break
     return last_good
+
+
+@lru_cache(maxsize=4096)
+def _has_digit(rest: str) -> bool:
+    return any(ch.isdigit() for ch in rest)
 
 
 def _index_digit(text: str, j: int, step: int) -> bool:

@@ -391,10 +391,12 @@ def _capacity(tokens: list[Token]) -> int:
 def _owners(tokens: list[Token], values: list[str]) -> list[int | None]:
     """Which token each value was cut from (for its source location)."""
     out: list[int | None] = []
-    t = 0
+    t, n = 0, len(tokens)
     consumed = ""
+    # the current token's digits without signs, worked out once per token rather than once per value
+    target = tokens[0].digits.replace("-", "") if tokens else ""
     for v in values:
-        if t >= len(tokens):
+        if t >= n:
             out.append(None)
             continue
         tk = tokens[t]
@@ -402,9 +404,13 @@ def _owners(tokens: list[Token], values: list[str]) -> list[int | None]:
         if tk.kind != "num" or tk.hard:
             t += 1
             consumed = ""
+            if t < n:
+                target = tokens[t].digits.replace("-", "")
             continue
         consumed += v
-        if consumed.replace("-", "") == tk.digits.replace("-", "") or len(consumed) >= len(tk.digits):
+        if consumed.replace("-", "") == target or len(consumed) >= len(tk.digits):
             t += 1
             consumed = ""
+            if t < n:
+                target = tokens[t].digits.replace("-", "")
     return out

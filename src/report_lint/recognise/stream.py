@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import chain, starmap
 from re import Pattern
 
 from .. import rxcache
 from ..document import Document, Paragraph, Table
 from ..model import Location
-from ..text import _SPACE, IRREGULAR, NORM_ONE, non_space_runs
+from ..text import _SPACE, IRREGULAR, NORM_ONE, non_space_runs, translate_one
 from .normalize import BLANK_MARK, NEWLINES, norm_char
 
 # Boundary strength before a character.
@@ -38,29 +39,48 @@ class Stream:
         self.unit_raw.append(raw)
         chars, brk, off = self.chars, self.brk, self.off
         first = len(chars)
-        if raw:  # the usual cell or line: one run of characters that each normalise to one
-            normed = raw.translate(NORM_ONE)
-            if IRREGULAR not in normed and _space_re().search(raw) is None:
-                n = len(normed)
-                brk.append(boundary)
-                if n == 1:  # a one-digit cell
-                    chars.append(normed)
-                    off.append(0)
-                    self.unit.append(u)
-                    return
-                chars.extend(normed)
-                brk.extend([NONE] * (n - 1))
-                off.extend(range(n))
-                self.unit.extend([u] * n)
+        # NORM_ONE maps every character to exactly one (IRREGULAR where its form is not one character),
+        # so a run's own translation is this text's slice: the unit is translated once, not run by run
+        normed_all = translate_one(raw, NORM_ONE) if raw else ""
+        irregular = IRREGULAR in normed_all
+        # the usual cell or line: one run of characters that each normalise to one
+        if raw and not irregular and _space_re().search(raw) is None:
+            normed = normed_all
+            n = len(normed)
+            brk.append(boundary)
+            if n == 1:  # a one-digit cell
+                chars.append(normed)
+                off.append(0)
+                self.unit.append(u)
                 return
+            chars.extend(normed)
+            brk.extend([NONE] * (n - 1))
+            off.extend(range(n))
+            self.unit.extend([u] * n)
+            return
         pending = boundary
         pos = 0
-        for m in non_space_runs(raw):
+        if not irregular and raw:
+            # every character normalises to one: the runs' characters and offsets are added at once, only
+            # the boundaries go run by run
+            spans = [m.span() for m in non_space_runs(raw)]
+            chars.extend("".join([normed_all[a:b] for a, b in spans]))
+            off.extend(chain.from_iterable(starmap(range, spans)))
+            for a, b in spans:
+                if a > pos:
+                    gap = raw[pos:a]
+                    pending = max(pending, SPACE if gap == " " else _gap_strength(gap))
+                brk.append(pending)
+                if b - a > 1:
+                    brk.extend([NONE] * (b - a - 1))
+                pending = NONE
+                pos = b
+        for m in non_space_runs(raw) if irregular else ():
             a, b = m.span()
             if a > pos:
-                pending = max(pending, _gap_strength(raw[pos:a]))
-            run = m.group()
-            normed = run.translate(NORM_ONE)
+                gap = raw[pos:a]
+                pending = max(pending, SPACE if gap == " " else _gap_strength(gap))
+            normed = normed_all[a:b]
             i = 0
             while i < len(normed):
                 j = normed.find(IRREGULAR, i)
@@ -73,7 +93,7 @@ class Stream:
                     off.extend(range(a + i, a + j))
                     pending = NONE
                 if j < len(normed):  # a dropped quote, ½ → 1⁄2
-                    for c in norm_char(run[j]):
+                    for c in norm_char(raw[a + j]):
                         chars.append(c)
                         brk.append(pending)
                         off.append(a + j)

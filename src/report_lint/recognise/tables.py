@@ -12,11 +12,13 @@ One algorithm serves every format:
 from __future__ import annotations
 
 import bisect
+import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from ..model import Cell, Location, ParseProblem
+from ..model import MAX_CELL_VALUE, Cell, Location, ParseProblem
 from ..problems import make_problem
 from ..templates import ColumnSpec, Equation, RowSpec, TableSpec, Template
 from .align import RowPlan, _feasible, _trim, align
@@ -84,6 +86,26 @@ def make_cell(value: str, tok: Token | None, col: ColumnSpec, s: Stream, derived
     raw = tok.raw if (tok is not None and derived is None) else value + (tok.unit if tok and col.money else "")
     if v is None:
         return Cell(value=None, raw=raw, kind="invalid", location=loc)
+    return _number_cell(v, raw, loc, derived)
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _number_cell(v: int | float, raw: str, loc: Location | None, derived: str | None) -> Cell:
+    """Cell(value=v, raw=raw, kind="number", location=loc, derived=derived), built as
+    `Cell.model_construct` builds it once what validation checks holds (a report's ~200 cells: validating
+    each cost more than the rest of reading it). Anything else goes through validation as before."""
+    t = type(v)
+    if (t is int or (t is float and math.isfinite(v))) and abs(v) <= MAX_CELL_VALUE and type(raw) is str \
+            and (loc is None or type(loc) is Location) and (derived is None or type(derived) is str):
+        cell = _new(Cell)
+        _set(cell, "__dict__", {"value": v, "raw": raw, "kind": "number", "location": loc, "derived": derived})
+        _set(cell, "__pydantic_fields_set__", {"value", "raw", "kind", "location", "derived"})
+        _set(cell, "__pydantic_extra__", None)
+        _set(cell, "__pydantic_private__", None)
+        return cell
     return Cell(value=v, raw=raw, kind="number", location=loc, derived=derived)
 
 
@@ -158,11 +180,7 @@ class TableReader:
         for an in anchors:
             blocked[an.start:an.end] = [True] * (an.end - an.start)  # one slice, not a loop per character
             anchors_at[an.start] = an
-        # each label once: a column label repeats on every row, and a repeat's spans would all be blocked
-        headers = list(dict.fromkeys([c.label for _, cols in self.spec.row_columns() for c in cols] +
-                                     [p.caption for p in self.spec.parts] + list(self.spec.start) +
-                                     list(self.spec.headers)))
-        for x, y in header_spans(text, headers, a, b):
+        for x, y in header_spans(text, list(_per_spec(_header_labels, self.spec)), a, b):
             if any(blocked[x:y]):
                 continue
             spans.append((x, y))
@@ -434,15 +452,9 @@ class TableReader:
     def _header_evidence(self, a: int, b: int) -> float:
         """Column labels of this template that appear in the region (e.g. 本年制发件数 vs 本年新制作数量)."""
         bonus = 0.0
-        seen = set()
-        for _, cols in self.spec.row_columns():
-            for c in cols:
-                n = normal(c.label)
-                if n in seen or len(n) < 4:
-                    continue
-                seen.add(n)
-                if label_pattern(c.label).search(self.s.text, a, b):
-                    bonus += 6.0
+        for label in _per_spec(_evidence_labels, self.spec):
+            if label_pattern(label).search(self.s.text, a, b):
+                bonus += 6.0
         return bonus
 
     # -- the wide table (表四): every group's cells in one sequence
@@ -629,9 +641,8 @@ def settles(first: TableResult, own: TableSpec, other: TableSpec, s: Stream) -> 
     if first.region is None:
         return False
     a, b = first.region
-    own_rows = {r.key for r, _ in own.row_columns()}
-    other_rows = {r.key for r, _ in other.row_columns()}
-    own_labels, other_labels = _column_labels(own), _column_labels(other)
+    own_rows, other_rows = _per_spec(_row_keys, own), _per_spec(_row_keys, other)
+    own_labels, other_labels = _per_spec(_column_labels, own), _per_spec(_column_labels, other)
     own_cols = own_labels - other_labels
     other_cols = other_labels - own_labels
     if not (first.labelled & (own_rows - other_rows)) and \
@@ -648,6 +659,45 @@ def settles(first: TableResult, own: TableSpec, other: TableSpec, s: Stream) -> 
                    for c in other_cols for m in label_pattern(c).finditer(s.text, a, b) if m.end() > m.start())
 
 
-def _column_labels(spec: TableSpec) -> set[str]:
+def _column_labels(spec: TableSpec) -> frozenset[str]:
     """The table's column labels long enough to tell templates apart (本年制发件数, 本年新制作数量)."""
-    return {c.label for _, cols in spec.row_columns() for c in cols if len(normal(c.label)) >= 4}
+    return frozenset(c.label for _, cols in spec.row_columns() for c in cols if len(normal(c.label)) >= 4)
+
+
+def _row_keys(spec: TableSpec) -> frozenset[str]:
+    return frozenset(r.key for r, _ in spec.row_columns())
+
+
+def _header_labels(spec: TableSpec) -> tuple[str, ...]:
+    """Every label that is not a row's, once: column labels (a column label repeats on every row, and a
+    repeat's spans would all be blocked), part captions, start phrases, header words."""
+    return tuple(dict.fromkeys([c.label for _, cols in spec.row_columns() for c in cols] +
+                               [p.caption for p in spec.parts] + list(spec.start) + list(spec.headers)))
+
+
+def _evidence_labels(spec: TableSpec) -> tuple[str, ...]:
+    """The column labels _header_evidence looks for: one per normal form, of four characters or more."""
+    seen: set[str] = set()
+    out = []
+    for _, cols in spec.row_columns():
+        for c in cols:
+            n = normal(c.label)
+            if n in seen or len(n) < 4:
+                continue
+            seen.add(n)
+            out.append(c.label)
+    return tuple(out)
+
+
+_T = TypeVar("_T")
+_BY_SPEC: dict[tuple[Callable, int], tuple[TableSpec, Any]] = {}
+
+
+def _per_spec(make: Callable[[TableSpec], _T], spec: TableSpec) -> _T:
+    """make(spec), worked out once per table spec (frozen; every report asks for the same few again)."""
+    got = _BY_SPEC.get((make, id(spec)))
+    if got is None or got[0] is not spec:
+        if len(_BY_SPEC) > 256:  # specs of templates loaded and dropped again (plugins): start afresh
+            _BY_SPEC.clear()
+        got = _BY_SPEC[(make, id(spec))] = (spec, make(spec))
+    return got[1]

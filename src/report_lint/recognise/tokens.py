@@ -2,6 +2,7 @@
 invalid slots, and their grouping into physical rows that take the label before them."""
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -25,7 +26,7 @@ _DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     kind: str  # num | blank | na | invalid
     digits: str  # the number's digits with sign and decimal point, e.g. "-185", "75394432.52"
@@ -36,7 +37,7 @@ class Token:
     unit: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Group:
     tokens: list[Token]
     label: str | None = None  # row key of the label this group follows
@@ -81,6 +82,10 @@ def _signed(sign: str | None, digits: str) -> str:
 # A stand-alone "not applicable" mark, longest first.
 NA_MARKS = ("不适用", "——", "--", "—", "–", "-", "/", "无", "－")
 _NA_FIRST = frozenset(m[0] for m in NA_MARKS)
+# What can start something other than text besides a digit (str.isdecimal, what \d is): a sign, a
+# not-applicable mark, a blank cell. _QUIET: punctuation that does not even count as text.
+_NOT_PLAIN = _NUM_FIRST | _NA_FIRST | {BLANK_MARK}
+_QUIET = frozenset(",.:;、。()|#*")
 
 
 class _Tokenizer:
@@ -91,31 +96,45 @@ class _Tokenizer:
         self.s, self.text = s, s.text
         self.a, self.b = a, b
         self.blocked, self.mask, self.label_starts = blocked, mask, label_starts
+        self._starts = sorted(label_starts)
         self.out: list[object] = []
         self.prev_unit = -1  # the grid cell last read whole (or looked at), so it is not read twice
 
     def run(self) -> list[object]:
-        i = self.a
-        while i < self.b:
-            if i > self.a and self.s.brk[i] >= ROW:
-                self.out.append("ROW")
-            if self.mask[i]:
+        i, a, b = self.a, self.a, self.b
+        brk, mask, blocked, text, out = self.s.brk, self.mask, self.blocked, self.text, self.out
+        unit, is_cell = self.s.unit, self.s.unit_is_cell
+        while i < b:
+            if i > a and brk[i] >= ROW:
+                out.append("ROW")
+            if mask[i]:
                 i += 1
-            elif self.blocked[i]:
+            elif blocked[i]:
                 i = self._label(i)
+            elif not (ch := text[i]).isdecimal() and ch not in _NOT_PLAIN and not is_cell[unit[i]]:
+                # a character of ordinary text (what _value ends with for it, without trying a cell, a
+                # blank, a number or a mark)
+                self.prev_unit = unit[i]
+                if ch not in _QUIET:
+                    out.append("TEXT")
+                i += 1
             else:
                 i = self._value(i)
-        return self.out
+        return out
 
     def _label(self, i: int) -> int:
         """Skip a label or header; a row label right after a header word is reported too."""
         self.out.append(("LABEL", i))
-        i += 1
-        while i < self.b and self.blocked[i]:
-            if i in self.label_starts:
-                self.out.append(("LABEL", i))
-            i += 1
-        return i
+        # the end of the blocked stretch found in C (list.index), not character by character
+        try:
+            end = self.blocked.index(False, i + 1, self.b)
+        except ValueError:
+            end = max(i + 1, self.b)
+        if self.label_starts:
+            starts = self._starts
+            for k in range(bisect.bisect_right(starts, i), bisect.bisect_left(starts, end)):
+                self.out.append(("LABEL", starts[k]))
+        return end
 
     def _value(self, i: int) -> int:
         u = self.s.unit[i]
@@ -206,7 +225,7 @@ class _Tokenizer:
             while i < b and text[i] == "-":
                 i += 1
             return i
-        if text[i] not in ",.:;、。()|#*":
+        if text[i] not in _QUIET:
             self.out.append("TEXT")
         return i + 1
 
