@@ -404,3 +404,36 @@ def test_y104_similarity_as_before(a, b, threshold):
         assert want < threshold
     else:
         assert got == want
+
+
+_CELL_VALUES = st.one_of(st.integers(min_value=-10**15, max_value=10**15),
+                         st.floats(allow_nan=True, allow_infinity=True, width=64))
+
+
+@settings(max_examples=300)
+@given(_CELL_VALUES, st.text(max_size=8), st.one_of(st.none(), st.integers(0, 500)),
+       st.one_of(st.none(), st.sampled_from(["split", "sum"])))
+def test_number_cells_built_directly_equal_validated_ones(value, raw, line, derived):
+    """recognise/tables.py builds number cells without validation when validation could not object; the
+    cell must be the one Cell(...) builds — and a value validation rejects must still be rejected."""
+    import pickle
+
+    import pydantic
+
+    from report_lint.model import Cell, Location
+    from report_lint.recognise.tables import _number_cell
+
+    assert set(Cell.model_fields) == {"value", "raw", "kind", "location", "derived"}  # a new field: update both
+    loc = Location(line=line) if line is not None else None
+    try:
+        want = Cell(value=value, raw=raw, kind="number", location=loc, derived=derived)
+    except pydantic.ValidationError:
+        try:
+            _number_cell(value, raw, loc, derived)
+        except pydantic.ValidationError:
+            return
+        raise AssertionError(f"{value!r} passed the direct path but fails validation") from None
+    got = _number_cell(value, raw, loc, derived)
+    assert type(got) is Cell and got == want and repr(got) == repr(want)
+    assert got.model_fields_set == want.model_fields_set and got.model_dump_json() == want.model_dump_json()
+    assert pickle.loads(pickle.dumps(got)) == want
