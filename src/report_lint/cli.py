@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
+    from .engine.batch import Limits
+
 from . import __version__
 from .errors import ReportLintError
 
@@ -508,6 +510,15 @@ class _StartUpGC:
             self.gc.enable()
 
 
+def _limits(args, base: Any) -> Limits:
+    """The per-file Limits of `check` and `parse`: --timeout / --memory-limit, else `base`'s (the [batch]
+    settings); 0 turns a limit off."""
+    from .engine.batch import Limits
+
+    return Limits(timeout=(args.timeout if args.timeout is not None else base.timeout) or None,
+                  memory_mb=(args.memory_limit if args.memory_limit is not None else base.memory_mb) or None)
+
+
 def cmd_check(args, out: _Out) -> int:
     start_up = _StartUpGC()
     try:
@@ -517,7 +528,7 @@ def cmd_check(args, out: _Out) -> int:
 
 
 def _check(args, out: _Out, start_up: _StartUpGC) -> int:
-    from .engine.batch import Batch, Limits
+    from .engine.batch import Batch
     from .engine.types import RunResult
 
     overrides: dict[str, Any] = {
@@ -557,8 +568,7 @@ def _check(args, out: _Out, start_up: _StartUpGC) -> int:
     options["per_finding"] = args.per_finding
     options["show_errors"] = False  # unreadable files and internal errors: one line each on stderr (below)
     b = cfg.batch
-    limits = Limits(timeout=(args.timeout if args.timeout is not None else b.timeout) or None,
-                    memory_mb=(args.memory_limit if args.memory_limit is not None else b.memory_mb) or None)
+    limits = _limits(args, b)
     progress = _Progress(engine.lang) if (not args.quiet and sys.stderr is not None and sys.stderr.isatty()) else None
     batch = Batch(engine, published_on=args.published_on, convert=args.convert, previous=args.previous,
                   jobs=_jobs(args, engine), limits=limits, cache=args.cache if args.cache is not None else b.cache,
@@ -656,15 +666,14 @@ def cmd_parse(args, out: _Out) -> int:
     from .engine.runner import parse_file
 
     lang = args.lang or "zh"
-    limits = Limits()
+    base: Any = Limits()  # the defaults of the configuration's [batch]
     if args.config:  # for its language and its per-file limits
         from .config import load_config
 
         cfg = load_config(args.config)
         lang = args.lang or cfg.lang
-        limits = Limits(timeout=cfg.batch.timeout, memory_mb=cfg.batch.memory_mb)
-    limits = Limits(timeout=(args.timeout if args.timeout is not None else limits.timeout) or None,
-                    memory_mb=(args.memory_limit if args.memory_limit is not None else limits.memory_mb) or None)
+        base = cfg.batch
+    limits = _limits(args, base)
     out.lang = lang
     # In a worker with check's per-file limits: a reader stuck in C code or a memory bomb ends there.
     report = run_isolated(lambda: parse_file(args.file, published_on=args.published_on, convert=args.convert),
