@@ -576,25 +576,21 @@ class Processor:
                 if previous is not None:
                     outcome = self.engine.with_previous(view, outcome, previous)
                 fr = self.engine.conclude_again(view, outcome, trace)
-                fr.sha256 = task.sha256 or fr.sha256
-                fr.report = None  # the view: not the report a caller would want
-                if ckey is not None and not fr.internal_errors:
-                    self.cache.put(ckey, {"result": fr.model_dump(mode="json")})
-                return fr
-            previous = self.previous_report(ref)
-            got = self.spool.get(where) if self.spool is not None and where is not None else None
-            if got is not None:
-                report, outcome = got
-                if previous is None:
-                    return self.engine.conclude(report, outcome)
-                fr = self.engine.conclude(report, self.engine.with_previous(report, outcome, previous))
             else:
-                report = self.parse(task.data, task.path, task.name)
-                fr = self.engine.run_report(report, task.name, previous)
+                previous = self.previous_report(ref)
+                got = self.spool.get(where) if self.spool is not None and where is not None else None
+                if got is not None:
+                    report, outcome = got
+                    if previous is None:
+                        return self.engine.conclude(report, outcome)
+                    fr = self.engine.conclude(report, self.engine.with_previous(report, outcome, previous))
+                else:
+                    report = self.parse(task.data, task.path, task.name)
+                    fr = self.engine.run_report(report, task.name, previous)
             fr.sha256 = task.sha256 or fr.sha256
             if ckey is not None and not fr.internal_errors:
                 self.cache.put(ckey, {"result": fr.model_dump(mode="json")})
-            if not self.keep_reports:
+            if kept is not None or not self.keep_reports:  # a year view is not the report a caller would want
                 fr.report = None
             return fr
 
@@ -714,11 +710,17 @@ def _collect_less() -> None:
     gc.set_threshold(2000, 10, 10)  # Python's default: 700, 10, 10
 
 
-def _worker_main(conn, processor: Processor) -> None:
+def _start_worker(memory_mb: int | None) -> None:
+    """What a forked worker (the pool's, run_isolated's) does first: Ctrl-C is left to the parent, which
+    ends the workers; the memory limit."""
     import signal
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and ends the workers
-    _set_memory_limit(processor.limits.memory_mb)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _set_memory_limit(memory_mb)
+
+
+def _worker_main(conn, processor: Processor) -> None:
+    _start_worker(processor.limits.memory_mb)
     _collect_less()
     while True:
         try:
@@ -766,10 +768,7 @@ def run_isolated(fn: Callable[[], Any], limits: Limits, name: str) -> Any:
     receive, send = ctx.Pipe(duplex=False)
 
     def child() -> None:
-        import signal
-
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and ends the child
-        _set_memory_limit(limits.memory_mb)
+        _start_worker(limits.memory_mb)
         try:
             reply: tuple[str, Any] = ("ok", fn())
         except MemoryError:
@@ -791,17 +790,15 @@ def run_isolated(fn: Callable[[], Any], limits: Limits, name: str) -> Any:
     try:
         if not receive.poll(limits.timeout):  # None: no time limit
             process.kill()
-            raise _as_error(timeout_result(name, "zh", limits.timeout), timeout_result(name, "en", limits.timeout))
+            raise _as_error(timeout_result, name, limits.timeout)
         try:
             kind, value = receive.recv()
         except EOFError:  # ended without a reply: killed (the memory limit) or crashed in C
             process.join()
             code = process.exitcode
             if code == -9 or code is None:
-                raise _as_error(memory_result(name, "zh", limits.memory_mb),
-                                memory_result(name, "en", limits.memory_mb)) from None
-            how = f"exit code {code}"
-            raise _as_error(crash_result(name, "zh", how), crash_result(name, "en", how)) from None
+                raise _as_error(memory_result, name, limits.memory_mb) from None
+            raise _as_error(crash_result, name, f"exit code {code}") from None
     finally:
         process.join(5)
         if process.is_alive():
@@ -811,13 +808,15 @@ def run_isolated(fn: Callable[[], Any], limits: Limits, name: str) -> Any:
     if kind == "ok":
         return value
     if kind == "memory":
-        raise _as_error(memory_result(name, "zh", limits.memory_mb), memory_result(name, "en", limits.memory_mb))
+        raise _as_error(memory_result, name, limits.memory_mb)
     if kind == "error":
         raise ReportLintError(*value)
     raise RuntimeError(value)
 
 
-def _as_error(zh: FileResult, en: FileResult) -> ReportLintError:
+def _as_error(make: Callable[[str, str, Any], FileResult], name: str, detail: Any) -> ReportLintError:
+    """The error of a per-file result (timeout_result, memory_result, crash_result) in both languages."""
+    zh, en = make(name, "zh", detail), make(name, "en", detail)
     assert zh.error is not None and en.error is not None
     return ReportLintError(zh.error.code, zh.error.message, en.error.message)
 
