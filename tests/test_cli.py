@@ -223,6 +223,10 @@ def test_parse_runs_in_a_worker_under_the_limits(capsys, tmp_path, monkeypatch):
     code, out, err = run(capsys, "parse", str(p), "--memory-limit", "100")
     assert code == 2 and out == "" and "超出内存上限（100 MB）" in err
 
+    monkeypatch.setattr(runner, "parse_file", lambda *a, **k: os._exit(7))  # a reader's C code ending the process
+    code, out, err = run(capsys, "parse", str(p))
+    assert code == 2 and out == "" and "处理该文件的进程异常退出（退出码 7）" in err
+
     def bug(*a, **k):
         raise KeyError("kaboom")
 

@@ -798,7 +798,7 @@ def run_isolated(fn: Callable[[], Any], limits: Limits, name: str) -> Any:
             code = process.exitcode
             if code == -9 or code is None:
                 raise _as_error(memory_result, name, limits.memory_mb) from None
-            raise _as_error(crash_result, name, f"exit code {code}") from None
+            raise _as_error(crash_result, name, lambda lang: _exit_text(process, lang)) from None
     finally:
         process.join(5)
         if process.is_alive():
@@ -816,7 +816,10 @@ def run_isolated(fn: Callable[[], Any], limits: Limits, name: str) -> Any:
 
 def _as_error(make: Callable[[str, str, Any], FileResult], name: str, detail: Any) -> ReportLintError:
     """The error of a per-file result (timeout_result, memory_result, crash_result) in both languages."""
-    zh, en = make(name, "zh", detail), make(name, "en", detail)
+    def said(lang: str) -> Any:  # a detail in words (a signal's name, "exit code") follows the language
+        return detail(lang) if callable(detail) else detail
+
+    zh, en = make(name, "zh", said("zh")), make(name, "en", said("en"))
     assert zh.error is not None and en.error is not None
     return ReportLintError(zh.error.code, zh.error.message, en.error.message)
 
