@@ -516,8 +516,8 @@ def _pdf_samples() -> list:
     samples = [pytest.param(_unruled_report, id="hand-unruled"),
                pytest.param(lambda: make_pdf([[("t", 80, 80, 12, "第一页")], [("t", 80, 80, 12, "第二页")]]),
                             id="hand-two-pages")]
-    samples += [pytest.param(functools.partial(p.read_bytes), id=p.name) for p in sorted(GENERATED.glob("*.pdf"))]
-    samples += [pytest.param(functools.partial((CORPUS / f"{n}.pdf").read_bytes), id=n,
+    samples += [pytest.param(p.read_bytes, id=p.name) for p in sorted(GENERATED.glob("*.pdf"))]
+    samples += [pytest.param((CORPUS / f"{n}.pdf").read_bytes, id=n,
                              marks=pytest.mark.skipif(not (CORPUS / f"{n}.pdf").is_file(), reason="no corpus"))
                 for n in ("r001", "r002", "r003")]
     return samples

@@ -306,20 +306,20 @@ def _set_text(parent, holder, parts: list[str], grew: bool) -> None:
 
 
 # _Stats.info[el] fields: subtree totals of text length, CJK characters, report markers and the part
-# of them that are report tables; flags below the element; flags the element passes to its parent.
-_TL, _CJ, _MK, _TM, _FL, _UP = range(6)
+# of them that are report tables; flags below the element.
+_TL, _CJ, _MK, _TM, _FL = range(5)
 _HAS_TABLE, _HAS_BLOCK, _HAS_BREAK = 1, 2, 4  # _HAS_BREAK: a block, <br> or non-element node below
 _HAS_ODD = 8  # a non-element node below (libxml2 leaves none after dropping comments): text not counted
 _SELF_FLAGS = dict.fromkeys(_BLOCK, _HAS_BLOCK | _HAS_BREAK)
 _SELF_FLAGS["table"] = _HAS_TABLE | _HAS_BLOCK | _HAS_BREAK
 _SELF_FLAGS["br"] = _HAS_BREAK
-_EMPTY = (0, 0, 0, 0, 0, 0)
+_EMPTY = (0, 0, 0, 0, 0)
 
 
 class _Stats:
     """Per-element totals computed in one bottom-up pass: text length, CJK characters, report
     markers (numbered part headings and report tables) and whether a table holds another table.
-    One tuple per element (see _TL … _UP): this pass runs over every element of the page."""
+    One tuple per element (see _TL … _FL): this pass runs over every element of the page."""
 
     def __init__(self, root):
         from lxml import etree
@@ -373,46 +373,37 @@ class _Stats:
                     if is_data:
                         # row labels such as 一、本年新收… are not part headings: the table counts once
                         mk = tm = 1 if self._has_table_words(el) else 0
-            up = fl | self_flags.get(tag, 0)
-            if tl or cj or mk or tm or up:
-                t = info[el] = (tl, cj, mk, tm, fl, up)
-            else:
-                t = info[el] = _EMPTY
+            info[el] = (tl, cj, mk, tm, fl) if tl or cj or mk or tm or fl else _EMPTY
             if el is root:
                 break
             parent = el.getparent()
             pa = acc.get(parent)
             if pa is None:
                 pa = acc[parent] = [0, 0, 0, 0, 0, []]
-            if t is not _EMPTY:
-                pa[0] += tl
-                pa[1] += cj
-                pa[2] += mk
-                pa[3] += tm
-                pa[4] |= up
+            pa[0] += tl
+            pa[1] += cj
+            pa[2] += mk
+            pa[3] += tm
+            pa[4] |= fl | self_flags.get(tag, 0)
             tail = el.tail
             if tail:
                 pa[5].append(tail)
 
+    # an element without an entry (outside the counted tree) counts as empty
     def textlen(self, el) -> int:
-        i = self.info.get(el)
-        return i[_TL] if i is not None else 0
+        return self.info.get(el, _EMPTY)[_TL]
 
     def cjk(self, el) -> int:
-        i = self.info.get(el)
-        return i[_CJ] if i is not None else 0
+        return self.info.get(el, _EMPTY)[_CJ]
 
     def markers(self, el) -> int:
-        i = self.info.get(el)
-        return i[_MK] if i is not None else 0
+        return self.info.get(el, _EMPTY)[_MK]
 
     def table_marks(self, el) -> int:
-        i = self.info.get(el)
-        return i[_TM] if i is not None else 0
+        return self.info.get(el, _EMPTY)[_TM]
 
     def has_block(self, el) -> bool:
-        i = self.info.get(el)
-        return bool(i[_FL] & _HAS_BLOCK) if i is not None else False
+        return bool(self.info.get(el, _EMPTY)[_FL] & _HAS_BLOCK)
 
     def _is_data_table(self, table) -> bool:
         rows = list(table.iter("tr"))
