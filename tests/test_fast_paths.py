@@ -394,12 +394,12 @@ def test_keyword_groups_missing_as_when_everything_was_normalised(text, words):
 @settings(max_examples=300)
 @given(GRAM_TEXT, GRAM_TEXT, st.sampled_from([0.0, 0.3, 0.8, 1.0]))
 def test_y104_similarity_as_before(a, b, threshold):
-    """Y104's similarity from the kept entries: the plain similarity, or None only when that is below the
+    """Y104's similarity from the two wordings: the plain similarity, or None only when that is below the
     threshold."""
     from report_lint.checks import year_over_year as Y
 
     want = Y.similarity(a, b)
-    got = Y._similarity_from(Y._recent(a), Y._recent(b), threshold)
+    got = Y._similarity_from(Y._wording(a), Y._wording(b), threshold)
     if got is None:
         assert want < threshold
     else:
