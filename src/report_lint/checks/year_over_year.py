@@ -8,7 +8,6 @@ SPEC P5-2 / §8 BOILERPLATE (法治蓝皮书: "与去年的重复率竟达90%").
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -266,9 +265,13 @@ def _grams(t: str, n: int) -> set[str]:
     return {t[i:i + n] for i in range(max(0, len(t) - n + 1))}
 
 
-def _shingles(text: str, n: int) -> set[str]:
+def _wording(text: str) -> str:
     # Years and figures change every year even in a copied text; compare the wording only.
-    return _grams(re.sub(_NOISE, "", text), n)
+    return re.sub(_NOISE, "", text)
+
+
+def _shingles(text: str, n: int) -> set[str]:
+    return _grams(_wording(text), n)
 
 
 def _jaccard(sa: set[str] | set[int], sb: set[str] | set[int]) -> float:
@@ -293,42 +296,18 @@ def _packed_grams(t: str) -> set[int] | None:
     return out
 
 
-# The wording and (once asked for) 4-grams of the last few texts compared: in a batch's second phase a
-# report is this year's in one pair and last year's in the next (as are the copies of a text), so each is
-# cut once. An entry: [wording, packed grams, whether they were worked out].
-_RECENT: OrderedDict[str, list] = OrderedDict()
-_RECENT_SIZE = 8
-
-
-def _recent(text: str) -> list:
-    got = _RECENT.get(text)
-    if got is not None:
-        _RECENT.move_to_end(text)
-        return got
-    got = _RECENT[text] = [re.sub(_NOISE, "", text), None, False]
-    if len(_RECENT) > _RECENT_SIZE:
-        _RECENT.popitem(last=False)
-    return got
-
-
-def _packed(entry: list) -> set[int] | None:
-    if not entry[2]:
-        entry[1], entry[2] = _packed_grams(entry[0]), True
-    return entry[1]
-
-
-def _similarity_from(this: list, last: list, threshold: float) -> float | None:
-    """similarity(this text, last text) from two _recent entries; None when it is surely below
-    `threshold`."""
-    longer, shorter = (this, last) if len(this[0]) >= len(last[0]) else (last, this)
-    grams_longer = _packed(longer)
+def _similarity_from(this: str, last: str, threshold: float) -> float | None:
+    """similarity() of two texts from their wordings (the texts without _NOISE); None when it is surely
+    below `threshold`."""
+    longer, shorter = (this, last) if len(this) >= len(last) else (last, this)
+    grams_longer = _packed_grams(longer)
     # The similarity is at most the shorter text's 4-gram count (≤ its length - 3) over the longer's: when
     # that is below the threshold (with room for the division's rounding), the shorter text is not cut.
-    if grams_longer and max(0, len(shorter[0]) - 3) / len(grams_longer) < threshold - 1e-9:
+    if grams_longer and max(0, len(shorter) - 3) / len(grams_longer) < threshold - 1e-9:
         return None
-    grams_shorter = _packed(shorter)
+    grams_shorter = _packed_grams(shorter)
     if grams_longer is None or grams_shorter is None:
-        return _jaccard(_grams(this[0], 4), _grams(last[0], 4))
+        return _jaccard(_grams(this, 4), _grams(last, 4))
     return _jaccard(grams_longer, grams_shorter)  # the same: both sets packed one for one
 
 
@@ -349,10 +328,10 @@ def check_copied_text(report: Report, ctx: RuleContext) -> Iterable[Hit]:
         now, before = report.section(number), prev.section(number)
         if not now or not before or not now.present or not before.present:
             continue
-        this = _recent(now.text)
-        if len(this[0]) < min_chars:
+        this = _wording(now.text)
+        if len(this) < min_chars:
             continue
-        sim = _similarity_from(this, _recent(before.text), threshold)
+        sim = _similarity_from(this, _wording(before.text), threshold)
         if sim is not None and sim >= threshold:
             yield Hit("Y104", args={"part": numerals[number - 1], "title": now.title or "", "percent": f"{sim:.0%}",
                                     "year": report.meta.year, "prev_year": prev.meta.year},

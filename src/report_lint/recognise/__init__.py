@@ -80,18 +80,17 @@ def _read_table(key: str, tpl: Template, scan: Scan, region: tuple[int, int]) ->
     return reader.read_wide(*region) if tpl.table(key).layout == "wide" else reader.read_rows(*region)
 
 
-def _evidence(s: Stream, chosen: dict[str, TableResult], tpls: tuple[Template, ...],
+def _evidence(chosen: dict[str, TableResult], tpls: tuple[Template, ...],
               found: dict[str, dict[str, list[str]]]) -> dict[str, str]:
     """Per table, the template it follows and the labels that show it, e.g. "2021（本年制发件数、…）".
-    `found`: _mixed_labels of the tables it was worked out for already."""
+    `found`: _mixed_labels of 表二 when it was read (recognise_report works them out once, for both)."""
     out = {}
     for key, res in chosen.items():
         tid = res.template
         others = [t for t in tpls if t.id != tid]
         own = next(t for t in tpls if t.id == tid)
         if key == "disclosure" and res.region is not None:
-            labels = found[key] if key in found else _mixed_labels(s, key, tpls, res.region)
-            shown = labels.get(tid, [])
+            shown = found[key].get(tid, [])
         else:
             other_rows = {r.key for t in others for r, _ in t.table(key).row_columns()}
             shown = [r.label for r, _ in own.table(key).row_columns() if r.key in res.data and r.key not in other_rows]
@@ -242,7 +241,7 @@ def recognise_report(doc: Document, source: Source, extra_templates: tuple[str, 
     sections = build_sections(s, headings, section_tpl)
     paragraphs = build_paragraphs(s, headings, data_spans)
     meta.template = template_id
-    meta.template_evidence = _evidence(s, chosen, tpls, labels_found)
+    meta.template_evidence = _evidence(chosen, tpls, labels_found)
 
     for key in TABLE_KEYS:
         # A table whose heading is there but whose cells could not be read is the parser's failure (P108);
