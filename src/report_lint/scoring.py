@@ -165,7 +165,7 @@ def _own_text(text: str) -> bool:
 def _table_spec(report: Report, table: str, template_paths: tuple[str, ...]) -> TableSpec | None:
     """The template table the report's table is measured against: the declared one, unless another
     template's rows fit what was read strictly better (a hybrid table is not half empty)."""
-    from .templates import get_template, template_for_year, templates
+    from .templates import get_template, once_per_spec, template_for_year, templates
 
     preferred = []
     for tid in (report.table_templates.get(table), report.meta.template):
@@ -183,7 +183,7 @@ def _table_spec(report: Report, table: str, template_paths: tuple[str, ...]) -> 
     present = set(getattr(report.tables, table) or {})
 
     def fit(t) -> tuple[int, int]:
-        keys = _layout(t.table(table))[0]
+        keys = once_per_spec(_layout, t.table(table))[0]
         return (len(keys & present), -len(keys - present))
 
     best = preferred[0]
@@ -194,28 +194,23 @@ def _table_spec(report: Report, table: str, template_paths: tuple[str, ...]) -> 
 
 
 # Per template table, worked out once: its row keys, and each row's key with its column keys in order and
-# as a set (None when a key repeats). Keyed by id; the spec is kept so the id is not reused.
+# as a set (None when a key repeats).
 _Layout = tuple[frozenset[str], list[tuple[str, tuple[str, ...], frozenset[str] | None]], int]
-_LAYOUTS: dict[int, tuple[TableSpec, _Layout]] = {}
 
 
 def _layout(spec: TableSpec) -> _Layout:
-    got = _LAYOUTS.get(id(spec))
-    if got is None or got[0] is not spec:
-        if len(_LAYOUTS) > 256:  # templates loaded again and again (plugins' paths): keep it small
-            _LAYOUTS.clear()
-        pairs = spec.row_columns()
-        rows = []
-        for row, cols in pairs:
-            keys = tuple(c.key for c in cols)
-            rows.append((row.key, keys, frozenset(keys) if len(set(keys)) == len(keys) else None))
-        got = _LAYOUTS[id(spec)] = (spec, (frozenset(r.key for r, _ in pairs), rows,
-                                           sum(len(cols) for _, cols in pairs)))
-    return got[1]
+    pairs = spec.row_columns()
+    rows = []
+    for row, cols in pairs:
+        keys = tuple(c.key for c in cols)
+        rows.append((row.key, keys, frozenset(keys) if len(set(keys)) == len(keys) else None))
+    return frozenset(r.key for r, _ in pairs), rows, sum(len(cols) for _, cols in pairs)
 
 
 def _filled_share(spec: TableSpec, data: dict) -> float:
-    _, rows, total = _layout(spec)
+    from .templates import once_per_spec
+
+    _, rows, total = once_per_spec(_layout, spec)
     filled = 0
     for key, cols, colset in rows:
         cells = data.get(key)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
@@ -218,3 +219,27 @@ def get_template(template_id: str, extra_paths: tuple[str, ...] = ()) -> Templat
         if t.id == template_id:
             return t
     return _PLUGIN_TEMPLATES.get(template_id)
+
+
+# --------------------------------------------------------------------------- worked out once per spec
+
+_S = TypeVar("_S")
+_T = TypeVar("_T")
+_ONCE: dict[tuple[Callable, int], tuple[Any, Any]] = {}
+
+
+def once_per_spec(make: Callable[[_S], _T], spec: _S) -> _T:
+    """make(spec), worked out once per (frozen) table or row spec: every report asks for the same few
+    again. Keyed by the spec's id, with the spec kept in the value so the id cannot be reused; starts
+    afresh when templates loaded and dropped again (plugins' paths) have filled it."""
+    got = _ONCE.get((make, id(spec)))
+    if got is None or got[0] is not spec:
+        if len(_ONCE) > 4096:
+            _ONCE.clear()
+        got = _ONCE[(make, id(spec))] = (spec, make(spec))
+    return got[1]
+
+
+def row_keys(spec: TableSpec) -> frozenset[str]:
+    """A table's row keys (use through once_per_spec)."""
+    return frozenset(r.key for r, _ in spec.row_columns())

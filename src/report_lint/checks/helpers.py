@@ -11,7 +11,16 @@ from functools import lru_cache
 
 from ..engine.types import FindingLocation
 from ..model import Fact, Location, Report, Section
-from ..templates import TableSpec, Template, get_template, short_label, template_for_year, templates
+from ..templates import (
+    TableSpec,
+    Template,
+    get_template,
+    once_per_spec,
+    row_keys,
+    short_label,
+    template_for_year,
+    templates,
+)
 from ..text import compact, normalize
 
 NUMERALS = "一二三四五六七八九十"
@@ -180,18 +189,6 @@ TABLE_NAMES = TABLE_ZH
 
 # --------------------------------------------------------------------------- template resolution
 
-_ROW_KEYS: dict[int, tuple[TableSpec, frozenset[str]]] = {}  # by id; the spec kept so the id is not reused
-
-
-def _row_keys(spec: TableSpec) -> frozenset[str]:
-    """A template table's row keys, worked out once (every table resolution asks for every template's)."""
-    got = _ROW_KEYS.get(id(spec))
-    if got is None or got[0] is not spec:
-        if len(_ROW_KEYS) > 256:  # templates loaded again and again (plugins' paths): keep it small
-            _ROW_KEYS.clear()
-        got = _ROW_KEYS[id(spec)] = (spec, frozenset(r.key for r, _ in spec.row_columns()))
-    return got[1]
-
 
 def resolve_table(report: Report, table: str) -> tuple[Template, TableSpec] | None:
     """The template a table is checked against: the one the table matched (hybrids!), else the
@@ -214,7 +211,7 @@ def resolve_table(report: Report, table: str) -> tuple[Template, TableSpec] | No
     present = set(data)
 
     def fit(t: Template) -> tuple[int, int]:
-        keys = _row_keys(t.table(table))
+        keys = once_per_spec(row_keys, t.table(table))
         return (len(keys & present), -len(keys - present))
 
     best = preferred[0]

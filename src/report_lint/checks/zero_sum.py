@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from ..engine.types import Hit, RuleContext, RuleImpl, Severity, hookimpl
 from ..model import Cell, Report
-from ..templates import Equation, TableSpec
+from ..templates import Equation, TableSpec, once_per_spec
 from .helpers import (
     TABLE_NAMES,
     AmbiguousSplit,
@@ -658,7 +658,7 @@ def read_equations(report: Report, table: str) -> tuple[TableSpec | None, list[I
     if not resolved:
         return None, [], []
     spec = resolved[1]
-    if _all_hold(_plan(spec), getattr(report.tables, table) or {}):
+    if _all_hold(once_per_spec(_plan, spec), getattr(report.tables, table) or {}):
         return spec, [], []
     spec2, instances = build_instances(report, table)
     return spec2, instances, impute_missing_totals(instances)
@@ -666,31 +666,26 @@ def read_equations(report: Report, table: str) -> tuple[TableSpec | None, list[I
 
 # A table's equations laid out once per template, for _all_hold: per equation whether it runs per column,
 # its left and right keys, and per column (or row) it runs along, the cells of each side as (row, column)
-# keys. Keyed by id; the spec is kept in the value so the id cannot be reused.
+# keys.
 _Key = tuple[str, str]
 _PlanEq = tuple[bool, tuple[str, ...], tuple[str, ...], list[tuple[str, tuple[_Key, ...], tuple[_Key, ...]]]]
-_PLANS: dict[int, tuple[TableSpec, list[_PlanEq]]] = {}
 _ZEROS = repeat(0)
 
 
 def _plan(spec: TableSpec) -> list[_PlanEq]:
-    got = _PLANS.get(id(spec))
-    if got is None or got[0] is not spec:
-        if len(_PLANS) > 256:  # templates loaded again and again (plugins' paths): keep it small
-            _PLANS.clear()
-        columns = [c.key for c in spec.columns]
-        rows = _equation_rows(spec)
-        plan: list[_PlanEq] = []
-        for eq in spec.equations:
-            if eq.kind == "per_column":
-                along = [(col, tuple((r, col) for r in eq.left), tuple((r, col) for r in eq.right))
-                         for col in columns]
-            else:
-                along = [(row, tuple((row, c) for c in eq.left), tuple((row, c) for c in eq.right))
-                         for row in rows]
-            plan.append((eq.kind == "per_column", eq.left, eq.right, along))
-        got = _PLANS[id(spec)] = (spec, plan)
-    return got[1]
+    """Worked out once per template table (through once_per_spec)."""
+    columns = [c.key for c in spec.columns]
+    rows = _equation_rows(spec)
+    plan: list[_PlanEq] = []
+    for eq in spec.equations:
+        if eq.kind == "per_column":
+            along = [(col, tuple((r, col) for r in eq.left), tuple((r, col) for r in eq.right))
+                     for col in columns]
+        else:
+            along = [(row, tuple((row, c) for c in eq.left), tuple((row, c) for c in eq.right))
+                     for row in rows]
+        plan.append((eq.kind == "per_column", eq.left, eq.right, along))
+    return plan
 
 
 def _all_hold(plan: list[_PlanEq], data: dict) -> bool:

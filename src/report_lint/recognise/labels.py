@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .. import rxcache
-from ..templates import RowSpec
+from ..templates import RowSpec, once_per_spec
 from .normalize import label_regex, normalize
 
 
@@ -38,18 +38,10 @@ def _compile(patterns: tuple[str, ...], index: str | None, required: bool) -> tu
     return tuple(rxcache.compile(label_regex(p, index, required)) for p in patterns)
 
 
-_BY_ROW: dict[int, tuple[RowSpec, str, tuple[re.Pattern, ...]]] = {}
-
-
 def _row_patterns(row: RowSpec) -> tuple[str, tuple[re.Pattern, ...]]:
-    """A row's canonical label and compiled patterns, looked up by the row itself (rows are frozen; a
-    report asks for each several times, and building _compile's key each time cost more than the lookup)."""
-    got = _BY_ROW.get(id(row))
-    if got is None or got[0] is not row:
-        if len(_BY_ROW) > 4096:  # rows of templates loaded and dropped again (plugins): start afresh
-            _BY_ROW.clear()
-        got = _BY_ROW[id(row)] = (row, normal(row.match[0]), _compile(tuple(row.match), row.index, row.index_required))
-    return got[1], got[2]
+    """A row's canonical label and compiled patterns (through once_per_spec: a report asks for each
+    several times, and building _compile's key each time cost more than the lookup)."""
+    return normal(row.match[0]), _compile(tuple(row.match), row.index, row.index_required)
 
 
 FUZZY_MIN = 6  # a shorter label is too easily a near spelling of ordinary words
@@ -67,7 +59,7 @@ def find_anchors(text: str, rows: list[RowSpec], a: int, b: int) -> list[Anchor]
     found: list[Anchor] = []
     missing: list[RowSpec] = []
     for row in rows:
-        canonical, patterns = _row_patterns(row)
+        canonical, patterns = once_per_spec(_row_patterns, row)
         hits = 0
         for k, rx in enumerate(patterns):
             for m in rx.finditer(text, a, b):

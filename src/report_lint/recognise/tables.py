@@ -14,13 +14,12 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from ..model import MAX_CELL_VALUE, Cell, Location, ParseProblem
 from ..problems import make_problem
-from ..templates import ColumnSpec, Equation, RowSpec, TableSpec, Template
+from ..templates import ColumnSpec, Equation, RowSpec, TableSpec, Template, once_per_spec, row_keys
 from .align import RowPlan, _feasible, _trim, align
 from .labels import Anchor, find_anchors, header_spans, label_pattern, normal
 from .numbers import DigitSplitter, Layout, _balance, _num, _owners, _to_value, _valid_part
@@ -180,7 +179,7 @@ class TableReader:
         for an in anchors:
             blocked[an.start:an.end] = [True] * (an.end - an.start)  # one slice, not a loop per character
             anchors_at[an.start] = an
-        for x, y in header_spans(text, list(_per_spec(_header_labels, self.spec)), a, b):
+        for x, y in header_spans(text, list(once_per_spec(_header_labels, self.spec)), a, b):
             if any(blocked[x:y]):
                 continue
             spans.append((x, y))
@@ -452,7 +451,7 @@ class TableReader:
     def _header_evidence(self, a: int, b: int) -> float:
         """Column labels of this template that appear in the region (e.g. 本年制发件数 vs 本年新制作数量)."""
         bonus = 0.0
-        for label in _per_spec(_evidence_labels, self.spec):
+        for label in once_per_spec(_evidence_labels, self.spec):
             if label_pattern(label).search(self.s.text, a, b):
                 bonus += 6.0
         return bonus
@@ -641,8 +640,8 @@ def settles(first: TableResult, own: TableSpec, other: TableSpec, s: Stream) -> 
     if first.region is None:
         return False
     a, b = first.region
-    own_rows, other_rows = _per_spec(_row_keys, own), _per_spec(_row_keys, other)
-    own_labels, other_labels = _per_spec(_column_labels, own), _per_spec(_column_labels, other)
+    own_rows, other_rows = once_per_spec(row_keys, own), once_per_spec(row_keys, other)
+    own_labels, other_labels = once_per_spec(_column_labels, own), once_per_spec(_column_labels, other)
     own_cols = own_labels - other_labels
     other_cols = other_labels - own_labels
     if not (first.labelled & (own_rows - other_rows)) and \
@@ -664,10 +663,6 @@ def _column_labels(spec: TableSpec) -> frozenset[str]:
     return frozenset(c.label for _, cols in spec.row_columns() for c in cols if len(normal(c.label)) >= 4)
 
 
-def _row_keys(spec: TableSpec) -> frozenset[str]:
-    return frozenset(r.key for r, _ in spec.row_columns())
-
-
 def _header_labels(spec: TableSpec) -> tuple[str, ...]:
     """Every label that is not a row's, once: column labels (a column label repeats on every row, and a
     repeat's spans would all be blocked), part captions, start phrases, header words."""
@@ -687,17 +682,3 @@ def _evidence_labels(spec: TableSpec) -> tuple[str, ...]:
             seen.add(n)
             out.append(c.label)
     return tuple(out)
-
-
-_T = TypeVar("_T")
-_BY_SPEC: dict[tuple[Callable, int], tuple[TableSpec, Any]] = {}
-
-
-def _per_spec(make: Callable[[TableSpec], _T], spec: TableSpec) -> _T:
-    """make(spec), worked out once per table spec (frozen; every report asks for the same few again)."""
-    got = _BY_SPEC.get((make, id(spec)))
-    if got is None or got[0] is not spec:
-        if len(_BY_SPEC) > 256:  # specs of templates loaded and dropped again (plugins): start afresh
-            _BY_SPEC.clear()
-        got = _BY_SPEC[(make, id(spec))] = (spec, make(spec))
-    return got[1]
