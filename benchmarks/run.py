@@ -15,7 +15,8 @@ usage: python benchmarks/run.py [--n 50] [--repeat 3] [--corpus ../shared/corpus
 - each repetition is a fresh worker process that reads, parses and checks every file once, so nothing a
   repetition computed can serve another; the figure per report is its median over the repetitions;
 - peak RSS of a worker, and start-up: `report-lint --version` and a one-file check as whole processes
-  (their CPU time, median of 7).
+  (their CPU time, median of 7), beside the floor under the latter: a process that imports pydantic and
+  builds one model, one that imports report-lint's model, one that only reads the example into it.
 
 Generating the files is not measured. No timing is asserted anywhere in the tests; docs/benchmark.md
 keeps the figures of a run with the command that made them.
@@ -233,7 +234,16 @@ def main() -> None:
         example = str(REPO / "examples" / "jidong-2020.txt")
         version_ms = process_cpu_ms([lint, "--version"])
         one_file_ms = process_cpu_ms([lint, "check", example, "--format", "json", "-o", os.devnull])
+        console_ms = process_cpu_ms([lint, "check", example])
         bare_ms = process_cpu_ms([sys.executable, "-c", "pass"])
+        # the floor under a one-file check: what any process that builds the pydantic model pays before
+        # report-lint's own work (pydantic and one model; report-lint's model classes; reading the example
+        # into the model with no rules, no configuration and no output)
+        one_model = "from pydantic import BaseModel\nclass A(BaseModel):\n    x: int"
+        pydantic_ms = process_cpu_ms([sys.executable, "-c", one_model])
+        model_ms = process_cpu_ms([sys.executable, "-c", "import report_lint.model"])
+        parse_only = f"import gc, report_lint\ngc.disable()\nreport_lint.parse({example!r})"
+        parse_only_ms = process_cpu_ms([sys.executable, "-c", parse_only])
 
     print(f"report-lint benchmark: {a.n} synthetic reports per format + corpus, {a.repeat} repetition(s) "
           f"(each a fresh process), CPU time per report in ms, median over repetitions\n")
@@ -245,8 +255,8 @@ def main() -> None:
     text_html = {f: v for f, v in per_file.items() if f.endswith((".txt", ".html"))
                  and not Path(f).name.startswith("run-together")}
     print(row("all text + HTML", text_html))
-    worst = sorted(((v[0] + v[1], f) for f, v in per_file.items() if not Path(f).name.startswith("synthetic")),
-                   reverse=True)[:5]
+    real = {str(p) for name, ps in sets.items() if name.startswith("corpus ") for p in ps}
+    worst = sorted(((v[0] + v[1], f) for f, v in per_file.items() if f in real), reverse=True)[:5]
     print("\nslowest real reports (parse + rules, ms): " +
           ", ".join(f"{os.path.relpath(f, a.corpus)} {ms:.0f}" for ms, f in worst))
     plain = [per_file[str(p)][0] for p in sets["run-together txt"]]
@@ -256,7 +266,11 @@ def main() -> None:
           f"{max(j / p for j, p in zip(junk, plain, strict=True)):.2f}×)")
     print(f"peak RSS of a worker (every file above in one process): {max(peaks):.0f} MB")
     print(f"whole processes, CPU ms (median of 7): `report-lint --version` {version_ms:.0f}; "
-          f"`report-lint check examples/jidong-2020.txt` {one_file_ms:.0f}; bare interpreter {bare_ms:.0f}")
+          f"`report-lint check examples/jidong-2020.txt --format json` {one_file_ms:.0f}, console "
+          f"{console_ms:.0f}; bare interpreter {bare_ms:.0f}")
+    print(f"the floor under a one-file check, CPU ms: pydantic and one model {pydantic_ms:.0f}; "
+          f"`import report_lint.model` {model_ms:.0f}; `report_lint.parse` of the example (no rules, "
+          f"configuration or output) {parse_only_ms:.0f}")
 
 
 if __name__ == "__main__":
