@@ -57,14 +57,23 @@ def _is_space(ch: str) -> bool:
 
 # `_is_space` as a pattern (the same characters: str.isspace is what \s matches, plus two zero-width ones),
 # so text is cut into runs of non-space characters in C rather than character by character. Compiled on
-# first use (re's own cache), not at import.
+# first use, not at import.
 _SPACE = r"[\s\u200b\ufeff]+"
 _NON_SPACE = r"[^\s\u200b\ufeff]+"
+
+
+@cache
+def space_re() -> re.Pattern[str]:
+    """_SPACE compiled (kept for later runs like the other patterns: rxcache)."""
+    from . import rxcache
+
+    return rxcache.compile(_SPACE)
 
 
 def non_space_runs(text: str) -> Iterator[re.Match[str]]:
     """The runs of characters of `text` that are not layout whitespace."""
     return re.finditer(_NON_SPACE, text)
+
 # Stands, in a run translated with a `_CharTable`, for a character whose form is not exactly one character
 # (a dropped quote, ½ → 1⁄2): the run is then read character by character.
 IRREGULAR = "\U0010ffff"
@@ -91,12 +100,12 @@ class _CharTable(dict):
 def normalize(text: str) -> str:
     """A short string (a label, a heading, a title, a keyword) without layout spaces, width or quote
     differences: what two spellings of the same words have in common."""
-    return re.sub(_SPACE, "", text).translate(_NORM)
+    return space_re().sub("", text).translate(_NORM)
 
 
 def compact(text: str | None) -> str:
     """Text without whitespace, otherwise as written (report lines are often broken or spaced)."""
-    return re.sub(_SPACE, "", text or "")  # the characters _is_space names, in C
+    return space_re().sub("", text or "")  # the characters _is_space names, in C
 
 
 def _enclosed(ch: str) -> bool:

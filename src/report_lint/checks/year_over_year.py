@@ -372,11 +372,7 @@ def year_view(report: Report) -> Report:
         facts=[])
 
 
-for _check in (check_carry_over, check_item_counts, check_documents_in_force, check_copied_text):
-    _check.year_view = year_view  # type: ignore[attr-defined]  # read by the engine (Engine.year_view)
-
-
 @hookimpl
 def report_lint_rules():
-    return [RuleImpl("Y101", check_carry_over), RuleImpl("Y102", check_item_counts),
-            RuleImpl("Y103", check_documents_in_force), RuleImpl("Y104", check_copied_text)]
+    return [RuleImpl("Y101", check_carry_over, year_view), RuleImpl("Y102", check_item_counts, year_view),
+            RuleImpl("Y103", check_documents_in_force, year_view), RuleImpl("Y104", check_copied_text, year_view)]

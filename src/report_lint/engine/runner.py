@@ -383,9 +383,10 @@ class Engine:
 
     def year_view(self, outcome: Outcome) -> Callable[[Report], Report] | None:
         """The part of a report that every rule of `outcome` that looked for the previous year's report
-        reads (checks/year_over_year.year_view), when they all declare the same; None: they need all of it
-        (a plugin's rule, or no rule looked)."""
-        views = {getattr(self._by_id[o.rule].impl.check, "year_view", None) if o.rule in self._by_id else None
+        reads (RuleImpl.year_view, e.g. checks/year_over_year.year_view), when they all declare the same;
+        None: they need all of it (a rule that declares none, or no rule looked)."""
+        # getattr: a plugin's implementation need only have `id` and `check` (_collect_impls)
+        views = {getattr(self._by_id[o.rule].impl, "year_view", None) if o.rule in self._by_id else None
                  for o in outcome.outputs if o.read_previous}
         view = views.pop() if len(views) == 1 else None
         return view if callable(view) else None

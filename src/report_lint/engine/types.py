@@ -115,6 +115,10 @@ CheckFn = Callable[[Report, RuleContext], Iterable[Hit]]
 class RuleImpl:
     id: str
     check: CheckFn
+    # A rule that reads ctx.previous may declare the part of a report it (and the places of its findings)
+    # reads: a batch then keeps only that part of each report between its two phases (engine/batch.py).
+    # None: the whole report is kept.
+    year_view: Callable[[Report], Report] | None = None
 
 
 class Labels(BaseModel):

@@ -18,12 +18,12 @@ from .encoding import decode
 MAX_LINES = 200_000  # a text report has a few thousand lines
 
 _HEADER_KEY = rxcache.compile(r"^\s*(标题|发布时间|发布日期|公开日期|发文日期|文号|发布机构"
-                         r"|信息来源|栏目|原文链接|本地目录|来源)\s*[:：]\s*(.*)$")
+                              r"|信息来源|栏目|原文链接|本地目录|来源)\s*[:：]\s*(.*)$")
 _BODY_MARK = re.compile(r"^=+\s*正文\s*=+\s*$")
 # A line that is only a page number: "-3-", "— 5 —", "第 3 页", "3 / 12"
 _FOOTER_LINE = rxcache.compile(r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]"
-                          r"|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
-                          r"|\d{1,3}\s*/\s*\d{1,3})\s*$")
+                               r"|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
+                               r"|\d{1,3}\s*/\s*\d{1,3})\s*$")
 
 
 class TextReader:

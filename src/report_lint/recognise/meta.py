@@ -29,7 +29,7 @@ def _yearless_title_rx() -> re.Pattern:
     """A title line that names no year ("示例县人民政府政府信息公开工作年度报告"): the whole line, short, so a
     sentence that mentions the report is not taken for its title."""
     return rxcache.compile(r"(?P<organ>[^\s。，,；;：:“”《》#\d]{2,40}?)(?:的)?"
-                      r"(?:政府|政务)(?:信息)?公开(?:工作)?(?:的)?年度?报告")
+                           r"(?:政府|政务)(?:信息)?公开(?:工作)?(?:的)?年度?报告")
 
 
 def _clean_title(t: str) -> str:

@@ -7,14 +7,12 @@ become the same kind of stream, so table recognition is written once (tables.py)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 from itertools import chain, starmap
-from re import Pattern
 
 from .. import rxcache
 from ..document import Document, Paragraph, Table
 from ..model import Location
-from ..text import _SPACE, IRREGULAR, NORM_ONE, non_space_runs, translate_one
+from ..text import IRREGULAR, NORM_ONE, non_space_runs, space_re, translate_one
 from .normalize import BLANK_MARK, NEWLINES, norm_char
 
 # Boundary strength before a character.
@@ -44,7 +42,7 @@ class Stream:
         normed_all = translate_one(raw, NORM_ONE) if raw else ""
         irregular = IRREGULAR in normed_all
         # the usual cell or line: one run of characters that each normalise to one
-        if raw and not irregular and _space_re().search(raw) is None:
+        if raw and not irregular and space_re().search(raw) is None:
             normed = normed_all
             n = len(normed)
             brk.append(boundary)
@@ -118,12 +116,6 @@ class Stream:
             return Location()
         i = min(max(i, 0), len(self.unit) - 1) if self.unit else 0
         return self.units[self.unit[i]] if self.unit else Location()
-
-
-@cache
-def _space_re() -> Pattern[str]:
-    """text._SPACE compiled on first use (not at import)."""
-    return rxcache.compile(_SPACE)
 
 
 def _gap_strength(space: str) -> int:
